@@ -16,7 +16,7 @@ export const LEVELS = ["A1", "A2"] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** Minimums every deck must meet. */
-export const DECK_MINIMUMS = { words: 300, lessons: 12, wordsPerLesson: 12, choices: 4 } as const;
+export const DECK_MINIMUMS: { readonly words: number; readonly lessons: number; readonly wordsPerLesson: number; readonly choices: number } = { words: 300, lessons: 12, wordsPerLesson: 12, choices: 4 };
 
 const answerText = z
   .string()
@@ -126,7 +126,7 @@ function choiceProblems(deck: Deck, words: DeckWord[]): string[] {
  * Validates a parsed deck and returns every problem found (empty when the deck is good).
  * @example validateDeck(JSON.parse(text)) // []
  */
-export function validateDeck(raw: unknown, minimums = DECK_MINIMUMS): string[] {
+export function validateDeck(raw: unknown, minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS): string[] {
   const parsed = deckSchema.safeParse(raw);
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `${i.path.join(".") || "deck"}: ${i.message}`);
@@ -153,7 +153,7 @@ export function deckWords(deck: Deck): DeckWord[] {
 }
 
 /** The decks of a folder, validated; throws one error listing every problem of every deck. */
-export function loadDecks(dir = join(__dirname, "decks")): Map<TargetLang, Deck> {
+export function loadDecks(dir = join(__dirname, "decks"), minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS): Map<TargetLang, Deck> {
   const decks = new Map<TargetLang, Deck>();
   const problems: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
@@ -164,7 +164,7 @@ export function loadDecks(dir = join(__dirname, "decks")): Map<TargetLang, Deck>
       problems.push(`${file}: not valid JSON (${(err as Error).message})`);
       continue;
     }
-    const found = validateDeck(raw);
+    const found = validateDeck(raw, minimums);
     if (found.length > 0) {
       problems.push(...found.map((p) => `${file}: ${p}`));
       continue;

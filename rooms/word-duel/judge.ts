@@ -126,16 +126,25 @@ function letterCount(text: string): number {
  * @example judgeTyped("manana", ["la mañana"], "es") // { verdict: "almost", reason: "accent" }
  */
 export function judgeTyped(input: string, accepted: readonly string[], lang: LangCode): Judgement {
-  const given = answerKey(input, lang);
-  if (given === "") return { verdict: "wrong" };
-  const keys = accepted.map((a) => answerKey(a, lang)).filter((k) => k !== "");
-  if (keys.includes(given)) return { verdict: "correct" };
-  if (lang === "de" && keys.some((k) => germanSubstitute(k) === given)) return { verdict: "correct" };
-  const folded = foldAccents(given);
-  if (keys.some((k) => foldAccents(k) === folded)) return { verdict: "almost", reason: "accent" };
-  const typo = keys.some((k) => {
-    const key = foldAccents(k);
-    return letterCount(key) >= TYPO_MIN_LENGTH && withinOneEdit(folded, key);
-  });
+  const given = forms(input, lang);
+  if (given.length === 0) return { verdict: "wrong" };
+  const keys = accepted.flatMap((a) => forms(a, lang));
+  const any = (match: (g: string, k: string) => boolean) => given.some((g) => keys.some((k) => match(g, k)));
+  if (any((g, k) => g === k)) return { verdict: "correct" };
+  if (lang === "de" && any((g, k) => germanSubstitute(k) === g)) return { verdict: "correct" };
+  if (any((g, k) => foldAccents(g) === foldAccents(k))) return { verdict: "almost", reason: "accent" };
+  const typo = any((g, k) => letterCount(foldAccents(k)) >= TYPO_MIN_LENGTH && withinOneEdit(foldAccents(g), foldAccents(k)));
   return typo ? { verdict: "almost", reason: "typo" } : { verdict: "wrong" };
+}
+
+/**
+ * The forms of a text that are compared: with and without its optional article. Both are
+ * needed because a word may start like an article once accents are gone ("às vezes" typed
+ * as "as vezes").
+ */
+function forms(text: string, lang: LangCode): string[] {
+  const full = normalize(text);
+  if (full === "") return [];
+  const bare = stripArticle(full, lang);
+  return bare === full ? [full] : [full, bare];
 }

@@ -1,0 +1,179 @@
+/**
+ * The rules of a word duel as pure functions over plain data: which words are asked, the
+ * choices shown, how an answer is judged and scored, and who wins. No Colyseus, no I/O;
+ * time (`now`, elapsed ms) and randomness (`rng`) come in as arguments.
+ */
+import { judgeTyped, answerKey, normalize, type Judgement, type LangCode } from "./judge";
+
+export * from "./judge";
+
+/** A random source in [0, 1), like Math.random. Tests pass a seeded one. */
+export type Rng = () => number;
+
+/** Which side is shown: "en-target" shows English and asks for the target language. */
+export type Direction = "en-target" | "target-en";
+export type Mode = "choice" | "typed";
+
+/** A word as the rules see it (decks add lesson and level). */
+export interface RuleWord {
+  en: readonly string[];
+  target: readonly string[];
+  lessonId: string;
+  level: string;
+}
+
+/** One round's question: what is shown and, privately, what is accepted. */
+export interface Question {
+  prompt: string;
+  /** Four options in choice mode, empty in typed mode. */
+  choices: string[];
+  /** Accepted answers: never sent to clients before the reveal. */
+  accepted: string[];
+  /** The answer shown at the reveal. */
+  reveal: string;
+  /** The language the answers are written in. */
+  answerLang: LangCode;
+}
+
+/** Per-round outcome for one player. */
+export type Verdict = "correct" | "almost" | "wrong" | "none";
+
+/** Points for an answer at the very start of the round. */
+export const MAX_POINTS = 1000;
+/** Share of the points an "almost" answer (missing accent or one typo) earns. */
+export const ALMOST_CREDIT = 0.5;
+/** Bonus per consecutive right round after the first, and the most it can add. */
+export const STREAK_STEP = 100;
+export const STREAK_BONUS_CAP = 500;
+/** Options shown in choice mode. */
+export const CHOICE_COUNT = 4;
+
+/**
+ * Picks `count` distinct words at random (all of them, shuffled, when there are fewer).
+ * @example pickWords(words, 10, Math.random)
+ */
+export function pickWords<T>(pool: readonly T[], count: number, rng: Rng): T[] {
+  const copy = pool.slice();
+  const n = Math.min(count, copy.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rng() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy.slice(0, n);
+}
+
+function sides(direction: Direction): { ask: "en" | "target"; answer: "en" | "target" } {
+  return direction === "en-target" ? { ask: "en", answer: "target" } : { ask: "target", answer: "en" };
+}
+
+/**
+ * Distractors for a choice question: other words' displays that are not an accepted answer
+ * of this word, preferring the same lesson, then the same level; never two equal options.
+ */
+export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direction: Direction, lang: LangCode, rng: Rng): string[] {
+  const { answer } = sides(direction);
+  const answerLang = answer === "en" ? "en" : lang;
+  const taken = new Set(word[answer].map((a) => answerKey(a, answerLang)));
+  const picked: string[] = [];
+  const tiers = [
+    pool.filter((w) => w.lessonId === word.lessonId),
+    pool.filter((w) => w.lessonId !== word.lessonId && w.level === word.level),
+  ];
+  for (const tier of tiers) {
+    for (const candidate of pickWords(tier, tier.length, rng)) {
+      if (picked.length === CHOICE_COUNT - 1) return picked;
+      const display = candidate[answer][0];
+      const key = answerKey(display, answerLang);
+      if (taken.has(key)) continue;
+      taken.add(key);
+      picked.push(display);
+    }
+  }
+  return picked;
+}
+
+/**
+ * Builds one round's question for a word.
+ * @example buildQuestion(word, pool, "choice", "en-target", "es", Math.random)
+ */
+export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: Mode, direction: Direction, lang: LangCode, rng: Rng): Question {
+  const { ask, answer } = sides(direction);
+  const reveal = word[answer][0];
+  const question: Question = {
+    prompt: word[ask][0],
+    choices: [],
+    accepted: word[answer].slice(),
+    reveal,
+    answerLang: answer === "en" ? "en" : lang,
+  };
+  if (mode === "choice") {
+    question.choices = pickWords([reveal, ...pickDistractors(word, pool, direction, lang, rng)], CHOICE_COUNT, rng);
+  }
+  return question;
+}
+
+/**
+ * Judges an answer to a question. In choice mode the answer must be one of the options
+ * (`invalid` otherwise, which costs the player nothing); in typed mode see {@link judgeTyped}.
+ */
+export function judgeAnswer(question: Question, input: string): Judgement | { verdict: "invalid" } {
+  if (question.choices.length === 0) return judgeTyped(input, question.accepted, question.answerLang);
+  const given = normalize(input);
+  const index = question.choices.findIndex((c) => normalize(c) === given);
+  if (index < 0) return { verdict: "invalid" };
+  return question.choices[index] === question.reveal ? { verdict: "correct" } : { verdict: "wrong" };
+}
+
+/** Points and new streak for one round. */
+export interface RoundScore {
+  points: number;
+  streak: number;
+}
+
+/**
+ * Kahoot-like score: a right answer earns round(1000 × (1 − (t/T)/2)) — 1000 at once, 500 at
+ * the deadline — and "almost" half of that; then a streak bonus of 100 per consecutive right
+ * round after the first, at most 500. Wrong, late or no answer: 0 and the streak resets.
+ * @param elapsedMs time from the round's start to the answer (clamped to [0, roundMs])
+ * @example scoreAnswer("correct", 0, 10_000, 2) // { points: 1200, streak: 3 }
+ */
+export function scoreAnswer(verdict: Verdict, elapsedMs: number, roundMs: number, streakBefore: number): RoundScore {
+  if (verdict !== "correct" && verdict !== "almost") return { points: 0, streak: 0 };
+  const t = Math.min(Math.max(elapsedMs, 0), roundMs);
+  const base = Math.round(MAX_POINTS * (1 - t / roundMs / 2));
+  const earned = verdict === "almost" ? Math.round(base * ALMOST_CREDIT) : base;
+  const streak = streakBefore + 1;
+  const bonus = Math.min((streak - 1) * STREAK_STEP, STREAK_BONUS_CAP);
+  return { points: earned + bonus, streak };
+}
+
+/** A player as the end-of-duel rules see them. */
+export interface Standing {
+  id: string;
+  score: number;
+  forfeited: boolean;
+}
+
+/**
+ * The winner's id, or "" for a draw. A player who forfeited cannot win; when only one
+ * player has not forfeited, that player wins whatever the scores.
+ * @example decideWinner([{ id: "a", score: 900, forfeited: false }, { id: "b", score: 900, forfeited: false }]) // ""
+ */
+export function decideWinner(standings: readonly Standing[]): string {
+  const inPlay = standings.filter((s) => !s.forfeited);
+  if (inPlay.length === 0) return "";
+  const best = Math.max(...inPlay.map((s) => s.score));
+  const leaders = inPlay.filter((s) => s.score === best);
+  return leaders.length === 1 ? leaders[0].id : "";
+}
+
+/** A round closes early once every player still in the duel has answered. */
+export function roundComplete(players: readonly { answered: boolean; active: boolean }[]): boolean {
+  const active = players.filter((p) => p.active);
+  return active.length > 0 && active.every((p) => p.answered);
+}
+
+/** The late-answer rule: an answer at or after the deadline does not count. */
+export function isLate(now: number, roundEndsAt: number): boolean {
+  return now >= roundEndsAt;
+}

@@ -1,0 +1,108 @@
+import { strict as assert } from "node:assert";
+import {
+  buildQuestion, decideWinner, isLate, judgeAnswer, pickDistractors, pickWords, roundComplete, scoreAnswer,
+  type RuleWord,
+} from "../../rooms/word-duel/rules";
+import { seededRng } from "../helpers/rng";
+
+const word = (en: string[], target: string[], lessonId = "es-food", level = "A1"): RuleWord => ({ en, target, lessonId, level });
+const apple = word(["apple"], ["la manzana"]);
+const pool: RuleWord[] = [
+  apple,
+  word(["pear"], ["la pera"]),
+  word(["bread"], ["el pan"]),
+  word(["cheese"], ["el queso"]),
+  word(["milk"], ["la leche"], "es-drinks"),
+  word(["dog"], ["el perro"], "es-animals", "A2"),
+];
+
+describe("rules: scoring", () => {
+  it("gives 1000 at once and 500 at the deadline", () => {
+    assert.deepEqual(scoreAnswer("correct", 0, 10_000, 0), { points: 1000, streak: 1 });
+    assert.deepEqual(scoreAnswer("correct", 10_000, 10_000, 0), { points: 500, streak: 1 });
+    assert.deepEqual(scoreAnswer("correct", 5_000, 10_000, 0), { points: 750, streak: 1 });
+    assert.deepEqual(scoreAnswer("correct", 3_333, 10_000, 0), { points: 833, streak: 1 }); // 833.35 rounds down
+  });
+  it("clamps elapsed time into the round", () => {
+    assert.equal(scoreAnswer("correct", -50, 10_000, 0).points, 1000);
+    assert.equal(scoreAnswer("correct", 99_000, 10_000, 0).points, 500);
+  });
+  it("halves points for 'almost' and keeps the streak", () => {
+    assert.deepEqual(scoreAnswer("almost", 0, 10_000, 0), { points: 500, streak: 1 });
+    assert.deepEqual(scoreAnswer("almost", 5_000, 10_000, 1), { points: 375 + 100, streak: 2 });
+  });
+  it("adds 100 per streak round after the first, capped at 500", () => {
+    assert.equal(scoreAnswer("correct", 0, 10_000, 1).points, 1100);
+    assert.equal(scoreAnswer("correct", 0, 10_000, 5).points, 1500);
+    assert.equal(scoreAnswer("correct", 0, 10_000, 9).points, 1500);
+  });
+  it("gives nothing and resets the streak when wrong or unanswered", () => {
+    assert.deepEqual(scoreAnswer("wrong", 0, 10_000, 4), { points: 0, streak: 0 });
+    assert.deepEqual(scoreAnswer("none", 0, 10_000, 4), { points: 0, streak: 0 });
+  });
+});
+
+describe("rules: questions", () => {
+  it("picks distinct words, all of them when asked for more", () => {
+    const picked = pickWords(pool, 4, seededRng(1));
+    assert.equal(new Set(picked).size, 4);
+    assert.equal(pickWords(pool, 99, seededRng(2)).length, pool.length);
+  });
+  it("builds four distinct choices with the answer among them", () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const q = buildQuestion(apple, pool, "choice", "en-target", "es", seededRng(seed));
+      assert.equal(q.prompt, "apple");
+      assert.equal(q.choices.length, 4);
+      assert.equal(new Set(q.choices).size, 4);
+      assert.ok(q.choices.includes("la manzana"));
+      assert.ok(!q.choices.includes("el perro"), "a distractor from another level");
+    }
+  });
+  it("prefers distractors from the same lesson", () => {
+    const d = pickDistractors(apple, pool, "en-target", "es", seededRng(3));
+    assert.deepEqual(d.slice().sort(), ["el pan", "el queso", "la pera"]);
+  });
+  it("never offers another accepted answer as a distractor", () => {
+    const fish = word(["fish"], ["el pescado", "el pez"]);
+    const twin = word(["fish (alive)"], ["el pez"]);
+    const d = pickDistractors(fish, [fish, twin, ...pool], "en-target", "es", seededRng(4));
+    assert.ok(!d.includes("el pez"));
+  });
+  it("reverses direction", () => {
+    const q = buildQuestion(apple, pool, "typed", "target-en", "es", seededRng(5));
+    assert.equal(q.prompt, "la manzana");
+    assert.deepEqual(q.choices, []);
+    assert.equal(q.answerLang, "en");
+    assert.equal(judgeAnswer(q, "an apple").verdict, "correct");
+  });
+});
+
+describe("rules: judging a question", () => {
+  const q = buildQuestion(apple, pool, "choice", "en-target", "es", seededRng(6));
+  it("is correct only for the right option", () => {
+    assert.equal(judgeAnswer(q, "la manzana").verdict, "correct");
+    assert.equal(judgeAnswer(q, q.choices.find((c) => c !== "la manzana")!).verdict, "wrong");
+  });
+  it("is invalid for text that is not an option", () => {
+    assert.equal(judgeAnswer(q, "manzana").verdict, "invalid");
+    assert.equal(judgeAnswer(q, "").verdict, "invalid");
+  });
+});
+
+describe("rules: end of round and duel", () => {
+  it("closes a round when every active player answered", () => {
+    assert.ok(roundComplete([{ answered: true, active: true }, { answered: false, active: false }]));
+    assert.ok(!roundComplete([{ answered: true, active: true }, { answered: false, active: true }]));
+    assert.ok(!roundComplete([{ answered: false, active: false }]));
+  });
+  it("counts an answer at the deadline as late", () => {
+    assert.ok(!isLate(999, 1000));
+    assert.ok(isLate(1000, 1000));
+  });
+  it("decides the winner, a draw, and a forfeit", () => {
+    assert.equal(decideWinner([{ id: "a", score: 10, forfeited: false }, { id: "b", score: 20, forfeited: false }]), "b");
+    assert.equal(decideWinner([{ id: "a", score: 20, forfeited: false }, { id: "b", score: 20, forfeited: false }]), "");
+    assert.equal(decideWinner([{ id: "a", score: 0, forfeited: false }, { id: "b", score: 900, forfeited: true }]), "a");
+    assert.equal(decideWinner([{ id: "a", score: 0, forfeited: true }]), "");
+  });
+});
