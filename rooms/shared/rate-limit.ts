@@ -1,0 +1,45 @@
+/**
+ * Per-client message rate limit (Colyseus 0.16 has none). A token bucket: `burst` messages
+ * at once, refilled at `perSecond`. A message that finds the bucket empty is dropped; a
+ * client whose drops reach `disconnectAfter` is flooding and should be disconnected.
+ * Pure: the caller passes `now` in milliseconds.
+ */
+export interface RateLimitOptions {
+  perSecond: number;
+  burst: number;
+  disconnectAfter: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 5, burst: 10, disconnectAfter: 40 };
+
+/** What to do with one incoming message. */
+export type RateDecision = "allow" | "drop" | "disconnect";
+
+export class RateLimiter {
+  private tokens: number;
+  private last: number;
+  private dropped = 0;
+
+  constructor(private readonly opts: RateLimitOptions, now: number) {
+    this.tokens = opts.burst;
+    this.last = now;
+  }
+
+  /** Counts one message at `now` and says whether to handle it. */
+  take(now: number): RateDecision {
+    const elapsed = Math.max(0, now - this.last) / 1000;
+    this.last = Math.max(this.last, now);
+    this.tokens = Math.min(this.opts.burst, this.tokens + elapsed * this.opts.perSecond);
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return "allow";
+    }
+    this.dropped += 1;
+    return this.dropped >= this.opts.disconnectAfter ? "disconnect" : "drop";
+  }
+
+  /** Messages dropped so far. */
+  get droppedCount(): number {
+    return this.dropped;
+  }
+}

@@ -1,0 +1,257 @@
+import { randomUUID } from "node:crypto";
+import { Room, ServerError, type Client, type Delayed } from "@colyseus/core";
+import { ArraySchema } from "@colyseus/schema";
+import type { RoomException } from "@colyseus/core";
+import { RateLimiter } from "../shared/rate-limit";
+import { ERROR_CODES, type ErrorCode } from "../../server/errors";
+import { PlayerState, WordDuelState } from "./WordDuelState";
+import * as msg from "./messages";
+import * as rules from "./rules";
+import type { DuelServices, Identity, MatchResult } from "./services";
+
+/** Private, per-player bookkeeping the clients never see. */
+interface Seat {
+  identity: Identity;
+  limiter: RateLimiter;
+  pending?: { answer: string; judgement: rules.Judgement; elapsedMs: number };
+  words: MatchResult["players"][number]["words"];
+}
+
+/** Room options: the client's join options plus what define() adds. */
+type CreateOptions = Partial<msg.DuelJoinOptions> & { practice?: boolean };
+
+/**
+ * A word duel: players of one language race through `totalRounds` words. The actor wires
+ * lifecycle, messages and the clock; rules.ts decides everything else.
+ */
+export class WordDuelRoom extends Room<WordDuelState> {
+  /** Set per app by {@link bindServices}; static so the static onAuth can reach it. */
+  static services: DuelServices;
+
+  override state = new WordDuelState();
+  private seats = new Map<string, Seat>();
+  private questions: rules.Question[] = [];
+  private roundStartedAt = 0;
+  private timer?: Delayed;
+  private resultSent = false;
+
+  private get services(): DuelServices {
+    return (this.constructor as typeof WordDuelRoom).services;
+  }
+
+  /** Runs where the matchmaking request lands: checks the token and the join options. */
+  static override async onAuth(token: string, options: unknown): Promise<Identity> {
+    const parsed = msg.parseJoinOptions(options, this.services.langs());
+    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
+    if (!token) throw new ServerError(ERROR_CODES.AUTH_MISSING_TOKEN, "AUTH_MISSING_TOKEN: sign in first and join with your token");
+    try {
+      return this.services.verifyToken(token);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "AUTH_BAD_TOKEN";
+      throw new ServerError(ERROR_CODES.AUTH_BAD_TOKEN, `${code}: ${(err as Error).message}`);
+    }
+  }
+
+  override onCreate(options: CreateOptions): void {
+    const parsed = msg.parseJoinOptions(options, this.services.langs());
+    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
+    const { lang, mode, direction, lessonId } = parsed.value;
+    const practice = options.practice === true;
+    const words = this.services.words(lang, practice ? lessonId : undefined);
+    if (!words || words.length === 0) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
+    const { timing, rng } = this.services;
+    const pool = this.services.pool(lang);
+    this.questions = rules.pickWords(words, timing.rounds, rng).map((w) => rules.buildQuestion(w, pool, mode, direction, lang as rules.LangCode, rng));
+    this.maxClients = practice ? 1 : timing.maxPlayers;
+    Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.questions.length, roundMs: timing.roundMs[mode] });
+    this.setMetadata({ lang, mode, direction, practice });
+    this.onMessage(msg.MSG_ANSWER, (client, payload) => this.guard(client, () => this.onAnswer(client, payload)));
+    this.onMessage("*", (client, type) => this.guard(client, () => this.reject(client, "DUEL_BAD_MESSAGE", `unknown message type "${String(type)}"`)));
+  }
+
+  override onJoin(client: Client, _options: unknown, identity: Identity): void {
+    const seat: Seat = { identity, limiter: new RateLimiter(this.services.rateLimit, this.services.now()), words: [] };
+    this.seats.set(client.sessionId, seat);
+    this.state.players.set(client.sessionId, new PlayerState({ name: identity.name }));
+    if (this.state.phase === "waiting" && this.state.players.size >= this.maxClients) this.startCountdown();
+  }
+
+  override async onLeave(client: Client, consented: boolean): Promise<void> {
+    const player = this.state.players.get(client.sessionId);
+    if (!player) return;
+    if (this.state.phase === "waiting") {
+      this.state.players.delete(client.sessionId);
+      this.seats.delete(client.sessionId);
+      return;
+    }
+    player.connected = false;
+    if (this.state.phase === "finished") return;
+    if (!consented) {
+      try {
+        await this.allowReconnection(client, this.services.timing.reconnectSeconds);
+        player.connected = true;
+        return;
+      } catch {
+        // The window closed without the player coming back: that is a forfeit.
+      }
+    }
+    this.forfeit(client.sessionId);
+  }
+
+  override onUncaughtException(error: RoomException<this>, methodName: string): void {
+    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "word_duel: uncaught exception");
+  }
+
+  override onDispose(): void {
+    this.timer?.clear();
+  }
+
+  /** Rate-limits every message before its handler runs. */
+  private guard(client: Client, handle: () => void): void {
+    const seat = this.seats.get(client.sessionId);
+    if (!seat) return;
+    const decision = seat.limiter.take(this.services.now());
+    if (decision === "allow") return handle();
+    if (decision === "drop" && seat.limiter.droppedCount === 1) {
+      this.reject(client, "DUEL_RATE_LIMITED", "too many messages: extra messages are ignored");
+    }
+    if (decision === "disconnect") {
+      this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "word_duel: disconnecting a flooding client");
+      client.leave(4429, "DUEL_RATE_LIMITED: too many messages");
+    }
+  }
+
+  private reject(client: Client, code: ErrorCode, message: string): void {
+    client.send(msg.MSG_ERROR, { code, message } satisfies msg.ErrorMessage);
+  }
+
+  private onAnswer(client: Client, payload: unknown): void {
+    const parsed = msg.parseAnswer(payload);
+    if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
+    const seat = this.seats.get(client.sessionId)!;
+    const player = this.state.players.get(client.sessionId)!;
+    const now = this.services.now();
+    if (this.state.phase !== "round") return this.reject(client, "DUEL_NOT_IN_ROUND", `answers are taken during a round, not in "${this.state.phase}"`);
+    if (player.forfeited) return this.reject(client, "DUEL_NOT_IN_ROUND", "you have left this duel");
+    if (player.answered) return this.reject(client, "DUEL_ALREADY_ANSWERED", `you already answered round ${this.state.round}; only the first answer counts`);
+    if (rules.isLate(now, this.state.roundEndsAt)) return this.reject(client, "DUEL_TOO_LATE", `round ${this.state.round} closed before your answer arrived`);
+    const judgement = rules.judgeAnswer(this.currentQuestion(), parsed.value.answer);
+    if (judgement.verdict === "invalid") return this.reject(client, "DUEL_INVALID_CHOICE", "that is not one of the four choices");
+    seat.pending = { answer: parsed.value.answer, judgement, elapsedMs: now - this.roundStartedAt };
+    player.answered = true;
+    client.send(msg.MSG_ANSWER_ACCEPTED, { round: this.state.round } satisfies msg.AnswerAcceptedMessage);
+    if (this.roundComplete()) this.closeRound();
+  }
+
+  private currentQuestion(): rules.Question {
+    return this.questions[this.state.round - 1];
+  }
+
+  private roundComplete(): boolean {
+    return rules.roundComplete([...this.state.players.values()].map((p) => ({ answered: p.answered, active: p.connected && !p.forfeited })));
+  }
+
+  private schedule(ms: number, next: () => void): void {
+    this.timer?.clear();
+    this.timer = this.clock.setTimeout(next, ms);
+  }
+
+  private startCountdown(): void {
+    // Locked explicitly: Colyseus unlocks a full room when someone leaves, and nobody may
+    // join a duel that has started.
+    void this.lock();
+    const { countdownMs } = this.services.timing;
+    this.state.phase = "countdown";
+    this.state.phaseEndsAt = this.services.now() + countdownMs;
+    this.schedule(countdownMs, () => this.startRound(1));
+  }
+
+  private startRound(round: number): void {
+    const question = this.questions[round - 1];
+    const now = this.services.now();
+    this.roundStartedAt = now;
+    for (const p of this.state.players.values()) p.answered = false;
+    for (const seat of this.seats.values()) seat.pending = undefined;
+    Object.assign(this.state, { phase: "round", round, prompt: question.prompt, reveal: "", roundEndsAt: now + this.state.roundMs, phaseEndsAt: now + this.state.roundMs });
+    this.state.choices = new ArraySchema<string>(...question.choices);
+    this.schedule(this.state.roundMs, () => this.closeRound());
+  }
+
+  private closeRound(): void {
+    const question = this.currentQuestion();
+    const results: msg.RoundResultMessage["results"] = {};
+    for (const [sessionId, player] of this.state.players) {
+      const seat = this.seats.get(sessionId)!;
+      const judgement = seat.pending?.judgement ?? ({ verdict: "none" } as const);
+      const verdict = judgement.verdict;
+      const { points, streak } = rules.scoreAnswer(verdict, seat.pending?.elapsedMs ?? 0, this.state.roundMs, player.streak);
+      Object.assign(player, { score: player.score + points, streak, lastVerdict: verdict, lastPoints: points });
+      seat.words.push({ prompt: question.prompt, verdict });
+      results[sessionId] = { verdict, points, answer: seat.pending?.answer ?? "", ...("reason" in judgement ? { reason: judgement.reason } : {}) };
+    }
+    const { revealMs } = this.services.timing;
+    Object.assign(this.state, { phase: "reveal", reveal: question.reveal, phaseEndsAt: this.services.now() + revealMs });
+    this.broadcast(msg.MSG_ROUND_RESULT, { round: this.state.round, prompt: question.prompt, answer: question.reveal, accepted: question.accepted, results } satisfies msg.RoundResultMessage);
+    const last = this.state.round >= this.state.totalRounds;
+    this.schedule(revealMs, () => (last ? this.finish() : this.startRound(this.state.round + 1)));
+  }
+
+  private forfeit(sessionId: string): void {
+    const player = this.state.players.get(sessionId);
+    if (!player || player.forfeited || this.state.phase === "finished") return;
+    player.forfeited = true;
+    player.connected = false;
+    const remaining = [...this.state.players.values()].filter((p) => !p.forfeited).length;
+    if (remaining < (this.state.practice ? 1 : 2)) this.finish();
+    else if (this.state.phase === "round" && this.roundComplete()) this.closeRound();
+  }
+
+  private finish(): void {
+    if (this.resultSent) return;
+    this.resultSent = true;
+    this.timer?.clear();
+    const standings = [...this.state.players.entries()].map(([id, p]) => ({ id, score: p.score, forfeited: p.forfeited }));
+    Object.assign(this.state, { phase: "finished", winner: rules.decideWinner(standings), phaseEndsAt: 0, roundEndsAt: 0 });
+    const result = this.buildResult();
+    this.broadcast(msg.MSG_DUEL_RESULT, {
+      matchId: result.matchId,
+      winner: this.state.winner,
+      standings: [...this.state.players.entries()].map(([sessionId, p]) => ({ sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot })),
+    } satisfies msg.DuelResultMessage);
+    this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
+    this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());
+  }
+
+  private buildResult(): MatchResult {
+    const entries = [...this.state.players.entries()];
+    const placementOf = (score: number, forfeited: boolean) =>
+      forfeited ? entries.length : 1 + entries.filter(([, p]) => !p.forfeited && p.score > score).length;
+    return {
+      matchId: randomUUID(),
+      lang: this.state.lang,
+      mode: this.state.mode as rules.Mode,
+      practice: this.state.practice,
+      finishedAt: this.services.now(),
+      players: entries.map(([sessionId, p]) => ({
+        userId: this.seats.get(sessionId)!.identity.userId,
+        name: p.name,
+        score: p.score,
+        placement: placementOf(p.score, p.forfeited),
+        won: this.state.winner === sessionId,
+        forfeited: p.forfeited,
+        isBot: p.isBot,
+        words: this.seats.get(sessionId)!.words,
+      })),
+    };
+  }
+}
+
+/**
+ * A word_duel room class bound to one app's services (Colyseus calls the static onAuth on
+ * the registered class, so the services must live on it).
+ */
+export function bindServices(services: DuelServices): typeof WordDuelRoom {
+  return class BoundWordDuelRoom extends WordDuelRoom {
+    static override services = services;
+  };
+}

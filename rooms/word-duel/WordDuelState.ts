@@ -1,0 +1,42 @@
+import { MapSchema, ArraySchema, Schema, type } from "@colyseus/schema";
+
+/** One player of a duel, as every client sees them. */
+export class PlayerState extends Schema {
+  @type("string") name = "";
+  @type("number") score = 0;
+  @type("number") streak = 0;
+  @type("boolean") connected = true;
+  @type("boolean") answered = false;
+  @type("boolean") isBot = false;
+  @type("boolean") forfeited = false;
+  /** This player's verdict in the last revealed round: correct, almost, wrong, none. */
+  @type("string") lastVerdict = "";
+  @type("number") lastPoints = 0;
+}
+
+/**
+ * The public state of a word duel. Everything here reaches every client: the correct answer
+ * stays in the room's private fields until the reveal.
+ */
+export class WordDuelState extends Schema {
+  @type("string") phase = "waiting";
+  @type("string") lang = "";
+  @type("string") mode = "";
+  @type("string") direction = "";
+  @type("boolean") practice = false;
+  @type("uint8") round = 0;
+  @type("uint8") totalRounds = 0;
+  @type("string") prompt = "";
+  @type(["string"]) choices = new ArraySchema<string>();
+  /** Epoch ms when the current round closes. */
+  @type("number") roundEndsAt = 0;
+  /** Length of a round in ms, so clients can draw the countdown bar. */
+  @type("number") roundMs = 0;
+  /** Epoch ms when the current countdown or reveal ends. */
+  @type("number") phaseEndsAt = 0;
+  @type({ map: PlayerState }) players = new MapSchema<PlayerState>();
+  /** The correct answer, set only in the reveal phase. */
+  @type("string") reveal = "";
+  /** Winner's sessionId; "" for a draw (or before the end). */
+  @type("string") winner = "";
+}

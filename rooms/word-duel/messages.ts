@@ -1,0 +1,136 @@
+/**
+ * The word_duel wire contract in one place: room names, join options, message names and
+ * payload validators. The room and client-sdk both import this file.
+ * Validators never throw: they return `{ ok: true, value }` or `{ ok: false, message }`.
+ */
+import type { Direction, Mode } from "./rules";
+
+/** Registered room names. */
+export const ROOM_WORD_DUEL = "word_duel";
+export const ROOM_PRACTICE = "practice";
+
+/** Client → server. */
+export const MSG_ANSWER = "answer";
+
+/** Server → client. */
+export const MSG_ANSWER_ACCEPTED = "answer_accepted";
+export const MSG_ROUND_RESULT = "round_result";
+export const MSG_DUEL_RESULT = "duel_result";
+export const MSG_ERROR = "error";
+
+/** Phases of a duel, in order. */
+export const PHASES = ["waiting", "countdown", "round", "reveal", "finished"] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const MODES: readonly Mode[] = ["choice", "typed"];
+export const DIRECTIONS: readonly Direction[] = ["en-target", "target-en"];
+
+/** Longest answer the server reads, in characters. */
+export const MAX_ANSWER_LENGTH = 100;
+
+/** Join options of word_duel and practice. */
+export interface DuelJoinOptions {
+  lang: string;
+  mode: Mode;
+  direction: Direction;
+  /** practice only: play the words of one lesson. */
+  lessonId?: string;
+}
+
+/** `answer` payload. */
+export interface AnswerMessage {
+  answer: string;
+}
+
+/** `answer_accepted` payload: the server took your answer for this round. */
+export interface AnswerAcceptedMessage {
+  round: number;
+}
+
+/** One player's outcome in `round_result`. */
+export interface PlayerRoundResult {
+  verdict: "correct" | "almost" | "wrong" | "none";
+  /** Why an answer was "almost": a missing/wrong accent or one typo. */
+  reason?: "accent" | "typo";
+  points: number;
+  /** What the player answered ("" when they did not). */
+  answer: string;
+}
+
+/** `round_result` payload, sent to everyone when a round closes. */
+export interface RoundResultMessage {
+  round: number;
+  prompt: string;
+  /** The main correct answer (also in state.reveal). */
+  answer: string;
+  /** Every accepted answer. */
+  accepted: string[];
+  results: Record<string, PlayerRoundResult>;
+}
+
+/** One player's line in `duel_result`. */
+export interface Standing {
+  sessionId: string;
+  name: string;
+  score: number;
+  forfeited: boolean;
+  isBot: boolean;
+}
+
+/** `duel_result` payload, sent to everyone when the duel is finished. */
+export interface DuelResultMessage {
+  matchId: string;
+  winner: string;
+  standings: Standing[];
+}
+
+/** `error` payload: what went wrong with the last thing this client sent. */
+export interface ErrorMessage {
+  code: string;
+  message: string;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+/**
+ * Validates an `answer` payload.
+ * @example parseAnswer({ answer: "la manzana" }) // { ok: true, value: { answer: "la manzana" } }
+ */
+export function parseAnswer(payload: unknown): Parsed<AnswerMessage> {
+  if (!isRecord(payload) || typeof payload.answer !== "string") {
+    return { ok: false, message: 'an answer is an object like {"answer": "text"}' };
+  }
+  if (payload.answer.length > MAX_ANSWER_LENGTH) {
+    return { ok: false, message: `an answer is at most ${MAX_ANSWER_LENGTH} characters` };
+  }
+  return { ok: true, value: { answer: payload.answer } };
+}
+
+/**
+ * Validates join options against the languages on offer; fills the default direction.
+ * @example parseJoinOptions({ lang: "es", mode: "typed" }, ["es"]) // ok, direction "en-target"
+ */
+export function parseJoinOptions(options: unknown, langs: readonly string[]): Parsed<DuelJoinOptions> {
+  const o = isRecord(options) ? options : {};
+  if (typeof o.lang !== "string" || o.lang === "") {
+    return { ok: false, message: `the "lang" option is required: one of ${langs.join(", ")}` };
+  }
+  if (!langs.includes(o.lang)) return { ok: false, message: `unknown lang "${o.lang}": use one of ${langs.join(", ")}` };
+  if (typeof o.mode !== "string" || !MODES.includes(o.mode as Mode)) {
+    return { ok: false, message: `the "mode" option must be one of ${MODES.join(", ")}` };
+  }
+  const direction = o.direction ?? "en-target";
+  if (typeof direction !== "string" || !DIRECTIONS.includes(direction as Direction)) {
+    return { ok: false, message: `the "direction" option must be one of ${DIRECTIONS.join(", ")}` };
+  }
+  if (o.lessonId !== undefined && (typeof o.lessonId !== "string" || o.lessonId.length > 64)) {
+    return { ok: false, message: 'the "lessonId" option must be a lesson id such as "es-food"' };
+  }
+  const value: DuelJoinOptions = { lang: o.lang, mode: o.mode as Mode, direction: direction as Direction };
+  if (typeof o.lessonId === "string") value.lessonId = o.lessonId;
+  return { ok: true, value };
+}

@@ -1,0 +1,72 @@
+/**
+ * What a word duel room needs from the server, injected at define() time so rooms stay
+ * free of configuration and storage code.
+ */
+import type { RateLimitOptions } from "../shared/rate-limit";
+import type { Rng, RuleWord, Mode } from "./rules";
+
+/** Phase lengths and limits of a duel. */
+export interface DuelTiming {
+  rounds: number;
+  roundMs: Record<Mode, number>;
+  countdownMs: number;
+  revealMs: number;
+  /** How long a finished duel stays open so clients can read the result. */
+  finishedLingerMs: number;
+  /** How long a dropped player may take to come back before forfeiting. */
+  reconnectSeconds: number;
+  /** Largest number of players in one duel. */
+  maxPlayers: number;
+}
+
+/** Who a verified token says the player is. */
+export interface Identity {
+  userId: string;
+  name: string;
+  guest: boolean;
+}
+
+/** One player's line of a finished duel, as recorded for progress. */
+export interface MatchPlayer {
+  userId: string;
+  name: string;
+  score: number;
+  /** 1 for the winner; equal scores share a place. */
+  placement: number;
+  won: boolean;
+  forfeited: boolean;
+  isBot: boolean;
+  words: { prompt: string; verdict: "correct" | "almost" | "wrong" | "none" }[];
+}
+
+/** A finished duel or practice: recorded exactly once by matchId. */
+export interface MatchResult {
+  matchId: string;
+  lang: string;
+  mode: Mode;
+  practice: boolean;
+  finishedAt: number;
+  players: MatchPlayer[];
+}
+
+export interface DuelServices {
+  /** Languages on offer, e.g. ["de", "es"]. */
+  langs(): readonly string[];
+  /** Words a duel may ask in `lang` (one lesson's when lessonId is given; null if unknown). */
+  words(lang: string, lessonId?: string): readonly RuleWord[] | null;
+  /** Every word of `lang`: the pool distractors are drawn from. */
+  pool(lang: string): readonly RuleWord[];
+  /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */
+  verifyToken(token: string): Identity;
+  timing: DuelTiming;
+  rateLimit: RateLimitOptions;
+  /** Records a finished duel; may reject (the room logs it). */
+  recordResult(result: MatchResult): Promise<void>;
+  log: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
+  rng: Rng;
+  now(): number;
+}

@@ -1,0 +1,140 @@
+/**
+ * Builds the whole server from a Config and injected parts: the Express app (API, health,
+ * monitor) and the Colyseus server with its rooms. `server/main.ts` reads the environment
+ * and listens; tests build their own with their own config on loopback.
+ */
+import http from "node:http";
+import express from "express";
+import { Server } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+import type { Store } from "./store/store";
+import { createTokenService } from "./auth/tokens";
+import { LessonCatalog } from "./lessons.service";
+import { apiRoutes } from "./http/api.routes";
+import { errorHandler, notFound } from "./http/errors.middleware";
+import { monitorRoutes } from "./http/monitor.routes";
+import { bindServices } from "../rooms/word-duel/WordDuelRoom";
+import { ROOM_PRACTICE, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
+import type { DuelServices } from "../rooms/word-duel/services";
+import type { Deck, TargetLang } from "../content/decks";
+
+/** Largest WebSocket frame a client may send (Colyseus's own default). */
+export const WS_MAX_PAYLOAD = 4 * 1024;
+/** Largest matchmaking request body. */
+const MATCHMAKE_BODY_LIMIT = 4 * 1024;
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  store: Store;
+  decks: ReadonlyMap<TargetLang, Deck>;
+  /** The clock rooms judge deadlines by (tests move it). */
+  now?: () => number;
+}
+
+export interface LinguaLeap {
+  app: express.Express;
+  httpServer: http.Server;
+  gameServer: Server;
+  /** Binds HOST:PORT (PORT 0 picks a free port) and resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops taking rooms, lets them end, closes the store. */
+  close(): Promise<void>;
+}
+
+function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelServices["verifyToken"]): DuelServices {
+  const { config, log, store } = deps;
+  return {
+    langs: () => catalog.langCodes(),
+    words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
+    pool: (lang) => catalog.pool(lang),
+    verifyToken,
+    timing: {
+      rounds: config.DUEL_ROUNDS,
+      roundMs: { choice: config.DUEL_CHOICE_ROUND_MS, typed: config.DUEL_TYPED_ROUND_MS },
+      countdownMs: config.DUEL_COUNTDOWN_MS,
+      revealMs: config.DUEL_REVEAL_MS,
+      finishedLingerMs: config.DUEL_FINISHED_LINGER_MS,
+      reconnectSeconds: config.RECONNECT_SECONDS,
+      maxPlayers: config.DUEL_MAX_PLAYERS,
+    },
+    rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT },
+    recordResult: async (result) => {
+      await store.recordMatch(result);
+    },
+    log,
+    rng: Math.random,
+    now: deps.now ?? Date.now,
+  };
+}
+
+/** Refuses oversized or unsized matchmaking bodies before Colyseus buffers them. */
+function guardMatchmaking(server: http.Server): void {
+  const listeners = server.listeners("request").slice(0) as http.RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (req.method === "POST" && req.url?.includes("/matchmake/")) {
+      const length = Number(req.headers["content-length"]);
+      if (!Number.isFinite(length) || length > MATCHMAKE_BODY_LIMIT) {
+        res.writeHead(413, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ code: 413, error: `BODY_TOO_LARGE: matchmaking bodies are at most ${MATCHMAKE_BODY_LIMIT} bytes with a Content-Length` }));
+        return;
+      }
+    }
+    for (const listener of listeners) listener.call(server, req, res);
+  });
+}
+
+export function buildApp(deps: AppDeps): LinguaLeap {
+  const { config, log, store } = deps;
+  const catalog = new LessonCatalog(deps.decks);
+  const tokens = createTokenService(config.JWT_SECRET!, config.JWT_TTL_SECONDS);
+  let draining = false;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(express.json({ limit: config.BODY_LIMIT_BYTES }));
+  app.get("/healthz", (_req, res) => res.json({ ok: true }));
+  app.get("/readyz", (_req, res) => {
+    store
+      .ping()
+      .then(() => (draining ? res.status(503).json({ ok: false, reason: "shutting down" }) : res.json({ ok: true, languages: catalog.langCodes() })))
+      .catch(() => res.status(503).json({ ok: false, reason: "store unavailable" }));
+  });
+  app.use("/api", apiRoutes({ store, tokens, catalog, authPerMinute: config.AUTH_RATE_PER_MINUTE }));
+  app.use("/colyseus", monitorRoutes(config, log));
+  app.use(notFound());
+  app.use(errorHandler(log));
+
+  const httpServer = http.createServer(app);
+  const gameServer = new Server({
+    transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD }),
+    gracefullyShutdown: false,
+    greet: false,
+  });
+  guardMatchmaking(httpServer);
+
+  const services = duelServices(deps, catalog, (token) => tokens.verify(token));
+  const DuelRoom = bindServices(services);
+  gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction"]);
+  gameServer.define(ROOM_PRACTICE, DuelRoom, { practice: true });
+
+  return {
+    app,
+    httpServer,
+    gameServer,
+    async listen() {
+      await gameServer.listen(config.PORT, config.HOST);
+      const address = httpServer.address();
+      return typeof address === "object" && address ? address.port : config.PORT;
+    },
+    async close() {
+      draining = true;
+      await gameServer.gracefullyShutdown(false);
+      await store.close();
+    },
+  };
+}

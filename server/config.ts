@@ -1,0 +1,76 @@
+/**
+ * The only reader of the environment. `loadConfig(process.env)` parses every key into a
+ * frozen, typed Config; a bad value throws a ConfigError naming the key.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every key: its schema (with default) and a one-line description, used by the README table. */
+export const CONFIG_KEYS = {
+  NODE_ENV: [z.enum(["development", "production", "test"]).default("development"), "development, production or test; production refuses to start without JWT_SECRET"],
+  HOST: [z.string().min(1).default("127.0.0.1"), "interface to bind; 0.0.0.0 only behind a proxy or in a container"],
+  PORT: [int(0, 65535).default(2567), "TCP port for HTTP and WebSocket"],
+  PUBLIC_ADDRESS: [z.string().optional(), "how clients reach this process (host[:port][/path]); cluster only"],
+  REDIS_URL: [z.string().url().optional(), "Redis for presence and driver (cluster); unset = in-process"],
+  MONGODB_URL: [z.string().url().optional(), "MongoDB store of record; unset = in-memory store"],
+  MONGODB_DB: [z.string().min(1).default("lingualeap"), "MongoDB database name"],
+  JWT_SECRET: [z.string().min(32, "must be at least 32 characters").optional(), "HS256 key for tokens; unset = a random key per run (development only)"],
+  JWT_TTL_SECONDS: [int(60, 60 * 60 * 24 * 90).default(60 * 60 * 24 * 7), "how long a token is valid"],
+  ADMIN_USER: [z.string().min(1).optional(), "monitor user name; monitor off when unset"],
+  ADMIN_PASSWORD: [z.string().min(12, "must be at least 12 characters").optional(), "monitor password"],
+  LOG_LEVEL: [z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "log level"],
+  BODY_LIMIT_BYTES: [int(256, 1024 * 1024).default(16 * 1024), "largest JSON request body"],
+  AUTH_RATE_PER_MINUTE: [int(1, 100000).default(30), "sign-in/register attempts per address per minute"],
+  DUEL_ROUNDS: [int(1, 30).default(10), "rounds in a duel"],
+  DUEL_MAX_PLAYERS: [int(2, 8).default(2), "players in one duel"],
+  DUEL_CHOICE_ROUND_MS: [int(1000, 120000).default(10000), "round length in choice mode"],
+  DUEL_TYPED_ROUND_MS: [int(1000, 120000).default(15000), "round length in typed mode"],
+  DUEL_COUNTDOWN_MS: [int(0, 60000).default(3000), "countdown before the first round"],
+  DUEL_REVEAL_MS: [int(0, 60000).default(3000), "how long each answer is shown"],
+  DUEL_FINISHED_LINGER_MS: [int(0, 600000).default(10000), "how long a finished duel stays open"],
+  RECONNECT_SECONDS: [int(0, 600).default(20), "reconnection window for a dropped player"],
+  MSG_RATE_PER_SECOND: [int(1, 1000).default(5), "room messages per client per second (sustained)"],
+  MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
+  MSG_FLOOD_DISCONNECT: [int(1, 100000).default(40), "dropped messages before a flooding client is disconnected"],
+  SHUTDOWN_GRACE_MS: [int(0, 600000).default(10000), "how long SIGTERM waits for running duels"],
+} as const;
+
+type Keys = typeof CONFIG_KEYS;
+export type Config = Readonly<{ [K in keyof Keys]: z.output<Keys[K][0]> }> & {
+  /** True when JWT_SECRET was not set and a random one was made for this run. */
+  readonly jwtSecretGenerated: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses the environment. Empty strings count as unset.
+ * @example loadConfig({ PORT: "0", JWT_SECRET: "x".repeat(32) })
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, [schema]] of Object.entries(CONFIG_KEYS)) {
+    const raw = env[key] === "" ? undefined : env[key];
+    const parsed = (schema as z.ZodTypeAny).safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push(`${key}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`bad configuration:\n  ${problems.join("\n  ")}`);
+  if (out.NODE_ENV === "production" && !out.JWT_SECRET) {
+    throw new ConfigError("JWT_SECRET: required when NODE_ENV=production (at least 32 characters)");
+  }
+  if (Boolean(out.ADMIN_USER) !== Boolean(out.ADMIN_PASSWORD)) {
+    throw new ConfigError("ADMIN_USER and ADMIN_PASSWORD: set both to enable the monitor, or neither");
+  }
+  const jwtSecretGenerated = !out.JWT_SECRET;
+  if (jwtSecretGenerated) out.JWT_SECRET = randomBytes(32).toString("hex");
+  return Object.freeze({ ...out, jwtSecretGenerated }) as Config;
+}

@@ -1,0 +1,62 @@
+/**
+ * The error catalogue: every code the server answers with, over HTTP
+ * (`{error:{code,message}}`) and in rooms (join refusals and `error` messages).
+ */
+export const ERROR_CODES = {
+  /** The request body or query is not what the route takes. */
+  BAD_REQUEST: 400,
+  /** The request body is larger than the limit. */
+  BODY_TOO_LARGE: 413,
+  /** No route at this path. */
+  NOT_FOUND: 404,
+  /** Too many requests from this address; retry later. */
+  RATE_LIMITED: 429,
+  /** Something failed on our side; the log has the detail. */
+  INTERNAL: 500,
+  /** The server is shutting down or not ready. */
+  UNAVAILABLE: 503,
+  /** No token, or not a Bearer token. */
+  AUTH_MISSING_TOKEN: 401,
+  /** The token is forged, malformed, signed with another algorithm or key. */
+  AUTH_BAD_TOKEN: 401,
+  /** The token has expired: sign in again. */
+  AUTH_TOKEN_EXPIRED: 401,
+  /** Wrong username or password. */
+  AUTH_BAD_CREDENTIALS: 401,
+  /** Someone already has that username. */
+  AUTH_USERNAME_TAKEN: 409,
+  /** The token's user no longer exists. */
+  AUTH_UNKNOWN_USER: 401,
+  /** The language code is not one on offer. */
+  LESSON_UNKNOWN_LANG: 400,
+  /** No lesson with that id. */
+  LESSON_NOT_FOUND: 404,
+  /** The join options of a room are missing or wrong. */
+  DUEL_BAD_OPTIONS: 400,
+  /** A message payload is malformed. */
+  DUEL_BAD_MESSAGE: 400,
+  /** An answer arrived outside a round (countdown, reveal, finished). */
+  DUEL_NOT_IN_ROUND: 409,
+  /** This player already answered this round; only the first answer counts. */
+  DUEL_ALREADY_ANSWERED: 409,
+  /** The answer arrived after the round's deadline. */
+  DUEL_TOO_LATE: 409,
+  /** In choice mode, the answer is not one of the four options. */
+  DUEL_INVALID_CHOICE: 400,
+  /** The client sends messages too fast; extra messages are ignored. */
+  DUEL_RATE_LIMITED: 429,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error a route throws to answer the caller plainly. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number = ERROR_CODES[code],
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}

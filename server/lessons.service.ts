@@ -1,0 +1,66 @@
+/** The lesson catalogue over the validated decks: what the API lists and what rooms ask. */
+import { deckWords, type Deck, type DeckWord, type TargetLang } from "../content/decks";
+
+export interface LanguageInfo {
+  code: string;
+  name: string;
+  nativeName: string;
+}
+
+export interface LessonSummary {
+  id: string;
+  title: string;
+  level: string;
+  wordCount: number;
+}
+
+export interface LessonDetail {
+  id: string;
+  title: string;
+  level: string;
+  lang: string;
+  words: { prompt: string; answers: string[] }[];
+}
+
+export class LessonCatalog {
+  private readonly words = new Map<string, DeckWord[]>();
+
+  constructor(private readonly decks: ReadonlyMap<TargetLang, Deck>) {
+    for (const [lang, deck] of decks) this.words.set(lang, deckWords(deck));
+  }
+
+  languages(): LanguageInfo[] {
+    return [...this.decks.values()].map((d) => ({ code: d.lang, name: d.name, nativeName: d.nativeName }));
+  }
+
+  langCodes(): string[] {
+    return [...this.decks.keys()];
+  }
+
+  lessons(lang: string): LessonSummary[] | null {
+    const deck = this.decks.get(lang as TargetLang);
+    return deck ? deck.lessons.map((l) => ({ id: l.id, title: l.title, level: l.level, wordCount: l.words.length })) : null;
+  }
+
+  lesson(id: string): LessonDetail | null {
+    const deck = this.decks.get(id.slice(0, 2) as TargetLang);
+    const lesson = deck?.lessons.find((l) => l.id === id);
+    if (!deck || !lesson) return null;
+    const words = lesson.words.map((w) => ({ prompt: w.en[0], answers: w.target.slice() }));
+    return { id: lesson.id, title: lesson.title, level: lesson.level, lang: deck.lang, words };
+  }
+
+  /** Every word of a language (the distractor pool). */
+  pool(lang: string): DeckWord[] {
+    return this.words.get(lang) ?? [];
+  }
+
+  /** Words a duel asks: one lesson's when lessonId is given (null if it is not in `lang`), else all. */
+  duelWords(lang: string, lessonId?: string): DeckWord[] | null {
+    const all = this.words.get(lang);
+    if (!all) return null;
+    if (lessonId === undefined) return all;
+    const words = all.filter((w) => w.lessonId === lessonId);
+    return words.length > 0 ? words : null;
+  }
+}
