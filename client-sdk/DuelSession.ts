@@ -1,0 +1,238 @@
+import type { Client, Room } from "colyseus.js";
+import * as msg from "../rooms/word-duel/messages";
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
+import { fromRoomError, LinguaLeapError } from "./errors";
+
+/** One player as the SDK shows them (a plain copy of the room state). */
+export interface PlayerView {
+  sessionId: string;
+  name: string;
+  score: number;
+  streak: number;
+  connected: boolean;
+  answered: boolean;
+  isBot: boolean;
+  forfeited: boolean;
+  lastVerdict: string;
+  lastPoints: number;
+}
+
+/** A plain snapshot of the duel state (see docs/protocol.md for each field). */
+export interface DuelView {
+  phase: msg.Phase;
+  lang: string;
+  mode: string;
+  direction: string;
+  practice: boolean;
+  round: number;
+  totalRounds: number;
+  prompt: string;
+  choices: string[];
+  roundEndsAt: number;
+  roundMs: number;
+  phaseEndsAt: number;
+  players: PlayerView[];
+  reveal: string;
+  winner: string;
+}
+
+/** Events of a duel and what each carries. */
+export interface DuelEvents {
+  /** Every state change (a new snapshot). */
+  state: DuelView;
+  /** The phase changed. */
+  phase: { phase: msg.Phase; round: number };
+  /** A round started: draw the prompt, the choices and a countdown to `roundEndsAt`. */
+  round: { round: number; prompt: string; choices: string[]; roundEndsAt: number; roundMs: number };
+  /** A round closed: the right answer and everyone's verdict and points. */
+  reveal: msg.RoundResultMessage;
+  /** The duel finished. */
+  result: msg.DuelResultMessage;
+  /** The server refused something this client sent. */
+  error: LinguaLeapError;
+  /** The connection dropped; the SDK is trying again. */
+  reconnecting: { attempt: number; delayMs: number };
+  /** Back in the duel after a drop. */
+  reconnected: { attempts: number };
+  /** The session is over: left, finished and closed, or lost (then `error` is set). */
+  closed: { code: number; error?: LinguaLeapError };
+}
+
+type Listener<K extends keyof DuelEvents> = (payload: DuelEvents[K]) => void;
+
+export interface DuelSessionOptions {
+  backoff?: BackoffOptions;
+  /** Give up reconnecting after this long (the server keeps a seat 20 s by default). */
+  reconnectForMs?: number;
+  /** How long `answer()` waits for the server's reply. */
+  answerTimeoutMs?: number;
+}
+
+const CONSENTED = 4000;
+
+/**
+ * A learner's seat in a word duel or practice. Created by `LinguaLeapClient.joinDuel()` or
+ * `.practice()`. Reconnects by itself with backoff when the connection drops.
+ * @example
+ * const duel = await ll.joinDuel({ lang: "es", mode: "typed" });
+ * duel.on("round", (r) => console.log(r.prompt));
+ * duel.on("reveal", (r) => console.log("answer:", r.answer));
+ * duel.on("result", (r) => console.log(r.winner === duel.sessionId ? "you won" : "you lost"));
+ * await duel.answer("la manzana");
+ */
+export class DuelSession {
+  private listeners = new Map<keyof DuelEvents, Set<Listener<any>>>();
+  private pending: { resolve: (m: msg.AnswerAcceptedMessage) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private last?: DuelView;
+  private leaving = false;
+  private closedOnce = false;
+
+  constructor(
+    private readonly client: Client,
+    private room: Room,
+    private readonly opts: DuelSessionOptions = {},
+  ) {
+    this.bind(room);
+  }
+
+  /** This learner's id in the duel (compare with `winner` and the players' ids). */
+  get sessionId(): string {
+    return this.room.sessionId;
+  }
+
+  get roomId(): string {
+    return this.room.roomId;
+  }
+
+  /** The latest snapshot, or undefined before the first state arrives. */
+  get view(): DuelView | undefined {
+    return this.last;
+  }
+
+  /**
+   * Subscribes to an event; returns a function that unsubscribes.
+   * @example const off = duel.on("phase", ({ phase }) => console.log(phase)); off();
+   */
+  on<K extends keyof DuelEvents>(event: K, listener: Listener<K>): () => void {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event)!.add(listener);
+    return () => this.listeners.get(event)?.delete(listener);
+  }
+
+  /**
+   * Sends this round's answer: resolves when the server took it, rejects with a
+   * LinguaLeapError (DUEL_ALREADY_ANSWERED, DUEL_TOO_LATE, DUEL_INVALID_CHOICE, …) when not.
+   * @example await duel.answer(duel.view!.choices[2]);
+   */
+  answer(text: string): Promise<msg.AnswerAcceptedMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending = this.pending.filter((p) => p.timer !== timer);
+        reject(new LinguaLeapError("TIMEOUT", "the server did not answer in time"));
+      }, this.opts.answerTimeoutMs ?? 5000);
+      this.pending.push({ resolve, reject, timer });
+      this.room.send(msg.MSG_ANSWER, { answer: text } satisfies msg.AnswerMessage);
+    });
+  }
+
+  /**
+   * Leaves the duel for good (a forfeit if it is still running).
+   * @example await duel.leave();
+   */
+  async leave(): Promise<void> {
+    this.leaving = true;
+    if (this.room.connection.isOpen) await this.room.leave(true);
+  }
+
+  private emit<K extends keyof DuelEvents>(event: K, payload: DuelEvents[K]): void {
+    for (const l of this.listeners.get(event) ?? []) l(payload);
+  }
+
+  private bind(room: Room): void {
+    room.onStateChange((state) => this.onState(state));
+    room.onMessage(msg.MSG_ROUND_RESULT, (m: msg.RoundResultMessage) => this.emit("reveal", m));
+    room.onMessage(msg.MSG_DUEL_RESULT, (m: msg.DuelResultMessage) => this.emit("result", m));
+    room.onMessage(msg.MSG_ANSWER_ACCEPTED, (m: msg.AnswerAcceptedMessage) => this.settle((p) => p.resolve(m)));
+    room.onMessage(msg.MSG_ERROR, (m: msg.ErrorMessage) => {
+      const error = new LinguaLeapError(m.code, m.message);
+      this.emit("error", error);
+      this.settle((p) => p.reject(error));
+    });
+    room.onLeave((code) => void this.onLeave(code));
+  }
+
+  private settle(fn: (p: (typeof this.pending)[number]) => void): void {
+    const first = this.pending.shift();
+    if (!first) return;
+    clearTimeout(first.timer);
+    fn(first);
+  }
+
+  private onState(state: any): void {
+    const view = toView(state);
+    const before = this.last;
+    this.last = view;
+    this.emit("state", view);
+    if (before?.phase !== view.phase || before?.round !== view.round) {
+      this.emit("phase", { phase: view.phase, round: view.round });
+      if (view.phase === "round") {
+        this.emit("round", { round: view.round, prompt: view.prompt, choices: view.choices, roundEndsAt: view.roundEndsAt, roundMs: view.roundMs });
+      }
+    }
+  }
+
+  private async onLeave(code: number): Promise<void> {
+    const finished = this.last?.phase === "finished";
+    if (this.leaving || code === CONSENTED || finished || code === 4429) {
+      const error = code === 4429 ? new LinguaLeapError("DUEL_RATE_LIMITED", "disconnected for sending too many messages") : undefined;
+      return this.close(code, error);
+    }
+    await this.reconnect(code);
+  }
+
+  private async reconnect(code: number): Promise<void> {
+    const deadline = Date.now() + (this.opts.reconnectForMs ?? 20_000);
+    const token = this.room.reconnectionToken;
+    for (let attempt = 0; Date.now() < deadline && !this.leaving; attempt++) {
+      const delayMs = Math.min(backoffDelay(attempt, this.opts.backoff ?? DEFAULT_BACKOFF), Math.max(0, deadline - Date.now()));
+      this.emit("reconnecting", { attempt: attempt + 1, delayMs });
+      await new Promise((r) => setTimeout(r, delayMs));
+      try {
+        this.room = await this.client.reconnect(token);
+        this.bind(this.room);
+        this.emit("reconnected", { attempts: attempt + 1 });
+        return;
+      } catch (err) {
+        // The seat is gone for good (window expired, duel disposed): stop trying.
+        if (/expired|not found|invalid/i.test(fromRoomError(err).message)) break;
+      }
+    }
+    this.close(code, new LinguaLeapError("SESSION_LOST", "the connection to the duel was lost and could not be restored"));
+  }
+
+  private close(code: number, error?: LinguaLeapError): void {
+    if (this.closedOnce) return;
+    this.closedOnce = true;
+    for (const p of this.pending.splice(0)) {
+      clearTimeout(p.timer);
+      p.reject(error ?? new LinguaLeapError("SESSION_LOST", "the duel is over"));
+    }
+    this.emit("closed", { code, error });
+  }
+}
+
+function toView(state: any): DuelView {
+  const players: PlayerView[] = [];
+  state.players?.forEach((p: any, sessionId: string) => {
+    players.push({
+      sessionId, name: p.name, score: p.score, streak: p.streak, connected: p.connected, answered: p.answered,
+      isBot: p.isBot, forfeited: p.forfeited, lastVerdict: p.lastVerdict, lastPoints: p.lastPoints,
+    });
+  });
+  return {
+    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice,
+    round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices: state.choices ? [...state.choices] : [],
+    roundEndsAt: state.roundEndsAt, roundMs: state.roundMs, phaseEndsAt: state.phaseEndsAt, players,
+    reveal: state.reveal, winner: state.winner,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * LinguaLeap client SDK: sign in, browse lessons, and play word duels from Node or the
+ * browser. Built on colyseus.js and fetch.
+ * @example
+ * import { LinguaLeapClient } from "./client-sdk";
+ * const ll = new LinguaLeapClient("http://127.0.0.1:2567");
+ * await ll.signInAsGuest("Ana");
+ * const duel = await ll.joinDuel({ lang: "es", mode: "choice" });
+ * duel.on("round", (r) => duel.answer(r.choices[0]));
+ */
+import { Client } from "colyseus.js";
+import { ROOM_PRACTICE, ROOM_WORD_DUEL, type DuelJoinOptions } from "../rooms/word-duel/messages";
+import { DuelSession, type DuelSessionOptions } from "./DuelSession";
+import { fromRoomError, LinguaLeapError } from "./errors";
+
+export { DuelSession, LinguaLeapError };
+export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
+export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing } from "../rooms/word-duel/messages";
+
+/** The signed-in learner. */
+export interface User {
+  id: string;
+  name: string;
+  guest: boolean;
+}
+
+/** GET /api/me. */
+export interface Profile {
+  user: User & { username?: string };
+  xp: number;
+  level: number;
+  streak: number;
+  ratings: Record<string, number>;
+  xpByLang: Record<string, number>;
+  duels: number;
+  wins: number;
+}
+
+export interface Language {
+  code: string;
+  name: string;
+  nativeName: string;
+}
+
+export interface LessonSummary {
+  id: string;
+  title: string;
+  level: string;
+  wordCount: number;
+}
+
+export interface Lesson {
+  id: string;
+  title: string;
+  level: string;
+  lang: string;
+  words: { prompt: string; answers: string[] }[];
+}
+
+/** Options of a duel: the language, the mode and (optionally) the direction. */
+export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"] };
+
+export class LinguaLeapClient {
+  private readonly colyseus: Client;
+  private readonly base: string;
+  /** The current token (set by sign-in; keep it to stay signed in across reloads). */
+  token?: string;
+  /** The current learner, once signed in. */
+  user?: User;
+
+  /**
+   * @param endpoint the server's address, e.g. "http://127.0.0.1:2567" or "https://play.example.org"
+   * @param options.token a token kept from an earlier sign-in
+   * @example const ll = new LinguaLeapClient("http://127.0.0.1:2567", { token: localStorage.token });
+   */
+  constructor(endpoint: string, options: { token?: string; session?: DuelSessionOptions } = {}) {
+    this.base = endpoint.replace(/\/+$/, "");
+    this.colyseus = new Client(this.base);
+    this.sessionOptions = options.session ?? {};
+    if (options.token) this.useToken(options.token);
+  }
+
+  private readonly sessionOptions: DuelSessionOptions;
+
+  private useToken(token: string): void {
+    this.token = token;
+    this.colyseus.auth.token = token;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new LinguaLeapError("NETWORK", `could not reach the server at ${this.base}: ${(err as Error).message}`);
+    }
+    const data = (await res.json().catch(() => undefined)) as any;
+    if (!res.ok) {
+      throw new LinguaLeapError(data?.error?.code ?? "INTERNAL", data?.error?.message ?? `the server answered ${res.status}`, res.status);
+    }
+    return data as T;
+  }
+
+  private async signIn(path: string, body: unknown): Promise<User> {
+    const { token, user } = await this.request<{ token: string; user: User }>("POST", path, body);
+    this.useToken(token);
+    this.user = user;
+    return user;
+  }
+
+  /**
+   * Plays as a guest under a display name.
+   * @example const user = await ll.signInAsGuest("Ana");
+   */
+  signInAsGuest(name: string): Promise<User> {
+    return this.signIn("/api/auth/guest", { name });
+  }
+
+  /**
+   * Creates an account (username 3–24 letters, digits or _; password 8–128 characters).
+   * @example await ll.register("maria_1", "a long password");
+   */
+  register(username: string, password: string): Promise<User> {
+    return this.signIn("/api/auth/register", { username, password });
+  }
+
+  /**
+   * Signs in to an account.
+   * @example await ll.login("maria_1", "a long password");
+   */
+  login(username: string, password: string): Promise<User> {
+    return this.signIn("/api/auth/login", { username, password });
+  }
+
+  /**
+   * Forgets the token.
+   * @example ll.signOut();
+   */
+  signOut(): void {
+    this.token = undefined;
+    this.user = undefined;
+    this.colyseus.auth.token = "";
+  }
+
+  /**
+   * The learner's profile: XP, level, streak, ratings.
+   * @example const { xp, level } = await ll.me();
+   */
+  me(): Promise<Profile> {
+    return this.request("GET", "/api/me");
+  }
+
+  /**
+   * Languages on offer.
+   * @example const langs = await ll.languages(); // [{ code: "es", name: "Spanish", … }]
+   */
+  languages(): Promise<Language[]> {
+    return this.request("GET", "/api/languages");
+  }
+
+  /**
+   * Lessons of a language.
+   * @example const lessons = await ll.lessons("fr");
+   */
+  lessons(lang: string): Promise<LessonSummary[]> {
+    return this.request("GET", `/api/lessons?lang=${encodeURIComponent(lang)}`);
+  }
+
+  /**
+   * One lesson with its words and answers (to study before practising).
+   * @example const lesson = await ll.lesson("es-food");
+   */
+  lesson(id: string): Promise<Lesson> {
+    return this.request("GET", `/api/lessons/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Joins a duel with another learner of the same language, mode and direction (or opens
+   * one and waits for them).
+   * @example const duel = await ll.joinDuel({ lang: "de", mode: "typed", direction: "target-en" });
+   */
+  async joinDuel(options: DuelOptions): Promise<DuelSession> {
+    return this.join(ROOM_WORD_DUEL, { ...options });
+  }
+
+  /**
+   * Plays a lesson alone (every word from that lesson).
+   * @example const solo = await ll.practice({ lang: "es", mode: "choice", lessonId: "es-food" });
+   */
+  async practice(options: DuelOptions & { lessonId: string }): Promise<DuelSession> {
+    return this.join(ROOM_PRACTICE, { ...options });
+  }
+
+  private async join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {
+    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", "sign in before joining a duel");
+    try {
+      const room = await this.colyseus.joinOrCreate(roomName, options);
+      return new DuelSession(this.colyseus, room, this.sessionOptions);
+    } catch (err) {
+      throw fromRoomError(err);
+    }
+  }
+}
