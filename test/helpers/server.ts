@@ -1,0 +1,80 @@
+/** Boots a real LinguaLeap server on 127.0.0.1 (a free port) for integration tests. */
+import { Client } from "colyseus.js";
+import { buildApp, type LinguaLeap } from "../../server/app";
+import { loadConfig, type Config } from "../../server/config";
+import { createLogger } from "../../server/logger";
+import { MemoryStore } from "../../server/store/MemoryStore";
+import { deckWords, loadDecks, type Deck, type TargetLang } from "../../content/decks";
+
+/** Short phases so whole duels run in a couple of seconds. */
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: "test",
+  HOST: "127.0.0.1",
+  PORT: "0",
+  JWT_SECRET: "test-secret-that-is-only-for-the-test-suite-0123456789",
+  LOG_LEVEL: "silent",
+  DUEL_ROUNDS: "3",
+  DUEL_COUNTDOWN_MS: "50",
+  DUEL_REVEAL_MS: "50",
+  DUEL_CHOICE_ROUND_MS: "3000",
+  DUEL_TYPED_ROUND_MS: "3000",
+  DUEL_FINISHED_LINGER_MS: "500",
+  RECONNECT_SECONDS: "2",
+  AUTH_RATE_PER_MINUTE: "1000",
+};
+
+export interface TestServer {
+  server: LinguaLeap;
+  config: Config;
+  store: MemoryStore;
+  decks: Map<TargetLang, Deck>;
+  port: number;
+  /** Milliseconds added to the rooms' clock (to make answers late on purpose). */
+  clock: { skewMs: number };
+  http: string;
+  ws: string;
+  close(): Promise<void>;
+}
+
+let decksCache: Map<TargetLang, Deck> | undefined;
+
+export function realDecks(): Map<TargetLang, Deck> {
+  decksCache ??= loadDecks();
+  return decksCache;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ ...TEST_ENV, ...env });
+  const store = new MemoryStore();
+  const decks = realDecks();
+  const clock = { skewMs: 0 };
+  const server = buildApp({ config, log: createLogger(config), store, decks, now: () => Date.now() + clock.skewMs });
+  const port = await server.listen();
+  return {
+    server, config, store, decks, port, clock,
+    http: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}`,
+    close: () => server.close(),
+  };
+}
+
+/** Every accepted answer for a prompt of a deck, in the direction asked. */
+export function answersFor(deck: Deck, prompt: string, direction: "en-target" | "target-en" = "en-target"): string[] {
+  const word = deckWords(deck).find((w) => (direction === "en-target" ? w.en[0] : w.target[0]) === prompt);
+  if (!word) throw new Error(`no word with prompt "${prompt}" in the ${deck.lang} deck`);
+  return direction === "en-target" ? word.target : word.en;
+}
+
+/** A signed-in guest's token, through the real HTTP API. */
+export async function guestToken(http: string, name: string): Promise<string> {
+  const res = await fetch(`${http}/api/auth/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  if (res.status !== 201) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** A colyseus.js client signed in as a new guest. */
+export async function guestClient(t: TestServer, name: string): Promise<Client> {
+  const client = new Client(t.ws);
+  client.auth.token = await guestToken(t.http, name);
+  return client;
+}
