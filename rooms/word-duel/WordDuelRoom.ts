@@ -72,7 +72,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
   override onJoin(client: Client, _options: unknown, identity: Identity): void {
     const seat: Seat = { identity, limiter: new RateLimiter(this.services.rateLimit, this.services.now()), words: [] };
     this.seats.set(client.sessionId, seat);
-    this.state.players.set(client.sessionId, new PlayerState({ name: identity.name }));
+    this.state.players.set(client.sessionId, new PlayerState().assign({ name: identity.name }));
     if (this.state.phase === "waiting" && this.state.players.size >= this.maxClients) this.startCountdown();
   }
 
@@ -131,10 +131,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
     const seat = this.seats.get(client.sessionId)!;
     const player = this.state.players.get(client.sessionId)!;
     const now = this.services.now();
-    if (this.state.phase !== "round") return this.reject(client, "DUEL_NOT_IN_ROUND", `answers are taken during a round, not in "${this.state.phase}"`);
-    if (player.forfeited) return this.reject(client, "DUEL_NOT_IN_ROUND", "you have left this duel");
-    if (player.answered) return this.reject(client, "DUEL_ALREADY_ANSWERED", `you already answered round ${this.state.round}; only the first answer counts`);
-    if (rules.isLate(now, this.state.roundEndsAt)) return this.reject(client, "DUEL_TOO_LATE", `round ${this.state.round} closed before your answer arrived`);
+    const { phase, round, roundEndsAt } = this.state;
+    const may = rules.mayAnswer({ phase, round, roundEndsAt, now, answered: player.answered, forfeited: player.forfeited });
+    if (!may.ok) return this.reject(client, may.code, may.message);
     const judgement = rules.judgeAnswer(this.currentQuestion(), parsed.value.answer);
     if (judgement.verdict === "invalid") return this.reject(client, "DUEL_INVALID_CHOICE", "that is not one of the four choices");
     seat.pending = { answer: parsed.value.answer, judgement, elapsedMs: now - this.roundStartedAt };
@@ -212,7 +211,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.timer?.clear();
     const standings = [...this.state.players.entries()].map(([id, p]) => ({ id, score: p.score, forfeited: p.forfeited }));
     Object.assign(this.state, { phase: "finished", winner: rules.decideWinner(standings), phaseEndsAt: 0, roundEndsAt: 0 });
-    const result = this.buildResult();
+    const result = this.buildResult(standings);
     this.broadcast(msg.MSG_DUEL_RESULT, {
       matchId: result.matchId,
       winner: this.state.winner,
@@ -222,10 +221,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());
   }
 
-  private buildResult(): MatchResult {
+  private buildResult(standings: rules.Standing[]): MatchResult {
     const entries = [...this.state.players.entries()];
-    const placementOf = (score: number, forfeited: boolean) =>
-      forfeited ? entries.length : 1 + entries.filter(([, p]) => !p.forfeited && p.score > score).length;
+    const places = rules.placements(standings);
     return {
       matchId: randomUUID(),
       lang: this.state.lang,
@@ -236,7 +234,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
         userId: this.seats.get(sessionId)!.identity.userId,
         name: p.name,
         score: p.score,
-        placement: placementOf(p.score, p.forfeited),
+        placement: places.get(sessionId)!,
         won: this.state.winner === sessionId,
         forfeited: p.forfeited,
         isBot: p.isBot,

@@ -177,3 +177,29 @@ export function roundComplete(players: readonly { answered: boolean; active: boo
 export function isLate(now: number, roundEndsAt: number): boolean {
   return now >= roundEndsAt;
 }
+
+/**
+ * Places after a duel: 1 + the number of players with a higher score; equal scores share a
+ * place; a player who forfeited comes last.
+ * @example placements([{ id: "a", score: 9, forfeited: false }, { id: "b", score: 3, forfeited: false }]) // a→1, b→2
+ */
+export function placements(standings: readonly Standing[]): Map<string, number> {
+  const inPlay = standings.filter((s) => !s.forfeited);
+  return new Map(standings.map((s) => [s.id, s.forfeited ? standings.length : 1 + inPlay.filter((o) => o.score > s.score).length]));
+}
+
+/** Why an answer is refused: codes from server/errors.ts. */
+export type AnswerRefusal = { ok: false; code: "DUEL_NOT_IN_ROUND" | "DUEL_ALREADY_ANSWERED" | "DUEL_TOO_LATE"; message: string };
+
+/**
+ * Whether a player may answer now: only during a round, once, before the deadline, and
+ * not after leaving the duel.
+ * @example mayAnswer({ phase: "round", round: 2, answered: true, forfeited: false, now: 0, roundEndsAt: 9 }) // DUEL_ALREADY_ANSWERED
+ */
+export function mayAnswer(s: { phase: string; round: number; answered: boolean; forfeited: boolean; now: number; roundEndsAt: number }): { ok: true } | AnswerRefusal {
+  if (s.phase !== "round") return { ok: false, code: "DUEL_NOT_IN_ROUND", message: `answers are taken during a round, not in "${s.phase}"` };
+  if (s.forfeited) return { ok: false, code: "DUEL_NOT_IN_ROUND", message: "you have left this duel" };
+  if (s.answered) return { ok: false, code: "DUEL_ALREADY_ANSWERED", message: `you already answered round ${s.round}; only the first answer counts` };
+  if (isLate(s.now, s.roundEndsAt)) return { ok: false, code: "DUEL_TOO_LATE", message: `round ${s.round} closed before your answer arrived` };
+  return { ok: true };
+}

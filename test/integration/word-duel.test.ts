@@ -20,7 +20,7 @@ describe("word_duel room: whole duels with real clients", function () {
   });
 
   it("plays a typed duel to the end: right answers score, wrong ones do not, the winner is named", async () => {
-    const [a, b] = (seats = await pair(t, { lang: "es", mode: "typed" }));
+    const [a, b] = (seats = await pair(t, { lang: "es", mode: "typed", name: "Mallory" }));
     const resultSeen = b.log.next("duel_result", 20000);
     for (let round = 1; round <= 3; round++) {
       await waitPhase(a, "round", round);
@@ -40,6 +40,8 @@ describe("word_duel room: whole duels with real clients", function () {
     assert.equal(final.winner, a.room.sessionId);
     const state = await waitPhase(b, "finished");
     assert.equal(state.winner, a.room.sessionId);
+    assert.equal(state.players.get(a.room.sessionId).name, "Ana", "the name comes from the token");
+    assert.equal(state.players.get(b.room.sessionId).name, "Ben");
     assert.equal(state.players.get(b.room.sessionId).score, 0);
     assert.ok(state.players.get(a.room.sessionId).score >= 3 * 500 + 100 + 200, "streak bonus added");
     assert.equal(state.players.get(a.room.sessionId).streak, 3);

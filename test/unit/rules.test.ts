@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  buildQuestion, decideWinner, isLate, judgeAnswer, pickDistractors, pickWords, roundComplete, scoreAnswer,
+  buildQuestion, decideWinner, isLate, judgeAnswer, mayAnswer, pickDistractors, pickWords, placements, roundComplete, scoreAnswer,
   type RuleWord,
 } from "../../rooms/word-duel/rules";
 import { seededRng } from "../helpers/rng";
@@ -104,5 +104,27 @@ describe("rules: end of round and duel", () => {
     assert.equal(decideWinner([{ id: "a", score: 20, forfeited: false }, { id: "b", score: 20, forfeited: false }]), "");
     assert.equal(decideWinner([{ id: "a", score: 0, forfeited: false }, { id: "b", score: 900, forfeited: true }]), "a");
     assert.equal(decideWinner([{ id: "a", score: 0, forfeited: true }]), "");
+  });
+});
+
+describe("rules: answering and placements", () => {
+  const base = { phase: "round", round: 2, answered: false, forfeited: false, now: 100, roundEndsAt: 200 };
+  it("takes a first answer in time during a round", () => {
+
+    assert.deepEqual(mayAnswer(base), { ok: true });
+    assert.equal((mayAnswer({ ...base, phase: "reveal" }) as any).code, "DUEL_NOT_IN_ROUND");
+    assert.equal((mayAnswer({ ...base, forfeited: true }) as any).code, "DUEL_NOT_IN_ROUND");
+    assert.equal((mayAnswer({ ...base, answered: true }) as any).code, "DUEL_ALREADY_ANSWERED");
+    assert.equal((mayAnswer({ ...base, now: 200 }) as any).code, "DUEL_TOO_LATE");
+  });
+  it("shares places on equal scores and puts forfeits last", () => {
+
+    const p = placements([
+      { id: "a", score: 10, forfeited: false },
+      { id: "b", score: 10, forfeited: false },
+      { id: "c", score: 5, forfeited: false },
+      { id: "d", score: 99, forfeited: true },
+    ]);
+    assert.deepEqual([...p.entries()], [["a", 1], ["b", 1], ["c", 3], ["d", 4]]);
   });
 });

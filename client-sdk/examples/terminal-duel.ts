@@ -1,0 +1,95 @@
+/**
+ * Play a word duel in a terminal with the SDK: `npm run play -- --name Ana --lang es`.
+ * Run it in two terminals with the same --lang and --mode and the two meet in one duel.
+ *
+ *   --server     http://127.0.0.1:2567     the game server
+ *   --name       Learner                   your display name (a guest account)
+ *   --lang       es                        es, fr, de, it or pt
+ *   --mode       choice                    choice (type 1–4) or typed
+ *   --direction  en-target                 or target-en
+ *   --practice   es-food                   practise one lesson alone instead of a duel
+ */
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { LinguaLeapClient, LinguaLeapError, type DuelSession } from "..";
+
+const { values: args } = parseArgs({
+  options: {
+    server: { type: "string", default: "http://127.0.0.1:2567" },
+    name: { type: "string", default: "Learner" },
+    lang: { type: "string", default: "es" },
+    mode: { type: "string", default: "choice" },
+    direction: { type: "string", default: "en-target" },
+    practice: { type: "string" },
+  },
+});
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+
+function play(duel: DuelSession): Promise<void> {
+  const input = createInterface({ input: process.stdin, output: process.stdout });
+  let choices: string[] = [];
+  const name = (id: string) => duel.view?.players.find((p) => p.sessionId === id)?.name ?? id;
+
+  duel.on("phase", ({ phase }) => {
+    if (phase === "waiting") out("Waiting for an opponent… (run the same command in another terminal)");
+    if (phase === "countdown") out(`Opponent found: ${duel.view?.players.map((p) => p.name).join(" vs ")}. Get ready!`);
+  });
+  duel.on("round", (r) => {
+    choices = r.choices;
+    const seconds = Math.round((r.roundEndsAt - Date.now()) / 1000);
+    out(`\nRound ${r.round}/${duel.view?.totalRounds} — translate: ${r.prompt}   (${seconds}s)`);
+    r.choices.forEach((c, i) => out(`  ${i + 1}) ${c}`));
+    input.setPrompt("> ");
+    input.prompt();
+  });
+  duel.on("reveal", (r) => {
+    out(`Answer: ${r.answer}${r.accepted.length > 1 ? `   (also: ${r.accepted.slice(1).join(", ")})` : ""}`);
+    for (const [id, res] of Object.entries(r.results)) {
+      const note = res.verdict === "almost" ? ` (almost: ${res.reason === "accent" ? "mind the accents" : "one typo"})` : "";
+      out(`  ${name(id)}: ${res.verdict}${note}  +${res.points}`);
+    }
+  });
+  duel.on("error", (e) => out(`! ${e.message}`));
+  duel.on("reconnecting", ({ attempt }) => out(`Connection lost — reconnecting (attempt ${attempt})…`));
+  duel.on("reconnected", () => out("Back in the duel."));
+
+  input.on("line", (line) => {
+    const text = line.trim();
+    if (!text || duel.view?.phase !== "round") return;
+    const pick = /^[1-4]$/.test(text) && choices.length > 0 ? choices[Number(text) - 1] : text;
+    duel.answer(pick).then(() => out("Answer sent."), () => undefined);
+  });
+
+  return new Promise((resolve) => {
+    duel.on("result", (r) => {
+      out("\nFinal scores:");
+      for (const s of r.standings) out(`  ${s.name}: ${s.score}${s.forfeited ? " (left)" : ""}`);
+      out(r.winner === "" ? "A draw!" : r.winner === duel.sessionId ? "You won!" : `${name(r.winner)} won.`);
+      input.close();
+      void duel.leave().finally(resolve);
+    });
+    duel.on("closed", ({ error }) => {
+      if (error) out(`The duel ended: ${error.message}`);
+      input.close();
+      resolve();
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const ll = new LinguaLeapClient(args.server!);
+  await ll.signInAsGuest(args.name!);
+  const options = { lang: args.lang!, mode: args.mode as "choice" | "typed", direction: args.direction as "en-target" | "target-en" };
+  const duel = args.practice ? await ll.practice({ ...options, lessonId: args.practice }) : await ll.joinDuel(options);
+  await play(duel);
+  const me = await ll.me();
+  out(`XP ${me.xp} · level ${me.level} · streak ${me.streak} day(s)`);
+  process.exit(0);
+}
+
+main().catch((err) => {
+  const message = err instanceof LinguaLeapError ? `${err.message} (${err.code})` : String(err);
+  process.stderr.write(`Could not play: ${message}\n`);
+  process.exit(1);
+});

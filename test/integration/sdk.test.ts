@@ -1,0 +1,110 @@
+import { strict as assert } from "node:assert";
+import { matchMaker } from "@colyseus/core";
+import { LinguaLeapClient, LinguaLeapError, type DuelSession } from "../../client-sdk";
+import { answersFor, startServer, type TestServer } from "../helpers/server";
+import { withTimeout } from "../helpers/wait";
+
+function once<T>(session: DuelSession, event: "result" | "reconnected" | "closed" | "reveal", ms = 10000): Promise<T> {
+  return withTimeout(new Promise<T>((resolve) => { const off = session.on(event, (p: any) => { off(); resolve(p); }); }), ms, `SDK event ${event}`);
+}
+
+describe("client SDK against a real server", function () {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it("signs in, lists languages and lessons, and reports errors with codes", async () => {
+    const ll = new LinguaLeapClient(t.http);
+    await assert.rejects(ll.me(), (e: LinguaLeapError) => e.code === "AUTH_MISSING_TOKEN" && e.status === 401);
+    await assert.rejects(ll.joinDuel({ lang: "es", mode: "typed" }), (e: LinguaLeapError) => e.code === "AUTH_MISSING_TOKEN");
+    const user = await ll.signInAsGuest("Ana");
+    assert.equal(user.name, "Ana");
+    assert.equal((await ll.me()).user.id, user.id);
+    assert.equal((await ll.languages()).length, 5);
+    const lessons = await ll.lessons("it");
+    assert.equal((await ll.lesson(lessons[0].id)).lang, "it");
+    await assert.rejects(ll.lessons("xx"), (e: LinguaLeapError) => e.code === "LESSON_UNKNOWN_LANG");
+    await assert.rejects(ll.joinDuel({ lang: "xx", mode: "typed" }), (e: LinguaLeapError) => e.code === "DUEL_BAD_OPTIONS");
+    await assert.rejects(new LinguaLeapClient("http://127.0.0.1:1").languages(), (e: LinguaLeapError) => e.code === "NETWORK");
+  });
+
+  it("two SDK clients play a whole duel; XP and rating reach /api/me", async () => {
+    const ana = new LinguaLeapClient(t.http);
+    const ben = new LinguaLeapClient(t.http);
+    await ana.register("ana_sdk", "long-enough-pass");
+    await ben.signInAsGuest("Ben");
+    const a = await ana.joinDuel({ lang: "fr", mode: "choice" });
+    const b = await ben.joinDuel({ lang: "fr", mode: "choice" });
+    assert.equal(a.roomId, b.roomId);
+    const deck = t.decks.get("fr")!;
+    a.on("round", (r) => void a.answer(answersFor(deck, r.prompt)[0]));
+    b.on("round", (r) => void b.answer(r.choices.find((c) => !answersFor(deck, r.prompt).includes(c))!));
+    const reveals: any[] = [];
+    a.on("reveal", (r) => reveals.push(r));
+    const [result] = await Promise.all([once<any>(a, "result"), once<any>(b, "result")]);
+    assert.equal(result.winner, a.sessionId);
+    assert.equal(reveals.length, 3);
+    assert.ok(reveals.every((r) => r.results[a.sessionId].verdict === "correct" && r.results[b.sessionId].verdict === "wrong"));
+    const me = await withTimeout(waitFor(async () => { const p = await ana.me(); return p.duels === 1 ? p : undefined; }), 5000, "result recorded");
+    assert.equal(me.wins, 1);
+    assert.equal(me.xp, 3 * 10 + 25);
+    assert.ok(me.ratings.fr > 1200, "the winner's rating rose");
+    const loser = await ben.me();
+    assert.ok(loser.ratings.fr < 1200);
+    await Promise.all([a.leave(), b.leave()]);
+  });
+
+  it("reconnects by itself after a dropped connection and finishes the duel", async () => {
+    const ana = new LinguaLeapClient(t.http, { session: { backoff: { baseMs: 50, maxMs: 200 } } });
+    const ben = new LinguaLeapClient(t.http);
+    await ana.signInAsGuest("Ana");
+    await ben.signInAsGuest("Ben");
+    const a = await ana.joinDuel({ lang: "pt", mode: "typed" });
+    const b = await ben.joinDuel({ lang: "pt", mode: "typed" });
+    const deck = t.decks.get("pt")!;
+    let dropped = false;
+    const reconnected = once<{ attempts: number }>(a, "reconnected");
+    a.on("round", (r) => {
+      if (r.round === 2 && !dropped) {
+        dropped = true;
+        ((a as any).room.connection.transport as any).ws.terminate();
+        return;
+      }
+      void a.answer(answersFor(deck, r.prompt)[0]).catch(() => undefined);
+    });
+    b.on("round", () => void b.answer("nada").catch(() => undefined));
+    assert.ok((await reconnected).attempts >= 1);
+    const result = await once<any>(b, "result", 15000);
+    assert.equal(result.standings.length, 2);
+    assert.ok(result.standings.every((s: any) => !s.forfeited), "nobody forfeited");
+    await Promise.all([a.leave(), b.leave()]);
+  });
+
+  it("gives up with SESSION_LOST when the seat is gone", async () => {
+    const ana = new LinguaLeapClient(t.http, { session: { backoff: { baseMs: 50, maxMs: 100 }, reconnectForMs: 1500 } });
+    await ana.signInAsGuest("Ana");
+    const solo = await ana.practice({ lang: "es", mode: "typed", lessonId: "es-numbers" });
+    await withTimeout(new Promise((r) => { const off = solo.on("round", () => { off(); r(undefined); }); }), 5000, "round");
+    const closed = once<{ error?: LinguaLeapError }>(solo, "closed", 8000);
+    const reconnecting = withTimeout(new Promise((r) => { const off = solo.on("reconnecting", () => { off(); r(undefined); }); }), 5000, "reconnecting");
+    // Cut the connection, then dispose the room on the server: there is nothing to come back to.
+    const room = matchMaker.getLocalRoomById(solo.roomId);
+    ((solo as any).room.connection.transport as any).ws.terminate();
+    await reconnecting;
+    await room.disconnect();
+    const { error } = await closed;
+    assert.equal(error?.code, "SESSION_LOST");
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setImmediate(r));
+  }
+}

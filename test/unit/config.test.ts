@@ -1,0 +1,29 @@
+import { strict as assert } from "node:assert";
+import { ConfigError, loadConfig } from "../../server/config";
+
+describe("config", () => {
+  it("has safe defaults: loopback, 2567, a generated secret", () => {
+    const config = loadConfig({});
+    assert.equal(config.HOST, "127.0.0.1");
+    assert.equal(config.PORT, 2567);
+    assert.equal(config.jwtSecretGenerated, true);
+    assert.ok(config.JWT_SECRET!.length >= 32);
+    assert.ok(Object.isFrozen(config));
+  });
+  it("names the key of a bad value", () => {
+    assert.throws(() => loadConfig({ PORT: "eighty" }), (e: Error) => e instanceof ConfigError && /PORT="eighty"/.test(e.message));
+    assert.throws(() => loadConfig({ RECONNECT_SECONDS: "-1" }), /RECONNECT_SECONDS/);
+    assert.throws(() => loadConfig({ REDIS_URL: "not a url" }), /REDIS_URL/);
+    assert.throws(() => loadConfig({ JWT_SECRET: "short" }), /JWT_SECRET.*at least 32/);
+  });
+  it("refuses production without JWT_SECRET", () => {
+    assert.throws(() => loadConfig({ NODE_ENV: "production" }), /JWT_SECRET: required when NODE_ENV=production/);
+    assert.equal(loadConfig({ NODE_ENV: "production", JWT_SECRET: "p".repeat(40) }).jwtSecretGenerated, false);
+  });
+  it("wants both admin settings or neither", () => {
+    assert.throws(() => loadConfig({ ADMIN_USER: "admin" }), /ADMIN_USER and ADMIN_PASSWORD/);
+  });
+  it("treats empty strings as unset", () => {
+    assert.equal(loadConfig({ PORT: "" }).PORT, 2567);
+  });
+});
