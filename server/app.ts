@@ -15,6 +15,7 @@ import { LessonCatalog } from "./lessons.service";
 import { apiRoutes } from "./http/api.routes";
 import { errorHandler, notFound } from "./http/errors.middleware";
 import { monitorRoutes } from "./http/monitor.routes";
+import { homeRoutes } from "./http/home.routes";
 import { bindServices } from "../rooms/word-duel/WordDuelRoom";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
 import type { DuelServices } from "../rooms/word-duel/services";
@@ -104,6 +105,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       .then(() => (draining ? res.status(503).json({ ok: false, reason: "shutting down" }) : res.json({ ok: true, languages: catalog.langCodes() })))
       .catch(() => res.status(503).json({ ok: false, reason: "store unavailable" }));
   });
+  app.use(homeRoutes(catalog.languages()));
   app.use("/api", apiRoutes({ store, tokens, catalog, authPerMinute: config.AUTH_RATE_PER_MINUTE }));
   app.use("/colyseus", monitorRoutes(config, log));
   app.use(notFound());

@@ -38,6 +38,17 @@ describe("HTTP API against the built app", function () {
     await t.close();
   });
 
+  describe("home page", () => {
+    it("says how to play and lists the languages", async () => {
+      const res = await fetch(`${t.http}/`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+      const html = await res.text();
+      assert.match(html, /npm run play/);
+      assert.match(html, /Português/);
+    });
+  });
+
   describe("health", () => {
     it("answers /healthz and /readyz", async () => {
       assert.deepEqual((await call(t, "/healthz")).body, { ok: true });

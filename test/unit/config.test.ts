@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, loadConfig } from "../../server/config";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_KEYS, ConfigError, loadConfig } from "../../server/config";
 
 describe("config", () => {
   it("has safe defaults: loopback, 2567, a generated secret", () => {
@@ -25,5 +27,12 @@ describe("config", () => {
   });
   it("treats empty strings as unset", () => {
     assert.equal(loadConfig({ PORT: "" }).PORT, 2567);
+  });
+});
+
+describe("config: the README table", () => {
+  it("lists every key", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    for (const key of Object.keys(CONFIG_KEYS)) assert.ok(readme.includes(`| \`${key}\` |`), `README misses ${key}`);
   });
 });
