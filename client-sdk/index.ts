@@ -12,50 +12,17 @@ import { Client } from "colyseus.js";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL, type DuelJoinOptions } from "../rooms/word-duel/messages";
 import { DuelSession, type DuelSessionOptions } from "./DuelSession";
 import { fromRoomError, LinguaLeapError } from "./errors";
+import type { LanguageInfo, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 
 export { DuelSession, LinguaLeapError };
 export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
 export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing } from "../rooms/word-duel/messages";
 
-/** The signed-in learner. */
-export interface User {
-  id: string;
-  name: string;
-  guest: boolean;
-}
-
-/** GET /api/me. */
-export interface Profile {
-  user: User & { username?: string };
-  xp: number;
-  level: number;
-  streak: number;
-  ratings: Record<string, number>;
-  xpByLang: Record<string, number>;
-  duels: number;
-  wins: number;
-}
-
-export interface Language {
-  code: string;
-  name: string;
-  nativeName: string;
-}
-
-export interface LessonSummary {
-  id: string;
-  title: string;
-  level: string;
-  wordCount: number;
-}
-
-export interface Lesson {
-  id: string;
-  title: string;
-  level: string;
-  lang: string;
-  words: { prompt: string; answers: string[] }[];
-}
+export type { User, Profile, LessonSummary };
+/** A language on offer. */
+export type Language = LanguageInfo;
+/** A lesson with its words. */
+export type Lesson = LessonDetail;
 
 /** Options of a duel: the language, the mode and (optionally) the direction. */
 export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"] };
@@ -106,7 +73,7 @@ export class LinguaLeapClient {
   }
 
   private async signIn(path: string, body: unknown): Promise<User> {
-    const { token, user } = await this.request<{ token: string; user: User }>("POST", path, body);
+    const { token, user } = await this.request<Session>("POST", path, body);
     this.useToken(token);
     this.user = user;
     return user;

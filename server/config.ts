@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 /** Every key: its schema (with default) and a one-line description, used by the README table. */
 export const CONFIG_KEYS = {

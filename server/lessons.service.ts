@@ -1,26 +1,8 @@
 /** The lesson catalogue over the validated decks: what the API lists and what rooms ask. */
 import { deckWords, type Deck, type DeckWord, type TargetLang } from "../content/decks";
+import type { LanguageInfo, LessonDetail, LessonSummary } from "./http/api.types";
 
-export interface LanguageInfo {
-  code: string;
-  name: string;
-  nativeName: string;
-}
-
-export interface LessonSummary {
-  id: string;
-  title: string;
-  level: string;
-  wordCount: number;
-}
-
-export interface LessonDetail {
-  id: string;
-  title: string;
-  level: string;
-  lang: string;
-  words: { prompt: string; answers: string[] }[];
-}
+export type { LanguageInfo, LessonDetail, LessonSummary };
 
 export class LessonCatalog {
   private readonly words = new Map<string, DeckWord[]>();

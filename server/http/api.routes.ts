@@ -10,6 +10,7 @@ import type { LessonCatalog } from "../lessons.service";
 import { requireIdentity } from "./bearer";
 import { perAddressLimit } from "./rate-limit.middleware";
 import { parseBody } from "./validate";
+import type { Profile, Session } from "./api.types";
 
 const displayName = z
   .string()
@@ -37,7 +38,7 @@ function handle(fn: (req: Request, res: Response) => unknown): RequestHandler {
   };
 }
 
-function session(tokens: TokenService, user: UserRecord) {
+function session(tokens: TokenService, user: UserRecord): Session {
   const token = tokens.sign({ userId: user.id, name: user.name, guest: user.guest });
   return { token, user: { id: user.id, name: user.name, guest: user.guest } };
 }
@@ -72,7 +73,7 @@ export function apiRoutes({ store, tokens, catalog, authPerMinute }: ApiDeps): R
     const user = await store.userById(identity.userId);
     if (!user) throw new AppError("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
     const { xp, level, streak, ratings, xpByLang, duels, wins } = await store.progress(user.id);
-    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username }, xp, level, streak, ratings, xpByLang, duels, wins });
+    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username }, xp, level, streak, ratings, xpByLang, duels, wins } satisfies Profile);
   }));
 
   router.get("/languages", handle((_req, res) => {
