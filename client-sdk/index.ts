@@ -27,6 +27,13 @@ export type Lesson = LessonDetail;
 /** Options of a duel: the language, the mode and (optionally) the direction. */
 export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"] };
 
+/**
+ * The entry point of the SDK: one per learner (it holds their token).
+ * @example
+ * const ll = new LinguaLeapClient("http://127.0.0.1:2567");
+ * await ll.login("maria_1", "a long password");
+ * const { xp, level, streak } = await ll.me();
+ */
 export class LinguaLeapClient {
   private readonly colyseus: Client;
   private readonly base: string;

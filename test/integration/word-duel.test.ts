@@ -136,6 +136,8 @@ describe("word_duel room: whole duels with real clients", function () {
     assert.equal(final.winner, a.room.sessionId);
     const state = await waitPhase(a, "finished");
     assert.equal(state.players.get(b.room.sessionId).forfeited, true);
+    const closed = await withTimeout(new Promise<number>((r) => a.room.onLeave.once(r)), 5000, "room disposed after the linger");
+    assert.equal(closed, 4000, "the server closed the finished duel");
   });
 
   it("forfeits a dropped player whose reconnection window closes", async () => {
