@@ -1,7 +1,7 @@
 import type { Client, Room } from "colyseus.js";
 import * as msg from "../rooms/word-duel/messages";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
-import { fromRoomError, LinguaLeapError } from "./errors";
+import { LinguaLeapError } from "./errors";
 
 /** One player as the SDK shows them (a plain copy of the room state). */
 export interface PlayerView {
@@ -203,8 +203,9 @@ export class DuelSession {
         this.emit("reconnected", { attempts: attempt + 1 });
         return;
       } catch (err) {
-        // The seat is gone for good (window expired, duel disposed): stop trying.
-        if (/expired|not found|invalid/i.test(fromRoomError(err).message)) break;
+        // The server answered, so it is reachable and the seat is gone for good (window
+        // expired, duel disposed): stop trying. Network failures carry no code: try again.
+        if (typeof (err as { code?: unknown }).code === "number") break;
       }
     }
     this.close(code, new LinguaLeapError("SESSION_LOST", "the connection to the duel was lost and could not be restored"));

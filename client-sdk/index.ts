@@ -25,7 +25,7 @@ export type Language = LanguageInfo;
 export type Lesson = LessonDetail;
 
 /** Options of a duel: the language, the mode and (optionally) the direction. */
-export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"] };
+export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"]; lessonId?: string };
 
 /**
  * The entry point of the SDK: one per learner (it holds their token).
@@ -154,7 +154,7 @@ export class LinguaLeapClient {
 
   /**
    * Joins a duel with another learner of the same language, mode and direction (or opens
-   * one and waits for them).
+   * one and waits for them). With `lessonId`, only learners who chose the same lesson meet.
    * @example const duel = await ll.joinDuel({ lang: "de", mode: "typed", direction: "target-en" });
    */
   async joinDuel(options: DuelOptions): Promise<DuelSession> {
@@ -162,10 +162,10 @@ export class LinguaLeapClient {
   }
 
   /**
-   * Plays a lesson alone (every word from that lesson).
+   * Plays alone: the words of one lesson, or of the whole language without `lessonId`.
    * @example const solo = await ll.practice({ lang: "es", mode: "choice", lessonId: "es-food" });
    */
-  async practice(options: DuelOptions & { lessonId: string }): Promise<DuelSession> {
+  async practice(options: DuelOptions & { lessonId?: string }): Promise<DuelSession> {
     return this.join(ROOM_PRACTICE, { ...options });
   }
 

@@ -52,6 +52,7 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
     words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
     pool: (lang) => catalog.pool(lang),
     verifyToken,
+    userExists: async (userId) => (await store.userById(userId)) !== null,
     timing: {
       rounds: config.DUEL_ROUNDS,
       roundMs: { choice: config.DUEL_CHOICE_ROUND_MS, typed: config.DUEL_TYPED_ROUND_MS },
@@ -116,12 +117,13 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD }),
     gracefullyShutdown: false,
     greet: false,
+    logger: log.child({ component: "colyseus" }),
   });
   guardMatchmaking(httpServer);
 
   const services = duelServices(deps, catalog, (token) => tokens.verify(token));
   const DuelRoom = bindServices(services);
-  gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction"]);
+  gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction", "lessonId"]);
   gameServer.define(ROOM_PRACTICE, DuelRoom, { practice: true });
 
   return {

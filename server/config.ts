@@ -35,7 +35,7 @@ export const CONFIG_KEYS = {
   MSG_RATE_PER_SECOND: [int(1, 1000).default(5), "room messages per client per second (sustained)"],
   MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
   MSG_FLOOD_DISCONNECT: [int(1, 100000).default(40), "dropped messages before a flooding client is disconnected"],
-  SHUTDOWN_GRACE_MS: [int(0, 600000).default(10000), "how long SIGTERM waits for running duels"],
+  SHUTDOWN_GRACE_MS: [int(0, 600000).default(10000), "how long SIGTERM may take before the process is forced to exit"],
 } as const;
 
 type Keys = typeof CONFIG_KEYS;

@@ -14,6 +14,14 @@ async function main(): Promise<void> {
     process.stderr.write(`lingualeap: ${err.message}\n`);
     process.exit(2);
   }
+  // Accepted by the configuration, but this build has no Redis or MongoDB wiring yet:
+  // refusing is better than silently keeping progress in memory.
+  for (const key of ["REDIS_URL", "MONGODB_URL"] as const) {
+    if (config[key]) {
+      process.stderr.write(`lingualeap: ${key} is set, but this version runs in one process with the in-memory store only; unset it\n`);
+      process.exit(2);
+    }
+  }
   const log = createLogger(config);
   if (config.jwtSecretGenerated) log.warn({}, "JWT_SECRET is not set: using a random key for this run (tokens end with the process)");
   const decks = loadDecks();

@@ -19,6 +19,7 @@ export class RateLimiter {
   private tokens: number;
   private last: number;
   private dropped = 0;
+  private droppedNow = 0;
 
   constructor(private readonly opts: RateLimitOptions, now: number) {
     this.tokens = opts.burst;
@@ -30,15 +31,23 @@ export class RateLimiter {
     const elapsed = Math.max(0, now - this.last) / 1000;
     this.last = Math.max(this.last, now);
     this.tokens = Math.min(this.opts.burst, this.tokens + elapsed * this.opts.perSecond);
+    // A client whose bucket filled up again has calmed down: its flood episode is over.
+    if (this.tokens >= this.opts.burst) this.droppedNow = 0;
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return "allow";
     }
     this.dropped += 1;
-    return this.dropped >= this.opts.disconnectAfter ? "disconnect" : "drop";
+    this.droppedNow += 1;
+    return this.droppedNow >= this.opts.disconnectAfter ? "disconnect" : "drop";
   }
 
-  /** Messages dropped so far. */
+  /** Messages dropped since this client last calmed down (1 = the first drop of a flood). */
+  get droppedInBurst(): number {
+    return this.droppedNow;
+  }
+
+  /** Messages dropped in all. */
   get droppedCount(): number {
     return this.dropped;
   }

@@ -15,6 +15,8 @@ interface Seat {
   limiter: RateLimiter;
   pending?: { answer: string; judgement: rules.Judgement; elapsedMs: number };
   words: MatchResult["players"][number]["words"];
+  /** Disconnected for flooding: no reconnection window, it counts as leaving. */
+  kicked?: boolean;
 }
 
 /** Room options: the client's join options plus what define() adds. */
@@ -40,16 +42,24 @@ export class WordDuelRoom extends Room<WordDuelState> {
   }
 
   /** Runs where the matchmaking request lands: checks the token and the join options. */
-  static override async onAuth(token: string, options: unknown): Promise<Identity> {
-    const parsed = msg.parseJoinOptions(options, this.services.langs());
-    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
+  static override async onAuth(token: string, options: Record<string, unknown>): Promise<Identity> {
     if (!token) throw new ServerError(ERROR_CODES.AUTH_MISSING_TOKEN, "AUTH_MISSING_TOKEN: sign in first and join with your token");
+    let identity: Identity;
     try {
-      return this.services.verifyToken(token);
+      identity = this.services.verifyToken(token);
     } catch (err) {
       const code = (err as { code?: string }).code ?? "AUTH_BAD_TOKEN";
       throw new ServerError(ERROR_CODES.AUTH_BAD_TOKEN, `${code}: ${(err as Error).message}`);
     }
+    if (!(await this.services.userExists(identity.userId))) {
+      throw new ServerError(ERROR_CODES.AUTH_UNKNOWN_USER, "AUTH_UNKNOWN_USER: this account no longer exists: sign in again");
+    }
+    const parsed = msg.parseJoinOptions(options, this.services.langs());
+    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
+    // Matchmaking filters on the options as sent: fill in the defaults so that a learner who
+    // leaves them out meets one who spells them out.
+    Object.assign(options, parsed.value, { lessonId: parsed.value.lessonId ?? "" });
+    return identity;
   }
 
   override onCreate(options: CreateOptions): void {
@@ -57,7 +67,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
     const { lang, mode, direction, lessonId } = parsed.value;
     const practice = options.practice === true;
-    const words = this.services.words(lang, practice ? lessonId : undefined);
+    const words = this.services.words(lang, lessonId || undefined);
     if (!words || words.length === 0) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
     const { timing, rng } = this.services;
     const pool = this.services.pool(lang);
@@ -79,14 +89,11 @@ export class WordDuelRoom extends Room<WordDuelState> {
   override async onLeave(client: Client, consented: boolean): Promise<void> {
     const player = this.state.players.get(client.sessionId);
     if (!player) return;
-    if (this.state.phase === "waiting") {
-      this.state.players.delete(client.sessionId);
-      this.seats.delete(client.sessionId);
-      return;
-    }
+    const leftForGood = consented || this.seats.get(client.sessionId)?.kicked === true;
+    if (this.state.phase === "waiting" || (this.state.phase === "countdown" && leftForGood)) return this.vacate(client.sessionId);
     player.connected = false;
     if (this.state.phase === "finished") return;
-    if (!consented) {
+    if (!leftForGood) {
       try {
         await this.allowReconnection(client, this.services.timing.reconnectSeconds);
         player.connected = true;
@@ -96,6 +103,16 @@ export class WordDuelRoom extends Room<WordDuelState> {
       }
     }
     this.forfeit(client.sessionId);
+  }
+
+  /** A seat given up before the first round: the duel waits for someone else instead. */
+  private vacate(sessionId: string): void {
+    this.state.players.delete(sessionId);
+    this.seats.delete(sessionId);
+    if (this.state.phase !== "countdown") return;
+    this.timer?.clear();
+    Object.assign(this.state, { phase: "waiting", phaseEndsAt: 0 });
+    void this.unlock();
   }
 
   override onUncaughtException(error: RoomException<this>, methodName: string): void {
@@ -112,10 +129,11 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (!seat) return;
     const decision = seat.limiter.take(this.services.now());
     if (decision === "allow") return handle();
-    if (decision === "drop" && seat.limiter.droppedCount === 1) {
+    if (decision === "drop" && seat.limiter.droppedInBurst === 1) {
       this.reject(client, "DUEL_RATE_LIMITED", "too many messages: extra messages are ignored");
     }
     if (decision === "disconnect") {
+      seat.kicked = true;
       this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "word_duel: disconnecting a flooding client");
       client.leave(4429, "DUEL_RATE_LIMITED: too many messages");
     }
@@ -135,7 +153,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     const may = rules.mayAnswer({ phase, round, roundEndsAt, now, answered: player.answered, forfeited: player.forfeited });
     if (!may.ok) return this.reject(client, may.code, may.message);
     const judgement = rules.judgeAnswer(this.currentQuestion(), parsed.value.answer);
-    if (judgement.verdict === "invalid") return this.reject(client, "DUEL_INVALID_CHOICE", "that is not one of the four choices");
+    if (judgement.verdict === "invalid") return this.reject(client, "DUEL_INVALID_CHOICE", "that is not one of the choices offered this round");
     seat.pending = { answer: parsed.value.answer, judgement, elapsedMs: now - this.roundStartedAt };
     player.answered = true;
     client.send(msg.MSG_ANSWER_ACCEPTED, { round: this.state.round } satisfies msg.AnswerAcceptedMessage);
@@ -215,7 +233,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.broadcast(msg.MSG_DUEL_RESULT, {
       matchId: result.matchId,
       winner: this.state.winner,
-      standings: [...this.state.players.entries()].map(([sessionId, p]) => ({ sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot })),
+      standings: [...this.state.players.entries()]
+        .map(([sessionId, p]) => ({ sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot }))
+        .sort((x, y) => Number(x.forfeited) - Number(y.forfeited) || y.score - x.score),
     } satisfies msg.DuelResultMessage);
     this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
     this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());

@@ -33,7 +33,7 @@ export interface DuelJoinOptions {
   lang: string;
   mode: Mode;
   direction: Direction;
-  /** practice only: play the words of one lesson. */
+  /** Play the words of one lesson (practice, or a duel between friends on one lesson). */
   lessonId?: string;
 }
 
@@ -127,10 +127,10 @@ export function parseJoinOptions(options: unknown, langs: readonly string[]): Pa
   if (typeof direction !== "string" || !DIRECTIONS.includes(direction as Direction)) {
     return { ok: false, message: `the "direction" option must be one of ${DIRECTIONS.join(", ")}` };
   }
-  if (o.lessonId !== undefined && (typeof o.lessonId !== "string" || o.lessonId.length > 64)) {
+  if (o.lessonId !== undefined && o.lessonId !== "" && (typeof o.lessonId !== "string" || !/^[a-z]{2}-[a-z0-9-]{1,60}$/.test(o.lessonId))) {
     return { ok: false, message: 'the "lessonId" option must be a lesson id such as "es-food"' };
   }
   const value: DuelJoinOptions = { lang: o.lang, mode: o.mode as Mode, direction: direction as Direction };
-  if (typeof o.lessonId === "string") value.lessonId = o.lessonId;
+  if (typeof o.lessonId === "string" && o.lessonId !== "") value.lessonId = o.lessonId;
   return { ok: true, value };
 }

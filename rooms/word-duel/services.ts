@@ -58,6 +58,8 @@ export interface DuelServices {
   pool(lang: string): readonly RuleWord[];
   /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */
   verifyToken(token: string): Identity;
+  /** Whether the token's account still exists. */
+  userExists(userId: string): Promise<boolean>;
   timing: DuelTiming;
   rateLimit: RateLimitOptions;
   /** Records a finished duel; may reject (the room logs it). */

@@ -17,6 +17,11 @@ const displayName = z
   .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
   .pipe(z.string().min(1, "must not be empty").max(24, "must be at most 24 characters").regex(/^[\p{L}\p{N} ._'-]+$/u, "may hold letters, digits, spaces and . _ ' -"));
 const guestBody = z.object({ name: displayName });
+/** Sign-in takes any strings within bounds: a wrong password is a 401, whatever its length. */
+const login = z.object({
+  username: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
+  password: z.string().min(1, "must not be empty").max(128, "must be at most 128 characters"),
+});
 const credentials = z.object({
   username: z.string().regex(/^[A-Za-z0-9_]{3,24}$/, "3 to 24 letters, digits or _"),
   password: z.string().min(8, "must be at least 8 characters").max(128, "must be at most 128 characters"),
@@ -60,7 +65,7 @@ export function apiRoutes({ store, tokens, catalog, authPerMinute }: ApiDeps): R
   }));
 
   router.post("/auth/login", limit, handle(async (req, res) => {
-    const { username, password } = parseBody(credentials, req.body);
+    const { username, password } = parseBody(login, req.body);
     const user = await store.userByUsername(username);
     // Hash even when the user is unknown, so timing does not tell which usernames exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH));

@@ -80,6 +80,8 @@ describe("HTTP API against the built app", function () {
       assert.equal(login.body.user.id, reg.body.user.id);
       expectError(await call(t, "/api/auth/login", json({ username: "maria_1", password: "wrong-pass" })), 401, "AUTH_BAD_CREDENTIALS");
       expectError(await call(t, "/api/auth/login", json({ username: "nobody_here", password: "whatever1" })), 401, "AUTH_BAD_CREDENTIALS");
+      expectError(await call(t, "/api/auth/login", json({ username: "maria_1", password: "short" })), 401, "AUTH_BAD_CREDENTIALS");
+      expectError(await call(t, "/api/auth/login", json({ username: "maria_1" })), 400, "BAD_REQUEST");
     });
 
     it("answers bad bodies with 400 naming the field", async () => {
@@ -137,6 +139,9 @@ describe("HTTP API against the built app", function () {
       assert.match(await attempt(forged, ok), /AUTH_BAD_TOKEN/);
       assert.match(await attempt(expired, ok), /AUTH_TOKEN_EXPIRED/);
       assert.match(await attempt(unsignedToken(guest.body.user.id), ok), /AUTH_BAD_TOKEN/);
+      const ghost = jwt.sign({ name: "Ghost", guest: true }, TEST_ENV.JWT_SECRET, { subject: "no-such-user", issuer: "lingualeap", expiresIn: 600 });
+      assert.match(await attempt(ghost, ok), /AUTH_UNKNOWN_USER/);
+      assert.match(await attempt(undefined, { lang: "xx" }), /AUTH_MISSING_TOKEN/, "the token is checked before the options");
       assert.match(await attempt(guest.body.token, { mode: "typed" }), /DUEL_BAD_OPTIONS: the "lang" option is required/);
       assert.match(await attempt(guest.body.token, { lang: "xx", mode: "typed" }), /DUEL_BAD_OPTIONS: unknown lang "xx"/);
       assert.match(await attempt(guest.body.token, { lang: "es" }), /DUEL_BAD_OPTIONS: the "mode" option/);

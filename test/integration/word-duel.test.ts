@@ -149,19 +149,20 @@ describe("word_duel room: whole duels with real clients", function () {
     assert.equal(final.standings.find((s: any) => s.sessionId === b.room.sessionId).forfeited, true);
   });
 
-  it("ignores a flood, warns once, then disconnects the flooder; the room plays on", async () => {
+  it("ignores a flood, warns once, then disconnects the flooder, who forfeits and cannot come back", async () => {
     const [a, b] = (seats = await pair(t, { lang: "es", mode: "typed" }));
     await waitPhase(a, "round", 1);
+    const token = b.room.reconnectionToken;
     const left = withTimeout(new Promise<number>((r) => b.room.onLeave.once(r)), 5000, "flooder disconnected");
-    const warned = b.log.next("error");
+    const result = a.log.next("duel_result");
     for (let i = 0; i < 200; i++) b.room.send("answer", { answer: `spam ${i}` });
-    const warning = await warned;
-    assert.ok(["DUEL_RATE_LIMITED", "DUEL_ALREADY_ANSWERED"].includes(warning.code));
-    assert.ok(b.log.of("error").some((e) => e.code === "DUEL_RATE_LIMITED"));
     assert.equal(await left, 4429);
-    await waitForPlayer(a, b.room.sessionId, (p) => p.connected === false);
-    a.room.send("answer", { answer: rightAnswer(t, a) });
-    assert.equal((await a.log.next("answer_accepted")).round, 1);
+    const warnings = b.log.of("error").filter((e) => e.code === "DUEL_RATE_LIMITED");
+    assert.equal(warnings.length, 1, "warned once");
+    const final = await result;
+    assert.equal(final.winner, a.room.sessionId);
+    assert.deepEqual(final.standings.map((s: any) => [s.sessionId, s.forfeited]), [[a.room.sessionId, false], [b.room.sessionId, true]]);
+    await assert.rejects(b.client.reconnect(token));
   });
 
   it("answers malformed payloads with errors and never throws", async () => {
@@ -218,6 +219,11 @@ describe("word_duel room: whole duels with real clients", function () {
     const es2 = await join(t, "Eli", { lang: "es", mode: "typed", direction: "target-en" });
     seats.push(es2);
     assert.equal(es2.room.roomId, es.room.roomId);
+    const implicit = await join(t, "Ida", { lang: "es", mode: "typed" });
+    const explicit = await join(t, "Ivo", { lang: "es", mode: "typed", direction: "en-target" });
+    seats.push(implicit, explicit);
+    assert.notEqual(implicit.room.roomId, es.room.roomId, "the default direction does not meet target-en");
+    assert.equal(explicit.room.roomId, implicit.room.roomId, "a default and a spelled-out direction meet");
     const state = await waitPhase(es, "round", 1);
     const word = t.decks.get("es")!.lessons.flatMap((l) => l.words).find((w) => w.target[0] === state.prompt);
     assert.ok(word, "the prompt is a Spanish word");
@@ -245,10 +251,23 @@ function waitForPlayer(seat: Seat, sessionId: string, check: (p: any) => boolean
   );
 }
 
-describe("word_duel room: nobody joins a duel that has started", function () {
+describe("word_duel room: who may join when", function () {
   let t: TestServer;
   before(async () => {
-    t = await startServer();
+    t = await startServer({ DUEL_COUNTDOWN_MS: "4000" });
+  });
+
+  it("reopens a duel whose player leaves during the countdown; a newcomer takes the seat", async () => {
+    const [a, b] = await pair(t, { lang: "pt", mode: "choice" });
+    await waitPhase(a, "countdown");
+    await b.room.leave(true);
+    const state = await waitPhase(a, "waiting");
+    assert.equal(state.players.size, 1);
+    const c = await join(t, "Cleo", { lang: "pt", mode: "choice" });
+    assert.equal(c.room.roomId, a.room.roomId);
+    await waitPhase(c, "countdown");
+    assert.equal(a.log.of("duel_result").length, 0, "no result for a duel that never started");
+    await leaveAll(a, c);
   });
   after(async () => {
     await t.close();
