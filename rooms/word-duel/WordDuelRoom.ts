@@ -56,6 +56,8 @@ export class WordDuelRoom extends Room<WordDuelState> {
     }
     const parsed = msg.parseJoinOptions(options, this.services.langs());
     if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
+    const { lang, lessonId } = parsed.value;
+    if (lessonId && !this.services.words(lang, lessonId)) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
     // Matchmaking filters on the options as sent: fill in the defaults so that a learner who
     // leaves them out meets one who spells them out.
     Object.assign(options, parsed.value, { lessonId: parsed.value.lessonId ?? "" });

@@ -32,7 +32,7 @@ export function monitorRoutes(config: Pick<Config, "ADMIN_USER" | "ADMIN_PASSWOR
     res.setHeader("WWW-Authenticate", 'Basic realm="LinguaLeap monitor", charset="UTF-8"');
     res.status(401).json({ error: { code: "AUTH_BAD_CREDENTIALS", message: "the monitor needs the admin user name and password" } });
   });
-  router.use(monitor());
+  router.use(monitor({ columns: ["roomId", "name", "clients", "maxClients", "locked", "elapsedTime", { metadata: "lang" }, { metadata: "mode" }, { metadata: "direction" }] }));
   log.info({ user }, "monitor: on at /colyseus");
   return router;
 }

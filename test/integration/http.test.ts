@@ -146,6 +146,7 @@ describe("HTTP API against the built app", function () {
       assert.match(await attempt(guest.body.token, { lang: "xx", mode: "typed" }), /DUEL_BAD_OPTIONS: unknown lang "xx"/);
       assert.match(await attempt(guest.body.token, { lang: "es" }), /DUEL_BAD_OPTIONS: the "mode" option/);
       assert.match(await attempt(guest.body.token, { lang: "es", mode: "typed", direction: "up" }), /DUEL_BAD_OPTIONS: the "direction" option/);
+      assert.match(await attempt(guest.body.token, { lang: "es", mode: "typed", lessonId: "fr-food" }), /DUEL_BAD_OPTIONS: no lesson "fr-food" in es/);
     });
 
     it("limits sign-in attempts per address", async () => {
