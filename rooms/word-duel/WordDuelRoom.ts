@@ -13,7 +13,7 @@ import type { DuelServices, Identity, MatchResult } from "./services";
 interface Seat {
   identity: Identity;
   limiter: RateLimiter;
-  pending?: { answer: string; judgement: rules.Judgement; elapsedMs: number };
+  pending?: rules.PendingAnswer;
   words: MatchResult["players"][number]["words"];
   /** Disconnected for flooding: no reconnection window, it counts as leaving. */
   kicked?: boolean;
@@ -201,12 +201,10 @@ export class WordDuelRoom extends Room<WordDuelState> {
     const results: msg.RoundResultMessage["results"] = {};
     for (const [sessionId, player] of this.state.players) {
       const seat = this.seats.get(sessionId)!;
-      const judgement = seat.pending?.judgement ?? ({ verdict: "none" } as const);
-      const verdict = judgement.verdict;
-      const { points, streak } = rules.scoreAnswer(verdict, seat.pending?.elapsedMs ?? 0, this.state.roundMs, player.streak);
-      Object.assign(player, { score: player.score + points, streak, lastVerdict: verdict, lastPoints: points });
-      seat.words.push({ prompt: question.prompt, verdict });
-      results[sessionId] = { verdict, points, answer: seat.pending?.answer ?? "", ...("reason" in judgement ? { reason: judgement.reason } : {}) };
+      const { streak, ...result } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
+      Object.assign(player, { score: player.score + result.points, streak, lastVerdict: result.verdict, lastPoints: result.points });
+      seat.words.push({ prompt: question.prompt, verdict: result.verdict });
+      results[sessionId] = result;
     }
     const { revealMs } = this.services.timing;
     Object.assign(this.state, { phase: "reveal", reveal: question.reveal, phaseEndsAt: this.services.now() + revealMs });
@@ -229,40 +227,21 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (this.resultSent) return;
     this.resultSent = true;
     this.timer?.clear();
-    const standings = [...this.state.players.entries()].map(([id, p]) => ({ id, score: p.score, forfeited: p.forfeited }));
-    Object.assign(this.state, { phase: "finished", winner: rules.decideWinner(standings), phaseEndsAt: 0, roundEndsAt: 0 });
-    const result = this.buildResult(standings);
-    this.broadcast(msg.MSG_DUEL_RESULT, {
-      matchId: result.matchId,
-      winner: this.state.winner,
-      standings: [...this.state.players.entries()]
-        .map(([sessionId, p]) => ({ sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot }))
-        .sort((x, y) => Number(x.forfeited) - Number(y.forfeited) || y.score - x.score),
-    } satisfies msg.DuelResultMessage);
-    this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
-    this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());
-  }
-
-  private buildResult(standings: rules.Standing[]): MatchResult {
-    const entries = [...this.state.players.entries()];
-    const places = rules.placements(standings);
-    return {
+    const lines = [...this.state.players.entries()].map(([id, p]) => ({ id, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot }));
+    const { winner, ranked } = rules.duelOutcome(lines);
+    Object.assign(this.state, { phase: "finished", winner, phaseEndsAt: 0, roundEndsAt: 0 });
+    const result: MatchResult = {
       matchId: randomUUID(),
       lang: this.state.lang,
       mode: this.state.mode as rules.Mode,
       practice: this.state.practice,
       finishedAt: this.services.now(),
-      players: entries.map(([sessionId, p]) => ({
-        userId: this.seats.get(sessionId)!.identity.userId,
-        name: p.name,
-        score: p.score,
-        placement: places.get(sessionId)!,
-        won: this.state.winner === sessionId,
-        forfeited: p.forfeited,
-        isBot: p.isBot,
-        words: this.seats.get(sessionId)!.words,
-      })),
+      players: ranked.map(({ id, ...line }) => ({ ...line, userId: this.seats.get(id)!.identity.userId, won: id === winner, words: this.seats.get(id)!.words })),
     };
+    const standings = ranked.map(({ id, name, score, forfeited, isBot }) => ({ sessionId: id, name, score, forfeited, isBot }));
+    this.broadcast(msg.MSG_DUEL_RESULT, { matchId: result.matchId, winner, standings } satisfies msg.DuelResultMessage);
+    this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
+    this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());
   }
 }
 

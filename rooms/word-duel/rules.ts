@@ -203,3 +203,49 @@ export function mayAnswer(s: { phase: string; round: number; answered: boolean; 
   if (isLate(s.now, s.roundEndsAt)) return { ok: false, code: "DUEL_TOO_LATE", message: `round ${s.round} closed before your answer arrived` };
   return { ok: true };
 }
+
+/** An answer a player gave this round, kept privately until the round closes. */
+export interface PendingAnswer {
+  answer: string;
+  judgement: Judgement;
+  elapsedMs: number;
+}
+
+/** What one player gets when a round closes. */
+export interface RoundOutcome {
+  verdict: Verdict;
+  reason?: "accent" | "typo";
+  points: number;
+  streak: number;
+  answer: string;
+}
+
+/**
+ * Scores one player's round: their pending answer (or none) against the round length.
+ * @example roundOutcome(undefined, 10_000, 3) // { verdict: "none", points: 0, streak: 0, answer: "" }
+ */
+export function roundOutcome(pending: PendingAnswer | undefined, roundMs: number, streakBefore: number): RoundOutcome {
+  const judgement: Judgement | { verdict: "none" } = pending?.judgement ?? { verdict: "none" };
+  const { points, streak } = scoreAnswer(judgement.verdict, pending?.elapsedMs ?? 0, roundMs, streakBefore);
+  const outcome: RoundOutcome = { verdict: judgement.verdict, points, streak, answer: pending?.answer ?? "" };
+  if ("reason" in judgement) outcome.reason = judgement.reason;
+  return outcome;
+}
+
+/** A player's line at the end of a duel. */
+export interface FinalLine extends Standing {
+  name: string;
+  isBot: boolean;
+}
+
+/**
+ * The end of a duel: the winner ("" for a draw) and every player ranked — players still
+ * in the duel by score, then those who forfeited — each with their place.
+ */
+export function duelOutcome(lines: readonly FinalLine[]): { winner: string; ranked: (FinalLine & { placement: number })[] } {
+  const places = placements(lines);
+  const ranked = lines
+    .map((l) => ({ ...l, placement: places.get(l.id)! }))
+    .sort((x, y) => Number(x.forfeited) - Number(y.forfeited) || y.score - x.score);
+  return { winner: decideWinner(lines), ranked };
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  buildQuestion, decideWinner, isLate, judgeAnswer, mayAnswer, pickDistractors, pickWords, placements, roundComplete, scoreAnswer,
+  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickWords, placements, roundComplete, roundOutcome, scoreAnswer,
   type RuleWord,
 } from "../../rooms/word-duel/rules";
 import { seededRng } from "../helpers/rng";
@@ -126,5 +126,20 @@ describe("rules: answering and placements", () => {
       { id: "d", score: 99, forfeited: true },
     ]);
     assert.deepEqual([...p.entries()], [["a", 1], ["b", 1], ["c", 3], ["d", 4]]);
+  });
+});
+
+describe("rules: round and duel outcomes", () => {
+  it("scores a round from the pending answer, or none", () => {
+    assert.deepEqual(roundOutcome(undefined, 10_000, 3), { verdict: "none", points: 0, streak: 0, answer: "" });
+    assert.deepEqual(roundOutcome({ answer: "manana", judgement: { verdict: "almost", reason: "accent" }, elapsedMs: 0 }, 10_000, 1), {
+      verdict: "almost", reason: "accent", points: 600, streak: 2, answer: "manana",
+    });
+  });
+  it("ranks players: in play by score, forfeits last, with places and the winner", () => {
+    const line = (id: string, score: number, forfeited = false) => ({ id, name: id, score, forfeited, isBot: false });
+    const { winner, ranked } = duelOutcome([line("a", 100), line("b", 900, true), line("c", 300)]);
+    assert.equal(winner, "c");
+    assert.deepEqual(ranked.map((r) => [r.id, r.placement]), [["c", 1], ["a", 2], ["b", 3]]);
   });
 });
