@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import express from "express";
-import { Server } from "@colyseus/core";
+import { LocalPresence, Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
@@ -16,6 +16,13 @@ import { apiRoutes } from "./http/api.routes";
 import { errorHandler, notFound } from "./http/errors.middleware";
 import { monitorRoutes } from "./http/monitor.routes";
 import { homeRoutes } from "./http/home.routes";
+import { leaderboardRoutes } from "./http/leaderboards.routes";
+import { FileOutbox, ResultRecorder } from "./results.service";
+import { boardKey, boardScores } from "./boards";
+import { emptyProgress, isoWeek } from "./progress.rules";
+import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
+import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
+import type { MatchResult } from "../rooms/word-duel/services";
 import { bindServices } from "../rooms/word-duel/WordDuelRoom";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
 import type { DuelServices } from "../rooms/word-duel/services";
@@ -39,13 +46,14 @@ export interface LinguaLeap {
   app: express.Express;
   httpServer: http.Server;
   gameServer: Server;
+  recorder: ResultRecorder;
   /** Binds HOST:PORT (PORT 0 picks a free port) and resolves with the bound port. */
   listen(): Promise<number>;
   /** Stops taking rooms, lets them end, closes the store. */
   close(): Promise<void>;
 }
 
-function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelServices["verifyToken"]): DuelServices {
+function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelServices["verifyToken"], recorder: ResultRecorder): DuelServices {
   const { config, log, store } = deps;
   return {
     langs: () => catalog.langCodes(),
@@ -63,9 +71,7 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
       maxPlayers: config.DUEL_MAX_PLAYERS,
     },
     rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT },
-    recordResult: async (result) => {
-      await store.recordMatch(result);
-    },
+    recordResult: (result) => recorder.record(result),
     log,
     rng: Math.random,
     now: deps.now ?? Date.now,
@@ -89,10 +95,24 @@ function guardMatchmaking(server: http.Server): void {
   });
 }
 
+/** The boards a recorded result changed, as presence channel payload. */
+function changedBoards(result: MatchResult): string[] {
+  const week = isoWeek(result.finishedAt);
+  return boardScores({ ...emptyProgress(""), ratings: { [result.lang]: 0 } }, result.lang, week).map(boardKey);
+}
+
 export function buildApp(deps: AppDeps): LinguaLeap {
   const { config, log, store } = deps;
   const catalog = new LessonCatalog(deps.decks);
   const tokens = createTokenService(config.JWT_SECRET!, config.JWT_TTL_SECONDS);
+  const presence = new LocalPresence();
+  const recorder = new ResultRecorder(
+    store,
+    new FileOutbox(config.OUTBOX_PATH),
+    log,
+    { writeTimeoutMs: config.STORE_WRITE_TIMEOUT_MS, retryMs: config.OUTBOX_RETRY_MS },
+    (result) => void presence.publish(BOARDS_CHANGED_CHANNEL, changedBoards(result)),
+  );
   let draining = false;
 
   const app = express();
@@ -107,7 +127,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       .catch(() => res.status(503).json({ ok: false, reason: "store unavailable" }));
   });
   app.use(homeRoutes(catalog.languages()));
-  app.use("/api", apiRoutes({ store, tokens, catalog, authPerMinute: config.AUTH_RATE_PER_MINUTE }));
+  app.use("/api", apiRoutes({ store, tokens, catalog, authPerMinute: config.AUTH_RATE_PER_MINUTE, pending: recorder }));
+  app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/colyseus", monitorRoutes(config, log));
   app.use(notFound());
   app.use(errorHandler(log));
@@ -115,22 +136,27 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const httpServer = http.createServer(app);
   const gameServer = new Server({
     transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD }),
+    presence,
     gracefullyShutdown: false,
     greet: false,
     logger: log.child({ component: "colyseus" }),
   });
   guardMatchmaking(httpServer);
 
-  const services = duelServices(deps, catalog, (token) => tokens.verify(token));
+  const services = duelServices(deps, catalog, (token) => tokens.verify(token), recorder);
   const DuelRoom = bindServices(services);
   gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction", "lessonId"]);
   gameServer.define(ROOM_PRACTICE, DuelRoom, { practice: true });
+  const BoardRoom = bindLeaderboardServices({ langs: () => catalog.langCodes(), top: (ref, n) => store.top(ref, n), log, now: services.now });
+  gameServer.define(ROOM_LEADERBOARD, BoardRoom).filterBy(["board", "period"]);
 
   return {
     app,
     httpServer,
     gameServer,
+    recorder,
     async listen() {
+      await recorder.start();
       await gameServer.listen(config.PORT, config.HOST);
       const address = httpServer.address();
       return typeof address === "object" && address ? address.port : config.PORT;
@@ -138,6 +164,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     async close() {
       draining = true;
       await gameServer.gracefullyShutdown(false);
+      await recorder.stop();
       await store.close();
     },
   };

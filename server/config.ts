@@ -35,6 +35,9 @@ export const CONFIG_KEYS = {
   MSG_RATE_PER_SECOND: [int(1, 1000).default(5), "room messages per client per second (sustained)"],
   MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
   MSG_FLOOD_DISCONNECT: [int(1, 100000).default(40), "dropped messages before a flooding client is disconnected"],
+  OUTBOX_PATH: [z.string().min(1).default(".data/outbox.jsonl"), "append-only file keeping results the database could not take yet"],
+  STORE_WRITE_TIMEOUT_MS: [int(100, 60000).default(3000), "a result write slower than this goes to the outbox"],
+  OUTBOX_RETRY_MS: [int(10, 600000).default(1000), "first retry of the outbox (doubles up to 30 s)"],
   SHUTDOWN_GRACE_MS: [int(0, 600000).default(10000), "how long SIGTERM may take before the process is forced to exit"],
 } as const;
 

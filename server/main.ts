@@ -3,6 +3,23 @@ import { buildApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
 import { MemoryStore } from "./store/MemoryStore";
+import { MongoStore } from "./store/MongoStore";
+import type { Logger } from "./logger";
+
+/** Connects to MongoDB, retrying with backoff for a while: the database may start after us. */
+async function connectMongo(url: string, db: string, log: Logger): Promise<MongoStore> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const store = await MongoStore.connect(url, db);
+      log.info({ db }, "store: MongoDB");
+      return store;
+    } catch (err) {
+      if (attempt >= 10) throw new Error(`MongoDB at MONGODB_URL did not answer after ${attempt} attempts: ${(err as Error).message}`);
+      log.warn({ attempt, err: (err as Error).message }, "store: MongoDB not reachable yet, retrying");
+      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 5000)));
+    }
+  }
+}
 import { loadDecks } from "../content/decks";
 
 async function main(): Promise<void> {
@@ -14,18 +31,17 @@ async function main(): Promise<void> {
     process.stderr.write(`lingualeap: ${err.message}\n`);
     process.exit(2);
   }
-  // Accepted by the configuration, but this build has no Redis or MongoDB wiring yet:
-  // refusing is better than silently keeping progress in memory.
-  for (const key of ["REDIS_URL", "MONGODB_URL"] as const) {
-    if (config[key]) {
-      process.stderr.write(`lingualeap: ${key} is set, but this version runs in one process with the in-memory store only; unset it\n`);
-      process.exit(2);
-    }
+  // Accepted by the configuration, but this build has no Redis wiring yet: refusing is
+  // better than silently running as one process.
+  if (config.REDIS_URL) {
+    process.stderr.write("lingualeap: REDIS_URL is set, but this version runs in one process (cluster wiring comes later); unset it\n");
+    process.exit(2);
   }
   const log = createLogger(config);
   if (config.jwtSecretGenerated) log.warn({}, "JWT_SECRET is not set: using a random key for this run (tokens end with the process)");
   const decks = loadDecks();
-  const server = buildApp({ config, log, store: new MemoryStore(), decks });
+  const store = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL, config.MONGODB_DB, log) : new MemoryStore();
+  const server = buildApp({ config, log, store, decks });
   const port = await server.listen();
   log.info({ host: config.HOST, port, languages: [...decks.keys()] }, `LinguaLeap listening on http://${config.HOST}:${port}`);
 

@@ -1,6 +1,8 @@
 /**
- * Progress rules, pure: XP for a finished duel or practice, levels from XP, the daily streak
- * and the Elo rating per language. The stores apply these exactly once per matchId.
+ * Progress rules, pure: what a finished duel or practice is worth to each learner (XP,
+ * level, daily streak in the learner's time zone, Elo rating per language, per-word stats),
+ * and which leaderboard scores follow from a learner's progress. Stores apply a
+ * {@link MatchPlan} exactly once per matchId.
  *
  * XP table:
  * | event                   | duel | practice |
@@ -19,22 +21,32 @@ export const ELO_K = 32;
 /** XP needed to go from level n to n+1 is LEVEL_STEP × n. */
 export const LEVEL_STEP = 100;
 
+/** Seen/missed counts of one word for one learner. */
+export interface WordStat {
+  seen: number;
+  missed: number;
+}
+
 export interface Progress {
   userId: string;
   xp: number;
   level: number;
-  /** Consecutive UTC days with at least one finished duel or practice. */
+  /** Consecutive days (in the learner's time zone) with a finished duel or practice. */
   streak: number;
-  /** Last UTC day (YYYY-MM-DD) that counted for the streak; "" before the first. */
+  /** Last day (YYYY-MM-DD, learner's time zone) that counted for the streak; "" before any. */
   lastPlayedDay: string;
   ratings: Record<string, number>;
   xpByLang: Record<string, number>;
+  /** XP per ISO week ("2026-W47") and board ("global" or a language). */
+  weekly: Record<string, Record<string, number>>;
   duels: number;
   wins: number;
+  /** Per language, per word key (see {@link wordKey}). */
+  words: Record<string, Record<string, WordStat>>;
 }
 
 export function emptyProgress(userId: string): Progress {
-  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, duels: 0, wins: 0 };
+  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {} };
 }
 
 /** XP one player earns from a result. */
@@ -59,16 +71,52 @@ export function levelForXp(xp: number): number {
   return Math.floor((1 + Math.sqrt(1 + (8 * Math.max(0, xp)) / LEVEL_STEP)) / 2);
 }
 
-/** The UTC day of an epoch-ms time, as YYYY-MM-DD. */
-export function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+/**
+ * The calendar day of an instant in a time zone, as YYYY-MM-DD.
+ * @example dayIn(Date.parse("2026-11-22T23:30:00Z"), "Asia/Tokyo") // "2026-11-23"
+ */
+export function dayIn(epochMs: number, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(epochMs);
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ISO 8601 week of an instant in UTC, e.g. "2026-W47" (weeks start on Monday; week 1 holds
+ * the year's first Thursday).
+ */
+export function isoWeek(epochMs: number): string {
+  const d = new Date(epochMs);
+  const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}
+
+/** The day before a YYYY-MM-DD day. */
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The streak after playing on `today`: same day keeps it, the next day adds one, a gap restarts at 1. */
 export function nextStreak(streak: number, lastPlayedDay: string, today: string): number {
   if (lastPlayedDay === today) return Math.max(streak, 1);
-  const yesterday = utcDay(Date.parse(`${today}T00:00:00Z`) - 86_400_000);
-  return lastPlayedDay === yesterday ? streak + 1 : 1;
+  return lastPlayedDay === previousDay(today) ? streak + 1 : 1;
+}
+
+/** The streak as it stands on `today`: alive while the last day played is today or yesterday. */
+export function currentStreak(progress: Pick<Progress, "streak" | "lastPlayedDay">, today: string): number {
+  return progress.lastPlayedDay === today || progress.lastPlayedDay === previousDay(today) ? progress.streak : 0;
 }
 
 /** Elo: new rating of A after scoring `scoreA` (1 win, 0.5 draw, 0 loss) against B. */
@@ -78,37 +126,107 @@ export function eloUpdate(ratingA: number, ratingB: number, scoreA: number, k = 
 }
 
 /**
- * New progress of every human player of a result. Ratings change only in two-player duels
- * between humans; practice and bots leave them alone.
+ * A word's key in stats: storage-safe (no "." or leading "$"), stable for one prompt.
+ * @example wordKey("Mr. Smith") // "Mr%2E Smith"
  */
-export function applyResult(before: ReadonlyMap<string, Progress>, result: MatchResult): Map<string, Progress> {
+export function wordKey(prompt: string): string {
+  return prompt.replace(/%/g, "%25").replace(/\./g, "%2E").replace(/^\$/, "%24");
+}
+
+/** What one match changes for one learner. Absolute values (streak, rating) were computed from the progress before it. */
+export interface UserDelta {
+  userId: string;
+  name: string;
+  xp: number;
+  duels: number;
+  wins: number;
+  streak: number;
+  lastPlayedDay: string;
+  /** New rating in the match's language, when the match is rated. */
+  rating?: number;
+  words: { key: string; seen: number; missed: number }[];
+}
+
+/** Everything a match changes, computed once and stored with the match so retries apply the same thing. */
+export interface MatchPlan {
+  matchId: string;
+  lang: string;
+  week: string;
+  practice: boolean;
+  againstBot: boolean;
+  users: UserDelta[];
+}
+
+/**
+ * Plans a result against the learners' progress before it. Ratings change only in
+ * two-player duels between humans; practice and bots leave them alone. Forfeits earn no
+ * XP and keep no streak.
+ */
+export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progress>, timeZones: ReadonlyMap<string, string>): MatchPlan {
   const humans = result.players.filter((p) => !p.isBot);
   const rated = !result.practice && result.players.length === 2 && humans.length === 2;
-  const today = utcDay(result.finishedAt);
-  const after = new Map<string, Progress>();
-  for (const player of humans) {
+  const users = humans.map((player): UserDelta => {
     const prev = before.get(player.userId) ?? emptyProgress(player.userId);
-    const gained = xpFor(player, result);
-    const next: Progress = { ...prev, ratings: { ...prev.ratings }, xpByLang: { ...prev.xpByLang } };
-    next.xp += gained;
-    next.level = levelForXp(next.xp);
-    next.xpByLang[result.lang] = (next.xpByLang[result.lang] ?? 0) + gained;
-    if (!player.forfeited) {
-      next.streak = nextStreak(prev.streak, prev.lastPlayedDay, today);
-      next.lastPlayedDay = today;
-    }
-    if (!result.practice) {
-      next.duels += 1;
-      if (player.won) next.wins += 1;
-    }
+    const today = dayIn(result.finishedAt, timeZones.get(player.userId) ?? "UTC");
+    const delta: UserDelta = {
+      userId: player.userId,
+      name: player.name,
+      xp: xpFor(player, result),
+      duels: result.practice ? 0 : 1,
+      wins: !result.practice && player.won ? 1 : 0,
+      streak: player.forfeited ? prev.streak : nextStreak(prev.streak, prev.lastPlayedDay, today),
+      lastPlayedDay: player.forfeited ? prev.lastPlayedDay : today,
+      words: player.words.map((w) => ({ key: wordKey(w.prompt), seen: 1, missed: w.verdict === "correct" ? 0 : 1 })),
+    };
     if (rated) {
       const other = humans.find((p) => p.userId !== player.userId)!;
       const mine = prev.ratings[result.lang] ?? START_RATING;
       const theirs = before.get(other.userId)?.ratings[result.lang] ?? START_RATING;
-      const score = player.won ? 1 : other.won ? 0 : 0.5;
-      next.ratings[result.lang] = eloUpdate(mine, theirs, score);
+      delta.rating = eloUpdate(mine, theirs, player.won ? 1 : other.won ? 0 : 0.5);
     }
-    after.set(player.userId, next);
+    return delta;
+  });
+  return { matchId: result.matchId, lang: result.lang, week: isoWeek(result.finishedAt), practice: result.practice, againstBot: humans.length < result.players.length, users };
+}
+
+/** Applies one learner's delta to their progress (the in-memory store's way; MongoDB does the same with $inc/$set). */
+export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta): Progress {
+  const next: Progress = structuredClone(progress);
+  next.xp += delta.xp;
+  next.level = levelForXp(next.xp);
+  next.xpByLang[plan.lang] = (next.xpByLang[plan.lang] ?? 0) + delta.xp;
+  const week = (next.weekly[plan.week] ??= {});
+  week.global = (week.global ?? 0) + delta.xp;
+  week[plan.lang] = (week[plan.lang] ?? 0) + delta.xp;
+  next.duels += delta.duels;
+  next.wins += delta.wins;
+  next.streak = delta.streak;
+  next.lastPlayedDay = delta.lastPlayedDay;
+  if (delta.rating !== undefined) next.ratings[plan.lang] = delta.rating;
+  const words = (next.words[plan.lang] ??= {});
+  for (const w of delta.words) {
+    const stat = (words[w.key] ??= { seen: 0, missed: 0 });
+    stat.seen += w.seen;
+    stat.missed += w.missed;
   }
-  return after;
+  return next;
+}
+
+/** Decodes a {@link wordKey}. */
+export function wordFromKey(key: string): string {
+  return key.replace(/%24/g, "$").replace(/%2E/g, ".").replace(/%25/g, "%");
+}
+
+/**
+ * The words a learner misses most (by share of misses, then by count), for review.
+ * @example wordsToReview(progress, 10) // [{ lang: "es", prompt: "mirror", seen: 3, missed: 3 }, …]
+ */
+export function wordsToReview(progress: Progress, count: number): { lang: string; prompt: string; seen: number; missed: number }[] {
+  const all = Object.entries(progress.words).flatMap(([lang, words]) =>
+    Object.entries(words).map(([key, stat]) => ({ lang, prompt: wordFromKey(key), ...stat })),
+  );
+  return all
+    .filter((w) => w.missed > 0)
+    .sort((a, b) => b.missed / b.seen - a.missed / a.seen || b.missed - a.missed || a.prompt.localeCompare(b.prompt))
+    .slice(0, count);
 }

@@ -1,6 +1,6 @@
 /** The JSON API: auth, profile, languages and lessons. */
 import { randomUUID } from "node:crypto";
-import { Router, type Request, type RequestHandler, type Response } from "express";
+import { Router } from "express";
 import { z } from "zod";
 import { AppError } from "../errors";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/passwords";
@@ -10,13 +10,19 @@ import type { LessonCatalog } from "../lessons.service";
 import { requireIdentity } from "./bearer";
 import { perAddressLimit } from "./rate-limit.middleware";
 import { parseBody } from "./validate";
+import { handle } from "./handle";
 import type { Profile, Session } from "./api.types";
+import { currentStreak, dayIn, isTimeZone, levelForXp, wordsToReview } from "../progress.rules";
 
 const displayName = z
   .string()
   .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
   .pipe(z.string().min(1, "must not be empty").max(24, "must be at most 24 characters").regex(/^[\p{L}\p{N} ._'-]+$/u, "may hold letters, digits, spaces and . _ ' -"));
-const guestBody = z.object({ name: displayName });
+const timeZone = z
+  .string()
+  .refine(isTimeZone, "must be an IANA time zone such as Europe/Madrid")
+  .default("UTC");
+const guestBody = z.object({ name: displayName, timeZone });
 /** Sign-in takes any strings within bounds: a wrong password is a 401, whatever its length. */
 const login = z.object({
   username: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
@@ -25,6 +31,7 @@ const login = z.object({
 const credentials = z.object({
   username: z.string().regex(/^[A-Za-z0-9_]{3,24}$/, "3 to 24 letters, digits or _"),
   password: z.string().min(8, "must be at least 8 characters").max(128, "must be at most 128 characters"),
+  timeZone,
 });
 
 export interface ApiDeps {
@@ -32,15 +39,8 @@ export interface ApiDeps {
   tokens: TokenService;
   catalog: LessonCatalog;
   authPerMinute: number;
-}
-
-/** Express 4 does not catch rejected promises: pass them on to the error handler. */
-function handle(fn: (req: Request, res: Response) => unknown): RequestHandler {
-  return (req, res, next) => {
-    Promise.resolve()
-      .then(() => fn(req, res))
-      .catch(next);
-  };
+  /** Results waiting in the outbox: their XP shows at once. */
+  pending: { xpFor(userId: string): number };
 }
 
 function session(tokens: TokenService, user: UserRecord): Session {
@@ -48,19 +48,27 @@ function session(tokens: TokenService, user: UserRecord): Session {
   return { token, user: { id: user.id, name: user.name, guest: user.guest } };
 }
 
-export function apiRoutes({ store, tokens, catalog, authPerMinute }: ApiDeps): Router {
+/** Words listed for review in /api/me. */
+const REVIEW_COUNT = 10;
+
+export function apiRoutes({ store, tokens, catalog, authPerMinute, pending }: ApiDeps): Router {
   const router = Router();
   const limit = perAddressLimit(authPerMinute);
 
   router.post("/auth/guest", limit, handle(async (req, res) => {
-    const { name } = parseBody(guestBody, req.body);
-    const user = await store.createUser({ id: randomUUID(), name, guest: true, createdAt: Date.now() });
+    const { name, timeZone } = parseBody(guestBody, req.body);
+    const user = await store.createUser({ id: randomUUID(), name, guest: true, timeZone, createdAt: Date.now() });
     res.status(201).json(session(tokens, user));
   }));
 
   router.post("/auth/register", limit, handle(async (req, res) => {
-    const { username, password } = parseBody(credentials, req.body);
-    const user = await store.createUser({ id: randomUUID(), username, name: username, passwordHash: await hashPassword(password), guest: false, createdAt: Date.now() });
+    const { username, password, timeZone } = parseBody(credentials, req.body);
+    const passwordHash = await hashPassword(password);
+    // A guest who registers keeps their id, and with it their progress and ranks.
+    const guest = req.headers.authorization ? requireIdentity(req, tokens) : undefined;
+    const user = guest?.guest
+      ? await store.upgradeGuest(guest.userId, { username, passwordHash })
+      : await store.createUser({ id: randomUUID(), username, name: username, passwordHash, guest: false, timeZone, createdAt: Date.now() });
     res.status(201).json(session(tokens, user));
   }));
 
@@ -77,8 +85,13 @@ export function apiRoutes({ store, tokens, catalog, authPerMinute }: ApiDeps): R
     const identity = requireIdentity(req, tokens);
     const user = await store.userById(identity.userId);
     if (!user) throw new AppError("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
-    const { xp, level, streak, ratings, xpByLang, duels, wins } = await store.progress(user.id);
-    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username }, xp, level, streak, ratings, xpByLang, duels, wins } satisfies Profile);
+    const progress = await store.progress(user.id);
+    const pendingXp = pending.xpFor(user.id);
+    const xp = progress.xp + pendingXp;
+    const streak = currentStreak(progress, dayIn(Date.now(), user.timeZone));
+    const { ratings, xpByLang, duels, wins } = progress;
+    const review = wordsToReview(progress, REVIEW_COUNT);
+    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username, timeZone: user.timeZone }, xp, level: levelForXp(xp), streak, ratings, xpByLang, duels, wins, pendingXp, review } satisfies Profile);
   }));
 
   router.get("/languages", handle((_req, res) => {

@@ -16,10 +16,23 @@ export interface Session {
   user: User;
 }
 
+/** A word a learner often misses, for review. */
+export interface ReviewWord {
+  lang: string;
+  prompt: string;
+  seen: number;
+  missed: number;
+}
+
 /** GET /api/me. */
 export interface Profile {
-  user: User & { username?: string };
+  user: User & { username?: string; timeZone: string };
+  /** All XP, including `pendingXp`. */
   xp: number;
+  /** XP of results not yet written to the database (kept in the outbox). */
+  pendingXp: number;
+  /** The words missed most often (missed / seen), worst first. */
+  review: ReviewWord[];
   level: number;
   streak: number;
   ratings: Record<string, number>;

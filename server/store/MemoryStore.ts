@@ -1,6 +1,8 @@
 import { AppError } from "../errors";
-import { applyResult, emptyProgress, type Progress } from "../progress.rules";
+import { boardKey, boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
+import { applyDelta, emptyProgress, levelForXp, planMatch, type Progress } from "../progress.rules";
 import type { MatchResult } from "../../rooms/word-duel/services";
+import { SortedBoard } from "./SortedBoard";
 import type { Store, UserRecord } from "./store";
 
 /** The embedded store: everything in this process's memory, gone on restart. */
@@ -9,13 +11,19 @@ export class MemoryStore implements Store {
   private usernames = new Map<string, string>();
   private progressByUser = new Map<string, Progress>();
   private matches = new Set<string>();
+  private boards = new Map<string, SortedBoard>();
 
   async createUser(user: UserRecord): Promise<UserRecord> {
-    const key = user.username?.toLowerCase();
-    if (key !== undefined && this.usernames.has(key)) throw new AppError("AUTH_USERNAME_TAKEN", `the username "${user.username}" is taken`);
+    this.claimUsername(user.username, user.id);
     this.users.set(user.id, { ...user });
-    if (key !== undefined) this.usernames.set(key, user.id);
     return { ...user };
+  }
+
+  private claimUsername(username: string | undefined, id: string): void {
+    if (username === undefined) return;
+    const key = username.toLowerCase();
+    if (this.usernames.has(key)) throw new AppError("AUTH_USERNAME_TAKEN", `the username "${username}" is taken`);
+    this.usernames.set(key, id);
   }
 
   async userById(id: string): Promise<UserRecord | null> {
@@ -28,16 +36,51 @@ export class MemoryStore implements Store {
     return id ? this.userById(id) : null;
   }
 
+  async upgradeGuest(id: string, account: { username: string; passwordHash: string }): Promise<UserRecord> {
+    const user = this.users.get(id);
+    if (!user?.guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
+    this.claimUsername(account.username, id);
+    Object.assign(user, { ...account, name: account.username, guest: false });
+    return { ...user };
+  }
+
   async recordMatch(result: MatchResult): Promise<boolean> {
     if (this.matches.has(result.matchId)) return false;
     this.matches.add(result.matchId);
-    for (const [userId, progress] of applyResult(this.progressByUser, result)) this.progressByUser.set(userId, progress);
+    const zones = new Map(result.players.map((p) => [p.userId, this.users.get(p.userId)?.timeZone ?? "UTC"]));
+    const plan = planMatch(result, this.progressByUser, zones);
+    for (const delta of plan.users) {
+      const next = applyDelta(this.progressByUser.get(delta.userId) ?? emptyProgress(delta.userId), plan, delta);
+      this.progressByUser.set(delta.userId, next);
+      const name = this.users.get(delta.userId)?.name ?? delta.name;
+      for (const s of boardScores(next, plan.lang, plan.week)) this.board(s).set(delta.userId, name, s.score);
+    }
     return true;
   }
 
+  async resumePending(): Promise<number> {
+    return 0;
+  }
+
   async progress(userId: string): Promise<Progress> {
-    const p = this.progressByUser.get(userId) ?? emptyProgress(userId);
-    return structuredClone(p);
+    const p = structuredClone(this.progressByUser.get(userId) ?? emptyProgress(userId));
+    p.level = levelForXp(p.xp);
+    return p;
+  }
+
+  private board(ref: BoardRef): SortedBoard {
+    const key = boardKey(ref);
+    let board = this.boards.get(key);
+    if (!board) this.boards.set(key, (board = new SortedBoard()));
+    return board;
+  }
+
+  async top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]> {
+    return this.boards.get(boardKey(ref))?.top(limit) ?? [];
+  }
+
+  async around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null> {
+    return this.boards.get(boardKey(ref))?.around(userId, span) ?? null;
   }
 
   async ping(): Promise<void> {}

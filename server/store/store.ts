@@ -1,8 +1,10 @@
 /**
- * The store interface: users and progress. In-memory (embedded default) and MongoDB
- * (MONGODB_URL) implement it; one contract suite runs against both.
+ * The store interface: users, progress, match results and leaderboards. In-memory
+ * (embedded default) and MongoDB (MONGODB_URL) implement it; one contract suite
+ * (test/integration/store.contract.ts) runs against both.
  */
 import type { MatchResult } from "../../rooms/word-duel/services";
+import type { BoardRef, LeaderboardEntry } from "../boards";
 import type { Progress } from "../progress.rules";
 
 export interface UserRecord {
@@ -12,6 +14,8 @@ export interface UserRecord {
   name: string;
   passwordHash?: string;
   guest: boolean;
+  /** IANA time zone the daily streak is counted in. */
+  timeZone: string;
   createdAt: number;
 }
 
@@ -20,9 +24,20 @@ export interface Store {
   createUser(user: UserRecord): Promise<UserRecord>;
   userById(id: string): Promise<UserRecord | null>;
   userByUsername(username: string): Promise<UserRecord | null>;
-  /** Applies a result exactly once per matchId; false when it was already recorded. */
+  /** Turns a guest into an account, keeping id and progress; AUTH_USERNAME_TAKEN when taken. */
+  upgradeGuest(id: string, account: { username: string; passwordHash: string }): Promise<UserRecord>;
+  /**
+   * Applies a result exactly once per matchId: XP, level, streak, rating, word stats and
+   * leaderboards. Resolves true when it applied it now, false when it was already recorded.
+   */
   recordMatch(result: MatchResult): Promise<boolean>;
+  /** Finishes results a crash left half-applied; resolves with how many it finished. */
+  resumePending(): Promise<number>;
   progress(userId: string): Promise<Progress>;
+  /** The best `limit` rows of a board. */
+  top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
+  /** A learner's row and up to `span` rows above and below (null when not on the board). */
+  around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null>;
   /** Resolves when the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

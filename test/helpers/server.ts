@@ -4,6 +4,10 @@ import { buildApp, type LinguaLeap } from "../../server/app";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/logger";
 import { MemoryStore } from "../../server/store/MemoryStore";
+import type { Store } from "../../server/store/store";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { deckWords, loadDecks, type Deck, type TargetLang } from "../../content/decks";
 
 /** Short phases so whole duels run in a couple of seconds. */
@@ -26,7 +30,7 @@ export const TEST_ENV: Record<string, string> = {
 export interface TestServer {
   server: LinguaLeap;
   config: Config;
-  store: MemoryStore;
+  store: Store;
   decks: Map<TargetLang, Deck>;
   port: number;
   /** Milliseconds added to the rooms' clock (to make answers late on purpose). */
@@ -43,9 +47,9 @@ export function realDecks(): Map<TargetLang, Deck> {
   return decksCache;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ ...TEST_ENV, ...env });
-  const store = new MemoryStore();
+export async function startServer(env: Record<string, string> = {}, store: Store = new MemoryStore()): Promise<TestServer> {
+  const outbox = join(mkdtempSync(join(tmpdir(), "lingualeap-outbox-")), "outbox.jsonl");
+  const config = loadConfig({ ...TEST_ENV, OUTBOX_PATH: outbox, ...env });
   const decks = realDecks();
   const clock = { skewMs: 0 };
   const server = buildApp({ config, log: createLogger(config), store, decks, now: () => Date.now() + clock.skewMs });

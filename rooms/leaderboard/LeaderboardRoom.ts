@@ -1,0 +1,72 @@
+import { Room, ServerError } from "@colyseus/core";
+import { ArraySchema } from "@colyseus/schema";
+import type { RoomException } from "@colyseus/core";
+import { ERROR_CODES } from "../../server/errors";
+import { boardKey, parseBoardQuery, type BoardRef, type LeaderboardEntry } from "../../server/boards";
+import { EntryState, LeaderboardState } from "./LeaderboardState";
+import { BOARDS_CHANGED_CHANNEL, LIVE_ROWS } from "./messages";
+
+export interface LeaderboardServices {
+  langs(): readonly string[];
+  top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
+  log: { error(obj: object, msg: string): void };
+  now(): number;
+}
+
+/**
+ * A live board: the top rows of one board and period. Recorded results publish the boards
+ * they changed on presence (so this works across processes); the room re-reads its rows and
+ * the change reaches watchers as a schema patch. Anyone may watch: boards are public.
+ */
+export class LeaderboardRoom extends Room<LeaderboardState> {
+  static services: LeaderboardServices;
+  override state = new LeaderboardState();
+  private ref!: BoardRef;
+  private readonly onChanged = (keys: string[]) => {
+    if (keys.includes(boardKey(this.ref))) void this.refresh();
+  };
+
+  private get services(): LeaderboardServices {
+    return (this.constructor as typeof LeaderboardRoom).services;
+  }
+
+  override async onCreate(options: Record<string, unknown>): Promise<void> {
+    const board = typeof options.board === "string" ? options.board : "";
+    let ref: BoardRef;
+    try {
+      ref = parseBoardQuery(board, { period: options.period }, this.services.langs(), this.services.now());
+    } catch (err) {
+      throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${(err as Error).message}`);
+    }
+    this.ref = { board: ref.board, period: ref.period };
+    Object.assign(this.state, this.ref);
+    this.autoDispose = true;
+    await this.presence.subscribe(BOARDS_CHANGED_CHANNEL, this.onChanged);
+    await this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    const rows = await this.services.top(this.ref, LIVE_ROWS);
+    const same = rows.length === this.state.entries.length && rows.every((r, i) => {
+      const e = this.state.entries[i];
+      return e.userId === r.userId && e.score === r.score && e.name === r.name && e.rank === r.rank;
+    });
+    if (same) return;
+    this.state.entries = new ArraySchema<EntryState>(...rows.map((r) => new EntryState().assign(r)));
+  }
+
+  override onUncaughtException(error: RoomException<this>, methodName: string): void {
+    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "leaderboard: uncaught exception");
+  }
+
+  override async onDispose(): Promise<void> {
+    await this.presence.unsubscribe(BOARDS_CHANGED_CHANNEL, this.onChanged);
+  }
+}
+
+/** A leaderboard room class bound to one app's services. */
+export function bindLeaderboardServices(services: LeaderboardServices): typeof LeaderboardRoom {
+  return class BoundLeaderboardRoom extends LeaderboardRoom {
+    static override services = services;
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Leaderboards, pure: which boards exist, how a request names one, and which scores a
+ * learner's progress puts on them. Boards: `global` (XP), `<lang>` (XP in that language),
+ * `rating-<lang>` (Elo in that language); periods `alltime` and `weekly` (ISO week, UTC).
+ */
+import { AppError } from "./errors";
+import { isoWeek, type Progress } from "./progress.rules";
+
+/** A board and a period: "alltime" or an ISO week such as "2026-W47". */
+export interface BoardRef {
+  board: string;
+  period: string;
+}
+
+/** One row of a board. */
+export interface LeaderboardEntry {
+  rank: number;
+  userId: string;
+  name: string;
+  score: number;
+}
+
+export const MAX_LIMIT = 100;
+export const DEFAULT_LIMIT = 10;
+/** Rows above and below the learner in an around-me answer. */
+export const AROUND_SPAN = 5;
+
+/** Rows that sort before others: higher score first, then user id (a stable tie-break). */
+export function before(a: { score: number; userId: string }, b: { score: number; userId: string }): boolean {
+  return a.score > b.score || (a.score === b.score && a.userId < b.userId);
+}
+
+/**
+ * Reads a board request; throws AppError BAD_REQUEST with a plain message when it is wrong.
+ * @example parseBoardQuery("es", { period: "weekly" }, ["es"], now) // { board: "es", period: "2026-W47", … }
+ */
+export function parseBoardQuery(board: string, query: Record<string, unknown>, langs: readonly string[], now: number): BoardRef & { limit: number; aroundMe: boolean } {
+  const rating = /^rating-([a-z]{2})$/.exec(board);
+  const known = board === "global" || langs.includes(board) || (rating !== null && langs.includes(rating[1]));
+  if (!known) throw new AppError("BAD_REQUEST", `unknown board "${board}": use global, a language (${langs.join(", ")}) or rating-<language>`);
+  const period = query.period ?? "alltime";
+  if (period !== "alltime" && period !== "weekly") throw new AppError("BAD_REQUEST", 'period must be "alltime" or "weekly"');
+  if (rating && period === "weekly") throw new AppError("BAD_REQUEST", "rating boards have no weekly period");
+  const week = query.week;
+  if (week !== undefined && (period !== "weekly" || typeof week !== "string" || !/^\d{4}-W\d{2}$/.test(week))) {
+    throw new AppError("BAD_REQUEST", 'week goes with period=weekly and looks like "2026-W47"');
+  }
+  const limitText = query.limit ?? String(DEFAULT_LIMIT);
+  const limit = typeof limitText === "string" && /^\d+$/.test(limitText) ? Number(limitText) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw new AppError("BAD_REQUEST", `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  const around = query.around;
+  if (around !== undefined && around !== "me") throw new AppError("BAD_REQUEST", 'around takes only "me"');
+  return { board, period: period === "weekly" ? (week as string | undefined) ?? isoWeek(now) : "alltime", limit, aroundMe: around === "me" };
+}
+
+/** The scores a learner's progress puts on the boards a match in `lang` during `week` touched. */
+export function boardScores(progress: Progress, lang: string, week: string): (BoardRef & { score: number })[] {
+  const scores = [
+    { board: "global", period: "alltime", score: progress.xp },
+    { board: lang, period: "alltime", score: progress.xpByLang[lang] ?? 0 },
+    { board: "global", period: week, score: progress.weekly[week]?.global ?? 0 },
+    { board: lang, period: week, score: progress.weekly[week]?.[lang] ?? 0 },
+  ];
+  const rating = progress.ratings[lang];
+  if (rating !== undefined) scores.push({ board: `rating-${lang}`, period: "alltime", score: rating });
+  return scores;
+}
+
+/** A stable string for a board, e.g. "es|2026-W47" (used for presence channels and maps). */
+export function boardKey(ref: BoardRef): string {
+  return `${ref.board}|${ref.period}`;
+}

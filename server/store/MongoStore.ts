@@ -1,0 +1,236 @@
+import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb";
+import { AppError } from "../errors";
+import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
+import { emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
+import type { MatchResult } from "../../rooms/word-duel/services";
+import type { Store, UserRecord } from "./store";
+
+type UserDoc = UserRecord & { _id: string };
+/** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
+type UsernameDoc = { _id: string; userId: string };
+type ProgressDoc = Omit<Progress, "level"> & { _id: string; applied: string[] };
+type MatchDoc = { _id: string; plan: MatchPlan; status: "pending" | "applied"; createdAt: Date; result: MatchResult };
+type BoardDoc = { board: string; period: string; userId: string; name: string; score: number };
+
+/** Match ids remembered per learner to make re-applying a no-op (newer ones first out). */
+const APPLIED_MEMORY = 1000;
+const DUPLICATE_KEY = 11000;
+
+const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+
+/** An upsert that lost a race to insert the same key: the second try updates. */
+async function upsert<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+    return write();
+  }
+}
+
+/** Test hooks that simulate a crash half-way through recording a result. */
+export interface MongoStoreFaults {
+  afterUserApplied?(userId: string): void;
+}
+
+/**
+ * The MongoDB store of record. Exactly-once without multi-document transactions (FerretDB
+ * and standalone servers have none): a result's plan is stored first under its unique
+ * matchId, then each learner's update is conditional on the matchId not being in their
+ * `applied` list, and leaderboard rows are set to absolute values. Any step can be retried,
+ * by the same call, a duplicate call or `resumePending` after a crash, and lands once.
+ */
+export class MongoStore implements Store {
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    private readonly faults: MongoStoreFaults = {},
+  ) {}
+
+  /** Connects and creates the collections' indexes (idempotent). */
+  static async connect(url: string, dbName: string, faults?: MongoStoreFaults): Promise<MongoStore> {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
+    await client.connect();
+    const store = new MongoStore(client, client.db(dbName), faults);
+    await store.ensureIndexes();
+    return store;
+  }
+
+  private get users(): Collection<UserDoc> {
+    return this.db.collection<UserDoc>("users");
+  }
+  private get usernames(): Collection<UsernameDoc> {
+    return this.db.collection<UsernameDoc>("usernames");
+  }
+  private get progressDocs(): Collection<ProgressDoc> {
+    return this.db.collection<ProgressDoc>("progress");
+  }
+  private get matches(): Collection<MatchDoc> {
+    return this.db.collection<MatchDoc>("matches");
+  }
+  private get boards(): Collection<BoardDoc> {
+    return this.db.collection<BoardDoc>("leaderboards");
+  }
+
+  private async ensureIndexes(): Promise<void> {
+    await this.matches.createIndex({ status: 1 });
+    await this.boards.createIndex({ board: 1, period: 1, userId: 1 }, { unique: true });
+    await this.boards.createIndex({ board: 1, period: 1, score: -1, userId: 1 });
+  }
+
+  private static user(doc: UserDoc | null): UserRecord | null {
+    if (!doc) return null;
+    const { _id, ...user } = doc;
+    return { ...user, id: _id };
+  }
+
+  /** Claims a username for a user id; AUTH_USERNAME_TAKEN when someone has it. */
+  private async claimUsername(username: string, userId: string): Promise<void> {
+    try {
+      await this.usernames.insertOne({ _id: username.toLowerCase(), userId });
+    } catch (err) {
+      if (isDuplicate(err)) throw new AppError("AUTH_USERNAME_TAKEN", `the username "${username}" is taken`);
+      throw err;
+    }
+  }
+
+  async createUser(user: UserRecord): Promise<UserRecord> {
+    if (user.username) await this.claimUsername(user.username, user.id);
+    await this.users.insertOne({ ...user, _id: user.id });
+    return { ...user };
+  }
+
+  async userById(id: string): Promise<UserRecord | null> {
+    return MongoStore.user(await this.users.findOne({ _id: id }));
+  }
+
+  async userByUsername(username: string): Promise<UserRecord | null> {
+    const claim = await this.usernames.findOne({ _id: username.toLowerCase() });
+    return claim ? this.userById(claim.userId) : null;
+  }
+
+  async upgradeGuest(id: string, account: { username: string; passwordHash: string }): Promise<UserRecord> {
+    const guest = await this.users.findOne({ _id: id, guest: true });
+    if (!guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
+    await this.claimUsername(account.username, id);
+    const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { ...account, name: account.username, guest: false } }, { returnDocument: "after" });
+    return MongoStore.user(doc)!;
+  }
+
+  async recordMatch(result: MatchResult): Promise<boolean> {
+    const existing = await this.matches.findOne({ _id: result.matchId });
+    if (existing?.status === "applied") return false;
+    const plan = existing?.plan ?? (await this.storePlan(result));
+    await this.applyPlan(plan);
+    return true;
+  }
+
+  /** Plans against the progress as it is now and stores the plan; a concurrent or earlier plan wins. */
+  private async storePlan(result: MatchResult): Promise<MatchPlan> {
+    const ids = result.players.filter((p) => !p.isBot).map((p) => p.userId);
+    const [progress, users] = await Promise.all([
+      this.progressDocs.find({ _id: { $in: ids } }).toArray(),
+      this.users.find({ _id: { $in: ids } }).toArray(),
+    ]);
+    const before = new Map(progress.map((p) => [p._id, { ...p, level: levelForXp(p.xp) } as Progress]));
+    const zones = new Map(users.map((u) => [u._id, u.timeZone ?? "UTC"]));
+    const plan = planMatch(result, before, zones);
+    try {
+      await this.matches.insertOne({ _id: result.matchId, plan, status: "pending", createdAt: new Date(), result });
+      return plan;
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      return (await this.matches.findOne({ _id: result.matchId }))!.plan;
+    }
+  }
+
+  private async applyPlan(plan: MatchPlan): Promise<void> {
+    for (const delta of plan.users) {
+      await this.applyDelta(plan, delta);
+      this.faults.afterUserApplied?.(delta.userId);
+      const doc = await this.progressDocs.findOne({ _id: delta.userId });
+      const user = await this.users.findOne({ _id: delta.userId }, { projection: { name: 1 } });
+      const progress = { ...emptyProgress(delta.userId), ...doc, level: 0 } as Progress;
+      await Promise.all(
+        boardScores(progress, plan.lang, plan.week).map((s) =>
+          upsert(() =>
+            this.boards.updateOne(
+              { board: s.board, period: s.period, userId: delta.userId },
+              { $set: { score: s.score, name: user?.name ?? delta.name } },
+              { upsert: true },
+            ),
+          ),
+        ),
+      );
+    }
+    await this.matches.updateOne({ _id: plan.matchId }, { $set: { status: "applied" } });
+  }
+
+  /** One learner's update, applied only if this match is not in their `applied` list yet. */
+  private async applyDelta(plan: MatchPlan, d: UserDelta): Promise<void> {
+    const inc: Record<string, number> = { xp: d.xp, duels: d.duels, wins: d.wins, [`xpByLang.${plan.lang}`]: d.xp };
+    inc[`weekly.${plan.week}.global`] = d.xp;
+    inc[`weekly.${plan.week}.${plan.lang}`] = d.xp;
+    for (const w of d.words) {
+      inc[`words.${plan.lang}.${w.key}.seen`] = (inc[`words.${plan.lang}.${w.key}.seen`] ?? 0) + w.seen;
+      inc[`words.${plan.lang}.${w.key}.missed`] = (inc[`words.${plan.lang}.${w.key}.missed`] ?? 0) + w.missed;
+    }
+    const set: Record<string, unknown> = { userId: d.userId, streak: d.streak, lastPlayedDay: d.lastPlayedDay };
+    if (d.rating !== undefined) set[`ratings.${plan.lang}`] = d.rating;
+    const update = { $inc: inc, $set: set, $push: { applied: { $each: [plan.matchId], $slice: -APPLIED_MEMORY } } };
+    const filter = { _id: d.userId, applied: { $ne: plan.matchId } };
+    try {
+      await this.progressDocs.updateOne(filter, update, { upsert: true });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      // The learner's document exists (made by this match earlier, or concurrently by
+      // another): update it without upserting; no match means this result is already in.
+      await this.progressDocs.updateOne(filter, update);
+    }
+  }
+
+  async resumePending(): Promise<number> {
+    const pending = await this.matches.find({ status: "pending" }).toArray();
+    for (const m of pending) await this.applyPlan(m.plan);
+    return pending.length;
+  }
+
+  async progress(userId: string): Promise<Progress> {
+    const doc = await this.progressDocs.findOne({ _id: userId }, { projection: { applied: 0 } });
+    const { _id, ...rest } = doc ?? { _id: userId };
+    const progress = { ...emptyProgress(userId), ...rest, userId } as Progress;
+    progress.level = levelForXp(progress.xp);
+    return progress;
+  }
+
+  async top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]> {
+    const rows = await this.boards.find({ board: ref.board, period: ref.period }).sort({ score: -1, userId: 1 }).limit(limit).toArray();
+    return rows.map((r, i) => ({ rank: i + 1, userId: r.userId, name: r.name, score: r.score }));
+  }
+
+  async around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null> {
+    const where = { board: ref.board, period: ref.period };
+    const me = await this.boards.findOne({ ...where, userId });
+    if (!me) return null;
+    // Rank by counting the rows ahead on the (board, period, score, userId) index.
+    const ahead = { ...where, $or: [{ score: { $gt: me.score } }, { score: me.score, userId: { $lt: userId } }] };
+    const behind = { ...where, $or: [{ score: { $lt: me.score } }, { score: me.score, userId: { $gt: userId } }] };
+    const [count, above, below] = await Promise.all([
+      this.boards.countDocuments(ahead),
+      this.boards.find(ahead).sort({ score: 1, userId: -1 }).limit(span).toArray(),
+      this.boards.find(behind).sort({ score: -1, userId: 1 }).limit(span).toArray(),
+    ]);
+    const rows = [...above.reverse(), me, ...below];
+    const first = count - above.length + 1;
+    return rows.map((r, i) => ({ rank: first + i, userId: r.userId, name: r.name, score: r.score }));
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+

@@ -1,0 +1,131 @@
+/**
+ * The store contract: one suite, run against every Store implementation
+ * (store.memory.test.ts and store.mongo.test.ts).
+ */
+import { strict as assert } from "node:assert";
+import { randomUUID } from "node:crypto";
+import type { MatchPlayer, MatchResult } from "../../rooms/word-duel/services";
+import type { Store, UserRecord } from "../../server/store/store";
+import { isoWeek } from "../../server/progress.rules";
+
+export function user(name: string, extra: Partial<UserRecord> = {}): UserRecord {
+  return { id: randomUUID(), name, guest: true, timeZone: "UTC", createdAt: Date.now(), ...extra };
+}
+
+type Verdict = MatchPlayer["words"][number]["verdict"];
+
+export function player(u: UserRecord, score: number, won: boolean, verdicts: Verdict[], extra: Partial<MatchPlayer> = {}): MatchPlayer {
+  return {
+    userId: u.id, name: u.name, score, placement: won ? 1 : 2, won, forfeited: false, isBot: false,
+    words: verdicts.map((verdict, i) => ({ prompt: `word ${i}`, verdict })), ...extra,
+  };
+}
+
+export function duel(players: MatchPlayer[], extra: Partial<MatchResult> = {}): MatchResult {
+  return { matchId: randomUUID(), lang: "es", mode: "typed", practice: false, finishedAt: Date.parse("2026-11-18T12:00:00Z"), players, ...extra };
+}
+
+export function storeContract(name: string, make: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, function () {
+    let store: Store;
+    beforeEach(async () => {
+      store = await make();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it("creates users, finds them, refuses a taken username in any case", async () => {
+      const ana = await store.createUser(user("ana_c", { username: "ana_c", guest: false, passwordHash: "h" }));
+      assert.equal((await store.userById(ana.id))?.name, "ana_c");
+      assert.equal((await store.userByUsername("ANA_C"))?.id, ana.id);
+      assert.equal(await store.userById("nobody"), null);
+      await assert.rejects(store.createUser(user("x", { username: "Ana_C" })), (e: any) => e.code === "AUTH_USERNAME_TAKEN");
+    });
+
+    it("turns a guest into an account that keeps its id and progress", async () => {
+      const guest = await store.createUser(user("Gus"));
+      const rival = await store.createUser(user("Rae"));
+      await store.recordMatch(duel([player(guest, 900, true, ["correct"]), player(rival, 0, false, ["wrong"])]));
+      const account = await store.upgradeGuest(guest.id, { username: "gus_1", passwordHash: "hash" });
+      assert.deepEqual([account.id, account.guest, account.name], [guest.id, false, "gus_1"]);
+      assert.equal((await store.userByUsername("gus_1"))?.id, guest.id);
+      assert.equal((await store.progress(guest.id)).xp, 10 + 25);
+      await assert.rejects(store.upgradeGuest(guest.id, { username: "gus_2", passwordHash: "h" }), (e: any) => e.code === "BAD_REQUEST");
+    });
+
+    it("records a duel: XP, level, streak, rating, word stats", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      const applied = await store.recordMatch(duel([player(a, 2000, true, ["correct", "almost", "wrong"]), player(b, 500, false, ["wrong", "none", "correct"])]));
+      assert.equal(applied, true);
+      const pa = await store.progress(a.id);
+      assert.deepEqual([pa.xp, pa.level, pa.streak, pa.duels, pa.wins], [10 + 5 + 25, 1, 1, 1, 1]);
+      assert.equal(pa.ratings.es, 1216);
+      assert.equal((await store.progress(b.id)).ratings.es, 1184);
+      assert.deepEqual(pa.words.es["word 2"], { seen: 1, missed: 1 });
+      assert.deepEqual(pa.words.es["word 0"], { seen: 1, missed: 0 });
+    });
+
+    it("applies a replayed result exactly once", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      const result = duel([player(a, 1000, true, ["correct"]), player(b, 0, false, ["wrong"])]);
+      assert.equal(await store.recordMatch(result), true);
+      const once = await store.progress(a.id);
+      assert.equal(await store.recordMatch(result), false);
+      assert.equal(await store.recordMatch(structuredClone(result)), false);
+      assert.deepEqual(await store.progress(a.id), once);
+      assert.deepEqual((await store.top({ board: "global", period: "alltime" }, 10)).map((r) => r.score), [35, 0]);
+    });
+
+    it("counts the daily streak in the learner's time zone", async () => {
+      const tokyo = await store.createUser(user("Kei", { timeZone: "Asia/Tokyo" }));
+      const utc = await store.createUser(user("Uma"));
+      const at = (iso: string) => Date.parse(iso);
+      // 23:30 UTC on the 18th is already the 19th in Tokyo; 12:00 UTC on the 19th is the 19th there too.
+      for (const finishedAt of [at("2026-11-18T10:00:00Z"), at("2026-11-18T23:30:00Z"), at("2026-11-19T12:00:00Z")]) {
+        await store.recordMatch(duel([player(tokyo, 1, true, ["correct"]), player(utc, 0, false, ["wrong"])], { finishedAt }));
+      }
+      assert.equal((await store.progress(tokyo.id)).streak, 2, "Tokyo: the 18th, then the 19th (twice)");
+      assert.equal((await store.progress(utc.id)).streak, 2, "UTC: the 18th (twice), then the 19th");
+      await store.recordMatch(duel([player(tokyo, 1, true, ["correct"]), player(utc, 0, false, ["wrong"])], { finishedAt: at("2026-11-22T12:00:00Z") }));
+      assert.equal((await store.progress(tokyo.id)).streak, 1, "a gap restarts the streak");
+    });
+
+    it("keeps weekly boards per ISO week, past weeks readable, and ranks with neighbours", async () => {
+      const users = await Promise.all(["P1", "P2", "P3", "P4"].map((n) => store.createUser(user(n))));
+      const week1 = Date.parse("2026-11-18T12:00:00Z");
+      const week2 = Date.parse("2026-11-25T12:00:00Z");
+      await store.recordMatch(duel([player(users[0], 1, true, ["correct", "correct"]), player(users[1], 0, false, [])], { finishedAt: week1 }));
+      await store.recordMatch(duel([player(users[2], 1, true, ["correct"]), player(users[3], 0, false, ["correct"])], { finishedAt: week2 }));
+      const w1 = await store.top({ board: "global", period: isoWeek(week1) }, 10);
+      assert.deepEqual(w1.map((r) => [r.rank, r.name, r.score]), [[1, "P1", 45], [2, "P2", 0]]);
+      const w2 = await store.top({ board: "es", period: isoWeek(week2) }, 10);
+      assert.deepEqual(w2.map((r) => r.name), ["P3", "P4"]);
+      const all = await store.top({ board: "global", period: "alltime" }, 2);
+      assert.deepEqual(all.map((r) => [r.rank, r.name]), [[1, "P1"], [2, "P3"]]);
+      const around = await store.around({ board: "global", period: "alltime" }, users[3].id, 1);
+      assert.deepEqual(around!.map((r) => [r.rank, r.name]), [[2, "P3"], [3, "P4"], [4, "P2"]]);
+      assert.equal(await store.around({ board: "global", period: "alltime" }, "nobody", 1), null);
+      const rating = await store.top({ board: "rating-es", period: "alltime" }, 10);
+      assert.equal(rating.length, 4);
+    });
+
+    it("leaves ratings alone in practice and against bots, and keeps no progress for bots", async () => {
+      const solo = await store.createUser(user("Solo"));
+      await store.recordMatch(duel([player(solo, 900, true, ["correct", "almost"])], { practice: true }));
+      const p = await store.progress(solo.id);
+      assert.deepEqual([p.xp, p.duels, p.ratings.es], [5 + 2, 0, undefined]);
+      const bot: MatchPlayer = { ...player(user("Bot"), 0, false, ["wrong"]), userId: "bot:1", isBot: true };
+      await store.recordMatch(duel([player(solo, 900, true, ["correct"]), bot]));
+      assert.equal((await store.progress(solo.id)).ratings.es, undefined);
+      assert.equal((await store.progress("bot:1")).xp, 0);
+    });
+
+    it("gives no XP and no streak to a player who forfeited", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      await store.recordMatch(duel([player(a, 0, true, ["none"]), player(b, 800, false, ["correct"], { forfeited: true })]));
+      const pb = await store.progress(b.id);
+      assert.deepEqual([pb.xp, pb.streak], [0, 0]);
+    });
+  });
+}
