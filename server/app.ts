@@ -60,7 +60,15 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
     words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
     pool: (lang) => catalog.pool(lang),
     verifyToken,
-    userExists: async (userId) => (await store.userById(userId)) !== null,
+    userExists: async (userId) => {
+      try {
+        return (await store.userById(userId)) !== null;
+      } catch (err) {
+        // The database is down: a valid token is enough to play; the result waits in the outbox.
+        log.warn({ err: (err as Error).message }, "store unavailable: joining on the token alone");
+        return true;
+      }
+    },
     timing: {
       rounds: config.DUEL_ROUNDS,
       roundMs: { choice: config.DUEL_CHOICE_ROUND_MS, typed: config.DUEL_TYPED_ROUND_MS },

@@ -43,10 +43,15 @@ export interface Progress {
   wins: number;
   /** Per language, per word key (see {@link wordKey}). */
   words: Record<string, Record<string, WordStat>>;
+  /** Ids of the latest matches applied to this learner, newest last (at most {@link APPLIED_MEMORY}). */
+  applied: string[];
 }
 
+/** Match ids remembered per learner: re-applying one of them is a no-op. */
+export const APPLIED_MEMORY = 1000;
+
 export function emptyProgress(userId: string): Progress {
-  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {} };
+  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {}, applied: [] };
 }
 
 /** XP one player earns from a result. */
@@ -203,6 +208,7 @@ export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta
   next.streak = delta.streak;
   next.lastPlayedDay = delta.lastPlayedDay;
   if (delta.rating !== undefined) next.ratings[plan.lang] = delta.rating;
+  next.applied = [...next.applied, plan.matchId].slice(-APPLIED_MEMORY);
   const words = (next.words[plan.lang] ??= {});
   for (const w of delta.words) {
     const stat = (words[w.key] ??= { seen: 0, missed: 0 });

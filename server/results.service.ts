@@ -76,6 +76,8 @@ export class ResultRecorder {
   private delay: number;
   private flushing?: Promise<void>;
   private stopped = false;
+  /** Results being written right now: pending too, until the store has them. */
+  private inFlight = new Map<string, MatchResult>();
 
   constructor(
     private readonly store: Store,
@@ -104,27 +106,31 @@ export class ResultRecorder {
 
   /** Records a result now, or keeps it in the outbox when the store cannot take it. */
   async record(result: MatchResult): Promise<void> {
-    if (this.outbox.list().length === 0) {
-      try {
-        if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
-        return;
-      } catch (err) {
-        this.log.warn({ err, matchId: result.matchId }, "store unavailable: result kept in the outbox");
+    this.inFlight.set(result.matchId, result);
+    try {
+      if (this.outbox.list().length === 0) {
+        try {
+          if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
+          return;
+        } catch (err) {
+          this.log.warn({ err, matchId: result.matchId }, "store unavailable: result kept in the outbox");
+        }
       }
+      // Behind older outbox entries the result waits its turn, so results apply in order.
+      await this.outbox.append(result);
+      this.kick(this.delay);
+    } finally {
+      this.inFlight.delete(result.matchId);
     }
-    // Behind older outbox entries the result waits its turn, so results apply in order.
-    await this.outbox.append(result);
-    this.kick(this.delay);
   }
 
-  /** XP of a learner's results still in the outbox. */
-  xpFor(userId: string): number {
-    let xp = 0;
-    for (const result of this.outbox.list()) {
-      const player = result.players.find((p) => p.userId === userId && !p.isBot);
-      if (player) xp += xpFor(player, result);
-    }
-    return xp;
+  /**
+   * The results the store may not have yet (being written, or in the outbox), frozen now.
+   * Take it *before* reading a learner's progress: whatever lands in between then shows in
+   * the progress's `applied` ids and is not counted twice.
+   */
+  snapshot(): PendingResults {
+    return new PendingResults([...this.inFlight.values(), ...this.outbox.list()]);
   }
 
   /** Results waiting in the outbox. */
@@ -158,5 +164,23 @@ export class ResultRecorder {
       this.log.info({ written: done.size }, "outbox: results written to the store");
     }
     this.kick(this.delay);
+  }
+}
+
+/** A frozen list of results not yet known to be in the store. */
+export class PendingResults {
+  constructor(private readonly results: readonly MatchResult[]) {}
+
+  /** XP of a learner's pending results, leaving out the match ids the store already applied. */
+  xpFor(userId: string, applied: readonly string[]): number {
+    let xp = 0;
+    const seen = new Set(applied);
+    for (const result of this.results) {
+      if (seen.has(result.matchId)) continue;
+      seen.add(result.matchId);
+      const player = result.players.find((p) => p.userId === userId && !p.isBot);
+      if (player) xp += xpFor(player, result);
+    }
+    return xp;
   }
 }

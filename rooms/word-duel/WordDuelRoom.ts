@@ -4,6 +4,7 @@ import { ArraySchema } from "@colyseus/schema";
 import type { RoomException } from "@colyseus/core";
 import { RateLimiter } from "../shared/rate-limit";
 import { ERROR_CODES, type ErrorCode } from "../../server/errors";
+import { xpFor } from "../../server/progress.rules";
 import { PlayerState, WordDuelState } from "./WordDuelState";
 import * as msg from "./messages";
 import * as rules from "./rules";
@@ -238,7 +239,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
       finishedAt: this.services.now(),
       players: ranked.map(({ id, ...line }) => ({ ...line, userId: this.seats.get(id)!.identity.userId, won: id === winner, words: this.seats.get(id)!.words })),
     };
-    const standings = ranked.map(({ id, name, score, forfeited, isBot }) => ({ sessionId: id, name, score, forfeited, isBot }));
+    const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: xpFor(result.players[i], result) }));
     this.broadcast(msg.MSG_DUEL_RESULT, { matchId: result.matchId, winner, standings } satisfies msg.DuelResultMessage);
     this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
     this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());

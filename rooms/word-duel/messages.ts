@@ -75,6 +75,8 @@ export interface Standing {
   score: number;
   forfeited: boolean;
   isBot: boolean;
+  /** XP this duel earned the player (see the XP table in server/progress.rules.ts). */
+  xp: number;
 }
 
 /** `duel_result` payload, sent to everyone when the duel is finished. */

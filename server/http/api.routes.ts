@@ -40,7 +40,7 @@ export interface ApiDeps {
   catalog: LessonCatalog;
   authPerMinute: number;
   /** Results waiting in the outbox: their XP shows at once. */
-  pending: { xpFor(userId: string): number };
+  pending: { snapshot(): { xpFor(userId: string, applied: readonly string[]): number } };
 }
 
 function session(tokens: TokenService, user: UserRecord): Session {
@@ -85,8 +85,9 @@ export function apiRoutes({ store, tokens, catalog, authPerMinute, pending }: Ap
     const identity = requireIdentity(req, tokens);
     const user = await store.userById(identity.userId);
     if (!user) throw new AppError("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
+    const pendingNow = pending.snapshot();
     const progress = await store.progress(user.id);
-    const pendingXp = pending.xpFor(user.id);
+    const pendingXp = pendingNow.xpFor(user.id, progress.applied);
     const xp = progress.xp + pendingXp;
     const streak = currentStreak(progress, dayIn(Date.now(), user.timeZone));
     const { ratings, xpByLang, duels, wins } = progress;

@@ -1,19 +1,17 @@
 import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb";
 import { AppError } from "../errors";
 import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
-import { emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
+import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
 import type { MatchResult } from "../../rooms/word-duel/services";
 import type { Store, UserRecord } from "./store";
 
 type UserDoc = UserRecord & { _id: string };
 /** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
 type UsernameDoc = { _id: string; userId: string };
-type ProgressDoc = Omit<Progress, "level"> & { _id: string; applied: string[] };
+type ProgressDoc = Omit<Progress, "level"> & { _id: string };
 type MatchDoc = { _id: string; plan: MatchPlan; status: "pending" | "applied"; createdAt: Date; result: MatchResult };
 type BoardDoc = { board: string; period: string; userId: string; name: string; score: number };
 
-/** Match ids remembered per learner to make re-applying a no-op (newer ones first out). */
-const APPLIED_MEMORY = 1000;
 const DUPLICATE_KEY = 11000;
 
 const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
@@ -48,8 +46,8 @@ export class MongoStore implements Store {
   ) {}
 
   /** Connects and creates the collections' indexes (idempotent). */
-  static async connect(url: string, dbName: string, faults?: MongoStoreFaults): Promise<MongoStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
+  static async connect(url: string, dbName: string, faults?: MongoStoreFaults, timeoutMs = 3000): Promise<MongoStore> {
+    const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
     await client.connect();
     const store = new MongoStore(client, client.db(dbName), faults);
     await store.ensureIndexes();
@@ -196,7 +194,7 @@ export class MongoStore implements Store {
   }
 
   async progress(userId: string): Promise<Progress> {
-    const doc = await this.progressDocs.findOne({ _id: userId }, { projection: { applied: 0 } });
+    const doc = await this.progressDocs.findOne({ _id: userId });
     const { _id, ...rest } = doc ?? { _id: userId };
     const progress = { ...emptyProgress(userId), ...rest, userId } as Progress;
     progress.level = levelForXp(progress.xp);

@@ -1,0 +1,103 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MongoClient } from "mongodb";
+import { LinguaLeapClient } from "../../client-sdk";
+import { MongoStore } from "../../server/store/MongoStore";
+import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { answersFor, startServer, type TestServer } from "../helpers/server";
+import { TcpProxy } from "../helpers/tcp-proxy";
+import { withTimeout } from "../helpers/wait";
+
+async function playDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient): Promise<any> {
+  const a = await winner.joinDuel({ lang: "de", mode: "typed" });
+  const b = await loser.joinDuel({ lang: "de", mode: "typed" });
+  const deck = t.decks.get("de")!;
+  a.on("round", (r) => void a.answer(answersFor(deck, r.prompt)[0]).catch(() => undefined));
+  b.on("round", () => void b.answer("nein nein").catch(() => undefined));
+  const result = await withTimeout(new Promise((r) => a.on("result", r)), 20000, "duel result");
+  await Promise.all([a.leave(), b.leave()]);
+  return result;
+}
+
+/** Resolves once the server's outbox is empty (re-checked on every flush attempt). */
+async function outboxDrained(t: TestServer, ms = 15000): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while (t.server.recorder.pendingCount > 0) await new Promise((r) => setImmediate(r));
+    })(),
+    ms,
+    "the outbox to drain",
+  );
+}
+
+describe("results survive a database that goes down (outbox) and a restart", function () {
+  this.timeout(60000);
+  const dbName = freshDbName("outbox");
+  const outboxPath = join(mkdtempSync(join(tmpdir(), "ll-outbox-")), "outbox.jsonl");
+  const env = { STORE_WRITE_TIMEOUT_MS: "700", OUTBOX_RETRY_MS: "100", OUTBOX_PATH: outboxPath };
+  let proxy: TcpProxy;
+
+  before(async () => {
+    const target = new URL(testMongoUrl());
+    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port) });
+    await proxy.start();
+  });
+  after(async () => {
+    await proxy.stop();
+    const client = await MongoClient.connect(testMongoUrl());
+    await client.db(dbName).dropDatabase();
+    await client.close();
+  });
+
+  const viaProxy = () => MongoStore.connect(`mongodb://127.0.0.1:${proxy.port}/`, dbName, undefined, 500);
+
+  it("keeps results in the outbox while MongoDB is down, shows pending XP, writes them once when it returns, and keeps everything across restarts", async () => {
+    let t = await startServer(env, await viaProxy());
+    const ana = new LinguaLeapClient(t.http);
+    const ben = new LinguaLeapClient(t.http);
+    await ana.signInAsGuest("Ana");
+    await ben.signInAsGuest("Ben");
+
+    await playDuel(t, ana, ben);
+    const first = await ana.me();
+    assert.equal(first.xp, 55, "right after the duel, written or still being written");
+
+    await proxy.cut();
+    const result = await playDuel(t, ana, ben);
+    assert.equal(result.standings[0].xp, 55, "the result screen shows the XP at once");
+    await withTimeout((async () => { while (t.server.recorder.pendingCount === 0) await new Promise((r) => setImmediate(r)); })(), 10000, "the result to reach the outbox");
+    assert.equal(readFileSync(outboxPath, "utf8").trim().split("\n").length, 1, "one result on disk");
+    await assert.rejects(ana.me(), (e: any) => e.code === "UNAVAILABLE" && e.status === 503);
+
+    await proxy.restore();
+    const meanwhile = await ana.me();
+    assert.equal(meanwhile.xp, 110, "back up: stored XP plus the outbox's pending XP");
+    await outboxDrained(t);
+    const back = await ana.me();
+    assert.deepEqual([back.xp, back.pendingXp, back.duels], [110, 0, 2]);
+
+    // Down again, and the server stops with a result still in the outbox.
+    await proxy.cut();
+    await playDuel(t, ana, ben);
+    await withTimeout((async () => { while (t.server.recorder.pendingCount === 0) await new Promise((r) => setImmediate(r)); })(), 10000, "the result to reach the outbox");
+    await t.close();
+    await proxy.restore();
+
+    // A new process, same database and outbox file: the kept result is written, exactly once.
+    t = await startServer(env, await viaProxy());
+    await outboxDrained(t);
+    const restarted = new LinguaLeapClient(t.http, { token: ana.token });
+    const after = await restarted.me();
+    assert.deepEqual([after.xp, after.duels, after.wins, after.streak], [165, 3, 3, 1]);
+    assert.ok(after.ratings.de > 1200);
+    const board = await (await fetch(`${t.http}/api/leaderboards/de?around=me`, { headers: { authorization: `Bearer ${ana.token}` } })).json() as any;
+    assert.deepEqual([board.me.rank, board.top[0].score], [1, 165]);
+    await t.close();
+
+    const direct = await MongoStore.connect(testMongoUrl(), dbName);
+    assert.equal((await direct.progress(first.user.id)).xp, 165, "in MongoDB itself");
+    await direct.close();
+  });
+});
