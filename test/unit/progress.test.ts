@@ -1,0 +1,85 @@
+import { strict as assert } from "node:assert";
+import {
+  applyDelta, currentStreak, dayIn, emptyProgress, eloUpdate, isoWeek, isTimeZone, levelForXp, nextStreak, planMatch,
+  wordFromKey, wordKey, wordsToReview, xpFor,
+} from "../../server/progress.rules";
+import { boardScores, parseBoardQuery } from "../../server/boards";
+import type { MatchPlayer, MatchResult } from "../../rooms/word-duel/services";
+
+const p = (userId: string, won: boolean, verdicts: MatchPlayer["words"][number]["verdict"][], extra: Partial<MatchPlayer> = {}): MatchPlayer => ({
+  userId, name: userId, score: 0, placement: won ? 1 : 2, won, forfeited: false, isBot: false,
+  words: verdicts.map((verdict, i) => ({ prompt: `w${i}`, verdict })), ...extra,
+});
+const result = (players: MatchPlayer[], extra: Partial<MatchResult> = {}): MatchResult => ({
+  matchId: "m1", lang: "es", mode: "typed", practice: false, finishedAt: Date.parse("2026-11-22T12:00:00Z"), players, ...extra,
+});
+
+describe("progress rules", () => {
+  it("gives XP by the table: answers, win, draw, practice, forfeit", () => {
+    const duel = result([p("a", true, ["correct", "almost", "wrong"]), p("b", false, ["correct"])]);
+    assert.equal(xpFor(duel.players[0], duel), 10 + 5 + 25);
+    assert.equal(xpFor(duel.players[1], duel), 10);
+    const draw = result([p("a", false, ["correct"]), p("b", false, [])]);
+    assert.equal(xpFor(draw.players[0], draw), 10 + 10);
+    const practice = result([p("a", true, ["correct", "almost"])], { practice: true });
+    assert.equal(xpFor(practice.players[0], practice), 5 + 2);
+    assert.equal(xpFor(p("a", false, ["correct"], { forfeited: true }), duel), 0);
+  });
+  it("levels: 0, 100, 300, 600 XP start levels 1 to 4", () => {
+    assert.deepEqual([0, 99, 100, 299, 300, 599, 600].map(levelForXp), [1, 1, 2, 2, 3, 3, 4]);
+  });
+  it("ISO weeks in UTC, across year ends", () => {
+    assert.equal(isoWeek(Date.parse("2026-11-22T23:59:59Z")), "2026-W47"); // a Sunday
+    assert.equal(isoWeek(Date.parse("2026-11-23T00:00:00Z")), "2026-W48"); // the Monday after
+    assert.equal(isoWeek(Date.parse("2027-01-01T12:00:00Z")), "2026-W53");
+    assert.equal(isoWeek(Date.parse("2024-12-30T12:00:00Z")), "2025-W01");
+  });
+  it("days in a time zone, and time zone names", () => {
+    assert.equal(dayIn(Date.parse("2026-11-22T23:30:00Z"), "Asia/Tokyo"), "2026-11-23");
+    assert.equal(dayIn(Date.parse("2026-11-22T03:00:00Z"), "America/Los_Angeles"), "2026-11-21");
+    assert.ok(isTimeZone("Europe/Madrid"));
+    assert.ok(!isTimeZone("Mars/Olympus"));
+  });
+  it("streaks: same day, next day, a gap; and whether one is still alive", () => {
+    assert.equal(nextStreak(0, "", "2026-11-22"), 1);
+    assert.equal(nextStreak(3, "2026-11-22", "2026-11-22"), 3);
+    assert.equal(nextStreak(3, "2026-11-21", "2026-11-22"), 4);
+    assert.equal(nextStreak(3, "2026-11-20", "2026-11-22"), 1);
+    assert.equal(nextStreak(3, "2026-02-28", "2026-03-01"), 4, "across a month end");
+    assert.equal(currentStreak({ streak: 4, lastPlayedDay: "2026-11-21" }, "2026-11-22"), 4);
+    assert.equal(currentStreak({ streak: 4, lastPlayedDay: "2026-11-20" }, "2026-11-22"), 0);
+  });
+  it("Elo with K=32", () => {
+    assert.equal(eloUpdate(1200, 1200, 1), 1216);
+    assert.equal(eloUpdate(1200, 1200, 0.5), 1200);
+    assert.equal(eloUpdate(1400, 1200, 1), 1408);
+  });
+  it("word keys are storage-safe and reversible", () => {
+    for (const prompt of ["Mr. Smith", "$money", "100%", "plain"]) {
+      const key = wordKey(prompt);
+      assert.ok(!key.includes(".") && !key.startsWith("$"));
+      assert.equal(wordFromKey(key), prompt);
+    }
+  });
+  it("plans and applies a match; review lists the worst words first", () => {
+    const r = result([p("a", true, ["correct", "wrong", "wrong"]), p("bot", false, [], { isBot: true })]);
+    const plan = planMatch(r, new Map(), new Map([["a", "UTC"]]));
+    assert.equal(plan.againstBot, true);
+    assert.equal(plan.users.length, 1, "no progress for bots");
+    assert.equal(plan.users[0].rating, undefined, "unrated against a bot");
+    const after = applyDelta(emptyProgress("a"), plan, plan.users[0]);
+    assert.deepEqual([after.xp, after.level, after.streak, after.applied], [10 + 25, 1, 1, ["m1"]]);
+    assert.equal(after.weekly["2026-W47"].global, 35);
+    assert.deepEqual(wordsToReview(after, 5).map((w) => [w.prompt, w.missed]), [["w1", 1], ["w2", 1]]);
+    assert.deepEqual(boardScores(after, "es", "2026-W47").map((s) => `${s.board}|${s.period}=${s.score}`), [
+      "global|alltime=35", "es|alltime=35", "global|2026-W47=35", "es|2026-W47=35",
+    ]);
+  });
+  it("reads board queries with defaults", () => {
+    const now = Date.parse("2026-11-22T12:00:00Z");
+    assert.deepEqual(parseBoardQuery("global", {}, ["es"], now), { board: "global", period: "alltime", limit: 10, aroundMe: false });
+    assert.equal(parseBoardQuery("es", { period: "weekly" }, ["es"], now).period, "2026-W47");
+    assert.equal(parseBoardQuery("es", { period: "weekly", week: "2026-W40" }, ["es"], now).period, "2026-W40");
+    assert.equal(parseBoardQuery("rating-es", { around: "me", limit: "3" }, ["es"], now).limit, 3);
+  });
+});
