@@ -162,10 +162,11 @@ export class LinguaLeapClient {
   }
 
   /**
-   * Plays alone: the words of one lesson, or of the whole language without `lessonId`.
+   * Plays alone: the words of one lesson, or of the whole language without `lessonId`;
+   * with `review: true` the words the learner misses most come first.
    * @example const solo = await ll.practice({ lang: "es", mode: "choice", lessonId: "es-food" });
    */
-  async practice(options: DuelOptions & { lessonId?: string }): Promise<DuelSession> {
+  async practice(options: DuelOptions & { lessonId?: string; review?: boolean }): Promise<DuelSession> {
     return this.join(ROOM_PRACTICE, { ...options });
   }
 

@@ -19,7 +19,7 @@ import { homeRoutes } from "./http/home.routes";
 import { leaderboardRoutes } from "./http/leaderboards.routes";
 import { FileOutbox, ResultRecorder } from "./results.service";
 import { boardKey, boardScores } from "./boards";
-import { emptyProgress, isoWeek } from "./progress.rules";
+import { emptyProgress, isoWeek, wordsToReview } from "./progress.rules";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import type { MatchResult } from "../rooms/word-duel/services";
@@ -28,6 +28,8 @@ import { ROOM_PRACTICE, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
 import type { DuelServices } from "../rooms/word-duel/services";
 import type { Deck, TargetLang } from "../content/decks";
 
+/** Missed words a review practice may bring back. */
+const REVIEW_PROMPTS = 50;
 /** Largest WebSocket frame a client may send (Colyseus's own default). */
 export const WS_MAX_PAYLOAD = 4 * 1024;
 /** Largest matchmaking request body. */
@@ -60,6 +62,13 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
     words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
     pool: (lang) => catalog.pool(lang),
     verifyToken,
+    missedPrompts: async (userId, lang) => {
+      try {
+        return wordsToReview(await store.progress(userId), REVIEW_PROMPTS).filter((w) => w.lang === lang).map((w) => w.prompt);
+      } catch {
+        return []; // the database is down: practise at random instead
+      }
+    },
     userExists: async (userId) => {
       try {
         return (await store.userById(userId)) !== null;

@@ -21,7 +21,7 @@ interface Seat {
 }
 
 /** Room options: the client's join options plus what define() adds. */
-type CreateOptions = Partial<msg.DuelJoinOptions> & { practice?: boolean };
+type CreateOptions = Partial<msg.DuelJoinOptions> & { practice?: boolean; reviewFor?: string };
 
 /**
  * A word duel: players of one language race through `totalRounds` words. The actor wires
@@ -62,10 +62,14 @@ export class WordDuelRoom extends Room<WordDuelState> {
     // Matchmaking filters on the options as sent: fill in the defaults so that a learner who
     // leaves them out meets one who spells them out.
     Object.assign(options, parsed.value, { lessonId: parsed.value.lessonId ?? "" });
+    // Review practice reads the learner's missed words: the id is set here, from the token,
+    // whatever the client sent.
+    delete options.reviewFor;
+    if (options.review === true) options.reviewFor = identity.userId;
     return identity;
   }
 
-  override onCreate(options: CreateOptions): void {
+  override async onCreate(options: CreateOptions): Promise<void> {
     const parsed = msg.parseJoinOptions(options, this.services.langs());
     if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
     const { lang, mode, direction, lessonId } = parsed.value;
@@ -74,7 +78,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (!words || words.length === 0) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
     const { timing, rng } = this.services;
     const pool = this.services.pool(lang);
-    this.questions = rules.pickWords(words, timing.rounds, rng).map((w) => rules.buildQuestion(w, pool, mode, direction, lang as rules.LangCode, rng));
+    const missed = practice && typeof options.reviewFor === "string" ? await this.services.missedPrompts(options.reviewFor, lang) : [];
+    const picked = rules.pickForReview(words, missed, timing.rounds, rng);
+    this.questions = picked.map((w) => rules.buildQuestion(w, pool, mode, direction, lang as rules.LangCode, rng));
     this.maxClients = practice ? 1 : timing.maxPlayers;
     Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.questions.length, roundMs: timing.roundMs[mode] });
     this.setMetadata({ lang, mode, direction, practice });

@@ -35,6 +35,8 @@ export interface DuelJoinOptions {
   direction: Direction;
   /** Play the words of one lesson (practice, or a duel between friends on one lesson). */
   lessonId?: string;
+  /** practice only: bring back the words this learner misses most. */
+  review?: boolean;
 }
 
 /** `answer` payload. */

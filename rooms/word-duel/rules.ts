@@ -249,3 +249,15 @@ export function duelOutcome(lines: readonly FinalLine[]): { winner: string; rank
     .sort((x, y) => Number(x.forfeited) - Number(y.forfeited) || y.score - x.score);
   return { winner: decideWinner(lines), ranked };
 }
+
+/**
+ * Words for a practice that brings back missed words: those among `missed` (prompts, worst
+ * first) come first, the rest of the rounds are drawn at random from `words`.
+ * @example pickForReview(words, ["mirror", "knife"], 10, Math.random)
+ */
+export function pickForReview<T extends RuleWord>(words: readonly T[], missed: readonly string[], count: number, rng: Rng): T[] {
+  const wanted = new Set(missed);
+  const first = words.filter((w) => wanted.has(w.en[0])).slice(0, count);
+  const rest = pickWords(words.filter((w) => !first.includes(w)), count - first.length, rng);
+  return pickWords(first, first.length, rng).concat(rest);
+}

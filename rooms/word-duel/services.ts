@@ -58,6 +58,8 @@ export interface DuelServices {
   pool(lang: string): readonly RuleWord[];
   /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */
   verifyToken(token: string): Identity;
+  /** English prompts of the words a learner misses most in `lang`, worst first ([] when unknown). */
+  missedPrompts(userId: string, lang: string): Promise<string[]>;
   /** Whether the token's account still exists. */
   userExists(userId: string): Promise<boolean>;
   timing: DuelTiming;

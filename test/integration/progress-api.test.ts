@@ -87,6 +87,26 @@ describe("progress and leaderboards over HTTP and live", function () {
     assert.deepEqual(pastWeek.body.top, []);
   });
 
+  it("brings missed words back in a review practice", async () => {
+    const kim = new LinguaLeapClient(t.http);
+    const lee = new LinguaLeapClient(t.http);
+    await kim.signInAsGuest("Kim");
+    await lee.signInAsGuest("Lee");
+    await playDuel(t, lee, kim, "it");
+    const missed = (await kim.me()).review.filter((w) => w.lang === "it").map((w) => w.prompt);
+    assert.equal(missed.length, 3);
+    const solo = await kim.practice({ lang: "it", mode: "typed", review: true });
+    const prompts: string[] = [];
+    const done = withTimeout(new Promise((r) => solo.on("result", r)), 20000, "practice result");
+    solo.on("round", (r) => {
+      prompts.push(r.prompt);
+      void solo.answer("?").catch(() => undefined);
+    });
+    await done;
+    await solo.leave();
+    assert.deepEqual(prompts.slice().sort(), missed.slice().sort(), "the three rounds are the three missed words");
+  });
+
   it("lets a guest register and keep their progress; validates the time zone", async () => {
     const gus = new LinguaLeapClient(t.http);
     const rae = new LinguaLeapClient(t.http);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickWords, placements, roundComplete, roundOutcome, scoreAnswer,
+  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer,
   type RuleWord,
 } from "../../rooms/word-duel/rules";
 import { seededRng } from "../helpers/rng";
@@ -141,5 +141,16 @@ describe("rules: round and duel outcomes", () => {
     const { winner, ranked } = duelOutcome([line("a", 100), line("b", 900, true), line("c", 300)]);
     assert.equal(winner, "c");
     assert.deepEqual(ranked.map((r) => [r.id, r.placement]), [["c", 1], ["a", 2], ["b", 3]]);
+  });
+});
+
+describe("rules: review practice", () => {
+  it("puts missed words first and fills the rest at random, without repeats", () => {
+
+    const picked = pickForReview(pool, ["dog", "milk", "unknown"], 4, seededRng(9));
+    assert.equal(picked.length, 4);
+    assert.deepEqual(picked.slice(0, 2).map((w) => w.en[0]).sort(), ["dog", "milk"]);
+    assert.equal(new Set(picked).size, 4);
+    assert.deepEqual(pickForReview(pool, [], 3, seededRng(1)).length, 3);
   });
 });
