@@ -63,6 +63,7 @@ describe("results survive a database that goes down (outbox) and a restart", fun
     await playDuel(t, ana, ben);
     const first = await ana.me();
     assert.equal(first.xp, 55, "right after the duel, written or still being written");
+    await outboxDrained(t); // a slow machine may have queued the first result behind a timeout
 
     await proxy.cut();
     const result = await playDuel(t, ana, ben);
