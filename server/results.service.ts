@@ -40,9 +40,9 @@ export class FileOutbox {
   }
 
   async append(result: MatchResult): Promise<void> {
-    this.entries.push(result);
     await mkdir(dirname(this.path), { recursive: true });
     await appendFile(this.path, `${JSON.stringify(result)}\n`, "utf8");
+    this.entries.push(result);
   }
 
   /** Drops results that reached the store; rewrites the file atomically (temp file + rename). */
@@ -133,8 +133,13 @@ export class ResultRecorder {
     return new PendingResults([...this.inFlight.values(), ...this.outbox.list()]);
   }
 
-  /** Results waiting in the outbox. */
+  /** Results the store does not have yet: being written, or in the outbox. */
   get pendingCount(): number {
+    return this.inFlight.size + this.outbox.list().length;
+  }
+
+  /** Results waiting in the outbox. */
+  get outboxCount(): number {
     return this.outbox.list().length;
   }
 

@@ -23,26 +23,40 @@ export class LeaderboardRoom extends Room<LeaderboardState> {
   override state = new LeaderboardState();
   private ref!: BoardRef;
   private readonly onChanged = (keys: string[]) => {
-    if (keys.includes(boardKey(this.ref))) void this.refresh();
+    if (keys.includes(boardKey(this.ref))) this.refresh().catch((err) => this.services.log.error({ err, board: this.ref }, "leaderboard: refresh failed"));
   };
 
   private get services(): LeaderboardServices {
     return (this.constructor as typeof LeaderboardRoom).services;
   }
 
-  override async onCreate(options: Record<string, unknown>): Promise<void> {
+  /**
+   * No token needed (boards are public); this checks the options and fills in the period
+   * (the current ISO week for "weekly") so matchmaking meets on the real board.
+   */
+  static override async onAuth(_token: string, options: Record<string, unknown>): Promise<true> {
     const board = typeof options.board === "string" ? options.board : "";
-    let ref: BoardRef;
     try {
-      ref = parseBoardQuery(board, { period: options.period }, this.services.langs(), this.services.now());
+      const ref = parseBoardQuery(board, { period: options.period }, this.services.langs(), this.services.now());
+      Object.assign(options, { board: ref.board, period: ref.period });
     } catch (err) {
       throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${(err as Error).message}`);
     }
-    this.ref = { board: ref.board, period: ref.period };
+    return true;
+  }
+
+  override async onCreate(options: Record<string, unknown>): Promise<void> {
+    this.ref = { board: String(options.board), period: String(options.period) };
     Object.assign(this.state, this.ref);
-    this.autoDispose = true;
+    // Watchers only listen: anything they send is ignored.
+    this.onMessage("*", () => undefined);
+    try {
+      await this.refresh();
+    } catch (err) {
+      this.services.log.error({ err, board: this.ref }, "leaderboard: first read failed");
+      throw new ServerError(ERROR_CODES.UNAVAILABLE, "UNAVAILABLE: leaderboards are unavailable right now; try again shortly");
+    }
     await this.presence.subscribe(BOARDS_CHANGED_CHANNEL, this.onChanged);
-    await this.refresh();
   }
 
   private async refresh(): Promise<void> {

@@ -210,7 +210,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
       const seat = this.seats.get(sessionId)!;
       const { streak, ...result } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
       Object.assign(player, { score: player.score + result.points, streak, lastVerdict: result.verdict, lastPoints: result.points });
-      seat.words.push({ prompt: question.prompt, verdict: result.verdict });
+      seat.words.push({ prompt: question.english, verdict: result.verdict });
       results[sessionId] = result;
     }
     const { revealMs } = this.services.timing;

@@ -33,6 +33,8 @@ export interface Question {
   reveal: string;
   /** The language the answers are written in. */
   answerLang: LangCode;
+  /** The word's English form, whatever the direction: its key in a learner's word stats. */
+  english: string;
 }
 
 /** Per-round outcome for one player. */
@@ -105,6 +107,7 @@ export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: M
     accepted: word[answer].slice(),
     reveal,
     answerLang: answer === "en" ? "en" : lang,
+    english: word.en[0],
   };
   if (mode === "choice") {
     question.choices = pickWords([reveal, ...pickDistractors(word, pool, direction, lang, rng)], CHOICE_COUNT, rng);

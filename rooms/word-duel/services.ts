@@ -36,6 +36,7 @@ export interface MatchPlayer {
   won: boolean;
   forfeited: boolean;
   isBot: boolean;
+  /** Each round's word (its English form) and this player's verdict. */
   words: { prompt: string; verdict: "correct" | "almost" | "wrong" | "none" }[];
 }
 

@@ -87,6 +87,23 @@ describe("progress and leaderboards over HTTP and live", function () {
     assert.deepEqual(pastWeek.body.top, []);
   });
 
+  it("matches live boards on the filled-in period and refuses unknown boards", async () => {
+    const { Client } = await import("colyseus.js");
+    const implicit = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "fr" });
+    const explicit = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "fr", period: "alltime" });
+    const weekly = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "fr", period: "weekly" });
+    assert.equal(implicit.roomId, explicit.roomId);
+    assert.notEqual(weekly.roomId, implicit.roomId);
+    const state = await waitForState(weekly, (s: any) => typeof s.period === "string" && s.period !== "", "weekly period");
+    assert.match(state.period, /^\d{4}-W\d{2}$/);
+    weekly.send("anything", { x: 1 }); // watchers' messages are ignored, not fatal
+    await assert.rejects(new Client(t.ws).joinOrCreate("leaderboard", { board: "klingon" }), /BAD_REQUEST: unknown board/);
+    await assert.rejects(new Client(t.ws).joinOrCreate("leaderboard", { board: "rating-fr", period: "weekly" }), /BAD_REQUEST: rating boards/);
+    const stillThere = await waitForState(weekly, (s: any) => s.board === "fr", "weekly board after a stray message");
+    assert.equal(stillThere.board, "fr");
+    await Promise.all([implicit.leave(), explicit.leave(), weekly.leave()]);
+  });
+
   it("brings missed words back in a review practice", async () => {
     const kim = new LinguaLeapClient(t.http);
     const lee = new LinguaLeapClient(t.http);
