@@ -41,6 +41,7 @@ export class MemoryStore implements Store {
     if (!user?.guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
     this.claimUsername(account.username, id);
     Object.assign(user, { ...account, name: account.username, guest: false });
+    for (const board of this.boards.values()) board.rename(id, account.username);
     return { ...user };
   }
 

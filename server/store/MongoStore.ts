@@ -112,6 +112,7 @@ export class MongoStore implements Store {
     if (!guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
     await this.claimUsername(account.username, id);
     const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { ...account, name: account.username, guest: false } }, { returnDocument: "after" });
+    await this.boards.updateMany({ userId: id }, { $set: { name: account.username } });
     return MongoStore.user(doc)!;
   }
 

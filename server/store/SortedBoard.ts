@@ -41,6 +41,12 @@ export class SortedBoard {
     this.byUser.set(userId, row);
   }
 
+  /** A learner's new display name (their place does not change). */
+  rename(userId: string, name: string): void {
+    const row = this.byUser.get(userId);
+    if (row) row.name = name;
+  }
+
   top(limit: number): LeaderboardEntry[] {
     return this.rows.slice(0, limit).map((r, i) => ({ rank: i + 1, ...r }));
   }

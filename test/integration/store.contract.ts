@@ -51,6 +51,8 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       assert.deepEqual([account.id, account.guest, account.name], [guest.id, false, "gus_1"]);
       assert.equal((await store.userByUsername("gus_1"))?.id, guest.id);
       assert.equal((await store.progress(guest.id)).xp, 10 + 25);
+      const row = (await store.top({ board: "global", period: "alltime" }, 1))[0];
+      assert.deepEqual([row.userId, row.name], [guest.id, "gus_1"], "boards show the new name");
       await assert.rejects(store.upgradeGuest(guest.id, { username: "gus_2", passwordHash: "h" }), (e: any) => e.code === "BAD_REQUEST");
     });
 
