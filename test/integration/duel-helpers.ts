@@ -1,7 +1,8 @@
 /** Shared moves for room tests: two learners joining, answering rounds, reading results. */
 import type { Client, Room } from "colyseus.js";
+import type { DuelResultMessage, LinguaLeapClient } from "../../client-sdk";
 import { answersFor, guestClient, type TestServer } from "../helpers/server";
-import { MessageLog, waitForState } from "../helpers/wait";
+import { MessageLog, waitForState, withTimeout } from "../helpers/wait";
 
 export interface Seat {
   client: Client;
@@ -35,4 +36,19 @@ export function rightAnswer(t: TestServer, seat: Seat): string {
 
 export async function leaveAll(...seats: Seat[]): Promise<void> {
   await Promise.all(seats.map((s) => s.room.connection.isOpen && s.room.leave(true).catch(() => undefined)));
+}
+
+/**
+ * Two SDK learners play a whole typed duel: `winner` answers every round right, `loser`
+ * every round wrong. Resolves with the duel_result once both have left.
+ */
+export async function playSdkDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient, lang = "es"): Promise<DuelResultMessage> {
+  const a = await winner.joinDuel({ lang, mode: "typed" });
+  const b = await loser.joinDuel({ lang, mode: "typed" });
+  const deck = t.decks.get(lang as "es")!;
+  a.on("round", (r) => void a.answer(answersFor(deck, r.prompt)[0]).catch(() => undefined));
+  b.on("round", () => void b.answer("zzz").catch(() => undefined));
+  const result = await withTimeout(new Promise<DuelResultMessage>((r) => a.on("result", r)), 20000, "duel result");
+  await Promise.all([a.leave(), b.leave()]);
+  return result;
 }

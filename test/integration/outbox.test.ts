@@ -6,20 +6,10 @@ import { MongoClient } from "mongodb";
 import { LinguaLeapClient } from "../../client-sdk";
 import { MongoStore } from "../../server/store/MongoStore";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
-import { answersFor, startServer, type TestServer } from "../helpers/server";
+import { startServer, type TestServer } from "../helpers/server";
 import { TcpProxy } from "../helpers/tcp-proxy";
+import { playSdkDuel } from "./duel-helpers";
 import { withTimeout } from "../helpers/wait";
-
-async function playDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient): Promise<any> {
-  const a = await winner.joinDuel({ lang: "de", mode: "typed" });
-  const b = await loser.joinDuel({ lang: "de", mode: "typed" });
-  const deck = t.decks.get("de")!;
-  a.on("round", (r) => void a.answer(answersFor(deck, r.prompt)[0]).catch(() => undefined));
-  b.on("round", () => void b.answer("nein nein").catch(() => undefined));
-  const result = await withTimeout(new Promise((r) => a.on("result", r)), 20000, "duel result");
-  await Promise.all([a.leave(), b.leave()]);
-  return result;
-}
 
 /** Resolves once the store has every result: none being written, none in the outbox. */
 async function outboxDrained(t: TestServer, ms = 15000): Promise<void> {
@@ -60,13 +50,13 @@ describe("results survive a database that goes down (outbox) and a restart", fun
     await ana.signInAsGuest("Ana");
     await ben.signInAsGuest("Ben");
 
-    await playDuel(t, ana, ben);
+    await playSdkDuel(t, ana, ben, "de");
     const first = await ana.me();
     assert.equal(first.xp, 55, "right after the duel, written or still being written");
     await outboxDrained(t); // on a slow machine the first result may still be in flight
 
     await proxy.cut();
-    const result = await playDuel(t, ana, ben);
+    const result = await playSdkDuel(t, ana, ben, "de");
     assert.equal(result.standings[0].xp, 55, "the result screen shows the XP at once");
     await withTimeout((async () => { while (t.server.recorder.outboxCount === 0) await new Promise((r) => setImmediate(r)); })(), 10000, "the result to reach the outbox");
     assert.equal(readFileSync(outboxPath, "utf8").trim().split("\n").length, 1, "one result on disk");
@@ -81,7 +71,7 @@ describe("results survive a database that goes down (outbox) and a restart", fun
 
     // Down again, and the server stops with a result still in the outbox.
     await proxy.cut();
-    await playDuel(t, ana, ben);
+    await playSdkDuel(t, ana, ben, "de");
     await withTimeout((async () => { while (t.server.recorder.outboxCount === 0) await new Promise((r) => setImmediate(r)); })(), 10000, "the result to reach the outbox");
     await t.close();
     await proxy.restore();

@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
+import { Client } from "colyseus.js";
 import { LinguaLeapClient } from "../../client-sdk";
-import { startServer, answersFor, type TestServer } from "../helpers/server";
+import { startServer, type TestServer } from "../helpers/server";
+import { playSdkDuel } from "./duel-helpers";
 import { withTimeout, waitForState } from "../helpers/wait";
 
 async function get(t: TestServer, path: string, token?: string): Promise<{ status: number; body: any }> {
@@ -9,16 +11,6 @@ async function get(t: TestServer, path: string, token?: string): Promise<{ statu
 }
 
 /** Two SDK learners play a whole duel; the first answers right, the second wrong. */
-async function playDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient, lang = "es"): Promise<void> {
-  const a = await winner.joinDuel({ lang, mode: "typed" });
-  const b = await loser.joinDuel({ lang, mode: "typed" });
-  const deck = t.decks.get(lang as "es")!;
-  a.on("round", (r) => void a.answer(answersFor(deck, r.prompt)[0]).catch(() => undefined));
-  b.on("round", () => void b.answer("zzz").catch(() => undefined));
-  await withTimeout(new Promise((r) => b.on("result", r)), 20000, "duel result");
-  await Promise.all([a.leave(), b.leave()]);
-}
-
 describe("progress and leaderboards over HTTP and live", function () {
   let t: TestServer;
   before(async () => {
@@ -56,11 +48,11 @@ describe("progress and leaderboards over HTTP and live", function () {
     const ben = new LinguaLeapClient(t.http);
     await ana.signInAsGuest("Ana");
     await ben.signInAsGuest("Ben");
-    const watcher = await new (await import("colyseus.js")).Client(t.ws).joinOrCreate<any>("leaderboard", { board: "es", period: "weekly" });
+    const watcher = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "es", period: "weekly" });
     await waitForState(watcher, (s: any) => s.board === "es", "board state");
     assert.equal(watcher.state.entries.length, 0);
     const live = waitForState(watcher, (s: any) => s.entries.length === 2, "live top rows after the duel", 10000);
-    await playDuel(t, ana, ben);
+    await playSdkDuel(t, ana, ben);
     const state = await live;
     assert.equal(state.entries[0].name, "Ana");
     assert.equal(state.entries[0].rank, 1);
@@ -88,7 +80,6 @@ describe("progress and leaderboards over HTTP and live", function () {
   });
 
   it("matches live boards on the filled-in period and refuses unknown boards", async () => {
-    const { Client } = await import("colyseus.js");
     const implicit = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "fr" });
     const explicit = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "fr", period: "alltime" });
     const weekly = await new Client(t.ws).joinOrCreate<any>("leaderboard", { board: "fr", period: "weekly" });
@@ -109,7 +100,7 @@ describe("progress and leaderboards over HTTP and live", function () {
     const lee = new LinguaLeapClient(t.http);
     await kim.signInAsGuest("Kim");
     await lee.signInAsGuest("Lee");
-    await playDuel(t, lee, kim, "it");
+    await playSdkDuel(t, lee, kim, "it");
     const missed = (await kim.me()).review.filter((w) => w.lang === "it").map((w) => w.prompt);
     assert.equal(missed.length, 3);
     const solo = await kim.practice({ lang: "it", mode: "typed", review: true });
@@ -129,7 +120,7 @@ describe("progress and leaderboards over HTTP and live", function () {
     const rae = new LinguaLeapClient(t.http);
     await gus.signInAsGuest("Gus");
     await rae.signInAsGuest("Rae");
-    await playDuel(t, gus, rae, "fr");
+    await playSdkDuel(t, gus, rae, "fr");
     const before = await gus.me();
     const res = await fetch(`${t.http}/api/auth/register`, {
       method: "POST",
