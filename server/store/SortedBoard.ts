@@ -8,7 +8,7 @@ interface Row {
 
 /**
  * One leaderboard in memory: rows kept sorted (score desc, userId asc) so rank is a binary
- * search, O(log n); an update moves one row (an O(n) memmove, fast even at a million rows).
+ * search, O(log n); an update shifts only the rows between the old and the new place.
  */
 export class SortedBoard {
   private rows: Row[] = [];
@@ -31,14 +31,24 @@ export class SortedBoard {
   }
 
   set(userId: string, name: string, score: number): void {
-    const old = this.byUser.get(userId);
-    if (old) {
-      if (old.score === score && old.name === name) return;
-      this.rows.splice(this.indexOf(old), 1);
+    const row = this.byUser.get(userId);
+    if (!row) {
+      const fresh = { userId, name, score };
+      this.rows.splice(this.indexOf(fresh), 0, fresh);
+      this.byUser.set(userId, fresh);
+      return;
     }
-    const row = { userId, name, score };
-    this.rows.splice(this.indexOf(row), 0, row);
-    this.byUser.set(userId, row);
+    row.name = name;
+    if (row.score === score) return;
+    // Move the row to its new place, shifting only the rows in between (a score change
+    // usually moves a learner a few places, not across the whole board).
+    const from = this.indexOf(row);
+    let to = this.indexOf({ userId, score });
+    if (to > from) to -= 1;
+    if (to < from) this.rows.copyWithin(to + 1, to, from);
+    else if (to > from) this.rows.copyWithin(from, from + 1, to + 1);
+    row.score = score;
+    this.rows[to] = row;
   }
 
   /** A learner's new display name (their place does not change). */
