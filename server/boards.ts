@@ -42,7 +42,7 @@ export function parseBoardQuery(board: string, query: Record<string, unknown>, l
   if (period !== "alltime" && period !== "weekly") throw new AppError("BAD_REQUEST", 'period must be "alltime" or "weekly"');
   if (rating && period === "weekly") throw new AppError("BAD_REQUEST", "rating boards have no weekly period");
   const week = query.week;
-  if (week !== undefined && (period !== "weekly" || typeof week !== "string" || !/^\d{4}-W\d{2}$/.test(week))) {
+  if (week !== undefined && (period !== "weekly" || typeof week !== "string" || !/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(week))) {
     throw new AppError("BAD_REQUEST", 'week goes with period=weekly and looks like "2026-W47"');
   }
   const limitText = query.limit ?? String(DEFAULT_LIMIT);

@@ -28,6 +28,8 @@ describe("progress and leaderboards over HTTP and live", function () {
       ["/api/leaderboards/rating-es?period=weekly", /rating boards have no weekly/],
       ["/api/leaderboards/global?period=weekly&week=last", /week goes with period=weekly/],
       ["/api/leaderboards/global?week=2026-W47", /week goes with period=weekly/],
+      ["/api/leaderboards/global?period=weekly&week=2026-W00", /week goes with period=weekly/],
+      ["/api/leaderboards/global?period=weekly&week=2026-W54", /week goes with period=weekly/],
       ["/api/leaderboards/global?limit=0", /limit must be/],
       ["/api/leaderboards/global?limit=101", /limit must be/],
       ["/api/leaderboards/global?limit=ten", /limit must be/],
