@@ -18,8 +18,8 @@ import { monitorRoutes } from "./http/monitor.routes";
 import { homeRoutes } from "./http/home.routes";
 import { leaderboardRoutes } from "./http/leaderboards.routes";
 import { FileOutbox, ResultRecorder } from "./results.service";
-import { boardKey, boardScores } from "./boards";
-import { emptyProgress, isoWeek, wordsToReview } from "./progress.rules";
+import { boardKey, boardsTouched } from "./boards";
+import { isoWeek, wordsToReview } from "./progress.rules";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import type { MatchResult } from "../rooms/word-duel/services";
@@ -114,8 +114,7 @@ function guardMatchmaking(server: http.Server): void {
 
 /** The boards a recorded result changed, as presence channel payload. */
 function changedBoards(result: MatchResult): string[] {
-  const week = isoWeek(result.finishedAt);
-  return boardScores({ ...emptyProgress(""), ratings: { [result.lang]: 0 } }, result.lang, week).map(boardKey);
+  return boardsTouched(result.lang, isoWeek(result.finishedAt)).map(boardKey);
 }
 
 export function buildApp(deps: AppDeps): LinguaLeap {

@@ -53,16 +53,27 @@ export function parseBoardQuery(board: string, query: Record<string, unknown>, l
   return { board, period: period === "weekly" ? (week as string | undefined) ?? isoWeek(now) : "alltime", limit, aroundMe: around === "me" };
 }
 
+/** The boards a match in `lang` during ISO `week` can change. */
+export function boardsTouched(lang: string, week: string): BoardRef[] {
+  return [
+    { board: "global", period: "alltime" },
+    { board: lang, period: "alltime" },
+    { board: "global", period: week },
+    { board: lang, period: week },
+    { board: `rating-${lang}`, period: "alltime" },
+  ];
+}
+
 /** The scores a learner's progress puts on the boards a match in `lang` during `week` touched. */
 export function boardScores(progress: Progress, lang: string, week: string): (BoardRef & { score: number })[] {
+  const [global, inLang, globalWeek, langWeek, rating] = boardsTouched(lang, week);
   const scores = [
-    { board: "global", period: "alltime", score: progress.xp },
-    { board: lang, period: "alltime", score: progress.xpByLang[lang] ?? 0 },
-    { board: "global", period: week, score: progress.weekly[week]?.global ?? 0 },
-    { board: lang, period: week, score: progress.weekly[week]?.[lang] ?? 0 },
+    { ...global, score: progress.xp },
+    { ...inLang, score: progress.xpByLang[lang] ?? 0 },
+    { ...globalWeek, score: progress.weekly[week]?.global ?? 0 },
+    { ...langWeek, score: progress.weekly[week]?.[lang] ?? 0 },
   ];
-  const rating = progress.ratings[lang];
-  if (rating !== undefined) scores.push({ board: `rating-${lang}`, period: "alltime", score: rating });
+  if (progress.ratings[lang] !== undefined) scores.push({ ...rating, score: progress.ratings[lang] });
   return scores;
 }
 
