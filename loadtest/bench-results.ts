@@ -15,9 +15,7 @@
  * run --budget-s seconds (the table then shows done/planned and marks the row). Exits
  * non-zero on any error. See docs/benchmarks.md for figures.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { MongoClient, type Db } from "mongodb";
@@ -28,6 +26,7 @@ import { MemoryStore } from "../server/store/MemoryStore";
 import { MongoStore } from "../server/store/MongoStore";
 import type { SortedBoard } from "../server/store/SortedBoard";
 import type { Store, UserRecord } from "../server/store/store";
+import { startFerretDb, type FerretDbProcess } from "../test/infra/ferretdb-process";
 
 const ROOT = path.resolve(__dirname, "..");
 const FERRETDB = path.join(ROOT, ".tools", "ferretdb");
@@ -365,33 +364,15 @@ async function seedMongo(url: string, learners: Learner[], n: number): Promise<S
 // ---------------------------------------------------------------------------------------
 // FerretDB, when --store mongo has no --mongo-url
 
-interface Ferret {
-  url: string;
-  stop(): Promise<void>;
-}
+type Ferret = FerretDbProcess;
 
-let ferret: { server: ChildProcess; watchdog?: ChildProcess; dir: string; exited: Promise<void> } | undefined;
+let ferret: Ferret | undefined;
 
 /** Synchronous, so it also works from the "exit" event. */
 function killFerretNow(): void {
   const f = ferret;
-  if (!f) return;
   ferret = undefined;
-  if (f.server.exitCode === null && f.server.signalCode === null) f.server.kill("SIGKILL");
-  f.watchdog?.kill("SIGKILL");
-  fs.rmSync(f.dir, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+  f?.killNow();
 }
 
 async function startFerret(): Promise<Ferret> {
@@ -408,67 +389,13 @@ async function startFerret(): Promise<Ferret> {
       process.exit(code);
     });
   }
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lingualeap-bench-ferretdb-"));
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("FERRETDB_")) delete env[key];
-  const server = spawn(
-    FERRETDB,
-    ["--handler=sqlite", `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, "--telemetry=disable", "--log-level=warn", `--state-dir=${dir}`, "--debug-addr=-"],
-    { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-  server.stdout!.on("data", keep);
-  server.stderr!.on("data", keep);
-  let exitedWith: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    server.once("exit", (code, signal) => {
-      exitedWith = signal ?? `code ${code}`;
-      resolve();
-    });
-    server.once("error", (err) => {
-      exitedWith = err.message;
-      resolve();
-    });
+  // startFerretDb kills ferretdb and removes its directory itself if it does not come up.
+  return startFerretDb({
+    binary: FERRETDB,
+    dirPrefix: "lingualeap-bench-ferretdb-",
+    readyTimeoutMs: 30_000,
+    onSpawn: (f) => (ferret = f), // so the exit and signal hooks stop it while it starts
   });
-  // Stops ferretdb once our end of its stdin closes, even if this process is SIGKILLed.
-  let watchdog: ChildProcess | undefined;
-  if (server.pid !== undefined) {
-    watchdog = spawn("sh", ["-c", 'while read -r _; do :; done; kill "$1" 2>/dev/null', "watchdog", `${server.pid}`], { stdio: ["pipe", "ignore", "ignore"] });
-    watchdog.unref();
-    (watchdog.stdin as unknown as net.Socket).unref();
-    void exited.then(() => watchdog?.kill("SIGKILL"));
-  }
-  ferret = { server, watchdog, dir, exited };
-
-  const url = `mongodb://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 30_000;
-  let lastError: unknown;
-  while (Date.now() < deadline && exitedWith === undefined) {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-    try {
-      await client.db("admin").command({ ping: 1 });
-      const stop = async () => {
-        const f = ferret;
-        if (!f) return;
-        f.server.kill("SIGTERM");
-        const timer = setTimeout(() => f.server.kill("SIGKILL"), 5000);
-        await f.exited;
-        clearTimeout(timer);
-        killFerretNow();
-      };
-      return { url, stop };
-    } catch (err) {
-      lastError = err;
-    } finally {
-      await client.close().catch(() => undefined);
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
-  }
-  const why = exitedWith !== undefined ? `exited (${exitedWith})` : "did not answer ping within 30 s";
-  killFerretNow();
-  throw new Error(`FerretDB (${FERRETDB}) ${why}` + (lastError instanceof Error ? `; last ping error: ${lastError.message}` : "") + (output.trim() ? `\n${output.trim()}` : ""));
 }
 
 // ---------------------------------------------------------------------------------------
