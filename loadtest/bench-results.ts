@@ -27,6 +27,7 @@ import { MongoStore } from "../server/store/MongoStore";
 import type { SortedBoard } from "../server/store/SortedBoard";
 import type { Store, UserRecord } from "../server/store/store";
 import { startFerretDb, type FerretDbProcess } from "../test/infra/ferretdb-process";
+import { seededRng } from "../test/helpers/rng";
 
 const ROOT = path.resolve(__dirname, "..");
 const FERRETDB = path.join(ROOT, ".tools", "ferretdb");
@@ -125,17 +126,6 @@ function assertLoopback(url: string): void {
 // ---------------------------------------------------------------------------------------
 // Randomness, learners, results
 
-/** mulberry32: a seeded random source so runs are repeatable. */
-function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 
