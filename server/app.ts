@@ -5,7 +5,9 @@
  */
 import http from "node:http";
 import express from "express";
-import { LocalPresence, Server } from "@colyseus/core";
+import { LocalPresence, Server, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
@@ -121,7 +123,10 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const { config, log, store } = deps;
   const catalog = new LessonCatalog(deps.decks);
   const tokens = createTokenService(config.JWT_SECRET!, config.JWT_TTL_SECONDS);
-  const presence = new LocalPresence();
+  // REDIS_URL joins this process to a cluster: rooms are listed in Redis (driver) and
+  // processes talk through Redis pub/sub (presence). Its DB index keeps environments apart.
+  const presence: Presence = config.REDIS_URL ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
+  const driver: MatchMakerDriver | undefined = config.REDIS_URL ? new RedisDriver(config.REDIS_URL) : undefined;
   const recorder = new ResultRecorder(
     store,
     new FileOutbox(config.OUTBOX_PATH),
@@ -153,6 +158,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const gameServer = new Server({
     transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD }),
     presence,
+    driver,
+    publicAddress: config.PUBLIC_ADDRESS,
     gracefullyShutdown: false,
     greet: false,
     logger: log.child({ component: "colyseus" }),
