@@ -13,7 +13,7 @@ export const CONFIG_KEYS = {
   NODE_ENV: [z.enum(["development", "production", "test"]).default("development"), "development, production or test; production refuses to start without JWT_SECRET"],
   HOST: [z.string().min(1).default("127.0.0.1"), "interface to bind; 0.0.0.0 only behind a proxy or in a container"],
   PORT: [int(0, 65535).default(2567), "TCP port for HTTP and WebSocket"],
-  PUBLIC_ADDRESS: [z.string().optional(), "how clients reach this process's rooms (host[:port][/path]); one per process in a cluster"],
+  PUBLIC_ADDRESS: [z.string().optional(), "how clients reach this process's rooms (host[:port][/path]); one per process in a cluster; {port} is replaced by PORT"],
   REDIS_URL: [z.string().url().optional(), "Redis for presence and driver: processes sharing it form one cluster; unset = one process"],
   MONGODB_URL: [z.string().url().optional(), "MongoDB store of record; unset = in-memory store"],
   MONGODB_DB: [z.string().min(1).default("lingualeap"), "MongoDB database name"],
@@ -74,6 +74,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(out.ADMIN_USER) !== Boolean(out.ADMIN_PASSWORD)) {
     throw new ConfigError("ADMIN_USER and ADMIN_PASSWORD: set both to enable the monitor, or neither");
   }
+  // "{port}" lets one PUBLIC_ADDRESS serve every process of a PM2 group (PORT differs per process).
+  if (typeof out.PUBLIC_ADDRESS === "string") out.PUBLIC_ADDRESS = out.PUBLIC_ADDRESS.replace(/\{port\}/g, String(out.PORT));
   const jwtSecretGenerated = !out.JWT_SECRET;
   if (jwtSecretGenerated) out.JWT_SECRET = randomBytes(32).toString("hex");
   return Object.freeze({ ...out, jwtSecretGenerated }) as Config;

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   const server = buildApp({ config, log, store, decks });
   const port = await server.listen();
   log.info({ host: config.HOST, port, languages: [...decks.keys()] }, `LinguaLeap listening on http://${config.HOST}:${port}`);
+  // PM2 (wait_ready) waits for this before it counts the process as up.
+  process.send?.("ready");
 
   let stopping = false;
   const stop = (signal: string) => {

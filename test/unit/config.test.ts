@@ -25,6 +25,9 @@ describe("config", () => {
   it("wants both admin settings or neither", () => {
     assert.throws(() => loadConfig({ ADMIN_USER: "admin" }), /ADMIN_USER and ADMIN_PASSWORD/);
   });
+  it("fills {port} into PUBLIC_ADDRESS", () => {
+    assert.equal(loadConfig({ PORT: "2569", PUBLIC_ADDRESS: "play.example.org/{port}" }).PUBLIC_ADDRESS, "play.example.org/2569");
+  });
   it("treats empty strings as unset", () => {
     assert.equal(loadConfig({ PORT: "" }).PORT, 2567);
   });
