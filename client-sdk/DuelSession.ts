@@ -86,6 +86,7 @@ export class DuelSession {
   private last?: DuelView;
   private leaving = false;
   private closedOnce = false;
+  private lastError?: LinguaLeapError;
 
   constructor(
     private readonly client: Client,
@@ -155,6 +156,7 @@ export class DuelSession {
     room.onMessage(msg.MSG_ANSWER_ACCEPTED, (m: msg.AnswerAcceptedMessage) => this.settle((p) => p.resolve(m)));
     room.onMessage(msg.MSG_ERROR, (m: msg.ErrorMessage) => {
       const error = new LinguaLeapError(m.code, m.message);
+      this.lastError = error;
       this.emit("error", error);
       this.settle((p) => p.reject(error));
     });
@@ -183,11 +185,16 @@ export class DuelSession {
 
   private async onLeave(code: number): Promise<void> {
     const finished = this.last?.phase === "finished";
-    if (this.leaving || code === CONSENTED || finished || code === 4429) {
-      const error = code === 4429 ? new LinguaLeapError("DUEL_RATE_LIMITED", "disconnected for sending too many messages") : undefined;
-      return this.close(code, error);
+    if (this.leaving || code === CONSENTED || finished || code === msg.CLOSE_FLOODING || code === msg.CLOSE_SERVER_SHUTDOWN) {
+      return this.close(code, this.closeError(code));
     }
     await this.reconnect(code);
+  }
+
+  private closeError(code: number): LinguaLeapError | undefined {
+    if (code === msg.CLOSE_FLOODING) return new LinguaLeapError("DUEL_RATE_LIMITED", "disconnected for sending too many messages");
+    if (code === msg.CLOSE_SERVER_SHUTDOWN) return this.lastError?.code === "DUEL_SERVER_SHUTDOWN" ? this.lastError : new LinguaLeapError("DUEL_SERVER_SHUTDOWN", "the server stopped this duel: join again");
+    return undefined;
   }
 
   private async reconnect(code: number): Promise<void> {

@@ -53,7 +53,7 @@ export interface LinguaLeap {
   recorder: ResultRecorder;
   /** Binds HOST:PORT (PORT 0 picks a free port) and resolves with the bound port. */
   listen(): Promise<number>;
-  /** Stops taking rooms, lets them end, closes the store. */
+  /** Stops taking rooms, lets running duels end (bounded by SHUTDOWN_GRACE_MS), closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -88,6 +88,8 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
       finishedLingerMs: config.DUEL_FINISHED_LINGER_MS,
       reconnectSeconds: config.RECONNECT_SECONDS,
       maxPlayers: config.DUEL_MAX_PLAYERS,
+      // Leave the process a second to close after the last duel ends.
+      shutdownGraceMs: Math.max(0, config.SHUTDOWN_GRACE_MS - 1000),
     },
     rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT },
     recordResult: (result) => recorder.record(result),
@@ -135,6 +137,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     (result) => void presence.publish(BOARDS_CHANGED_CHANNEL, changedBoards(result)),
   );
   let draining = false;
+  let closing: Promise<void> | undefined;
 
   const app = express();
   app.disable("x-powered-by");
@@ -184,11 +187,14 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       const address = httpServer.address();
       return typeof address === "object" && address ? address.port : config.PORT;
     },
-    async close() {
-      draining = true;
-      await gameServer.gracefullyShutdown(false);
-      await recorder.stop();
-      await store.close();
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        await gameServer.gracefullyShutdown(false);
+        await recorder.stop();
+        await store.close();
+      })();
+      return closing;
     },
   };
 }

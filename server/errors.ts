@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   DUEL_INVALID_CHOICE: 400,
   /** The client sends messages too fast; extra messages are ignored. */
   DUEL_RATE_LIMITED: 429,
+  /** The server is stopping: a duel not started, or not finished in time, ends here. */
+  DUEL_SERVER_SHUTDOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -37,6 +37,8 @@ export class WordDuelRoom extends Room<WordDuelState> {
   private roundStartedAt = 0;
   private timer?: Delayed;
   private resultSent = false;
+  /** Set by onBeforeShutdown: a finished duel then closes at once instead of lingering. */
+  private shuttingDown = false;
 
   private get services(): DuelServices {
     return (this.constructor as typeof WordDuelRoom).services;
@@ -124,6 +126,26 @@ export class WordDuelRoom extends Room<WordDuelState> {
     void this.unlock();
   }
 
+  /**
+   * The server is stopping (SIGTERM): the room is already locked. A duel that has not
+   * started ends at once; a running one may finish within the grace time (its result is
+   * recorded as usual), else it is ended without a result. Players are told which.
+   */
+  override onBeforeShutdown(): void {
+    const { phase } = this.state;
+    if (phase === "finished") return this.schedule(0, () => this.disconnect());
+    if (phase === "waiting") return this.endForShutdown("the server is restarting: join again to find a duel");
+    this.shuttingDown = true;
+    this.clock.setTimeout(() => this.endForShutdown("the server had to stop before this duel ended: it does not count; join again"), this.services.timing.shutdownGraceMs);
+  }
+
+  private endForShutdown(message: string): void {
+    if (this.state.phase === "finished") return;
+    this.timer?.clear();
+    this.broadcast(msg.MSG_ERROR, { code: "DUEL_SERVER_SHUTDOWN", message } satisfies msg.ErrorMessage);
+    void this.disconnect(msg.CLOSE_SERVER_SHUTDOWN);
+  }
+
   override onUncaughtException(error: RoomException<this>, methodName: string): void {
     this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "word_duel: uncaught exception");
   }
@@ -144,7 +166,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (decision === "disconnect") {
       seat.kicked = true;
       this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "word_duel: disconnecting a flooding client");
-      client.leave(4429, "DUEL_RATE_LIMITED: too many messages");
+      client.leave(msg.CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
     }
   }
 
@@ -248,7 +270,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: xpFor(result.players[i], result) }));
     this.broadcast(msg.MSG_DUEL_RESULT, { matchId: result.matchId, winner, standings } satisfies msg.DuelResultMessage);
     this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
-    this.schedule(this.services.timing.finishedLingerMs, () => this.disconnect());
+    this.schedule(this.shuttingDown ? 0 : this.services.timing.finishedLingerMs, () => this.disconnect());
   }
 }
 

@@ -18,6 +18,11 @@ export const MSG_ROUND_RESULT = "round_result";
 export const MSG_DUEL_RESULT = "duel_result";
 export const MSG_ERROR = "error";
 
+/** Close code when the server stops: the duel could not go on here; join again. */
+export const CLOSE_SERVER_SHUTDOWN = 4503;
+/** Close code for a client disconnected for flooding. */
+export const CLOSE_FLOODING = 4429;
+
 /** Phases of a duel, in order. */
 export const PHASES = ["waiting", "countdown", "round", "reveal", "finished"] as const;
 export type Phase = (typeof PHASES)[number];

@@ -17,6 +17,8 @@ export interface DuelTiming {
   reconnectSeconds: number;
   /** Largest number of players in one duel. */
   maxPlayers: number;
+  /** On shutdown, how long a running duel may take to finish before it is ended. */
+  shutdownGraceMs: number;
 }
 
 /** Who a verified token says the player is. */

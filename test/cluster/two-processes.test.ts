@@ -66,4 +66,23 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     assert.equal(me.xp, 3 * 10 + 25, "either process reads the shared store");
     await Promise.all([a.leave(), b.leave(), watcher.leave()]);
   });
+
+  it("a process stopped with SIGTERM takes its rooms out of Redis; the other keeps serving", async () => {
+    const boards = ["global", "es", "fr", "de", "it", "pt"];
+    const watchers = await withTimeout(Promise.all(boards.map((board, i) => new Client((i % 2 ? p1 : p2).http).joinOrCreate<any>("leaderboard", { board }))), 15000, "watchers to join");
+    const listed = async () => Object.values(await redis.hgetall("roomcaches")).map((v) => JSON.parse(v) as { publicAddress?: string });
+    const where = (rooms: { publicAddress?: string }[]) => new Set(rooms.map((r) => r.publicAddress));
+    const before = where(await listed());
+    assert.ok(before.has(`127.0.0.1:${p2.port}`) || before.has(`127.0.0.1:${p1.port}`), "rooms are listed in Redis");
+    await withTimeout(p2.stop(), 20000, "p2 to stop");
+    assert.equal(p2.child.exitCode, 0, `p2 exited cleanly:\n${p2.output()}`);
+    const after = await listed();
+    assert.ok(!where(after).has(`127.0.0.1:${p2.port}`), "none of the stopped process's rooms is left in Redis");
+    const res = await fetch(`${p1.http}/api/leaderboards/global`);
+    assert.equal(res.status, 200);
+    const again = await withTimeout(new Client(p1.http).joinOrCreate<any>("leaderboard", { board: "global" }), 15000, "a board on the surviving process");
+    await waitForState(again, (s: any) => s.board === "global", "a board from the surviving process");
+    // Watchers of the stopped process were closed by it; leave the others.
+    await Promise.all([...watchers, again].filter((w) => w.connection.isOpen).map((w) => withTimeout(w.leave(), 5000, "leave")));
+  });
 });
