@@ -24,6 +24,8 @@ export interface DuelView {
   mode: string;
   direction: string;
   practice: boolean;
+  /** A private challenge's code ("" for public duels). */
+  challengeCode: string;
   round: number;
   totalRounds: number;
   prompt: string;
@@ -238,7 +240,7 @@ function toView(state: any): DuelView {
     });
   });
   return {
-    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice,
+    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, challengeCode: state.challengeCode ?? "",
     round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices: state.choices ? [...state.choices] : [],
     roundEndsAt: state.roundEndsAt, roundMs: state.roundMs, phaseEndsAt: state.phaseEndsAt, players,
     reveal: state.reveal, winner: state.winner,

@@ -10,7 +10,7 @@
  */
 import { Client } from "colyseus.js";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL, type DuelJoinOptions } from "../rooms/word-duel/messages";
-import { DuelSession, type DuelSessionOptions } from "./DuelSession";
+import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
 import { fromRoomError, LinguaLeapError } from "./errors";
 import type { LanguageInfo, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 
@@ -168,6 +168,47 @@ export class LinguaLeapClient {
    */
   async practice(options: DuelOptions & { lessonId?: string; review?: boolean }): Promise<DuelSession> {
     return this.join(ROOM_PRACTICE, { ...options });
+  }
+
+  /**
+   * Opens a private duel and returns its code for a friend; the duel starts when they join.
+   * @example const { code, duel } = await ll.createChallenge({ lang: "es", mode: "typed" }); // tell a friend `code`
+   */
+  async createChallenge(options: DuelOptions): Promise<{ code: string; duel: DuelSession }> {
+    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", "sign in before creating a challenge");
+    let duel: DuelSession;
+    try {
+      duel = new DuelSession(this.colyseus, await this.colyseus.create(ROOM_WORD_DUEL, { ...options, challenge: true }), this.sessionOptions);
+    } catch (err) {
+      throw fromRoomError(err);
+    }
+    const code = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new LinguaLeapError("TIMEOUT", "the challenge code did not arrive")), 10_000);
+      const check = (view?: DuelView) => {
+        if (!view?.challengeCode) return;
+        clearTimeout(timer);
+        off();
+        resolve(view.challengeCode);
+      };
+      const off = duel.on("state", check);
+      check(duel.view);
+    });
+    return { code, duel };
+  }
+
+  /**
+   * Joins a friend's challenge by its code (any case).
+   * @example const duel = await ll.joinChallenge("k7qx2m");
+   */
+  async joinChallenge(code: string): Promise<DuelSession> {
+    const info = await this.request<{ roomId: string; lang: string; mode: string; direction: string }>("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
+    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", "sign in before joining a challenge");
+    try {
+      const room = await this.colyseus.joinById(info.roomId, { lang: info.lang, mode: info.mode, direction: info.direction });
+      return new DuelSession(this.colyseus, room, this.sessionOptions);
+    } catch (err) {
+      throw fromRoomError(err);
+    }
   }
 
   private async join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {

@@ -19,6 +19,7 @@ import { errorHandler, notFound } from "./http/errors.middleware";
 import { monitorRoutes } from "./http/monitor.routes";
 import { homeRoutes } from "./http/home.routes";
 import { leaderboardRoutes } from "./http/leaderboards.routes";
+import { challengeRoutes } from "./http/challenges.routes";
 import { FileOutbox, ResultRecorder } from "./results.service";
 import { boardKey, boardsTouched } from "./boards";
 import { isoWeek, wordsToReview } from "./progress.rules";
@@ -153,6 +154,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   app.use(homeRoutes(catalog.languages()));
   app.use("/api", apiRoutes({ store, tokens, catalog, authPerMinute: config.AUTH_RATE_PER_MINUTE, pending: recorder }));
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
+  app.use("/api", challengeRoutes(presence));
   app.use("/colyseus", monitorRoutes(config, log));
   app.use(notFound());
   app.use(errorHandler(log));

@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   LESSON_UNKNOWN_LANG: 400,
   /** No lesson with that id. */
   LESSON_NOT_FOUND: 404,
+  /** No open challenge has that code (mistyped, or the duel started or ended). */
+  CHALLENGE_NOT_FOUND: 404,
   /** The join options of a room are missing or wrong. */
   DUEL_BAD_OPTIONS: 400,
   /** A message payload is malformed. */

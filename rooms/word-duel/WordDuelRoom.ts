@@ -9,6 +9,7 @@ import { PlayerState, WordDuelState } from "./WordDuelState";
 import * as msg from "./messages";
 import * as rules from "./rules";
 import type { DuelServices, Identity, MatchResult } from "./services";
+import { Challenge } from "./challenge";
 
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {
@@ -21,7 +22,7 @@ interface Seat {
 }
 
 /** Room options: the client's join options plus what define() adds. */
-type CreateOptions = Partial<msg.DuelJoinOptions> & { practice?: boolean; reviewFor?: string };
+type CreateOptions = Partial<msg.DuelJoinOptions> & { practice?: boolean; reviewFor?: string; challenge?: boolean };
 
 /**
  * A word duel: players of one language race through `totalRounds` words. The actor wires
@@ -37,6 +38,8 @@ export class WordDuelRoom extends Room<WordDuelState> {
   private roundStartedAt = 0;
   private timer?: Delayed;
   private resultSent = false;
+  /** A private duel's code (challenge option). */
+  private challenge?: Challenge;
   /** Set by onBeforeShutdown: a finished duel then closes at once instead of lingering. */
   private shuttingDown = false;
 
@@ -86,6 +89,11 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.maxClients = practice ? 1 : timing.maxPlayers;
     Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.questions.length, roundMs: timing.roundMs[mode] });
     this.setMetadata({ lang, mode, direction, practice });
+    if (!practice && options.challenge === true) {
+      await this.setPrivate(true);
+      this.challenge = await Challenge.open(this.presence, { roomId: this.roomId, lang, mode, direction }, rng);
+      this.state.challengeCode = this.challenge.code;
+    }
     this.onMessage(msg.MSG_ANSWER, (client, payload) => this.guard(client, () => this.onAnswer(client, payload)));
     this.onMessage("*", (client, type) => this.guard(client, () => this.reject(client, "DUEL_BAD_MESSAGE", `unknown message type "${String(type)}"`)));
   }
@@ -124,6 +132,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.timer?.clear();
     Object.assign(this.state, { phase: "waiting", phaseEndsAt: 0 });
     void this.unlock();
+    void this.challenge?.list(true);
   }
 
   /**
@@ -150,8 +159,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "word_duel: uncaught exception");
   }
 
-  override onDispose(): void {
+  override async onDispose(): Promise<void> {
     this.timer?.clear();
+    await this.challenge?.list(false);
   }
 
   /** Rate-limits every message before its handler runs. */
@@ -208,6 +218,8 @@ export class WordDuelRoom extends Room<WordDuelState> {
     // Locked explicitly: Colyseus unlocks a full room when someone leaves, and nobody may
     // join a duel that has started.
     void this.lock();
+    // A started challenge is no longer open: its code stops leading here.
+    void this.challenge?.list(false);
     const { countdownMs } = this.services.timing;
     this.state.phase = "countdown";
     this.state.phaseEndsAt = this.services.now() + countdownMs;

@@ -24,6 +24,8 @@ export class WordDuelState extends Schema {
   @type("string") mode = "";
   @type("string") direction = "";
   @type("boolean") practice = false;
+  /** A private challenge's code, to pass to a friend ("" for public duels). */
+  @type("string") challengeCode = "";
   @type("uint8") round = 0;
   @type("uint8") totalRounds = 0;
   @type("string") prompt = "";

@@ -23,6 +23,20 @@ export const CLOSE_SERVER_SHUTDOWN = 4503;
 /** Close code for a client disconnected for flooding. */
 export const CLOSE_FLOODING = 4429;
 
+/** Presence hash: challenge code → JSON {roomId, lang, mode, direction}. */
+export const CHALLENGES_KEY = "lingualeap:challenges";
+/** Challenge codes: 6 characters without look-alikes (no 0/O, 1/I/L). */
+export const CHALLENGE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+export const CHALLENGE_CODE_LENGTH = 6;
+
+/** What a challenge code leads to. */
+export interface ChallengeInfo {
+  roomId: string;
+  lang: string;
+  mode: Mode;
+  direction: Direction;
+}
+
 /** Phases of a duel, in order. */
 export const PHASES = ["waiting", "countdown", "round", "reveal", "finished"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -42,6 +56,8 @@ export interface DuelJoinOptions {
   lessonId?: string;
   /** practice only: bring back the words this learner misses most. */
   review?: boolean;
+  /** word_duel only: a private duel a friend joins with its code (see CHALLENGES_KEY). */
+  challenge?: boolean;
 }
 
 /** `answer` payload. */

@@ -264,3 +264,13 @@ export function pickForReview<T extends RuleWord>(words: readonly T[], missed: r
   const rest = pickWords(words.filter((w) => !first.includes(w)), count - first.length, rng);
   return pickWords(first, first.length, rng).concat(rest);
 }
+
+/**
+ * A random code of `length` characters drawn from `alphabet`.
+ * @example challengeCode(Math.random, "ABC23", 6) // "B3CA2A"
+ */
+export function challengeCode(rng: Rng, alphabet: string, length: number): string {
+  let code = "";
+  for (let i = 0; i < length; i++) code += alphabet[Math.floor(rng() * alphabet.length)];
+  return code;
+}

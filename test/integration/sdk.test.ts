@@ -84,6 +84,24 @@ describe("client SDK against a real server", function () {
     await Promise.all([a.leave(), b.leave()]);
   });
 
+  it("plays a private challenge: a code for a friend, unlisted for everyone else", async () => {
+    const ana = new LinguaLeapClient(t.http);
+    const ben = new LinguaLeapClient(t.http);
+    const eve = new LinguaLeapClient(t.http);
+    await Promise.all([ana.signInAsGuest("Ana"), ben.signInAsGuest("Ben"), eve.signInAsGuest("Eve")]);
+    const { code, duel } = await ana.createChallenge({ lang: "it", mode: "choice" });
+    assert.match(code, /^[A-HJKMNP-Z2-9]{6}$/);
+    const stranger = await eve.joinDuel({ lang: "it", mode: "choice" });
+    assert.notEqual(stranger.roomId, duel.roomId, "public matchmaking never lands in a challenge");
+    const friend = await ben.joinChallenge(code.toLowerCase());
+    assert.equal(friend.roomId, duel.roomId);
+    await withTimeout(new Promise((r) => { const off = friend.on("round", () => { off(); r(undefined); }); }), 5000, "the challenge to start");
+    await assert.rejects(eve.joinChallenge(code), (e: LinguaLeapError) => e.code === "CHALLENGE_NOT_FOUND", "a started challenge is closed to others");
+    await assert.rejects(eve.joinChallenge("ZZZZZZ"), (e: LinguaLeapError) => e.code === "CHALLENGE_NOT_FOUND" && e.status === 404);
+    await assert.rejects(eve.joinChallenge("nope"), (e: LinguaLeapError) => e.code === "BAD_REQUEST");
+    await Promise.all([duel.leave(), friend.leave(), stranger.leave()]);
+  });
+
   it("gives up with SESSION_LOST when the seat is gone", async () => {
     const ana = new LinguaLeapClient(t.http, { session: { backoff: { baseMs: 50, maxMs: 100 }, reconnectForMs: 1500 } });
     await ana.signInAsGuest("Ana");
