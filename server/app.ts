@@ -26,6 +26,7 @@ import { isoWeek, wordsToReview } from "./progress.rules";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import type { MatchResult } from "../rooms/word-duel/services";
+import { ProcessWatch } from "./cluster";
 import { bindServices } from "../rooms/word-duel/WordDuelRoom";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
 import type { DuelServices } from "../rooms/word-duel/services";
@@ -170,6 +171,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     logger: log.child({ component: "colyseus" }),
   });
   guardMatchmaking(httpServer);
+  const watch = driver ? new ProcessWatch(presence, driver, log) : undefined;
 
   const services = duelServices(deps, catalog, (token) => tokens.verify(token), recorder);
   const DuelRoom = bindServices(services);
@@ -185,6 +187,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     recorder,
     async listen() {
       await recorder.start();
+      await watch?.start();
       await gameServer.listen(config.PORT, config.HOST);
       const address = httpServer.address();
       return typeof address === "object" && address ? address.port : config.PORT;
@@ -193,6 +196,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       closing ??= (async () => {
         draining = true;
         await gameServer.gracefullyShutdown(false);
+        await watch?.stop();
         await recorder.stop();
         await store.close();
       })();

@@ -8,6 +8,10 @@ import { startProcess, type ServerProcess } from "../helpers/processes";
 import { answersFor, realDecks } from "../helpers/server";
 import { waitForState, withTimeout } from "../helpers/wait";
 
+function portOfSession(s: unknown): string {
+  return new URL(((s as any).room.connection.transport.ws as { url: string }).url).port;
+}
+
 /**
  * The tests' own Redis DB index on the machine's Redis: the driver's keys are not namespaced,
  * so tests never share a DB index with another environment. TEST_REDIS_URL picks another.
@@ -65,6 +69,41 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     const me = await new LinguaLeapClient(p2.http, { token: ana.token }).me();
     assert.equal(me.xp, 3 * 10 + 25, "either process reads the shared store");
     await Promise.all([a.leave(), b.leave(), watcher.leave()]);
+  });
+
+  it("a process killed with SIGKILL stops being offered within about a second; its learners get SESSION_LOST; new duels form", async () => {
+    const p3 = await startProcess({ REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName });
+    const learner = new LinguaLeapClient(p1.http, { session: { backoff: { baseMs: 100, maxMs: 300 }, reconnectForMs: 8000 } });
+    await learner.signInAsGuest("Lou");
+    const sessions = [];
+    let onP3;
+    for (let i = 0; i < 8 && !onP3; i++) {
+      const s = await learner.practice({ lang: "fr", mode: "typed" });
+      sessions.push(s);
+      if (portOfSession(s) === String(p3.port)) onP3 = s;
+    }
+    assert.ok(onP3, "a room landed on the third process");
+    const lost = withTimeout(new Promise<any>((r) => onP3!.on("closed", r)), 15000, "the learner on the killed process to be told");
+    const listedOnP3 = async () => Object.values(await redis.hgetall("roomcaches")).some((v) => JSON.parse(v).publicAddress === `127.0.0.1:${p3.port}`);
+    assert.ok(await listedOnP3());
+    const killedAt = Date.now();
+    p3.child.kill("SIGKILL");
+    await withTimeout((async () => { while (await listedOnP3()) await new Promise((r) => setTimeout(r, 20)); })(), 5000, "the killed process's rooms to be removed");
+    const removedMs = Date.now() - killedAt;
+    process.stdout.write(`      (rooms of the killed process removed after ${removedMs} ms)\n`);
+    assert.ok(removedMs < 3000, `removed after ${removedMs} ms; stock Colyseus takes 4–37 s`);
+    const closed = await lost;
+    assert.equal(closed.error?.code, "SESSION_LOST");
+
+    const ana = new LinguaLeapClient(p1.http);
+    const ben = new LinguaLeapClient(p1.http);
+    await Promise.all([ana.signInAsGuest("Ana"), ben.signInAsGuest("Ben")]);
+    const formedAt = Date.now();
+    const a = await withTimeout(ana.joinDuel({ lang: "it", mode: "typed" }), 5000, "a new duel on the survivors");
+    const b = await withTimeout(ben.joinDuel({ lang: "it", mode: "typed" }), 5000, "the second learner");
+    assert.equal(a.roomId, b.roomId);
+    process.stdout.write(`      (a new duel formed ${Date.now() - formedAt} ms after asking)\n`);
+    await Promise.all([a.leave(), b.leave(), ...sessions.filter((s) => s !== onP3).map((s) => s.leave())]);
   });
 
   it("a process stopped with SIGTERM takes its rooms out of Redis; the other keeps serving", async () => {
