@@ -127,11 +127,12 @@ export class MongoStore implements Store {
   /** Plans against the progress as it is now and stores the plan; a concurrent or earlier plan wins. */
   private async storePlan(result: MatchResult): Promise<MatchPlan> {
     const ids = result.players.filter((p) => !p.isBot).map((p) => p.userId);
+    // Only what planning reads: not the applied ids or the word stats, which grow.
     const [progress, users] = await Promise.all([
-      this.progressDocs.find({ _id: { $in: ids } }).toArray(),
-      this.users.find({ _id: { $in: ids } }).toArray(),
+      this.progressDocs.find({ _id: { $in: ids } }, { projection: { streak: 1, lastPlayedDay: 1, ratings: 1 } }).toArray(),
+      this.users.find({ _id: { $in: ids } }, { projection: { timeZone: 1 } }).toArray(),
     ]);
-    const before = new Map(progress.map((p) => [p._id, { ...p, level: levelForXp(p.xp) } as Progress]));
+    const before = new Map(progress.map((p) => [p._id, { ...emptyProgress(p._id), ...p } as Progress]));
     const zones = new Map(users.map((u) => [u._id, u.timeZone ?? "UTC"]));
     const plan = planMatch(result, before, zones);
     try {
@@ -147,9 +148,12 @@ export class MongoStore implements Store {
     for (const delta of plan.users) {
       await this.applyDelta(plan, delta);
       this.faults.afterUserApplied?.(delta.userId);
-      const doc = await this.progressDocs.findOne({ _id: delta.userId });
-      const user = await this.users.findOne({ _id: delta.userId }, { projection: { name: 1 } });
-      const progress = { ...emptyProgress(delta.userId), ...doc, level: 0 } as Progress;
+      // Board scores are absolute values read back after the update, so a retry sets the same.
+      const [doc, user] = await Promise.all([
+        this.progressDocs.findOne({ _id: delta.userId }, { projection: { xp: 1, xpByLang: 1, ratings: 1, [`weekly.${plan.week}`]: 1 } }),
+        this.users.findOne({ _id: delta.userId }, { projection: { name: 1 } }),
+      ]);
+      const progress = { ...emptyProgress(delta.userId), ...doc } as Progress;
       await Promise.all(
         boardScores(progress, plan.lang, plan.week).map((s) =>
           upsert(() =>
