@@ -10,6 +10,7 @@ import * as msg from "./messages";
 import * as rules from "./rules";
 import type { DuelServices, Identity, MatchResult } from "./services";
 import { Challenge } from "./challenge";
+import { joinOptions } from "./options";
 
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {
@@ -60,13 +61,10 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (!(await this.services.userExists(identity.userId))) {
       throw new ServerError(ERROR_CODES.AUTH_UNKNOWN_USER, "AUTH_UNKNOWN_USER: this account no longer exists: sign in again");
     }
-    const parsed = msg.parseJoinOptions(options, this.services.langs());
-    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
-    const { lang, lessonId } = parsed.value;
-    if (lessonId && !this.services.words(lang, lessonId)) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
+    const value = joinOptions(this.services, options);
     // Matchmaking filters on the options as sent: fill in the defaults so that a learner who
     // leaves them out meets one who spells them out.
-    Object.assign(options, parsed.value, { lessonId: parsed.value.lessonId ?? "" });
+    Object.assign(options, value, { lessonId: value.lessonId ?? "" });
     // Review practice reads the learner's missed words: the id is set here, from the token,
     // whatever the client sent.
     delete options.reviewFor;
@@ -75,12 +73,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
   }
 
   override async onCreate(options: CreateOptions): Promise<void> {
-    const parsed = msg.parseJoinOptions(options, this.services.langs());
-    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
-    const { lang, mode, direction, lessonId } = parsed.value;
+    const { lang, mode, direction, lessonId } = joinOptions(this.services, options);
     const practice = options.practice === true;
-    const words = this.services.words(lang, lessonId || undefined);
-    if (!words || words.length === 0) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
+    const words = this.services.words(lang, lessonId)!;
     const { timing, rng } = this.services;
     const pool = this.services.pool(lang);
     const missed = practice && typeof options.reviewFor === "string" ? await this.services.missedPrompts(options.reviewFor, lang) : [];
@@ -260,7 +255,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     player.forfeited = true;
     player.connected = false;
     const remaining = [...this.state.players.values()].filter((p) => !p.forfeited).length;
-    if (remaining < (this.state.practice ? 1 : 2)) this.finish();
+    if (rules.tooFewToGoOn(remaining, this.state.practice)) this.finish();
     else if (this.state.phase === "round" && this.roundComplete()) this.closeRound();
   }
 

@@ -176,6 +176,14 @@ export function roundComplete(players: readonly { answered: boolean; active: boo
   return active.length > 0 && active.every((p) => p.answered);
 }
 
+/**
+ * A duel ends early when forfeits leave fewer than two players (practice: nobody).
+ * @example tooFewToGoOn(1, false) // true
+ */
+export function tooFewToGoOn(remaining: number, practice: boolean): boolean {
+  return remaining < (practice ? 1 : 2);
+}
+
 /** The late-answer rule: an answer at or after the deadline does not count. */
 export function isLate(now: number, roundEndsAt: number): boolean {
   return now >= roundEndsAt;

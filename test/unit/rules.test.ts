@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer,
+  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, tooFewToGoOn,
   type RuleWord,
 } from "../../rooms/word-duel/rules";
 import { seededRng } from "../helpers/rng";
@@ -94,6 +94,9 @@ describe("rules: end of round and duel", () => {
     assert.ok(roundComplete([{ answered: true, active: true }, { answered: false, active: false }]));
     assert.ok(!roundComplete([{ answered: true, active: true }, { answered: false, active: true }]));
     assert.ok(!roundComplete([{ answered: false, active: false }]));
+  });
+  it("ends a duel when forfeits leave too few players", () => {
+    assert.deepEqual([tooFewToGoOn(2, false), tooFewToGoOn(1, false), tooFewToGoOn(1, true), tooFewToGoOn(0, true)], [false, true, false, true]);
   });
   it("counts an answer at the deadline as late", () => {
     assert.ok(!isLate(999, 1000));
