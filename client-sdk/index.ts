@@ -8,8 +8,8 @@
  * const duel = await ll.joinDuel({ lang: "es", mode: "choice" });
  * duel.on("round", (r) => duel.answer(r.choices[0]));
  */
-import { Client } from "colyseus.js";
-import { ROOM_PRACTICE, ROOM_WORD_DUEL, type DuelJoinOptions } from "../rooms/word-duel/messages";
+import { Client, type Room } from "colyseus.js";
+import { ROOM_PRACTICE, ROOM_WORD_DUEL, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
 import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
 import { fromRoomError, LinguaLeapError } from "./errors";
 import type { LanguageInfo, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
@@ -175,13 +175,7 @@ export class LinguaLeapClient {
    * @example const { code, duel } = await ll.createChallenge({ lang: "es", mode: "typed" }); // tell a friend `code`
    */
   async createChallenge(options: DuelOptions): Promise<{ code: string; duel: DuelSession }> {
-    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", "sign in before creating a challenge");
-    let duel: DuelSession;
-    try {
-      duel = new DuelSession(this.colyseus, await this.colyseus.create(ROOM_WORD_DUEL, { ...options, challenge: true }), this.sessionOptions);
-    } catch (err) {
-      throw fromRoomError(err);
-    }
+    const duel = await this.open("creating a challenge", () => this.colyseus.create(ROOM_WORD_DUEL, { ...options, challenge: true }));
     const code = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new LinguaLeapError("TIMEOUT", "the challenge code did not arrive")), 10_000);
       const check = (view?: DuelView) => {
@@ -201,21 +195,20 @@ export class LinguaLeapClient {
    * @example const duel = await ll.joinChallenge("k7qx2m");
    */
   async joinChallenge(code: string): Promise<DuelSession> {
-    const info = await this.request<{ roomId: string; lang: string; mode: string; direction: string }>("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
-    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", "sign in before joining a challenge");
-    try {
-      const room = await this.colyseus.joinById(info.roomId, { lang: info.lang, mode: info.mode, direction: info.direction });
-      return new DuelSession(this.colyseus, room, this.sessionOptions);
-    } catch (err) {
-      throw fromRoomError(err);
-    }
+    const info = await this.request<ChallengeInfo>("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
+    const { lang, mode, direction } = info;
+    return this.open("joining a challenge", () => this.colyseus.joinById(info.roomId, { lang, mode, direction }));
   }
 
-  private async join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {
-    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", "sign in before joining a duel");
+  private join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {
+    return this.open("joining a duel", () => this.colyseus.joinOrCreate(roomName, options));
+  }
+
+  /** Every way into a room: signed in first, and matchmaking errors as LinguaLeapErrors. */
+  private async open(doing: string, connect: () => Promise<Room>): Promise<DuelSession> {
+    if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", `sign in before ${doing}`);
     try {
-      const room = await this.colyseus.joinOrCreate(roomName, options);
-      return new DuelSession(this.colyseus, room, this.sessionOptions);
+      return new DuelSession(this.colyseus, await connect(), this.sessionOptions);
     } catch (err) {
       throw fromRoomError(err);
     }
