@@ -6,7 +6,7 @@ import { LinguaLeapClient } from "../../client-sdk";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startProcess, type ServerProcess } from "../helpers/processes";
 import { answersFor, realDecks } from "../helpers/server";
-import { waitForState, withTimeout } from "../helpers/wait";
+import { waitForState, waitUntil, withTimeout } from "../helpers/wait";
 
 function portOfSession(s: unknown): string {
   return new URL(((s as any).room.connection.transport.ws as { url: string }).url).port;
@@ -88,7 +88,7 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     assert.ok(await listedOnP3());
     const killedAt = Date.now();
     p3.child.kill("SIGKILL");
-    await withTimeout((async () => { while (await listedOnP3()) await new Promise((r) => setTimeout(r, 20)); })(), 5000, "the killed process's rooms to be removed");
+    await waitUntil(async () => !(await listedOnP3()), "the killed process's rooms to be removed", 5000, 20);
     const removedMs = Date.now() - killedAt;
     process.stdout.write(`      (rooms of the killed process removed after ${removedMs} ms)\n`);
     assert.ok(removedMs < 3000, `removed after ${removedMs} ms; stock Colyseus takes 4–37 s`);

@@ -9,6 +9,18 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Resolves once `check()` holds, re-checking every `everyMs`; rejects after `ms` and stops
+ * checking. Only for conditions no event announces (a counter, another process's state).
+ */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, ms = 5000, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 /** Resolves when `check()` is true, re-checking after every state patch. */
 export function waitForState<S>(room: Room<S>, check: (state: S) => boolean, what: string, ms = 5000): Promise<S> {
   return withTimeout(

@@ -9,18 +9,12 @@ import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startServer, type TestServer } from "../helpers/server";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { playSdkDuel } from "./duel-helpers";
-import { withTimeout } from "../helpers/wait";
+import { waitUntil } from "../helpers/wait";
 
 /** Resolves once the store has every result: none being written, none in the outbox. */
-async function outboxDrained(t: TestServer, ms = 15000): Promise<void> {
-  await withTimeout(
-    (async () => {
-      while (t.server.recorder.pendingCount > 0) await new Promise((r) => setImmediate(r));
-    })(),
-    ms,
-    "the outbox to drain",
-  );
-}
+const outboxDrained = (t: TestServer) => waitUntil(() => t.server.recorder.pendingCount === 0, "the outbox to drain", 15000);
+/** Resolves once a result waits in the outbox file. */
+const inOutbox = (t: TestServer) => waitUntil(() => t.server.recorder.outboxCount > 0, "the result to reach the outbox", 10000);
 
 describe("results survive a database that goes down (outbox) and a restart", function () {
   this.timeout(60000);
@@ -58,7 +52,7 @@ describe("results survive a database that goes down (outbox) and a restart", fun
     await proxy.cut();
     const result = await playSdkDuel(t, ana, ben, "de");
     assert.equal(result.standings[0].xp, 55, "the result screen shows the XP at once");
-    await withTimeout((async () => { while (t.server.recorder.outboxCount === 0) await new Promise((r) => setImmediate(r)); })(), 10000, "the result to reach the outbox");
+    await inOutbox(t);
     assert.equal(readFileSync(outboxPath, "utf8").trim().split("\n").length, 1, "one result on disk");
     await assert.rejects(ana.me(), (e: any) => e.code === "UNAVAILABLE" && e.status === 503);
 
@@ -72,7 +66,7 @@ describe("results survive a database that goes down (outbox) and a restart", fun
     // Down again, and the server stops with a result still in the outbox.
     await proxy.cut();
     await playSdkDuel(t, ana, ben, "de");
-    await withTimeout((async () => { while (t.server.recorder.outboxCount === 0) await new Promise((r) => setImmediate(r)); })(), 10000, "the result to reach the outbox");
+    await inOutbox(t);
     await t.close();
     await proxy.restore();
 

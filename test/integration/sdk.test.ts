@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { matchMaker } from "@colyseus/core";
 import { LinguaLeapClient, LinguaLeapError, type DuelSession } from "../../client-sdk";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
-import { withTimeout } from "../helpers/wait";
+import { waitUntil, withTimeout } from "../helpers/wait";
 
 function once<T>(session: DuelSession, event: "result" | "reconnected" | "closed" | "reveal", ms = 10000): Promise<T> {
   return withTimeout(new Promise<T>((resolve) => { const off = session.on(event, (p: any) => { off(); resolve(p); }); }), ms, `SDK event ${event}`);
@@ -49,7 +49,8 @@ describe("client SDK against a real server", function () {
     assert.equal(result.winner, a.sessionId);
     assert.equal(reveals.length, 3);
     assert.ok(reveals.every((r) => r.results[a.sessionId].verdict === "correct" && r.results[b.sessionId].verdict === "wrong"));
-    const me = await withTimeout(waitFor(async () => { const p = await ana.me(); return p.duels === 1 ? p : undefined; }), 5000, "result recorded");
+    let me = await ana.me();
+    await waitUntil(async () => (me = await ana.me()).duels === 1, "the result to be recorded");
     assert.equal(me.wins, 1);
     assert.equal(me.xp, 3 * 10 + 25);
     assert.ok(me.ratings.fr > 1200, "the winner's rating rose");
@@ -118,11 +119,3 @@ describe("client SDK against a real server", function () {
     assert.equal(error?.code, "SESSION_LOST");
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setImmediate(r));
-  }
-}
