@@ -24,6 +24,8 @@ export interface DuelView {
   mode: string;
   direction: string;
   practice: boolean;
+  /** Made by the ranked queue. */
+  ranked: boolean;
   /** A private challenge's code ("" for public duels). */
   challengeCode: string;
   round: number;
@@ -71,6 +73,8 @@ export interface DuelSessionOptions {
 }
 
 const CONSENTED = 4000;
+/** Closes after which there is nothing to reconnect to. */
+const FINAL_CLOSE_CODES = [msg.CLOSE_FLOODING, msg.CLOSE_SERVER_SHUTDOWN, msg.CLOSE_NO_SHOW];
 
 /**
  * A learner's seat in a word duel or practice. Created by `LinguaLeapClient.joinDuel()` or
@@ -187,7 +191,7 @@ export class DuelSession {
 
   private async onLeave(code: number): Promise<void> {
     const finished = this.last?.phase === "finished";
-    if (this.leaving || code === CONSENTED || finished || code === msg.CLOSE_FLOODING || code === msg.CLOSE_SERVER_SHUTDOWN) {
+    if (this.leaving || code === CONSENTED || finished || FINAL_CLOSE_CODES.includes(code)) {
       return this.close(code, this.closeError(code));
     }
     await this.reconnect(code);
@@ -196,6 +200,7 @@ export class DuelSession {
   private closeError(code: number): LinguaLeapError | undefined {
     if (code === msg.CLOSE_FLOODING) return new LinguaLeapError("DUEL_RATE_LIMITED", "disconnected for sending too many messages");
     if (code === msg.CLOSE_SERVER_SHUTDOWN) return this.lastError?.code === "DUEL_SERVER_SHUTDOWN" ? this.lastError : new LinguaLeapError("DUEL_SERVER_SHUTDOWN", "the server stopped this duel: join again");
+    if (code === msg.CLOSE_NO_SHOW) return this.lastError?.code === "DUEL_NO_SHOW" ? this.lastError : new LinguaLeapError("DUEL_NO_SHOW", "your opponent did not arrive: look for another duel");
     return undefined;
   }
 
@@ -240,7 +245,7 @@ function toView(state: any): DuelView {
     });
   });
   return {
-    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, challengeCode: state.challengeCode ?? "",
+    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, ranked: state.ranked ?? false, challengeCode: state.challengeCode ?? "",
     round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices: state.choices ? [...state.choices] : [],
     roundEndsAt: state.roundEndsAt, roundMs: state.roundMs, phaseEndsAt: state.phaseEndsAt, players,
     reveal: state.reveal, winner: state.winner,

@@ -11,10 +11,13 @@
 import { Client, type Room } from "colyseus.js";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
 import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
+import { RankedSearch } from "./RankedSearch";
+import { MSG_QUEUED, ROOM_RANKED_QUEUE, type QueuedMessage } from "../rooms/ranked-queue/messages";
 import { fromRoomError, LinguaLeapError } from "./errors";
 import type { LanguageInfo, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 
-export { DuelSession, LinguaLeapError };
+export { DuelSession, LinguaLeapError, RankedSearch };
+export type { RankedSearchEvents } from "./RankedSearch";
 export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
 export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing } from "../rooms/word-duel/messages";
 
@@ -200,17 +203,56 @@ export class LinguaLeapClient {
     return this.open("joining a challenge", () => this.colyseus.joinById(info.roomId, { lang, mode, direction }));
   }
 
+  /**
+   * Looks for a ranked duel: a learner of about your rating in this language, mode and
+   * direction, or a bot of about your level after a short wait (the server's
+   * QUEUE_BOT_AFTER_MS, 8 s by default). Resolves once you are in the queue; `search.duel`
+   * resolves when the duel is ready. One search per account at a time (QUEUE_ALREADY_QUEUED).
+   * @example
+   * const search = await ll.findRankedDuel({ lang: "es", mode: "choice" });
+   * cancelButton.onclick = () => search.cancel();
+   * const duel = await search.duel;
+   */
+  async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
+    const enter = async () => {
+      const room = await this.connect("looking for a duel", () => this.colyseus.joinOrCreate(ROOM_RANKED_QUEUE, { ...options }));
+      return { room, status: await firstMessage<QueuedMessage>(room, MSG_QUEUED, "the queue did not answer") };
+    };
+    const { room, status } = await enter();
+    return new RankedSearch(this.colyseus, room, status, enter, this.sessionOptions);
+  }
+
   private join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {
     return this.open("joining a duel", () => this.colyseus.joinOrCreate(roomName, options));
   }
 
-  /** Every way into a room: signed in first, and matchmaking errors as LinguaLeapErrors. */
   private async open(doing: string, connect: () => Promise<Room>): Promise<DuelSession> {
+    return new DuelSession(this.colyseus, await this.connect(doing, connect), this.sessionOptions);
+  }
+
+  /** Every way into a room: signed in first, and matchmaking errors as LinguaLeapErrors. */
+  private async connect(doing: string, connect: () => Promise<Room>): Promise<Room> {
     if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", `sign in before ${doing}`);
     try {
-      return new DuelSession(this.colyseus, await connect(), this.sessionOptions);
+      return await connect();
     } catch (err) {
       throw fromRoomError(err);
     }
   }
+}
+
+/** The first message of a type a room sends, or a TIMEOUT error (the room is then left). */
+function firstMessage<T>(room: Room, type: string, what: string, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      void room.leave(true);
+      reject(new LinguaLeapError("TIMEOUT", what));
+    }, timeoutMs);
+    const off = room.onMessage(type, (m: T) => {
+      clearTimeout(timer);
+      off();
+      resolve(m);
+    });
+  });
 }

@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import express from "express";
-import { LocalPresence, Server, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { LocalPresence, matchMaker, Server, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { WebSocketTransport } from "@colyseus/ws-transport";
@@ -22,7 +22,9 @@ import { leaderboardRoutes } from "./http/leaderboards.routes";
 import { challengeRoutes } from "./http/challenges.routes";
 import { FileOutbox, ResultRecorder } from "./results.service";
 import { boardKey, boardsTouched } from "./boards";
-import { isoWeek, wordsToReview } from "./progress.rules";
+import { isoWeek, START_RATING, wordsToReview } from "./progress.rules";
+import { bindQueueServices, type QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
+import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import type { MatchResult } from "../rooms/word-duel/services";
@@ -92,6 +94,7 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
       maxPlayers: config.DUEL_MAX_PLAYERS,
       // Leave the process a second to close after the last duel ends.
       shutdownGraceMs: Math.max(0, config.SHUTDOWN_GRACE_MS - 1000),
+      noShowMs: config.DUEL_NO_SHOW_MS,
     },
     rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT },
     recordResult: (result) => recorder.record(result),
@@ -99,6 +102,40 @@ function duelServices(deps: AppDeps, catalog: LessonCatalog, verifyToken: DuelSe
     rng: Math.random,
     now: deps.now ?? Date.now,
   };
+}
+
+function queueServices(deps: AppDeps, duel: DuelServices): QueueServices {
+  const { config, store } = deps;
+  return {
+    ...duel,
+    ratingOf: async (userId, lang) => {
+      try {
+        return (await store.progress(userId)).ratings[lang] ?? START_RATING;
+      } catch {
+        return START_RATING; // the database is down: pair on the starting rating
+      }
+    },
+    policy: { baseGap: config.QUEUE_GAP_BASE, gapPerSecond: config.QUEUE_GAP_PER_SECOND, maxGap: config.QUEUE_GAP_MAX, botAfterMs: config.QUEUE_BOT_AFTER_MS },
+    tickMs: config.QUEUE_TICK_MS,
+  };
+}
+
+/**
+ * Where a new room goes: the less loaded (connected learners, then rooms) of two processes
+ * drawn at random. Each process publishes its load at most once a second, so "the least
+ * loaded" alone would send a whole burst of new duels to one process that still looks idle;
+ * two random choices spread the burst and still avoid the busy ones. Dead processes are
+ * already out of the stats (ProcessWatch).
+ */
+export async function leastLoadedProcess(): Promise<string> {
+  const all = await matchMaker.stats.fetchAll();
+  if (all.length === 0) return matchMaker.processId;
+  const a = all[Math.floor(Math.random() * all.length)];
+  const b = all[Math.floor(Math.random() * all.length)];
+  const load = (p: typeof a) => [p.ccu, p.roomCount];
+  const [ca, ra] = load(a);
+  const [cb, rb] = load(b);
+  return cb < ca || (cb === ca && rb < ra) ? b.processId : a.processId;
 }
 
 /** Refuses oversized or unsized matchmaking bodies before Colyseus buffers them. */
@@ -166,6 +203,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     presence,
     driver,
     publicAddress: config.PUBLIC_ADDRESS,
+    selectProcessIdToCreateRoom: leastLoadedProcess,
     gracefullyShutdown: false,
     greet: false,
     logger: log.child({ component: "colyseus" }),
@@ -177,6 +215,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const DuelRoom = bindServices(services);
   gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction", "lessonId"]);
   gameServer.define(ROOM_PRACTICE, DuelRoom, { practice: true });
+  gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, services))).filterBy(["lang"]);
   const BoardRoom = bindLeaderboardServices({ langs: () => catalog.langCodes(), top: (ref, n) => store.top(ref, n), log, now: services.now });
   gameServer.define(ROOM_LEADERBOARD, BoardRoom).filterBy(["board", "period"]);
 

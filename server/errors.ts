@@ -49,6 +49,12 @@ export const ERROR_CODES = {
   DUEL_RATE_LIMITED: 429,
   /** The server is stopping: a duel not started, or not finished in time, ends here. */
   DUEL_SERVER_SHUTDOWN: 503,
+  /** A ranked duel is only for the learners the queue paired. */
+  DUEL_NOT_INVITED: 403,
+  /** The paired opponent never arrived: the duel is called off; queue again. */
+  DUEL_NO_SHOW: 410,
+  /** This account is already waiting in a ranked queue (another tab or language). */
+  QUEUE_ALREADY_QUEUED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,7 @@ import { Room, ServerError, type Client, type Delayed } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
 import type { RoomException } from "@colyseus/core";
 import { RateLimiter } from "../shared/rate-limit";
+import { authenticate } from "../shared/authenticate";
 import { ERROR_CODES, type ErrorCode } from "../../server/errors";
 import { xpFor } from "../../server/progress.rules";
 import { PlayerState, WordDuelState } from "./WordDuelState";
@@ -11,6 +12,7 @@ import * as rules from "./rules";
 import type { DuelServices, Identity, MatchResult } from "./services";
 import { Challenge } from "./challenge";
 import { joinOptions } from "./options";
+import { botMove, botSkill, type BotSkill } from "./bot";
 
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {
@@ -22,8 +24,23 @@ interface Seat {
   kicked?: boolean;
 }
 
-/** Room options: the client's join options plus what define() adds. */
-type CreateOptions = Partial<msg.DuelJoinOptions> & { practice?: boolean; reviewFor?: string; challenge?: boolean };
+/** A bot seat's id (bots have no client; ids of real clients never start like this). */
+const BOT_PREFIX = "bot:";
+
+/**
+ * Room options: the client's join options plus what define() and the server add (onAuth
+ * strips the server's own from anything a client sends).
+ */
+type CreateOptions = Partial<msg.DuelJoinOptions> & {
+  practice?: boolean;
+  reviewFor?: string;
+  challenge?: boolean;
+  /** Set by ranked_queue: the user ids the duel is for (it is private, nobody else may join). */
+  ranked?: string[];
+  /** Set by ranked_queue: a bot plays the second seat. */
+  bot?: { name: string; rating: number };
+};
+const SERVER_OPTIONS = ["reviewFor", "ranked", "bot"] as const;
 
 /**
  * A word duel: players of one language race through `totalRounds` words. The actor wires
@@ -43,6 +60,11 @@ export class WordDuelRoom extends Room<WordDuelState> {
   private challenge?: Challenge;
   /** Set by onBeforeShutdown: a finished duel then closes at once instead of lingering. */
   private shuttingDown = false;
+  /** A ranked duel: the user ids it is for. */
+  private invited?: Set<string>;
+  /** Bot seats (by their id) and their pending answers this round. */
+  private bots = new Map<string, BotSkill>();
+  private botTimers: Delayed[] = [];
 
   private get services(): DuelServices {
     return (this.constructor as typeof WordDuelRoom).services;
@@ -50,24 +72,14 @@ export class WordDuelRoom extends Room<WordDuelState> {
 
   /** Runs where the matchmaking request lands: checks the token and the join options. */
   static override async onAuth(token: string, options: Record<string, unknown>): Promise<Identity> {
-    if (!token) throw new ServerError(ERROR_CODES.AUTH_MISSING_TOKEN, "AUTH_MISSING_TOKEN: sign in first and join with your token");
-    let identity: Identity;
-    try {
-      identity = this.services.verifyToken(token);
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? "AUTH_BAD_TOKEN";
-      throw new ServerError(ERROR_CODES.AUTH_BAD_TOKEN, `${code}: ${(err as Error).message}`);
-    }
-    if (!(await this.services.userExists(identity.userId))) {
-      throw new ServerError(ERROR_CODES.AUTH_UNKNOWN_USER, "AUTH_UNKNOWN_USER: this account no longer exists: sign in again");
-    }
+    const identity = await authenticate(this.services, token);
     const value = joinOptions(this.services, options);
     // Matchmaking filters on the options as sent: fill in the defaults so that a learner who
     // leaves them out meets one who spells them out.
     Object.assign(options, value, { lessonId: value.lessonId ?? "" });
-    // Review practice reads the learner's missed words: the id is set here, from the token,
-    // whatever the client sent.
-    delete options.reviewFor;
+    // Options only the server sets: review practice reads the missed words of the token's
+    // learner, and ranked duels are made by the queue.
+    for (const key of SERVER_OPTIONS) delete options[key];
     if (options.review === true) options.reviewFor = identity.userId;
     return identity;
   }
@@ -83,6 +95,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.questions = picked.map((w) => rules.buildQuestion(w, pool, mode, direction, lang as rules.LangCode, rng));
     this.maxClients = practice ? 1 : timing.maxPlayers;
     Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.questions.length, roundMs: timing.roundMs[mode] });
+    if (options.ranked) await this.openRanked(options.ranked, options.bot);
     this.setMetadata({ lang, mode, direction, practice });
     if (!practice && options.challenge === true) {
       await this.setPrivate(true);
@@ -93,11 +106,42 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.onMessage("*", (client, type) => this.guard(client, () => this.reject(client, "DUEL_BAD_MESSAGE", `unknown message type "${String(type)}"`)));
   }
 
+  /**
+   * A duel the ranked queue made: private, for the paired learners only (plus a bot when
+   * nobody fitted). If a learner never arrives, the duel is called off and the others are
+   * told to queue again.
+   */
+  private async openRanked(userIds: string[], bot?: CreateOptions["bot"]): Promise<void> {
+    await this.setPrivate(true);
+    this.invited = new Set(userIds);
+    this.state.ranked = true;
+    this.maxClients = userIds.length + (bot ? 1 : 0);
+    if (bot) {
+      const id = `${BOT_PREFIX}${randomUUID()}`;
+      this.bots.set(id, botSkill(bot.rating));
+      this.seat(id, { userId: id, name: bot.name, guest: true }, true);
+    }
+    this.schedule(this.services.timing.noShowMs, () => this.callOff("your opponent did not arrive: the duel is called off; look for another"));
+  }
+
+  /** A ranked duel that cannot start (an invited learner is missing) ends unplayed. */
+  private callOff(message: string): void {
+    if (this.state.phase !== "waiting") return;
+    this.broadcast(msg.MSG_ERROR, { code: "DUEL_NO_SHOW", message } satisfies msg.ErrorMessage);
+    void this.disconnect(msg.CLOSE_NO_SHOW);
+  }
+
   override onJoin(client: Client, _options: unknown, identity: Identity): void {
-    const seat: Seat = { identity, limiter: new RateLimiter(this.services.rateLimit, this.services.now()), words: [] };
-    this.seats.set(client.sessionId, seat);
-    this.state.players.set(client.sessionId, new PlayerState().assign({ name: identity.name }));
+    if (this.invited && !this.invited.has(identity.userId)) {
+      throw new ServerError(ERROR_CODES.DUEL_NOT_INVITED, "DUEL_NOT_INVITED: this ranked duel is for the learners the queue paired");
+    }
+    this.seat(client.sessionId, identity, false);
     if (this.state.phase === "waiting" && this.state.players.size >= this.maxClients) this.startCountdown();
+  }
+
+  private seat(id: string, identity: Identity, isBot: boolean): void {
+    this.seats.set(id, { identity, limiter: new RateLimiter(this.services.rateLimit, this.services.now()), words: [] });
+    this.state.players.set(id, new PlayerState().assign({ name: identity.name, isBot }));
   }
 
   override async onLeave(client: Client, consented: boolean): Promise<void> {
@@ -126,6 +170,8 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (this.state.phase !== "countdown") return;
     this.timer?.clear();
     Object.assign(this.state, { phase: "waiting", phaseEndsAt: 0 });
+    // A ranked seat cannot be given to anyone else: the duel is off.
+    if (this.invited) return this.callOff("your opponent left before the start: the duel is called off; look for another");
     void this.unlock();
     void this.challenge?.list(true);
   }
@@ -156,6 +202,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
 
   override async onDispose(): Promise<void> {
     this.timer?.clear();
+    for (const t of this.botTimers.splice(0)) t.clear();
     await this.challenge?.list(false);
   }
 
@@ -182,18 +229,35 @@ export class WordDuelRoom extends Room<WordDuelState> {
   private onAnswer(client: Client, payload: unknown): void {
     const parsed = msg.parseAnswer(payload);
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
-    const seat = this.seats.get(client.sessionId)!;
-    const player = this.state.players.get(client.sessionId)!;
+    const refusal = this.take(client.sessionId, parsed.value.answer);
+    if (refusal) return this.reject(client, refusal.code, refusal.message);
+    client.send(msg.MSG_ANSWER_ACCEPTED, { round: this.state.round } satisfies msg.AnswerAcceptedMessage);
+    if (this.roundComplete()) this.closeRound();
+  }
+
+  /** Takes one player's answer for this round (clients and bots alike), or says why not. */
+  private take(sessionId: string, answer: string): { code: ErrorCode; message: string } | undefined {
+    const seat = this.seats.get(sessionId)!;
+    const player = this.state.players.get(sessionId)!;
     const now = this.services.now();
     const { phase, round, roundEndsAt } = this.state;
     const may = rules.mayAnswer({ phase, round, roundEndsAt, now, answered: player.answered, forfeited: player.forfeited });
-    if (!may.ok) return this.reject(client, may.code, may.message);
-    const judgement = rules.judgeAnswer(this.currentQuestion(), parsed.value.answer);
-    if (judgement.verdict === "invalid") return this.reject(client, "DUEL_INVALID_CHOICE", "that is not one of the choices offered this round");
-    seat.pending = { answer: parsed.value.answer, judgement, elapsedMs: now - this.roundStartedAt };
+    if (!may.ok) return may;
+    const judgement = rules.judgeAnswer(this.currentQuestion(), answer);
+    if (judgement.verdict === "invalid") return { code: "DUEL_INVALID_CHOICE", message: "that is not one of the choices offered this round" };
+    seat.pending = { answer, judgement, elapsedMs: now - this.roundStartedAt };
     player.answered = true;
-    client.send(msg.MSG_ANSWER_ACCEPTED, { round: this.state.round } satisfies msg.AnswerAcceptedMessage);
-    if (this.roundComplete()) this.closeRound();
+    return undefined;
+  }
+
+  /** Bots answer this round after their think time (bot.ts draws it from their skill). */
+  private playBots(question: rules.Question): void {
+    for (const [id, skill] of this.bots) {
+      const move = botMove(question, skill, this.state.roundMs, this.services.rng);
+      this.botTimers.push(this.clock.setTimeout(() => {
+        if (!this.take(id, move.answer) && this.roundComplete()) this.closeRound();
+      }, move.delayMs));
+    }
   }
 
   private currentQuestion(): rules.Question {
@@ -230,9 +294,11 @@ export class WordDuelRoom extends Room<WordDuelState> {
     Object.assign(this.state, { phase: "round", round, prompt: question.prompt, reveal: "", roundEndsAt: now + this.state.roundMs, phaseEndsAt: now + this.state.roundMs });
     this.state.choices = new ArraySchema<string>(...question.choices);
     this.schedule(this.state.roundMs, () => this.closeRound());
+    this.playBots(question);
   }
 
   private closeRound(): void {
+    for (const t of this.botTimers.splice(0)) t.clear();
     const question = this.currentQuestion();
     const results: msg.RoundResultMessage["results"] = {};
     for (const [sessionId, player] of this.state.players) {

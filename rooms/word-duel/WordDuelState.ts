@@ -24,6 +24,8 @@ export class WordDuelState extends Schema {
   @type("string") mode = "";
   @type("string") direction = "";
   @type("boolean") practice = false;
+  /** Made by the ranked queue (against a learner of about your rating, or a bot). */
+  @type("boolean") ranked = false;
   /** A private challenge's code, to pass to a friend ("" for public duels). */
   @type("string") challengeCode = "";
   @type("uint8") round = 0;

@@ -20,6 +20,8 @@ export const MSG_ERROR = "error";
 
 /** Close code when the server stops: the duel could not go on here; join again. */
 export const CLOSE_SERVER_SHUTDOWN = 4503;
+/** Close code when a ranked opponent never arrived: the duel is called off; queue again. */
+export const CLOSE_NO_SHOW = 4410;
 /** Close code for a client disconnected for flooding. */
 export const CLOSE_FLOODING = 4429;
 

@@ -19,6 +19,8 @@ export interface DuelTiming {
   maxPlayers: number;
   /** On shutdown, how long a running duel may take to finish before it is ended. */
   shutdownGraceMs: number;
+  /** How long a ranked duel waits for its paired learners before it is called off. */
+  noShowMs: number;
 }
 
 /** Who a verified token says the player is. */

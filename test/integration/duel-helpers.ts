@@ -1,6 +1,6 @@
 /** Shared moves for room tests: two learners joining, answering rounds, reading results. */
 import type { Client, Room } from "colyseus.js";
-import type { DuelResultMessage, LinguaLeapClient } from "../../client-sdk";
+import type { DuelResultMessage, DuelSession, LinguaLeapClient } from "../../client-sdk";
 import { answersFor, guestClient, type TestServer } from "../helpers/server";
 import { MessageLog, waitForState, withTimeout } from "../helpers/wait";
 
@@ -45,10 +45,22 @@ export async function leaveAll(...seats: Seat[]): Promise<void> {
 export async function playSdkDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient, lang = "es"): Promise<DuelResultMessage> {
   const a = await winner.joinDuel({ lang, mode: "typed" });
   const b = await loser.joinDuel({ lang, mode: "typed" });
-  const deck = t.decks.get(lang as "es")!;
-  a.on("round", (r) => void a.answer(answersFor(deck, r.prompt)[0]).catch(() => undefined));
-  b.on("round", () => void b.answer("zzz").catch(() => undefined));
-  const result = await withTimeout(new Promise<DuelResultMessage>((r) => a.on("result", r)), 20000, "duel result");
-  await Promise.all([a.leave(), b.leave()]);
-  return result;
+  return playOut(t, a, b);
+}
+
+/**
+ * Plays a duel the sessions are already in: `a` answers every round right, `b` (if any:
+ * a bot needs none) every round wrong. Resolves with the duel_result once they have left.
+ */
+export async function playOut(t: TestServer, a: DuelSession, b?: DuelSession): Promise<DuelResultMessage> {
+  const result = withTimeout(new Promise<DuelResultMessage>((r) => a.on("result", r)), 20000, "duel result");
+  const right = (s: DuelSession, prompt: string) => answersFor(t.decks.get(s.view!.lang as "es")!, prompt, s.view!.direction as "en-target");
+  const playA = (prompt: string) => void a.answer(right(a, prompt)[0]).catch(() => undefined);
+  a.on("round", (r) => playA(r.prompt));
+  b?.on("round", (r) => void b.answer(r.choices.find((c) => !right(b, r.prompt).includes(c)) ?? "zzz").catch(() => undefined));
+  // The first round may have started before the listeners were set.
+  if (a.view?.phase === "round") playA(a.view.prompt);
+  const done = await result;
+  await Promise.all([a.leave(), b?.leave()]);
+  return done;
 }

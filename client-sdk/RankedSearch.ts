@@ -1,0 +1,135 @@
+import type { Client, Room } from "colyseus.js";
+import * as q from "../rooms/ranked-queue/messages";
+import { CLOSE_FLOODING } from "../rooms/word-duel/messages";
+import { backoffDelay, DEFAULT_BACKOFF } from "./backoff";
+import { DuelSession, type DuelSessionOptions } from "./DuelSession";
+import { fromRoomError, LinguaLeapError } from "./errors";
+
+/** Events of a ranked search. */
+export interface RankedSearchEvents {
+  /** In the queue (again, after a lost connection): show the wait from `queuedAt`. */
+  queued: q.QueuedMessage;
+  /** An opponent (or a bot) was found: the SDK is taking the seat. */
+  matched: q.MatchedMessage["opponent"];
+  /** The queue's connection dropped; the SDK is queueing again. */
+  requeueing: { attempt: number; delayMs: number };
+}
+
+type Listener<K extends keyof RankedSearchEvents> = (payload: RankedSearchEvents[K]) => void;
+
+/** How long the SDK keeps trying to get back into a queue that was lost (a process died). */
+const REQUEUE_FOR_MS = 20_000;
+
+/**
+ * A learner's place in a ranked queue, from `LinguaLeapClient.findRankedDuel()`. `duel`
+ * resolves with the DuelSession once paired (with a learner or a bot) and the seat is
+ * taken; it rejects with QUEUE_CANCELLED after `cancel()`, or another LinguaLeapError.
+ * If the queue's server goes away, the SDK queues again by itself.
+ * @example
+ * const search = await ll.findRankedDuel({ lang: "es", mode: "choice" });
+ * search.on("matched", (o) => console.log("playing", o.name));
+ * const duel = await search.duel;
+ */
+export class RankedSearch {
+  /** Resolves with the duel once paired; rejects when cancelled or lost. */
+  readonly duel: Promise<DuelSession>;
+  /** The latest `queued` message (when the wait started, your rating, when a bot comes). */
+  status: q.QueuedMessage;
+  private settle!: { resolve: (d: DuelSession) => void; reject: (e: LinguaLeapError) => void };
+  private listeners = new Map<keyof RankedSearchEvents, Set<Listener<any>>>();
+  private done = false;
+
+  /** Use `LinguaLeapClient.findRankedDuel()`. */
+  constructor(
+    private readonly client: Client,
+    private room: Room,
+    status: q.QueuedMessage,
+    private readonly rejoin: () => Promise<{ room: Room; status: q.QueuedMessage }>,
+    private readonly sessionOptions: DuelSessionOptions,
+  ) {
+    this.status = status;
+    this.duel = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+    this.duel.catch(() => undefined); // a caller who never awaits it must not crash the process
+    this.bind(room);
+  }
+
+  /**
+   * Subscribes to an event; returns a function that unsubscribes.
+   * @example search.on("queued", ({ queuedAt }) => startTimer(queuedAt));
+   */
+  on<K extends keyof RankedSearchEvents>(event: K, listener: Listener<K>): () => void {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event)!.add(listener);
+    return () => this.listeners.get(event)?.delete(listener);
+  }
+
+  /**
+   * Leaves the queue. `duel` rejects with QUEUE_CANCELLED (unless a match already came).
+   * @example await search.cancel();
+   */
+  async cancel(): Promise<void> {
+    if (this.done) return;
+    this.finish(new LinguaLeapError("QUEUE_CANCELLED", "you left the queue"));
+    if (this.room.connection.isOpen) await this.room.leave(true);
+  }
+
+  private emit<K extends keyof RankedSearchEvents>(event: K, payload: RankedSearchEvents[K]): void {
+    for (const l of this.listeners.get(event) ?? []) l(payload);
+  }
+
+  private bind(room: Room): void {
+    room.onMessage(q.MSG_QUEUED, (m: q.QueuedMessage) => {
+      this.status = m;
+      this.emit("queued", m);
+    });
+    room.onMessage(q.MSG_MATCHED, (m: q.MatchedMessage) => void this.take(m));
+    room.onLeave((code) => void this.onLeave(room, code));
+  }
+
+  private async take(m: q.MatchedMessage): Promise<void> {
+    if (this.done) return;
+    this.emit("matched", m.opponent);
+    try {
+      const duelRoom = await this.client.consumeSeatReservation(m.reservation as any);
+      const session = new DuelSession(this.client, duelRoom, this.sessionOptions);
+      this.finish(session);
+    } catch (err) {
+      this.finish(fromRoomError(err));
+    }
+    if (this.room.connection.isOpen) await this.room.leave(true);
+  }
+
+  private async onLeave(room: Room, code: number): Promise<void> {
+    if (this.done || room !== this.room) return;
+    if (code === CLOSE_FLOODING) return this.finish(new LinguaLeapError("DUEL_RATE_LIMITED", "disconnected from the queue for sending too many messages"));
+    // The queue's server stopped or died: queue again (another process takes over).
+    const deadline = Date.now() + REQUEUE_FOR_MS;
+    for (let attempt = 0; Date.now() < deadline && !this.done; attempt++) {
+      const delayMs = backoffDelay(attempt, DEFAULT_BACKOFF);
+      this.emit("requeueing", { attempt: attempt + 1, delayMs });
+      await new Promise((r) => setTimeout(r, delayMs));
+      if (this.done) return;
+      try {
+        const again = await this.rejoin();
+        if (this.done) return void again.room.leave(true);
+        this.room = again.room;
+        this.status = again.status;
+        this.bind(again.room);
+        this.emit("queued", again.status);
+        return;
+      } catch (err) {
+        const error = fromRoomError(err);
+        // The old claim on the queue outlives a dead process by a few seconds: wait it out.
+        if (error.code !== "NETWORK" && error.code !== "QUEUE_ALREADY_QUEUED" && error.code !== "UNAVAILABLE") return this.finish(error);
+      }
+    }
+    this.finish(new LinguaLeapError("QUEUE_LOST", "the connection to the queue was lost and could not be restored: look for a duel again"));
+  }
+
+  private finish(outcome: DuelSession | LinguaLeapError): void {
+    if (this.done) return;
+    this.done = true;
+    if (outcome instanceof LinguaLeapError) this.settle.reject(outcome);
+    else this.settle.resolve(outcome);
+  }
+}

@@ -1,0 +1,184 @@
+import { matchMaker, Room, ServerError, type Client, type RoomException } from "@colyseus/core";
+import { ERROR_CODES } from "../../server/errors";
+import { authenticate, type Authenticator } from "../shared/authenticate";
+import { RateLimiter, type RateLimitOptions } from "../shared/rate-limit";
+import { botName } from "../word-duel/bot";
+import { CLOSE_FLOODING, CLOSE_SERVER_SHUTDOWN, parseJoinOptions, ROOM_WORD_DUEL } from "../word-duel/messages";
+import type { Identity } from "../word-duel/services";
+import type { Rng } from "../word-duel/rules";
+import { pairUp, type PairingPolicy, type QueueEntry } from "./pairing";
+import { QueueState } from "./QueueState";
+import * as msg from "./messages";
+
+export interface QueueServices extends Authenticator {
+  langs(): readonly string[];
+  /** The learner's rating in `lang` (the starting rating when unknown or unreadable). */
+  ratingOf(userId: string, lang: string): Promise<number>;
+  policy: PairingPolicy;
+  /** How often the queue looks for pairs. */
+  tickMs: number;
+  rateLimit: RateLimitOptions;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  rng: Rng;
+  now(): number;
+}
+
+/** What onAuth hands to onJoin (JSON-safe: it may cross processes). */
+type Queued = Identity & { rating: number };
+
+interface Entry extends QueueEntry {
+  client: Client;
+  identity: Identity;
+  options: msg.QueueJoinOptions;
+  limiter: RateLimiter;
+  /** A duel is being set up for this learner: not offered to anyone else meanwhile. */
+  matching?: boolean;
+}
+
+/** A claim on the queue lives this long unless the queue renews it (it does every tick). */
+const CLAIM_TTL_SECONDS = 6;
+/** Claims are renewed at most this often. */
+const CLAIM_RENEW_MS = 2000;
+
+/**
+ * One language's ranked queue (matchmaking filters on `lang`, and Colyseus's create lock
+ * makes it one room cluster-wide). Every tick it pairs waiting learners by rating with
+ * pairing.ts, creates each pair's word_duel through the matchmaker (on the least-loaded
+ * process), reserves both seats and hands them over in `matched`. Leaving is cancelling.
+ */
+export class RankedQueueRoom extends Room<QueueState> {
+  static services: QueueServices;
+  override state = new QueueState();
+  override maxClients = 10_000;
+  private entries = new Map<string, Entry>();
+  private ticking = false;
+  private renewedAt = 0;
+
+  private get services(): QueueServices {
+    return (this.constructor as typeof RankedQueueRoom).services;
+  }
+
+  /**
+   * Runs where the request lands: the token, the options (normalised so every learner of a
+   * language meets in one room) and the learner's rating.
+   */
+  static override async onAuth(token: string, options: Record<string, unknown>): Promise<Queued> {
+    const identity = await authenticate(this.services, token);
+    const parsed = parseJoinOptions({ ...options, lessonId: undefined }, this.services.langs());
+    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
+    const { lang, mode, direction } = parsed.value;
+    for (const key of Object.keys(options)) delete options[key];
+    Object.assign(options, { lang, mode, direction });
+    return { ...identity, rating: await this.services.ratingOf(identity.userId, lang) };
+  }
+
+  override onCreate(options: msg.QueueJoinOptions): void {
+    this.state.lang = options.lang;
+    this.onMessage("*", (client) => this.guard(client));
+    this.clock.setInterval(() => void this.tick(), this.services.tickMs);
+  }
+
+  /**
+   * Takes the account's one claim on any queue (a presence key with a short life, renewed
+   * while it waits), so a second tab or language is refused cluster-wide. Claimed here,
+   * once per real join (onAuth may run again when matchmaking retries).
+   */
+  override async onJoin(client: Client, options: msg.QueueJoinOptions, queued: Queued): Promise<void> {
+    const { rating, ...identity } = queued;
+    const claim = msg.queueClaimKey(identity.userId);
+    if ((await this.presence.incr(claim)) !== 1) {
+      throw new ServerError(ERROR_CODES.QUEUE_ALREADY_QUEUED, "QUEUE_ALREADY_QUEUED: you are already looking for a ranked duel (in another tab or language): cancel it first");
+    }
+    await this.presence.expire(claim, CLAIM_TTL_SECONDS);
+    const now = this.services.now();
+    const entry: Entry = {
+      id: client.sessionId, rating, key: `${options.mode}/${options.direction}`, since: now,
+      client, identity, options, limiter: new RateLimiter(this.services.rateLimit, now),
+    };
+    this.entries.set(client.sessionId, entry);
+    this.state.waiting = this.entries.size;
+    client.send(msg.MSG_QUEUED, { queuedAt: now, rating, botAfterMs: this.services.policy.botAfterMs } satisfies msg.QueuedMessage);
+  }
+
+  override onLeave(client: Client): void {
+    const entry = this.entries.get(client.sessionId);
+    if (!entry) return;
+    this.remove(entry);
+  }
+
+  /** The process is stopping: learners are told to queue again (the SDK does it by itself). */
+  override onBeforeShutdown(): void {
+    for (const entry of [...this.entries.values()]) this.remove(entry);
+    void this.disconnect(CLOSE_SERVER_SHUTDOWN);
+  }
+
+  override onDispose(): void {
+    for (const entry of [...this.entries.values()]) this.remove(entry);
+  }
+
+  override onUncaughtException(error: RoomException<this>, methodName: string): void {
+    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "ranked_queue: uncaught exception");
+  }
+
+  /** Learners send nothing here; a client that floods anyway is disconnected. */
+  private guard(client: Client): void {
+    const entry = this.entries.get(client.sessionId);
+    if (entry?.limiter.take(this.services.now()) === "disconnect") client.leave(CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
+  }
+
+  private remove(entry: Entry): void {
+    this.entries.delete(entry.id);
+    this.state.waiting = this.entries.size;
+    void this.presence.del(msg.queueClaimKey(entry.identity.userId));
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const now = this.services.now();
+      const waiting = [...this.entries.values()].filter((e) => !e.matching);
+      if (now - this.renewedAt >= CLAIM_RENEW_MS) {
+        this.renewedAt = now;
+        await Promise.all(waiting.map((e) => this.presence.expire(msg.queueClaimKey(e.identity.userId), CLAIM_TTL_SECONDS)));
+      }
+      const { pairs, bots } = pairUp(waiting, now, this.services.policy);
+      await Promise.all([...pairs, ...bots.map((b) => [b])].map((group) => this.startDuel(group)));
+    } catch (err) {
+      this.services.log.error({ err, roomId: this.roomId }, "ranked_queue: tick failed");
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Creates the duel of a pair (or of one learner and a bot) and hands out the seats. */
+  private async startDuel(group: Entry[]): Promise<void> {
+    for (const e of group) e.matching = true;
+    const [first] = group;
+    const bot = group.length === 1 ? { name: botName(this.services.rng), rating: first.rating } : undefined;
+    try {
+      const room = await matchMaker.createRoom(ROOM_WORD_DUEL, { ...first.options, lessonId: "", ranked: group.map((e) => e.identity.userId), bot });
+      if (group.some((e) => !this.entries.has(e.id))) throw new Error("a learner cancelled while their duel was being set up");
+      const seats = await Promise.all(group.map((e) => matchMaker.reserveSeatFor(room, {}, e.identity)));
+      group.forEach((e, i) => {
+        const other = group[1 - i];
+        const opponent = other ? { name: other.identity.name, isBot: false, rating: other.rating } : { name: bot!.name, isBot: true, rating: bot!.rating };
+        const { name, roomId, processId, publicAddress } = room;
+        const reservation: msg.SeatReservation = { sessionId: seats[i].sessionId, room: { name, roomId, processId, publicAddress } };
+        e.client.send(msg.MSG_MATCHED, { reservation, opponent } satisfies msg.MatchedMessage);
+        this.remove(e);
+      });
+    } catch (err) {
+      // Whoever is still here keeps waiting (their wait time too); an unused room closes by itself.
+      this.services.log.warn({ err: (err as Error).message, roomId: this.roomId }, "ranked_queue: could not start a duel; the learners keep waiting");
+      for (const e of group) e.matching = false;
+    }
+  }
+}
+
+/** A ranked_queue room class bound to one app's services. */
+export function bindQueueServices(services: QueueServices): typeof RankedQueueRoom {
+  return class BoundRankedQueueRoom extends RankedQueueRoom {
+    static override services = services;
+  };
+}
