@@ -1,7 +1,7 @@
 import type { Client, Room } from "colyseus.js";
 import * as q from "../rooms/ranked-queue/messages";
 import { CLOSE_FLOODING } from "../rooms/word-duel/messages";
-import { backoffDelay, DEFAULT_BACKOFF } from "./backoff";
+import { backoffDelay } from "./backoff";
 import { DuelSession, type DuelSessionOptions } from "./DuelSession";
 import { fromRoomError, LinguaLeapError } from "./errors";
 
@@ -19,6 +19,11 @@ type Listener<K extends keyof RankedSearchEvents> = (payload: RankedSearchEvents
 
 /** How long the SDK keeps trying to get back into a queue that was lost (a process died). */
 const REQUEUE_FOR_MS = 20_000;
+/**
+ * Queueing again starts after about 1.6 s: a dead process's rooms stay listed until the cluster
+ * notices (about a second, server/cluster.ts), and a join sent to one of them hangs for seconds.
+ */
+const REQUEUE_BACKOFF = { baseMs: 1600, maxMs: 4000 };
 
 /**
  * A learner's place in a ranked queue, from `LinguaLeapClient.findRankedDuel()`. `duel`
@@ -105,7 +110,7 @@ export class RankedSearch {
     // The queue's server stopped or died: queue again (another process takes over).
     const deadline = Date.now() + REQUEUE_FOR_MS;
     for (let attempt = 0; Date.now() < deadline && !this.done; attempt++) {
-      const delayMs = backoffDelay(attempt, DEFAULT_BACKOFF);
+      const delayMs = backoffDelay(attempt, REQUEUE_BACKOFF);
       this.emit("requeueing", { attempt: attempt + 1, delayMs });
       await new Promise((r) => setTimeout(r, delayMs));
       if (this.done) return;

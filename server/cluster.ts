@@ -9,6 +9,11 @@ import type { Logger } from "./logger";
 
 const aliveKey = (processId: string) => `lingualeap:alive:${processId}`;
 
+/** Whether a process of the cluster still beats (its key has not expired). */
+export function isProcessAlive(presence: Presence, processId: string): Promise<boolean> {
+  return presence.exists(aliveKey(processId));
+}
+
 export interface WatchOptions {
   /** How often this process renews its key and sweeps. */
   beatMs: number;
@@ -69,7 +74,7 @@ export class ProcessWatch {
     const rooms = await this.driver.query({});
     const others = new Set(rooms.map((r) => r.processId).filter((id) => id && id !== matchMaker.processId));
     for (const processId of others) {
-      if (await this.presence.exists(aliveKey(processId))) continue;
+      if (await isProcessAlive(this.presence, processId)) continue;
       await this.driver.cleanup?.(processId);
       await matchMaker.stats.excludeProcess(processId);
       this.log.warn({ processId }, "cluster: a process stopped answering; its rooms are no longer offered");

@@ -8,6 +8,7 @@ import type { Identity } from "../word-duel/services";
 import type { Rng } from "../word-duel/rules";
 import { pairUp, type PairingPolicy, type QueueEntry } from "./pairing";
 import { QueueState } from "./QueueState";
+import { QueueClaims } from "./claim";
 import * as msg from "./messages";
 
 export interface QueueServices extends Authenticator {
@@ -35,8 +36,6 @@ interface Entry extends QueueEntry {
   matching?: boolean;
 }
 
-/** A claim on the queue lives this long unless the queue renews it (it does every tick). */
-const CLAIM_TTL_SECONDS = 6;
 /** Claims are renewed at most this often. */
 const CLAIM_RENEW_MS = 2000;
 
@@ -52,6 +51,7 @@ export class RankedQueueRoom extends Room<QueueState> {
   override maxClients = 10_000;
   private entries = new Map<string, Entry>();
   private ticking = false;
+  private claims!: QueueClaims;
   private renewedAt = 0;
 
   private get services(): QueueServices {
@@ -74,22 +74,21 @@ export class RankedQueueRoom extends Room<QueueState> {
 
   override onCreate(options: msg.QueueJoinOptions): void {
     this.state.lang = options.lang;
+    this.claims = new QueueClaims(this.presence, matchMaker.processId);
     this.onMessage("*", (client) => this.guard(client));
     this.clock.setInterval(() => void this.tick(), this.services.tickMs);
   }
 
   /**
-   * Takes the account's one claim on any queue (a presence key with a short life, renewed
-   * while it waits), so a second tab or language is refused cluster-wide. Claimed here,
-   * once per real join (onAuth may run again when matchmaking retries).
+   * Takes the account's one claim on any queue (claim.ts), so a second tab or language is
+   * refused cluster-wide. Claimed here, once per real join (onAuth may run again when
+   * matchmaking retries).
    */
   override async onJoin(client: Client, options: msg.QueueJoinOptions, queued: Queued): Promise<void> {
     const { rating, ...identity } = queued;
-    const claim = msg.queueClaimKey(identity.userId);
-    if ((await this.presence.incr(claim)) !== 1) {
+    if (!(await this.claims.take(identity.userId))) {
       throw new ServerError(ERROR_CODES.QUEUE_ALREADY_QUEUED, "QUEUE_ALREADY_QUEUED: you are already looking for a ranked duel (in another tab or language): cancel it first");
     }
-    await this.presence.expire(claim, CLAIM_TTL_SECONDS);
     const now = this.services.now();
     const entry: Entry = {
       id: client.sessionId, rating, key: `${options.mode}/${options.direction}`, since: now,
@@ -129,7 +128,7 @@ export class RankedQueueRoom extends Room<QueueState> {
   private remove(entry: Entry): void {
     this.entries.delete(entry.id);
     this.state.waiting = this.entries.size;
-    void this.presence.del(msg.queueClaimKey(entry.identity.userId));
+    void this.claims.release(entry.identity.userId);
   }
 
   private async tick(): Promise<void> {
@@ -140,7 +139,7 @@ export class RankedQueueRoom extends Room<QueueState> {
       const waiting = [...this.entries.values()].filter((e) => !e.matching);
       if (now - this.renewedAt >= CLAIM_RENEW_MS) {
         this.renewedAt = now;
-        await Promise.all(waiting.map((e) => this.presence.expire(msg.queueClaimKey(e.identity.userId), CLAIM_TTL_SECONDS)));
+        await this.claims.renew(waiting.map((e) => e.identity.userId));
       }
       const { pairs, bots } = pairUp(waiting, now, this.services.policy);
       await Promise.all([...pairs, ...bots.map((b) => [b])].map((group) => this.startDuel(group)));

@@ -11,9 +11,6 @@ export const MSG_QUEUED = "queued";
 /** Server → client: an opponent (or a bot) was found; here is your seat in the duel. */
 export const MSG_MATCHED = "matched";
 
-/** Presence key holding a learner's claim on the queue (one queue at a time, cluster-wide). */
-export const queueClaimKey = (userId: string) => `lingualeap:queued:${userId}`;
-
 /** Join options of ranked_queue: ranked duels use the whole language, no lesson. */
 export interface QueueJoinOptions {
   lang: string;

@@ -233,6 +233,15 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (refusal) return this.reject(client, refusal.code, refusal.message);
     client.send(msg.MSG_ANSWER_ACCEPTED, { round: this.state.round } satisfies msg.AnswerAcceptedMessage);
     if (this.roundComplete()) this.closeRound();
+    this.flush();
+  }
+
+  /**
+   * Sends the state change now instead of at the next patch tick (every 50 ms): an answer
+   * shows on the opponent's screen at once, and a round starts for everyone together.
+   */
+  private flush(): void {
+    this.broadcastPatch();
   }
 
   /** Takes one player's answer for this round (clients and bots alike), or says why not. */
@@ -255,7 +264,9 @@ export class WordDuelRoom extends Room<WordDuelState> {
     for (const [id, skill] of this.bots) {
       const move = botMove(question, skill, this.state.roundMs, this.services.rng);
       this.botTimers.push(this.clock.setTimeout(() => {
-        if (!this.take(id, move.answer) && this.roundComplete()) this.closeRound();
+        if (this.take(id, move.answer)) return;
+        if (this.roundComplete()) this.closeRound();
+        this.flush();
       }, move.delayMs));
     }
   }
@@ -295,6 +306,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.state.choices = new ArraySchema<string>(...question.choices);
     this.schedule(this.state.roundMs, () => this.closeRound());
     this.playBots(question);
+    this.flush();
   }
 
   private closeRound(): void {

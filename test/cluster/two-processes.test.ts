@@ -4,7 +4,7 @@ import { MongoClient } from "mongodb";
 import { Client } from "colyseus.js";
 import { LinguaLeapClient } from "../../client-sdk";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
-import { startProcess, type ServerProcess } from "../helpers/processes";
+import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
 import { answersFor, realDecks } from "../helpers/server";
 import { waitForState, waitUntil, withTimeout } from "../helpers/wait";
 
@@ -12,11 +12,7 @@ function portOfSession(s: unknown): string {
   return new URL(((s as any).room.connection.transport.ws as { url: string }).url).port;
 }
 
-/**
- * The tests' own Redis DB index on the machine's Redis: the driver's keys are not namespaced,
- * so tests never share a DB index with another environment. TEST_REDIS_URL picks another.
- */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/13";
+const REDIS_URL = CLUSTER_REDIS_URL;
 
 describe("cluster: two processes, one Redis, one MongoDB", function () {
   this.timeout(90000);

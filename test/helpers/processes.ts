@@ -9,6 +9,13 @@ import { withTimeout } from "./wait";
 
 const ROOT = resolve(__dirname, "..", "..");
 
+/**
+ * The cluster tests' own Redis DB index on the machine's Redis: the driver's keys are not
+ * namespaced, so tests never share a DB index with another environment. TEST_REDIS_URL
+ * picks another (two suites at once need two).
+ */
+export const CLUSTER_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/13";
+
 export interface ServerProcess {
   port: number;
   http: string;
