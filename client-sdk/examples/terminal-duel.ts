@@ -8,6 +8,7 @@
  *   --mode       choice                    choice (type 1–4) or typed
  *   --direction  en-target                 or target-en
  *   --practice   es-food                   practise one lesson alone instead of a duel
+ *   --ranked                               a ranked duel: someone of about your rating, or a bot after 8 s
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     mode: { type: "string", default: "choice" },
     direction: { type: "string", default: "en-target" },
     practice: { type: "string" },
+    ranked: { type: "boolean", default: false },
   },
 });
 
@@ -77,11 +79,22 @@ function play(duel: DuelSession): Promise<void> {
   });
 }
 
+/** Waits in the ranked queue (Ctrl+C leaves it) until an opponent or a bot is found. */
+async function ranked(ll: LinguaLeapClient, options: { lang: string; mode: "choice" | "typed"; direction: "en-target" | "target-en" }): Promise<DuelSession> {
+  const search = await ll.findRankedDuel(options);
+  const bot = search.status.botAfterMs ? `; a bot steps in after ${Math.round(search.status.botAfterMs / 1000)} s` : "";
+  out(`Looking for a ranked duel at rating ${search.status.rating}${bot}… (Ctrl+C to cancel)`);
+  process.once("SIGINT", () => void search.cancel().finally(() => process.exit(130)));
+  search.on("matched", (o) => out(`Matched with ${o.name}${o.isBot ? "" : ` (rating ${o.rating})`}.`));
+  search.on("requeueing", () => out("Lost the queue's server — queueing again…"));
+  return search.duel;
+}
+
 async function main(): Promise<void> {
   const ll = new LinguaLeapClient(args.server!);
   await ll.signInAsGuest(args.name!);
   const options = { lang: args.lang!, mode: args.mode as "choice" | "typed", direction: args.direction as "en-target" | "target-en" };
-  const duel = args.practice ? await ll.practice({ ...options, lessonId: args.practice }) : await ll.joinDuel(options);
+  const duel = args.practice ? await ll.practice({ ...options, lessonId: args.practice }) : args.ranked ? await ranked(ll, options) : await ll.joinDuel(options);
   await play(duel);
   const me = await ll.me();
   out(`XP ${me.xp} · level ${me.level} · streak ${me.streak} day(s)`);
