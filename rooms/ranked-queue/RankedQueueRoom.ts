@@ -1,7 +1,7 @@
 import { matchMaker, Room, ServerError, type Client, type RoomException } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
 import { authenticate, type Authenticator } from "../shared/authenticate";
-import { RateLimiter, type RateLimitOptions } from "../shared/rate-limit";
+import { admit, RateLimiter, type RateLimitOptions } from "../shared/rate-limit";
 import { botName } from "../word-duel/bot";
 import { CLOSE_FLOODING, CLOSE_SERVER_SHUTDOWN, parseJoinOptions, ROOM_WORD_DUEL } from "../word-duel/messages";
 import type { Identity } from "../word-duel/services";
@@ -122,7 +122,7 @@ export class RankedQueueRoom extends Room<QueueState> {
   /** Learners send nothing here; a client that floods anyway is disconnected. */
   private guard(client: Client): void {
     const entry = this.entries.get(client.sessionId);
-    if (entry?.limiter.take(this.services.now()) === "disconnect") client.leave(CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
+    if (entry) admit(entry.limiter, this.services.now(), { warn: () => undefined, kick: () => client.leave(CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages") });
   }
 
   private remove(entry: Entry): void {

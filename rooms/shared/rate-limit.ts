@@ -52,3 +52,22 @@ export class RateLimiter {
     return this.dropped;
   }
 }
+
+/** What a room does when a client floods. */
+export interface FloodResponse {
+  /** The first message dropped in a flood: tell the client once. */
+  warn(): void;
+  /** Too many dropped: disconnect the client. */
+  kick(): void;
+}
+
+/**
+ * Counts one message from a client against its limiter: true when the room should handle
+ * it; otherwise warns once per flood or kicks, as the limiter decides.
+ */
+export function admit(limiter: RateLimiter, now: number, flood: FloodResponse): boolean {
+  const decision = limiter.take(now);
+  if (decision === "drop" && limiter.droppedInBurst === 1) flood.warn();
+  if (decision === "disconnect") flood.kick();
+  return decision === "allow";
+}

@@ -2,17 +2,18 @@ import { randomUUID } from "node:crypto";
 import { Room, ServerError, type Client, type Delayed } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
 import type { RoomException } from "@colyseus/core";
-import { RateLimiter } from "../shared/rate-limit";
+import { admit, RateLimiter } from "../shared/rate-limit";
 import { authenticate } from "../shared/authenticate";
 import { ERROR_CODES, type ErrorCode } from "../../server/errors";
-import { xpFor } from "../../server/progress.rules";
 import { PlayerState, WordDuelState } from "./WordDuelState";
 import * as msg from "./messages";
 import * as rules from "./rules";
 import type { DuelServices, Identity, MatchResult } from "./services";
 import { Challenge } from "./challenge";
-import { joinOptions } from "./options";
-import { botMove, botSkill, type BotSkill } from "./bot";
+import { joinOptions, prepareJoin, type CreateOptions } from "./options";
+import { BotPlayers } from "./BotPlayers";
+import { duelResult } from "./result";
+import { duelQuestions } from "./questions";
 
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {
@@ -23,24 +24,6 @@ interface Seat {
   /** Disconnected for flooding: no reconnection window, it counts as leaving. */
   kicked?: boolean;
 }
-
-/** A bot seat's id (bots have no client; ids of real clients never start like this). */
-const BOT_PREFIX = "bot:";
-
-/**
- * Room options: the client's join options plus what define() and the server add (onAuth
- * strips the server's own from anything a client sends).
- */
-type CreateOptions = Partial<msg.DuelJoinOptions> & {
-  practice?: boolean;
-  reviewFor?: string;
-  challenge?: boolean;
-  /** Set by ranked_queue: the user ids the duel is for (it is private, nobody else may join). */
-  ranked?: string[];
-  /** Set by ranked_queue: a bot plays the second seat. */
-  bot?: { name: string; rating: number };
-};
-const SERVER_OPTIONS = ["reviewFor", "ranked", "bot"] as const;
 
 /**
  * A word duel: players of one language race through `totalRounds` words. The actor wires
@@ -62,9 +45,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
   private shuttingDown = false;
   /** A ranked duel: the user ids it is for. */
   private invited?: Set<string>;
-  /** Bot seats (by their id) and their pending answers this round. */
-  private bots = new Map<string, BotSkill>();
-  private botTimers: Delayed[] = [];
+  private bots = new BotPlayers();
 
   private get services(): DuelServices {
     return (this.constructor as typeof WordDuelRoom).services;
@@ -73,26 +54,16 @@ export class WordDuelRoom extends Room<WordDuelState> {
   /** Runs where the matchmaking request lands: checks the token and the join options. */
   static override async onAuth(token: string, options: Record<string, unknown>): Promise<Identity> {
     const identity = await authenticate(this.services, token);
-    const value = joinOptions(this.services, options);
-    // Matchmaking filters on the options as sent: fill in the defaults so that a learner who
-    // leaves them out meets one who spells them out.
-    Object.assign(options, value, { lessonId: value.lessonId ?? "" });
-    // Options only the server sets: review practice reads the missed words of the token's
-    // learner, and ranked duels are made by the queue.
-    for (const key of SERVER_OPTIONS) delete options[key];
-    if (options.review === true) options.reviewFor = identity.userId;
+    prepareJoin(this.services, options, identity.userId);
     return identity;
   }
 
   override async onCreate(options: CreateOptions): Promise<void> {
-    const { lang, mode, direction, lessonId } = joinOptions(this.services, options);
+    const chosen = joinOptions(this.services, options);
+    const { lang, mode, direction } = chosen;
     const practice = options.practice === true;
-    const words = this.services.words(lang, lessonId)!;
     const { timing, rng } = this.services;
-    const pool = this.services.pool(lang);
-    const missed = practice && typeof options.reviewFor === "string" ? await this.services.missedPrompts(options.reviewFor, lang) : [];
-    const picked = rules.pickForReview(words, missed, timing.rounds, rng);
-    this.questions = picked.map((w) => rules.buildQuestion(w, pool, mode, direction, lang as rules.LangCode, rng));
+    this.questions = await duelQuestions(this.services, chosen, practice && typeof options.reviewFor === "string" ? options.reviewFor : undefined);
     this.maxClients = practice ? 1 : timing.maxPlayers;
     Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.questions.length, roundMs: timing.roundMs[mode] });
     if (options.ranked) await this.openRanked(options.ranked, options.bot);
@@ -117,8 +88,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.state.ranked = true;
     this.maxClients = userIds.length + (bot ? 1 : 0);
     if (bot) {
-      const id = `${BOT_PREFIX}${randomUUID()}`;
-      this.bots.set(id, botSkill(bot.rating));
+      const id = this.bots.add(randomUUID(), bot.rating);
       this.seat(id, { userId: id, name: bot.name, guest: true }, true);
     }
     this.schedule(this.services.timing.noShowMs, () => this.callOff("your opponent did not arrive: the duel is called off; look for another"));
@@ -202,24 +172,22 @@ export class WordDuelRoom extends Room<WordDuelState> {
 
   override async onDispose(): Promise<void> {
     this.timer?.clear();
-    for (const t of this.botTimers.splice(0)) t.clear();
+    this.bots.stop();
     await this.challenge?.list(false);
   }
 
   /** Rate-limits every message before its handler runs. */
   private guard(client: Client, handle: () => void): void {
     const seat = this.seats.get(client.sessionId);
-    if (!seat) return;
-    const decision = seat.limiter.take(this.services.now());
-    if (decision === "allow") return handle();
-    if (decision === "drop" && seat.limiter.droppedInBurst === 1) {
-      this.reject(client, "DUEL_RATE_LIMITED", "too many messages: extra messages are ignored");
-    }
-    if (decision === "disconnect") {
-      seat.kicked = true;
-      this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "word_duel: disconnecting a flooding client");
-      client.leave(msg.CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
-    }
+    const allowed = seat && admit(seat.limiter, this.services.now(), {
+      warn: () => this.reject(client, "DUEL_RATE_LIMITED", "too many messages: extra messages are ignored"),
+      kick: () => {
+        seat.kicked = true;
+        this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "word_duel: disconnecting a flooding client");
+        client.leave(msg.CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
+      },
+    });
+    if (allowed) handle();
   }
 
   private reject(client: Client, code: ErrorCode, message: string): void {
@@ -259,16 +227,10 @@ export class WordDuelRoom extends Room<WordDuelState> {
     return undefined;
   }
 
-  /** Bots answer this round after their think time (bot.ts draws it from their skill). */
-  private playBots(question: rules.Question): void {
-    for (const [id, skill] of this.bots) {
-      const move = botMove(question, skill, this.state.roundMs, this.services.rng);
-      this.botTimers.push(this.clock.setTimeout(() => {
-        if (this.take(id, move.answer)) return;
-        if (this.roundComplete()) this.closeRound();
-        this.flush();
-      }, move.delayMs));
-    }
+  private onBotAnswer(id: string, answer: string): void {
+    if (this.take(id, answer)) return;
+    if (this.roundComplete()) this.closeRound();
+    this.flush();
   }
 
   private currentQuestion(): rules.Question {
@@ -305,12 +267,12 @@ export class WordDuelRoom extends Room<WordDuelState> {
     Object.assign(this.state, { phase: "round", round, prompt: question.prompt, reveal: "", roundEndsAt: now + this.state.roundMs, phaseEndsAt: now + this.state.roundMs });
     this.state.choices = new ArraySchema<string>(...question.choices);
     this.schedule(this.state.roundMs, () => this.closeRound());
-    this.playBots(question);
+    this.bots.play(question, this.state.roundMs, this.services.rng, (fn, ms) => this.clock.setTimeout(fn, ms), (id, text) => this.onBotAnswer(id, text));
     this.flush();
   }
 
   private closeRound(): void {
-    for (const t of this.botTimers.splice(0)) t.clear();
+    this.bots.stop();
     const question = this.currentQuestion();
     const results: msg.RoundResultMessage["results"] = {};
     for (const [sessionId, player] of this.state.players) {
@@ -341,19 +303,14 @@ export class WordDuelRoom extends Room<WordDuelState> {
     if (this.resultSent) return;
     this.resultSent = true;
     this.timer?.clear();
-    const lines = [...this.state.players.entries()].map(([id, p]) => ({ id, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot }));
-    const { winner, ranked } = rules.duelOutcome(lines);
-    Object.assign(this.state, { phase: "finished", winner, phaseEndsAt: 0, roundEndsAt: 0 });
-    const result: MatchResult = {
-      matchId: randomUUID(),
-      lang: this.state.lang,
-      mode: this.state.mode as rules.Mode,
-      practice: this.state.practice,
-      finishedAt: this.services.now(),
-      players: ranked.map(({ id, ...line }) => ({ ...line, userId: this.seats.get(id)!.identity.userId, won: id === winner, words: this.seats.get(id)!.words })),
-    };
-    const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: xpFor(result.players[i], result) }));
-    this.broadcast(msg.MSG_DUEL_RESULT, { matchId: result.matchId, winner, standings } satisfies msg.DuelResultMessage);
+    const lines = [...this.state.players.entries()].map(([id, p]) => {
+      const { identity, words } = this.seats.get(id)!;
+      return { id, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, userId: identity.userId, words };
+    });
+    const { lang, mode, practice } = this.state;
+    const { result, message } = duelResult({ matchId: randomUUID(), lang, mode: mode as rules.Mode, practice, finishedAt: this.services.now(), lines });
+    Object.assign(this.state, { phase: "finished", winner: message.winner, phaseEndsAt: 0, roundEndsAt: 0 });
+    this.broadcast(msg.MSG_DUEL_RESULT, message);
     this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
     this.schedule(this.shuttingDown ? 0 : this.services.timing.finishedLingerMs, () => this.disconnect());
   }

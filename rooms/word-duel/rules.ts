@@ -253,7 +253,7 @@ export interface FinalLine extends Standing {
  * The end of a duel: the winner ("" for a draw) and every player ranked — players still
  * in the duel by score, then those who forfeited — each with their place.
  */
-export function duelOutcome(lines: readonly FinalLine[]): { winner: string; ranked: (FinalLine & { placement: number })[] } {
+export function duelOutcome<L extends FinalLine>(lines: readonly L[]): { winner: string; ranked: (L & { placement: number })[] } {
   const places = placements(lines);
   const ranked = lines
     .map((l) => ({ ...l, placement: places.get(l.id)! }))

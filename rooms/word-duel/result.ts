@@ -1,0 +1,28 @@
+/**
+ * A finished duel's result, pure: the record for the store (MatchResult) and the standings
+ * players see (duel_result), from the final lines of the room.
+ */
+import { xpFor } from "../../server/progress.rules";
+import type { DuelResultMessage } from "./messages";
+import { duelOutcome, type FinalLine, type Mode } from "./rules";
+import type { MatchPlayer, MatchResult } from "./services";
+
+export interface FinishedDuel {
+  matchId: string;
+  lang: string;
+  mode: Mode;
+  practice: boolean;
+  finishedAt: number;
+  /** Each player's final line, with the account and the words they were asked. */
+  lines: (FinalLine & { userId: string; words: MatchPlayer["words"] })[];
+}
+
+/** The result to record and the message to broadcast. */
+export function duelResult(duel: FinishedDuel): { result: MatchResult; message: DuelResultMessage } {
+  const { winner, ranked } = duelOutcome(duel.lines);
+  const { matchId, lang, mode, practice, finishedAt } = duel;
+  const players: MatchPlayer[] = ranked.map(({ id, name, score, forfeited, isBot, placement, userId, words }) => ({ userId, name, score, placement, won: id === winner, forfeited, isBot, words }));
+  const result: MatchResult = { matchId, lang, mode, practice, finishedAt, players };
+  const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: xpFor(players[i], result) }));
+  return { result, message: { matchId, winner, standings } };
+}
