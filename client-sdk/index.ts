@@ -14,14 +14,16 @@ import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSessi
 import { RankedSearch } from "./RankedSearch";
 import { MSG_QUEUED, ROOM_RANKED_QUEUE, type QueuedMessage } from "../rooms/ranked-queue/messages";
 import { fromRoomError, LinguaLeapError } from "./errors";
-import type { LanguageInfo, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
+import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
+import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
+import { LiveBoard } from "./LiveBoard";
 
-export { DuelSession, LinguaLeapError, RankedSearch };
+export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch };
 export type { RankedSearchEvents } from "./RankedSearch";
 export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
 export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing } from "../rooms/word-duel/messages";
 
-export type { User, Profile, LessonSummary };
+export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow };
 /** A language on offer. */
 export type Language = LanguageInfo;
 /** A lesson with its words. */
@@ -90,19 +92,21 @@ export class LinguaLeapClient {
   }
 
   /**
-   * Plays as a guest under a display name.
-   * @example const user = await ll.signInAsGuest("Ana");
+   * Plays as a guest under a display name; `timeZone` (IANA, e.g. "Europe/Madrid") sets
+   * the days a daily streak counts in (UTC by default).
+   * @example const user = await ll.signInAsGuest("Ana", { timeZone: "Europe/Madrid" });
    */
-  signInAsGuest(name: string): Promise<User> {
-    return this.signIn("/api/auth/guest", { name });
+  signInAsGuest(name: string, options: { timeZone?: string } = {}): Promise<User> {
+    return this.signIn("/api/auth/guest", { name, ...options });
   }
 
   /**
    * Creates an account (username 3–24 letters, digits or _; password 8–128 characters).
-   * @example await ll.register("maria_1", "a long password");
+   * Signed in as a guest, it turns that guest into the account, keeping their progress.
+   * @example await ll.register("maria_1", "a long password", { timeZone: "Europe/Madrid" });
    */
-  register(username: string, password: string): Promise<User> {
-    return this.signIn("/api/auth/register", { username, password });
+  register(username: string, password: string, options: { timeZone?: string } = {}): Promise<User> {
+    return this.signIn("/api/auth/register", { username, password, ...options });
   }
 
   /**
@@ -220,6 +224,34 @@ export class LinguaLeapClient {
     };
     const { room, status } = await enter();
     return new RankedSearch(this.colyseus, room, status, enter, this.sessionOptions);
+  }
+
+  /**
+   * One page of a leaderboard: `global` (XP), a language code (XP in it) or `rating-<lang>`;
+   * all-time or weekly (`week` for a past ISO week); with `aroundMe` (signed in) also your
+   * rank and the rows around it.
+   * @example const { top, me } = await ll.leaderboard("es", { period: "weekly", aroundMe: true });
+   */
+  leaderboard(board: string, options: { period?: "alltime" | "weekly"; week?: string; limit?: number; aroundMe?: boolean } = {}): Promise<LeaderboardPage> {
+    const query = new URLSearchParams();
+    if (options.period) query.set("period", options.period);
+    if (options.week) query.set("week", options.week);
+    if (options.limit !== undefined) query.set("limit", String(options.limit));
+    if (options.aroundMe) query.set("around", "me");
+    const qs = query.toString();
+    return this.request("GET", `/api/leaderboards/${encodeURIComponent(board)}${qs ? `?${qs}` : ""}`);
+  }
+
+  /**
+   * Watches the top 10 of a board live (no sign-in needed).
+   * @example const live = await ll.watchLeaderboard("global", "weekly"); live.on("change", render);
+   */
+  async watchLeaderboard(board: string, period: "alltime" | "weekly" = "alltime"): Promise<LiveBoard> {
+    try {
+      return new LiveBoard(await this.colyseus.joinOrCreate(ROOM_LEADERBOARD, { board, period }));
+    } catch (err) {
+      throw fromRoomError(err);
+    }
   }
 
   private join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {

@@ -18,6 +18,7 @@ import { apiRoutes } from "./http/api.routes";
 import { errorHandler, notFound } from "./http/errors.middleware";
 import { monitorRoutes } from "./http/monitor.routes";
 import { homeRoutes } from "./http/home.routes";
+import { webRoutes } from "./http/web.routes";
 import { leaderboardRoutes } from "./http/leaderboards.routes";
 import { challengeRoutes } from "./http/challenges.routes";
 import { FileOutbox, ResultRecorder } from "./results.service";
@@ -189,7 +190,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       .then(() => (draining ? res.status(503).json({ ok: false, reason: "shutting down" }) : res.json({ ok: true, languages: catalog.langCodes() })))
       .catch(() => res.status(503).json({ ok: false, reason: "store unavailable" }));
   });
-  app.use(homeRoutes(catalog.languages()));
+  // The browser game when web/dist is built (npm start builds it); else a page saying how to play.
+  app.use(webRoutes() ?? homeRoutes(catalog.languages()));
   app.use("/api", apiRoutes({ store, tokens, catalog, authPerMinute: config.AUTH_RATE_PER_MINUTE, pending: recorder }));
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(presence));

@@ -23,6 +23,6 @@ export function duelResult(duel: FinishedDuel): { result: MatchResult; message: 
   const { matchId, lang, mode, practice, finishedAt } = duel;
   const players: MatchPlayer[] = ranked.map(({ id, name, score, forfeited, isBot, placement, userId, words }) => ({ userId, name, score, placement, won: id === winner, forfeited, isBot, words }));
   const result: MatchResult = { matchId, lang, mode, practice, finishedAt, players };
-  const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: xpFor(players[i], result) }));
+  const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: isBot ? 0 : xpFor(players[i], result) }));
   return { result, message: { matchId, winner, standings } };
 }

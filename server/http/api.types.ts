@@ -64,3 +64,16 @@ export interface LessonDetail {
   lang: string;
   words: { prompt: string; answers: string[] }[];
 }
+
+/** One row of a leaderboard. */
+export type LeaderboardRow = import("../boards").LeaderboardEntry;
+
+/** GET /api/leaderboards/:board. */
+export interface LeaderboardPage {
+  board: string;
+  /** "alltime" or the ISO week read, e.g. "2026-W47". */
+  period: string;
+  top: LeaderboardRow[];
+  /** With around=me: the learner's rank (null when not on the board) and the rows around it. */
+  me?: { rank: number | null; around: LeaderboardRow[] };
+}

@@ -1,6 +1,6 @@
 /**
- * The page at "/": what this server is and how to play on it today (the browser game is
- * served here once web/ is built).
+ * The page at "/" when the browser game is not built (web/dist missing): what this server
+ * is and how to play on it. `npm start` builds the game, which then takes "/" over.
  */
 import { Router } from "express";
 import type { LanguageInfo } from "../lessons.service";
@@ -15,7 +15,7 @@ export function homeRoutes(languages: LanguageInfo[]): Router {
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}code,pre{background:#f1f1f1;border-radius:4px;padding:.1rem .3rem}pre{padding:.6rem;overflow:auto}</style>
 </head><body>
 <h1>LinguaLeap</h1>
-<p>Realtime word duels for language learners. This server is running.</p>
+<p>Realtime word duels for language learners. This server is running, but the browser game is not built: run <code>npm run build:web</code> (or start with <code>npm start</code>, which builds it) and reload.</p>
 <h2>Play now, from two terminals</h2>
 <pre>npm run play -- --name Ana --lang es
 npm run play -- --name Ben --lang es</pre>

@@ -1,0 +1,116 @@
+import { useEffect, useState } from "preact/hooks";
+import type { DuelSession, RankedSearch } from "../../client-sdk";
+import { client, loadPrefs, rememberToken, savePrefs, signOut, type Language, type Prefs, type Profile } from "./game";
+import { explain, needsSignIn } from "./errors";
+import { Start } from "./screens/Start";
+import { Home } from "./screens/Home";
+import { Waiting } from "./screens/Waiting";
+import { Duel, type DuelEnd } from "./screens/Duel";
+import { Result } from "./screens/Result";
+import { Boards } from "./screens/Boards";
+import { ProfileScreen } from "./screens/Profile";
+import { Banner } from "./ui/Banner";
+
+/** How a duel came about: what "play again" does. */
+export type DuelKind = { kind: "ranked" } | { kind: "challenge" } | { kind: "practice"; lessonId?: string; review?: boolean };
+
+/** The screen on show, with what it needs. */
+export type Screen =
+  | { name: "start" }
+  | { name: "home" }
+  | { name: "queue"; search: RankedSearch }
+  | { name: "challenge"; code: string; duel: DuelSession }
+  | { name: "duel"; duel: DuelSession; how: DuelKind; before?: Profile }
+  | { name: "result"; end: DuelEnd; how: DuelKind; before?: Profile }
+  | { name: "boards" }
+  | { name: "profile" };
+
+/** What every screen gets: where to go next, and how to report a problem. */
+export interface Nav {
+  go(screen: Screen): void;
+  fail(err: unknown): void;
+  prefs: Prefs;
+  setPrefs(p: Prefs): void;
+  languages: Language[];
+}
+
+export function App() {
+  const [screen, setScreen] = useState<Screen>(client.token ? { name: "home" } : { name: "start" });
+  const [error, setError] = useState<string>("");
+  const [languages, setLanguages] = useState<Language[]>([]);
+  const [prefs, setPrefsState] = useState<Prefs>(loadPrefs());
+
+  useEffect(() => {
+    client.languages().then(setLanguages, (err) => setError(explain(err)));
+    const onUnhandled = (e: PromiseRejectionEvent) => {
+      e.preventDefault();
+      setError(explain(e.reason));
+    };
+    window.addEventListener("unhandledrejection", onUnhandled);
+    return () => window.removeEventListener("unhandledrejection", onUnhandled);
+  }, []);
+
+  const nav: Nav = {
+    go(next) {
+      setError("");
+      if (client.token) rememberToken();
+      setScreen(next);
+      window.scrollTo(0, 0);
+    },
+    fail(err) {
+      setError(explain(err));
+      if (needsSignIn(err)) {
+        signOut();
+        setScreen({ name: "start" });
+      }
+    },
+    prefs,
+    setPrefs(p) {
+      savePrefs(p);
+      setPrefsState(p);
+    },
+    languages,
+  };
+
+  const signedIn = client.token !== undefined && screen.name !== "start";
+  const inGame = screen.name === "duel" || screen.name === "queue" || screen.name === "challenge";
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href="/" onClick={(e) => { e.preventDefault(); if (!inGame) nav.go(signedIn ? { name: "home" } : { name: "start" }); }}>
+          LinguaLeap
+        </a>
+        {signedIn && !inGame && (
+          <nav aria-label="Main">
+            <button class="link" aria-current={screen.name === "home" ? "page" : undefined} onClick={() => nav.go({ name: "home" })}>Play</button>
+            <button class="link" aria-current={screen.name === "boards" ? "page" : undefined} onClick={() => nav.go({ name: "boards" })}>Leaderboards</button>
+            <button class="link" aria-current={screen.name === "profile" ? "page" : undefined} onClick={() => nav.go({ name: "profile" })}>Profile</button>
+          </nav>
+        )}
+      </header>
+      {error && <Banner kind="error" onClose={() => setError("")}>{error}</Banner>}
+      <main id="main">{render(screen, nav)}</main>
+    </div>
+  );
+}
+
+function render(screen: Screen, nav: Nav) {
+  switch (screen.name) {
+    case "start":
+      return <Start nav={nav} />;
+    case "home":
+      return <Home nav={nav} />;
+    case "queue":
+      return <Waiting nav={nav} search={screen.search} />;
+    case "challenge":
+      return <Waiting nav={nav} challenge={{ code: screen.code, duel: screen.duel }} />;
+    case "duel":
+      return <Duel key={screen.duel.roomId} nav={nav} duel={screen.duel} onEnd={(end) => nav.go({ name: "result", end, how: screen.how, before: screen.before })} />;
+    case "result":
+      return <Result nav={nav} end={screen.end} how={screen.how} before={screen.before} />;
+    case "boards":
+      return <Boards nav={nav} />;
+    case "profile":
+      return <ProfileScreen nav={nav} />;
+  }
+}

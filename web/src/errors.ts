@@ -1,0 +1,47 @@
+import { LinguaLeapError } from "../../client-sdk";
+
+/** What a learner reads for each error code: plain sentences, never a stack trace. */
+const SENTENCES: Record<string, string> = {
+  NETWORK: "We can't reach the game server. Check your connection and try again.",
+  TIMEOUT: "The server took too long to answer. Please try again.",
+  SESSION_LOST: "The connection to your duel was lost and couldn't be restored.",
+  QUEUE_LOST: "We lost the connection to the matchmaking queue. Please look for a duel again.",
+  QUEUE_ALREADY_QUEUED: "You're already looking for a duel in another tab. Cancel it there first.",
+  AUTH_BAD_CREDENTIALS: "That username and password don't match.",
+  AUTH_USERNAME_TAKEN: "That username is taken. Please pick another.",
+  AUTH_TOKEN_EXPIRED: "Your session has expired. Please sign in again.",
+  AUTH_BAD_TOKEN: "Your session is no longer valid. Please sign in again.",
+  AUTH_UNKNOWN_USER: "This account no longer exists. Please sign in again.",
+  AUTH_MISSING_TOKEN: "Please sign in first.",
+  RATE_LIMITED: "Too many attempts. Please wait a minute and try again.",
+  UNAVAILABLE: "Progress is unavailable right now. Your results are kept and saved as soon as it's back.",
+  CHALLENGE_NOT_FOUND: "No open challenge has that code. Check it, or ask your friend for a new one.",
+  DUEL_NO_SHOW: "Your opponent didn't arrive, so the duel was called off. Look for another one.",
+  DUEL_SERVER_SHUTDOWN: "The server is restarting. This duel doesn't count — please play again.",
+  DUEL_RATE_LIMITED: "You sent too many answers too fast.",
+  DUEL_TOO_LATE: "Too late — the round had already closed.",
+  DUEL_ALREADY_ANSWERED: "You already answered this round.",
+  DUEL_NOT_IN_ROUND: "Answers are only taken during a round.",
+  DUEL_INVALID_CHOICE: "Please pick one of the choices shown.",
+  BODY_TOO_LARGE: "That was too long to send.",
+  INTERNAL: "Something went wrong on our side. Please try again.",
+};
+
+/** A sentence for any error: known codes read plainly, the server's own message otherwise. */
+export function explain(err: unknown): string {
+  if (err instanceof LinguaLeapError) {
+    if (err.code === "BAD_REQUEST" || err.code === "DUEL_BAD_OPTIONS") return capitalise(err.message);
+    return SENTENCES[err.code] ?? capitalise(err.message);
+  }
+  return "Something went wrong. Please try again.";
+}
+
+/** Whether signing in again is the way out. */
+export function needsSignIn(err: unknown): boolean {
+  return err instanceof LinguaLeapError && ["AUTH_TOKEN_EXPIRED", "AUTH_BAD_TOKEN", "AUTH_UNKNOWN_USER", "AUTH_MISSING_TOKEN"].includes(err.code);
+}
+
+function capitalise(s: string): string {
+  const t = s.trim();
+  return t ? t[0].toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : ".") : "Something went wrong.";
+}

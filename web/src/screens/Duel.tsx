@@ -1,0 +1,226 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { DuelResultMessage, DuelSession, DuelView, PlayerView, RoundResultMessage } from "../../../client-sdk";
+import type { Nav } from "../app";
+import { languageName } from "../game";
+import { explain } from "../errors";
+import { ACCENTS } from "../ui/accents";
+import { Banner } from "../ui/Banner";
+import { RoundTimer } from "../ui/RoundTimer";
+
+/** How a duel ended, for the result screen. */
+export interface DuelEnd {
+  me: string;
+  view: DuelView;
+  /** The server's result; missing when the duel finished while this device was away. */
+  result?: DuelResultMessage;
+}
+
+/** The duel itself: players, the word, the answer, the countdown, the reveal. */
+export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd: (end: DuelEnd) => void }) {
+  const [view, setView] = useState<DuelView | undefined>(duel.view);
+  const [reveal, setReveal] = useState<RoundResultMessage | undefined>();
+  const [sent, setSent] = useState("");
+  const [typed, setTyped] = useState("");
+  const [reconnecting, setReconnecting] = useState(false);
+  const [notice, setNotice] = useState("");
+  const [announce, setAnnounce] = useState("");
+  const input = useRef<HTMLInputElement>(null);
+  const firstChoice = useRef<HTMLButtonElement>(null);
+  const ended = useRef(false);
+
+  useEffect(() => {
+    const end = (result?: DuelResultMessage) => {
+      if (ended.current || !duel.view) return;
+      ended.current = true;
+      onEnd({ me: duel.sessionId, view: duel.view, result });
+    };
+    const offs = [
+      duel.on("state", setView),
+      duel.on("round", (r) => {
+        setReveal(undefined);
+        setSent("");
+        setTyped("");
+        setNotice("");
+        setAnnounce(`Round ${r.round}. Translate: ${r.prompt}`);
+      }),
+      duel.on("reveal", (r) => {
+        setReveal(r);
+        const mine = r.results[duel.sessionId];
+        setAnnounce(`The answer was ${r.answer}. You: ${mine ? verdictText(mine.verdict, mine.reason) : "no answer"}, ${mine?.points ?? 0} points.`);
+      }),
+      duel.on("result", (r) => end(r)),
+      duel.on("error", (e) => setNotice(explain(e))),
+      duel.on("reconnecting", () => setReconnecting(true)),
+      duel.on("reconnected", () => setReconnecting(false)),
+      duel.on("closed", ({ error }) => {
+        setReconnecting(false);
+        if (duel.view?.phase === "finished") return end();
+        if (ended.current) return;
+        ended.current = true;
+        nav.fail(error ?? new Error("closed"));
+        nav.go({ name: "home" });
+      }),
+    ];
+    if (duel.view?.phase === "round") setAnnounce(`Round ${duel.view.round}. Translate: ${duel.view.prompt}`);
+    return () => offs.forEach((off) => off());
+  }, [duel]);
+
+  // New round: put the focus where the answer goes.
+  useEffect(() => {
+    if (view?.phase !== "round") return;
+    if (view.mode === "typed") input.current?.focus();
+    else firstChoice.current?.focus();
+  }, [view?.phase, view?.round]);
+
+  // Keys 1–4 pick a choice.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (view?.phase !== "round" || view.mode !== "choice" || e.ctrlKey || e.metaKey || e.altKey) return;
+      const n = Number(e.key);
+      if (n >= 1 && n <= view.choices.length) {
+        e.preventDefault();
+        submit(view.choices[n - 1]);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  function submit(answer: string) {
+    if (sent || !answer.trim()) return;
+    setSent(answer);
+    duel.answer(answer).catch((err) => {
+      setSent("");
+      setNotice(explain(err));
+    });
+  }
+
+  if (!view) return <p class="card center" role="status">Joining the duel…</p>;
+  const me = view.players.find((p) => p.sessionId === duel.sessionId);
+  const target = languageName(nav.languages, view.lang);
+  const answerLang = view.direction === "en-target" ? view.lang : "en";
+  return (
+    <div class="duel">
+      {reconnecting && <Banner kind="info">Connection lost — reconnecting… Your seat is kept.</Banner>}
+      <div class="sr-only" aria-live="assertive" aria-atomic="true">{announce}</div>
+      <Players players={view.players} me={duel.sessionId} answering={view.phase === "round"} />
+      {view.phase === "waiting" && <p class="card center" role="status">{view.practice ? "Starting…" : "Waiting for your opponent…"}</p>}
+      {view.phase === "countdown" && (
+        <p class="card center big-text" role="status">
+          {view.ranked ? "Ranked duel — " : ""}Get ready… {Math.max(1, Math.ceil((view.phaseEndsAt - Date.now()) / 1000))}
+        </p>
+      )}
+      {(view.phase === "round" || view.phase === "reveal") && (
+        <section class="card play" aria-labelledby="prompt">
+          <p class="meta">
+            Round {view.round} of {view.totalRounds} · {view.direction === "en-target" ? `English → ${target}` : `${target} → English`}
+          </p>
+          <h1 id="prompt" class="prompt" lang={view.direction === "en-target" ? "en" : view.lang}>{view.prompt}</h1>
+          {view.phase === "round" && <RoundTimer key={view.round} round={view.round} roundEndsAt={view.roundEndsAt} roundMs={view.roundMs} />}
+          {view.phase === "round" && view.mode === "choice" && (
+            <div class="choices" role="group" aria-label="Choices (keys 1 to 4)">
+              {view.choices.map((c, i) => (
+                <button key={c} ref={i === 0 ? firstChoice : undefined} class={sent === c ? "choice picked" : "choice"} disabled={!!sent || me?.answered} onClick={() => submit(c)} lang={answerLang}>
+                  <kbd aria-hidden="true">{i + 1}</kbd> {c}
+                </button>
+              ))}
+            </div>
+          )}
+          {view.phase === "round" && view.mode === "typed" && (
+            <form class="typed" onSubmit={(e) => { e.preventDefault(); submit(typed); }}>
+              <label for="answer">Your translation</label>
+              <div class="inline">
+                <input id="answer" ref={input} value={typed} lang={answerLang} maxLength={100} autoComplete="off" autoCapitalize="off" spellcheck={false} disabled={!!sent} onInput={(e) => setTyped(e.currentTarget.value)} />
+                <button class="primary" type="submit" disabled={!!sent || !typed.trim()}>Send</button>
+              </div>
+              {answerLang !== "en" && (
+                <div class="accents" role="group" aria-label="Accented letters">
+                  {(ACCENTS[answerLang] ?? []).map((ch) => (
+                    <button key={ch} type="button" class="accent" disabled={!!sent} aria-label={`Insert ${ch}`} onClick={() => { insertAt(input.current, ch, setTyped); }}>
+                      {ch}
+                    </button>
+                  ))}
+                </div>
+              )}
+            </form>
+          )}
+          {view.phase === "round" && (sent || me?.answered) && <p class="note" role="status">Answer sent{sent ? `: ${sent}` : ""}. Waiting for the round to close…</p>}
+          {view.phase === "reveal" && reveal && <Reveal reveal={reveal} players={view.players} me={duel.sessionId} />}
+          {notice && <p class="note warn" role="alert">{notice}</p>}
+        </section>
+      )}
+      <button class="link leave" onClick={() => { if (view.practice || confirm("Leave this duel? It counts as a loss.")) void duel.leave(); }}>
+        Leave {view.practice ? "practice" : "duel"}
+      </button>
+    </div>
+  );
+}
+
+function Players({ players, me, answering }: { players: PlayerView[]; me: string; answering: boolean }) {
+  return (
+    <ul class="players" aria-label="Players">
+      {players.map((p) => (
+        <li key={p.sessionId} class={p.sessionId === me ? "player me" : "player"}>
+          <span class="name">
+            {p.name}
+            {p.sessionId === me && <span class="tag">you</span>}
+            {p.isBot && <span class="tag">bot</span>}
+          </span>
+          <span class="score" aria-label={`${p.score} points`}>{p.score}</span>
+          <span class="status">{status(p, answering)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function status(p: PlayerView, answering: boolean): string {
+  if (p.forfeited) return "left the duel";
+  if (!p.connected) return "reconnecting…";
+  if (answering) return p.answered ? "answered ✓" : "thinking…";
+  return p.streak > 1 ? `streak ${p.streak}` : "connected";
+}
+
+function Reveal({ reveal, players, me }: { reveal: RoundResultMessage; players: PlayerView[]; me: string }) {
+  const others = reveal.accepted.filter((a) => a !== reveal.answer);
+  return (
+    <div class="reveal">
+      <p class="answer">
+        Answer: <strong>{reveal.answer}</strong>
+        {others.length > 0 && <span class="also"> (also: {others.join(", ")})</span>}
+      </p>
+      <ul>
+        {players.map((p) => {
+          const r = reveal.results[p.sessionId];
+          if (!r) return null;
+          return (
+            <li key={p.sessionId} class={`verdict ${r.verdict}`}>
+              <span>{p.sessionId === me ? "You" : p.name}</span>
+              <span>{verdictText(r.verdict, r.reason)}{r.answer && r.verdict !== "correct" ? ` — “${r.answer}”` : ""}</span>
+              <span>+{r.points}</span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+export function verdictText(verdict: string, reason?: string): string {
+  if (verdict === "correct") return "right";
+  if (verdict === "almost") return reason === "accent" ? "almost — mind the accent" : "almost — one typo";
+  if (verdict === "wrong") return "wrong";
+  return "no answer";
+}
+
+/** Puts a letter at the cursor of the answer field and keeps the focus there. */
+function insertAt(field: HTMLInputElement | null, ch: string, set: (v: string) => void) {
+  if (!field) return;
+  const start = field.selectionStart ?? field.value.length;
+  const end = field.selectionEnd ?? start;
+  const value = field.value.slice(0, start) + ch + field.value.slice(end);
+  set(value);
+  field.value = value;
+  field.focus();
+  field.setSelectionRange(start + ch.length, start + ch.length);
+}

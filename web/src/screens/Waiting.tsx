@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { DuelSession, LinguaLeapError, RankedSearch } from "../../../client-sdk";
+import type { Nav } from "../app";
+import { client, type Profile } from "../game";
+
+interface Props {
+  nav: Nav;
+  /** A ranked search in progress… */
+  search?: RankedSearch;
+  /** …or a challenge waiting for the friend. */
+  challenge?: { code: string; duel: DuelSession };
+}
+
+/** The wait before a duel: elapsed time and Cancel (Escape); the challenge code to share. */
+export function Waiting({ nav, search, challenge }: Props) {
+  const startedAt = useRef(Date.now());
+  const [now, setNow] = useState(Date.now());
+  const [note, setNote] = useState("");
+  const [copied, setCopied] = useState(false);
+  const before = useRef<Promise<Profile | undefined>>(client.me().catch(() => undefined));
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && void cancel();
+    window.addEventListener("keydown", onKey);
+    const offs: (() => void)[] = [];
+    if (search) {
+      offs.push(search.on("matched", (o) => setNote(`Opponent found: ${o.name}. Get ready!`)));
+      offs.push(search.on("requeueing", () => setNote("Lost the queue — looking again…")));
+      offs.push(search.on("queued", () => setNote("")));
+      search.duel.then(
+        async (duel) => nav.go({ name: "duel", duel, how: { kind: "ranked" }, before: await before.current }),
+        (err: LinguaLeapError) => {
+          if (err.code !== "QUEUE_CANCELLED") nav.fail(err);
+        },
+      );
+    }
+    if (challenge) {
+      const { duel } = challenge;
+      const started = async () => nav.go({ name: "duel", duel, how: { kind: "challenge" }, before: await before.current });
+      offs.push(duel.on("phase", ({ phase }) => phase !== "waiting" && void started()));
+      offs.push(duel.on("closed", ({ error }) => { if (error) nav.fail(error); nav.go({ name: "home" }); }));
+    }
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener("keydown", onKey);
+      offs.forEach((off) => off());
+    };
+  }, []);
+
+  async function cancel() {
+    if (search) await search.cancel();
+    if (challenge) await challenge.duel.leave();
+    nav.go({ name: "home" });
+  }
+
+  const seconds = Math.floor((now - startedAt.current) / 1000);
+  const elapsed = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  const link = challenge ? `${location.origin}/?challenge=${challenge.code}` : "";
+  return (
+    <section class="card narrow center" aria-labelledby="wait-title">
+      <h1 id="wait-title">{search ? "Finding an opponent…" : "Waiting for your friend…"}</h1>
+      <p class="elapsed" aria-label={`Waiting for ${seconds} seconds`}>
+        <span aria-hidden="true">{elapsed}</span>
+      </p>
+      {search && search.status.botAfterMs > 0 && <p class="hint">A bot of about your level steps in after {Math.round(search.status.botAfterMs / 1000)} seconds if nobody fits.</p>}
+      {challenge && (
+        <div class="share">
+          <p>Your code</p>
+          <p class="code" aria-label={`Code ${challenge.code.split("").join(" ")}`}>{challenge.code}</p>
+          <button
+            class="secondary"
+            onClick={() => {
+              void navigator.clipboard?.writeText(link).then(() => setCopied(true), () => setCopied(false));
+            }}
+          >
+            {copied ? "Link copied" : "Copy invite link"}
+          </button>
+        </div>
+      )}
+      <p role="status" aria-live="polite" class="note">{note}</p>
+      <button class="secondary" onClick={cancel}>Cancel</button>
+    </section>
+  );
+}
