@@ -24,6 +24,8 @@ const REQUEUE_FOR_MS = 20_000;
  * notices (about a second, server/cluster.ts), and a join sent to one of them hangs for seconds.
  */
 const REQUEUE_BACKOFF = { baseMs: 1600, maxMs: 4000 };
+/** How long joining waits for the queue's `queued`. */
+const QUEUED_TIMEOUT_MS = 10_000;
 
 /**
  * A learner's place in a ranked queue, from `LinguaLeapClient.findRankedDuel()`. `duel`
@@ -39,23 +41,30 @@ export class RankedSearch {
   /** Resolves with the duel once paired; rejects when cancelled or lost. */
   readonly duel: Promise<DuelSession>;
   /** The latest `queued` message (when the wait started, your rating, when a bot comes). */
-  status: q.QueuedMessage;
+  status: q.QueuedMessage = { queuedAt: 0, rating: 0, botAfterMs: 0 };
   private settle!: { resolve: (d: DuelSession) => void; reject: (e: LinguaLeapError) => void };
   private listeners = new Map<keyof RankedSearchEvents, Set<Listener<any>>>();
   private done = false;
 
-  /** Use `LinguaLeapClient.findRankedDuel()`. */
-  constructor(
+  private constructor(
     private readonly client: Client,
     private room: Room,
-    status: q.QueuedMessage,
-    private readonly rejoin: () => Promise<{ room: Room; status: q.QueuedMessage }>,
+    private readonly enter: () => Promise<Room>,
     private readonly sessionOptions: DuelSessionOptions,
   ) {
-    this.status = status;
     this.duel = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.duel.catch(() => undefined); // a caller who never awaits it must not crash the process
-    this.bind(room);
+  }
+
+  /**
+   * Joins the queue with `enter` and resolves once the server has put the learner in it
+   * (use `LinguaLeapClient.findRankedDuel()`).
+   */
+  static async open(client: Client, enter: () => Promise<Room>, sessionOptions: DuelSessionOptions): Promise<RankedSearch> {
+    const room = await enter();
+    const search = new RankedSearch(client, room, enter, sessionOptions);
+    await search.listen(room);
+    return search;
   }
 
   /**
@@ -82,13 +91,27 @@ export class RankedSearch {
     for (const l of this.listeners.get(event) ?? []) l(payload);
   }
 
-  private bind(room: Room): void {
-    room.onMessage(q.MSG_QUEUED, (m: q.QueuedMessage) => {
-      this.status = m;
-      this.emit("queued", m);
+  /**
+   * Listens to a queue room; resolves at its first `queued`. Every handler is set before
+   * anything is awaited: `matched` may come in the same read as `queued`, and colyseus.js
+   * drops a message nobody listens to yet.
+   */
+  private listen(room: Room): Promise<void> {
+    const queued = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void room.leave(true);
+        reject(new LinguaLeapError("TIMEOUT", "the queue did not answer"));
+      }, QUEUED_TIMEOUT_MS);
+      room.onMessage(q.MSG_QUEUED, (m: q.QueuedMessage) => {
+        clearTimeout(timer);
+        this.status = m;
+        this.emit("queued", m);
+        resolve();
+      });
     });
     room.onMessage(q.MSG_MATCHED, (m: q.MatchedMessage) => void this.take(m));
     room.onLeave((code) => void this.onLeave(room, code));
+    return queued;
   }
 
   private async take(m: q.MatchedMessage): Promise<void> {
@@ -115,13 +138,10 @@ export class RankedSearch {
       await new Promise((r) => setTimeout(r, delayMs));
       if (this.done) return;
       try {
-        const again = await this.rejoin();
-        if (this.done) return void again.room.leave(true);
-        this.room = again.room;
-        this.status = again.status;
-        this.bind(again.room);
-        this.emit("queued", again.status);
-        return;
+        const room = await this.enter();
+        if (this.done) return void room.leave(true);
+        this.room = room;
+        return await this.listen(room);
       } catch (err) {
         const error = fromRoomError(err);
         // The old claim on the queue outlives a dead process by a few seconds: wait it out.

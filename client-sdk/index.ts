@@ -12,7 +12,7 @@ import { Client, type Room } from "colyseus.js";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
 import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
 import { RankedSearch } from "./RankedSearch";
-import { MSG_QUEUED, ROOM_RANKED_QUEUE, type QueuedMessage } from "../rooms/ranked-queue/messages";
+import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 import { fromRoomError, LinguaLeapError } from "./errors";
 import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
@@ -218,12 +218,7 @@ export class LinguaLeapClient {
    * const duel = await search.duel;
    */
   async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
-    const enter = async () => {
-      const room = await this.connect("looking for a duel", () => this.colyseus.joinOrCreate(ROOM_RANKED_QUEUE, { ...options }));
-      return { room, status: await firstMessage<QueuedMessage>(room, MSG_QUEUED, "the queue did not answer") };
-    };
-    const { room, status } = await enter();
-    return new RankedSearch(this.colyseus, room, status, enter, this.sessionOptions);
+    return RankedSearch.open(this.colyseus, () => this.connect("looking for a duel", () => this.colyseus.joinOrCreate(ROOM_RANKED_QUEUE, { ...options })), this.sessionOptions);
   }
 
   /**
@@ -271,20 +266,4 @@ export class LinguaLeapClient {
       throw fromRoomError(err);
     }
   }
-}
-
-/** The first message of a type a room sends, or a TIMEOUT error (the room is then left). */
-function firstMessage<T>(room: Room, type: string, what: string, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      void room.leave(true);
-      reject(new LinguaLeapError("TIMEOUT", what));
-    }, timeoutMs);
-    const off = room.onMessage(type, (m: T) => {
-      clearTimeout(timer);
-      off();
-      resolve(m);
-    });
-  });
 }

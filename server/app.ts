@@ -5,7 +5,7 @@
  */
 import http from "node:http";
 import express from "express";
-import { LocalPresence, matchMaker, Server, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { LocalPresence, matchMaker, Server, type Room, type MatchMakerDriver, type Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { WebSocketTransport } from "@colyseus/ws-transport";
@@ -215,11 +215,14 @@ export function buildApp(deps: AppDeps): LinguaLeap {
 
   const services = duelServices(deps, catalog, (token) => tokens.verify(token), recorder);
   const DuelRoom = bindServices(services);
-  gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction", "lessonId"]);
-  gameServer.define(ROOM_PRACTICE, DuelRoom, { practice: true });
-  gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, services))).filterBy(["lang"]);
+  const duels = gameServer.define(ROOM_WORD_DUEL, DuelRoom).filterBy(["lang", "mode", "direction", "lessonId"]);
+  const practices = gameServer.define(ROOM_PRACTICE, DuelRoom, { practice: true });
+  const queues = gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, services))).filterBy(["lang"]);
   const BoardRoom = bindLeaderboardServices({ langs: () => catalog.langCodes(), top: (ref, n) => store.top(ref, n), log, now: services.now });
-  gameServer.define(ROOM_LEADERBOARD, BoardRoom).filterBy(["board", "period"]);
+  const boards = gameServer.define(ROOM_LEADERBOARD, BoardRoom).filterBy(["board", "period"]);
+  for (const handler of [duels, practices, queues, boards]) {
+    handler.on("create", (room: Room) => watch?.track(room)).on("dispose", (room: Room) => watch?.untrack(room));
+  }
 
   return {
     app,

@@ -3,8 +3,13 @@
  * listed for seconds or for good. Every process here renews a short-lived "alive" key in
  * presence and sweeps the room list: rooms of a process whose key has expired are removed
  * from the driver and the process from the stats, so no join or new room goes there.
+ *
+ * A process whose event loop stalls past the key's life (a saturated CPU) may be taken for
+ * dead by the others. Two things keep that from costing its learners: a process is swept
+ * only when its key is missing on two sweeps in a row, and a process that finds its own key
+ * had lapsed lists its rooms and stats again at once.
  */
-import { matchMaker, type MatchMakerDriver, type Presence } from "@colyseus/core";
+import { matchMaker, type MatchMakerDriver, type Presence, type Room } from "@colyseus/core";
 import type { Logger } from "./logger";
 
 const aliveKey = (processId: string) => `lingualeap:alive:${processId}`;
@@ -26,6 +31,10 @@ export const DEFAULT_WATCH: WatchOptions = { beatMs: 250, ttlSeconds: 1 };
 export class ProcessWatch {
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  /** The rooms living in this process (to list them again after a lapse). */
+  private local = new Set<Room>();
+  /** Processes whose key was missing at the last sweep. */
+  private suspects = new Set<string>();
 
   constructor(
     private readonly presence: Presence,
@@ -60,7 +69,9 @@ export class ProcessWatch {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
+      const lapsed = !(await isProcessAlive(this.presence, matchMaker.processId));
       await this.beat();
+      if (lapsed) await this.relist();
       await this.sweep();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "cluster: heartbeat or sweep failed");
@@ -69,15 +80,39 @@ export class ProcessWatch {
     }
   }
 
-  /** Removes the rooms and stats of processes whose key expired. */
+  /**
+   * Removes the rooms and stats of processes whose key is missing twice in a row (rooms and
+   * stats both, so a dead process without rooms is not chosen for new ones either).
+   */
   private async sweep(): Promise<void> {
-    const rooms = await this.driver.query({});
-    const others = new Set(rooms.map((r) => r.processId).filter((id) => id && id !== matchMaker.processId));
+    const [rooms, stats] = await Promise.all([this.driver.query({}), matchMaker.stats.fetchAll()]);
+    const me = matchMaker.processId;
+    const others = new Set([...rooms.map((r) => r.processId), ...stats.map((s) => s.processId)].filter((id) => id && id !== me));
+    const missing = new Set<string>();
     for (const processId of others) {
       if (await isProcessAlive(this.presence, processId)) continue;
+      missing.add(processId);
+      if (!this.suspects.has(processId)) continue;
       await this.driver.cleanup?.(processId);
       await matchMaker.stats.excludeProcess(processId);
       this.log.warn({ processId }, "cluster: a process stopped answering; its rooms are no longer offered");
     }
+    this.suspects = missing;
+  }
+
+  /** Keeps track of a room created in this process (see app.ts: the room handlers' events). */
+  track(room: Room): void {
+    this.local.add(room);
+  }
+
+  untrack(room: Room): void {
+    this.local.delete(room);
+  }
+
+  /** This process's key had lapsed (a stalled event loop): the others may have swept it. */
+  private async relist(): Promise<void> {
+    await Promise.all([...this.local].map((room) => room.listing.save()));
+    await matchMaker.stats.persist(true);
+    if (this.local.size > 0) this.log.warn({ rooms: this.local.size }, "cluster: this process's heartbeat lapsed (a busy event loop?); its rooms are listed again");
   }
 }

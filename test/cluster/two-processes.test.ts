@@ -102,6 +102,28 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     await Promise.all([a.leave(), b.leave(), ...sessions.filter((s) => s !== onP3).map((s) => s.leave())]);
   });
 
+  it("a process that stalls past its heartbeat (SIGSTOP) is swept, then lists its rooms again when it wakes", async () => {
+    const p3 = await startProcess({ REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName, DUEL_ROUNDS: "3", DUEL_COUNTDOWN_MS: "3000" });
+    const learner = new LinguaLeapClient(p1.http);
+    await learner.signInAsGuest("Sam");
+    const sessions = [];
+    let onP3;
+    for (let i = 0; i < 8 && !onP3; i++) {
+      const s = await learner.practice({ lang: "de", mode: "choice" });
+      sessions.push(s);
+      if (portOfSession(s) === String(p3.port)) onP3 = s;
+    }
+    assert.ok(onP3, "a room landed on the third process");
+    const listedOnP3 = async () => Object.values(await redis.hgetall("roomcaches")).some((v) => JSON.parse(v).roomId === onP3!.roomId);
+    p3.child.kill("SIGSTOP");
+    await waitUntil(async () => !(await listedOnP3()), "the stalled process's rooms to be swept", 6000, 20);
+    p3.child.kill("SIGCONT");
+    await waitUntil(listedOnP3, "the woken process to list its rooms again", 6000, 20);
+    const round = await withTimeout(new Promise<any>((r) => onP3!.on("round", r)), 10000, "the practice to go on");
+    await onP3.answer(round.choices[0]);
+    await Promise.all([...sessions.map((s) => s.leave()), p3.stop()]);
+  });
+
   it("a process stopped with SIGTERM takes its rooms out of Redis; the other keeps serving", async () => {
     const boards = ["global", "es", "fr", "de", "it", "pt"];
     const watchers = await withTimeout(Promise.all(boards.map((board, i) => new Client((i % 2 ? p1 : p2).http).joinOrCreate<any>("leaderboard", { board }))), 15000, "watchers to join");
