@@ -42,6 +42,8 @@ export function App() {
 
   useEffect(() => {
     client.languages().then(setLanguages, (err) => setError(explain(err)));
+    // A kept token may have expired or its account gone: find out now, not mid-game.
+    if (client.token) client.me().catch((err) => needsSignIn(err) && nav.fail(err));
     const onUnhandled = (e: PromiseRejectionEvent) => {
       e.preventDefault();
       setError(explain(e.reason));

@@ -107,7 +107,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
       {view.phase === "waiting" && <p class="card center" role="status">{view.practice ? "Starting…" : "Waiting for your opponent…"}</p>}
       {view.phase === "countdown" && (
         <p class="card center big-text" role="status">
-          {view.ranked ? "Ranked duel — " : ""}Get ready… {Math.max(1, Math.ceil((view.phaseEndsAt - Date.now()) / 1000))}
+          {view.ranked ? "Ranked duel. " : ""}Get ready — the first word is coming!
         </p>
       )}
       {(view.phase === "round" || view.phase === "reveal") && (

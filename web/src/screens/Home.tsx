@@ -10,7 +10,12 @@ export function Home({ nav }: { nav: Nav }) {
   const [lessonId, setLessonId] = useState("");
   const [code, setCode] = useState(() => new URLSearchParams(location.search).get("challenge") ?? "");
   const [busy, setBusy] = useState(false);
+  const [name, setName] = useState(client.user?.name ?? "");
   const set = (change: Partial<Prefs>) => nav.setPrefs({ ...prefs, ...change });
+
+  useEffect(() => {
+    if (!name) client.me().then((p) => setName(p.user.name), () => undefined);
+  }, []);
 
   useEffect(() => {
     client.lessons(prefs.lang).then((l) => {
@@ -60,7 +65,7 @@ export function Home({ nav }: { nav: Nav }) {
   return (
     <div class="stack">
       <section class="card" aria-labelledby="choose-title">
-        <h1 id="choose-title">{client.user ? `Hi ${client.user.name}!` : "Ready to play?"}</h1>
+        <h1 id="choose-title">{name ? `Hi ${name}!` : "Ready to play?"}</h1>
         <fieldset>
           <legend>Language</legend>
           <div class="chips">
