@@ -20,6 +20,8 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
   let p1: ServerProcess;
   let p2: ServerProcess;
   let redis: Redis;
+  /** Extra processes a test starts: stopped at the end even when the test fails half-way. */
+  const stopLater: ServerProcess[] = [];
 
   before(async () => {
     redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -30,7 +32,7 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
   });
 
   after(async () => {
-    await Promise.all([p1?.stop(), p2?.stop()]);
+    await Promise.all([p1?.stop(), p2?.stop(), ...stopLater.map((p) => p.stop())]);
     await redis.flushdb();
     redis.disconnect();
     const mongo = await MongoClient.connect(testMongoUrl());
@@ -69,6 +71,7 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
 
   it("a process killed with SIGKILL stops being offered within about a second; its learners get SESSION_LOST; new duels form", async () => {
     const p3 = await startProcess({ REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName });
+    stopLater.push(p3);
     const learner = new LinguaLeapClient(p1.http, { session: { backoff: { baseMs: 100, maxMs: 300 }, reconnectForMs: 8000 } });
     await learner.signInAsGuest("Lou");
     const sessions = [];
@@ -104,6 +107,7 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
 
   it("a process that stalls past its heartbeat (SIGSTOP) is swept, then lists its rooms again when it wakes", async () => {
     const p3 = await startProcess({ REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName, DUEL_ROUNDS: "3", DUEL_COUNTDOWN_MS: "3000" });
+    stopLater.push(p3);
     const learner = new LinguaLeapClient(p1.http);
     await learner.signInAsGuest("Sam");
     const sessions = [];

@@ -27,6 +27,8 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
   const input = useRef<HTMLInputElement>(null);
   const firstChoice = useRef<HTMLButtonElement>(null);
   const ended = useRef(false);
+  /** The learner chose to leave: back home, no error. */
+  const leaving = useRef(false);
 
   useEffect(() => {
     const end = (result?: DuelResultMessage) => {
@@ -57,6 +59,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
         if (duel.view?.phase === "finished") return end();
         if (ended.current) return;
         ended.current = true;
+        if (leaving.current) return nav.go({ name: "home" });
         nav.fail(error ?? new Error("closed"));
         nav.go({ name: "home" });
       }),
@@ -149,7 +152,14 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
           {notice && <p class="note warn" role="alert">{notice}</p>}
         </section>
       )}
-      <button class="link leave" onClick={() => { if (view.practice || confirm("Leave this duel? It counts as a loss.")) void duel.leave(); }}>
+      <button
+        class="link leave"
+        onClick={() => {
+          if (!view.practice && !confirm("Leave this duel? It counts as a loss.")) return;
+          leaving.current = true;
+          void duel.leave();
+        }}
+      >
         Leave {view.practice ? "practice" : "duel"}
       </button>
     </div>

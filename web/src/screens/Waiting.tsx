@@ -60,8 +60,8 @@ export function Waiting({ nav, search, challenge }: Props) {
   return (
     <section class="card narrow center" aria-labelledby="wait-title">
       <h1 id="wait-title">{search ? "Finding an opponent…" : "Waiting for your friend…"}</h1>
-      <p class="elapsed" aria-label={`Waiting for ${seconds} seconds`}>
-        <span aria-hidden="true">{elapsed}</span>
+      <p class="elapsed" role="timer" aria-label={`Waiting for ${seconds} seconds`}>
+        {elapsed}
       </p>
       {search && search.status.botAfterMs > 0 && <p class="hint">A bot of about your level steps in after {Math.round(search.status.botAfterMs / 1000)} seconds if nobody fits.</p>}
       {challenge && (
