@@ -10,5 +10,4 @@ export default defineConfig({
   base: "/",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
   build: { outDir: "dist", emptyOutDir: true, target: "es2020", sourcemap: true, chunkSizeWarningLimit: 400 },
-  server: { host: "127.0.0.1", proxy: { "/api": "http://127.0.0.1:2567", "/matchmake": "http://127.0.0.1:2567" } },
 });

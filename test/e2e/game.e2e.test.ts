@@ -40,6 +40,20 @@ describe("browser game in Chromium", function () {
     await t?.close();
   });
 
+  it("serves the built game at / (never cached) and its hashed assets for good", async () => {
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get("cache-control"), "no-cache");
+    const html = await page.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, "the page loads the bundle");
+    const asset = await fetch(`${base}${script}`);
+    assert.equal(asset.status, 200);
+    assert.match(asset.headers.get("cache-control") ?? "", /max-age=31536000.*immutable/);
+    assert.match(await asset.text(), /matchmake/, "the SDK is in the bundle");
+    assert.equal((await fetch(`${base}/assets/nope.js`)).status, 404);
+  });
+
   it("two learners in two browsers find each other and play a whole ranked duel through the UI", async () => {
     const ana = await newPlayer(browser, PHONE);
     const ben = await newPlayer(browser, DESKTOP);
@@ -115,12 +129,44 @@ describe("browser game in Chromium", function () {
       const prompt = await waitRound(dee.page, round);
       await dee.page.getByRole("button", { name: right(prompt)[0], exact: true }).click();
       await waitRound(eve.page, round);
-      await eve.page.keyboard.press(String(1 + (await eve.page.locator(".choice").allTextContents()).findIndex((c) => !right(prompt).includes(c.replace(/^\d\s*/, "").trim()))));
+      await eve.page.keyboard.press(await wrongKey(eve.page, right(prompt)));
       await dee.page.locator(".reveal").waitFor();
     }
     await dee.page.getByRole("heading", { name: "You won!" }).waitFor();
     await eve.page.getByRole("heading", { name: "Dee won" }).waitFor();
     await Promise.all([dee.context.close(), eve.context.close(), proxy.stop()]);
+  });
+
+  it("a learner who drops in the last round and is back after the end sees the result", async () => {
+    const proxy = new TcpProxy({ host: "127.0.0.1", port: t.port });
+    const viaProxy = `http://127.0.0.1:${await proxy.start()}`;
+    const ida = await newPlayer(browser, PHONE);
+    const jon = await newPlayer(browser, DESKTOP);
+    await playAsGuest(ida.page, viaProxy, "Ida");
+    await playAsGuest(jon.page, base, "Jon");
+    await ida.page.getByRole("button", { name: "Create a challenge" }).click();
+    const code = (await ida.page.locator(".share .code").textContent())!.trim();
+    await jon.page.getByLabel("Friend's code").fill(code);
+    await jon.page.getByRole("button", { name: "Join", exact: true }).click();
+    for (let round = 1; round <= 3; round++) {
+      const prompt = await waitRound(jon.page, round);
+      if (round === 3) {
+        await waitRound(ida.page, round);
+        await proxy.cut();
+        await ida.page.getByText("Connection lost — reconnecting…").waitFor();
+      } else {
+        await waitRound(ida.page, round);
+        await ida.page.keyboard.press(await wrongKey(ida.page, right(prompt)));
+      }
+      await jon.page.getByRole("button", { name: right(prompt)[0], exact: true }).click();
+      await jon.page.locator(".reveal").waitFor();
+    }
+    // The duel is over (Ida was away for the last round); she comes back while it lingers.
+    await jon.page.getByRole("heading", { name: "You won!" }).waitFor();
+    await proxy.restore();
+    await ida.page.getByRole("heading", { name: "Jon won" }).waitFor();
+    await ida.page.getByText("The duel finished while you were reconnecting").waitFor();
+    await Promise.all([ida.context.close(), jon.context.close(), proxy.stop()]);
   });
 
   it("practises a typed lesson with the keyboard alone, accents from the on-screen buttons", async () => {
@@ -255,6 +301,12 @@ describe("browser game in Chromium", function () {
     });
   }
 });
+
+/** The key (1–4) of a choice on show that is not one of the `right` answers. */
+async function wrongKey(page: Page, right: string[]): Promise<string> {
+  const choices = (await page.locator(".choice").allTextContents()).map((c) => c.replace(/^\d\s*/, "").trim());
+  return String(1 + choices.findIndex((c) => !right.includes(c)));
+}
 
 /**
  * Presses Tab until the focused element's label or text starts with `name` (keyboard-only

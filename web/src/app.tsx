@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useErrorBoundary, useState } from "preact/hooks";
 import type { DuelSession, RankedSearch } from "../../client-sdk";
 import { client, loadPrefs, rememberToken, savePrefs, signOut, type Language, type Prefs, type Profile } from "./game";
 import { explain, needsSignIn } from "./errors";
@@ -91,8 +92,23 @@ export function App() {
         )}
       </header>
       {error && <Banner kind="error" onClose={() => setError("")}>{error}</Banner>}
-      <main id="main">{render(screen, nav)}</main>
+      <main id="main">
+        <Guard onReset={() => nav.go({ name: client.token ? "home" : "start" })}>{render(screen, nav)}</Guard>
+      </main>
     </div>
+  );
+}
+
+/** A screen that fails to draw shows a sentence and a way out, never a blank page. */
+function Guard({ children, onReset }: { children: ComponentChildren; onReset: () => void }) {
+  const [error, reset] = useErrorBoundary();
+  if (!error) return <>{children}</>;
+  return (
+    <section class="card narrow center" role="alert">
+      <h1>Something went wrong</h1>
+      <p>This screen could not be shown. Your progress is safe.</p>
+      <button class="primary" onClick={() => { reset(); onReset(); }}>Back to the game</button>
+    </section>
   );
 }
 

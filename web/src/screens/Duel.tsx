@@ -37,7 +37,12 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
       onEnd({ me: duel.sessionId, view: duel.view, result });
     };
     const offs = [
-      duel.on("state", setView),
+      duel.on("state", (v) => {
+        setView(v);
+        // Back after a drop into a duel that ended meanwhile: its result message is gone, the
+        // final state says how it ended (a short wait lets a result still in flight arrive).
+        if (v.phase === "finished") setTimeout(() => end(), 500);
+      }),
       duel.on("round", (r) => {
         setReveal(undefined);
         setSent("");
