@@ -14,7 +14,8 @@ export function webRoutes(dist = WEB_DIST): Router | null {
   const page = join(dist, "index.html");
   if (!existsSync(page)) return null;
   const router = Router();
-  router.use("/assets", express.static(join(dist, "assets"), { immutable: true, maxAge: "365d", index: false, fallthrough: false }));
+  // A missing asset falls through to the API's 404.
+  router.use("/assets", express.static(join(dist, "assets"), { immutable: true, maxAge: "365d", index: false }));
   router.get("/", (_req, res) => {
     res.setHeader("Cache-Control", "no-cache");
     res.sendFile(page);

@@ -1,8 +1,16 @@
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import express from "express";
 import jwt from "jsonwebtoken";
 import { Client } from "colyseus.js";
-import { startServer, TEST_ENV, type TestServer } from "../helpers/server";
+import { realDecks, startServer, TEST_ENV, type TestServer } from "../helpers/server";
+import { homeRoutes } from "../../server/http/home.routes";
+import { webRoutes } from "../../server/http/web.routes";
+import { LessonCatalog } from "../../server/lessons.service";
 
 const json = (body: unknown, token?: string): RequestInit => ({
   method: "POST",
@@ -39,13 +47,24 @@ describe("HTTP API against the built app", function () {
   });
 
   describe("home page", () => {
-    it("says how to play and lists the languages", async () => {
-      const res = await fetch(`${t.http}/`);
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get("content-type") ?? "", /text\/html/);
-      const html = await res.text();
-      assert.match(html, /npm run play/);
-      assert.match(html, /Português/);
+    it("without a built game, says how to build it and play, and lists the languages", async () => {
+      // The same routes the app mounts when web/dist is missing (one Colyseus server per
+      // process, so this one is a bare Express app).
+      assert.equal(webRoutes(join(tmpdir(), "lingualeap-no-web-build")), null);
+      const app = express().use(homeRoutes(new LessonCatalog(realDecks()).languages()));
+      const server = app.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      try {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+        assert.equal(res.status, 200);
+        assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+        const html = await res.text();
+        assert.match(html, /npm run build:web/);
+        assert.match(html, /npm run play/);
+        assert.match(html, /Português/);
+      } finally {
+        server.close();
+      }
     });
   });
 
