@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
 import { Client } from "colyseus.js";
-import { LinguaLeapClient } from "../../client-sdk";
+import { LinguaLeapClient, type DuelSession } from "../../client-sdk";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
 import { answersFor, realDecks } from "../helpers/server";
@@ -13,6 +13,20 @@ function portOfSession(s: unknown): string {
 }
 
 const REDIS_URL = CLUSTER_REDIS_URL;
+
+/**
+ * Opens practices until one lands on `target` (new rooms go to the less loaded of two random
+ * processes); resolves with every session opened and the one on `target`.
+ */
+async function practiceOn(target: ServerProcess, learner: LinguaLeapClient, lang: string, mode: "choice" | "typed" = "typed") {
+  const sessions: DuelSession[] = [];
+  for (let i = 0; i < 8; i++) {
+    const s = await learner.practice({ lang, mode });
+    sessions.push(s);
+    if (portOfSession(s) === String(target.port)) return { sessions, onP3: s };
+  }
+  throw new Error("no practice landed on the target process in 8 tries");
+}
 
 describe("cluster: two processes, one Redis, one MongoDB", function () {
   this.timeout(90000);
@@ -74,14 +88,7 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     stopLater.push(p3);
     const learner = new LinguaLeapClient(p1.http, { session: { backoff: { baseMs: 100, maxMs: 300 }, reconnectForMs: 8000 } });
     await learner.signInAsGuest("Lou");
-    const sessions = [];
-    let onP3;
-    for (let i = 0; i < 8 && !onP3; i++) {
-      const s = await learner.practice({ lang: "fr", mode: "typed" });
-      sessions.push(s);
-      if (portOfSession(s) === String(p3.port)) onP3 = s;
-    }
-    assert.ok(onP3, "a room landed on the third process");
+    const { sessions, onP3 } = await practiceOn(p3, learner, "fr");
     const lost = withTimeout(new Promise<any>((r) => onP3!.on("closed", r)), 15000, "the learner on the killed process to be told");
     const listedOnP3 = async () => Object.values(await redis.hgetall("roomcaches")).some((v) => JSON.parse(v).publicAddress === `127.0.0.1:${p3.port}`);
     assert.ok(await listedOnP3());
@@ -110,14 +117,7 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     stopLater.push(p3);
     const learner = new LinguaLeapClient(p1.http);
     await learner.signInAsGuest("Sam");
-    const sessions = [];
-    let onP3;
-    for (let i = 0; i < 8 && !onP3; i++) {
-      const s = await learner.practice({ lang: "de", mode: "choice" });
-      sessions.push(s);
-      if (portOfSession(s) === String(p3.port)) onP3 = s;
-    }
-    assert.ok(onP3, "a room landed on the third process");
+    const { sessions, onP3 } = await practiceOn(p3, learner, "de", "choice");
     const listedOnP3 = async () => Object.values(await redis.hgetall("roomcaches")).some((v) => JSON.parse(v).roomId === onP3!.roomId);
     p3.child.kill("SIGSTOP");
     await waitUntil(async () => !(await listedOnP3()), "the stalled process's rooms to be swept", 6000, 20);

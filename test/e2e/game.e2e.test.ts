@@ -40,6 +40,24 @@ describe("browser game in Chromium", function () {
     await t?.close();
   });
 
+  /**
+   * A challenge between two browsers: the host (a phone) reaches the server through a proxy
+   * the test can cut, the friend (a desktop) directly; resolves once the friend has joined.
+   */
+  async function challengeThroughProxy(hostName: string, friendName: string) {
+    const proxy = new TcpProxy({ host: "127.0.0.1", port: t.port });
+    const viaProxy = `http://127.0.0.1:${await proxy.start()}`;
+    const host = await newPlayer(browser, PHONE);
+    const friend = await newPlayer(browser, DESKTOP);
+    await playAsGuest(host.page, viaProxy, hostName);
+    await playAsGuest(friend.page, base, friendName);
+    await host.page.getByRole("button", { name: "Create a challenge" }).click();
+    const code = (await host.page.locator(".share .code").textContent())!.trim();
+    await friend.page.getByLabel("Friend's code").fill(code);
+    await friend.page.getByRole("button", { name: "Join", exact: true }).click();
+    return { proxy, host, friend };
+  }
+
   it("serves the built game at / (never cached) and its hashed assets for good", async () => {
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
@@ -107,16 +125,7 @@ describe("browser game in Chromium", function () {
   });
 
   it("a dropped connection shows a banner, reconnects by itself and the duel goes on", async () => {
-    const proxy = new TcpProxy({ host: "127.0.0.1", port: t.port });
-    const viaProxy = `http://127.0.0.1:${await proxy.start()}`;
-    const dee = await newPlayer(browser, PHONE);
-    const eve = await newPlayer(browser, DESKTOP);
-    await playAsGuest(dee.page, viaProxy, "Dee");
-    await playAsGuest(eve.page, base, "Eve");
-    await dee.page.getByRole("button", { name: "Create a challenge" }).click();
-    const code = (await dee.page.locator(".share .code").textContent())!.trim();
-    await eve.page.getByLabel("Friend's code").fill(code);
-    await eve.page.getByRole("button", { name: "Join", exact: true }).click();
+    const { proxy, host: dee, friend: eve } = await challengeThroughProxy("Dee", "Eve");
     await waitRound(dee.page, 1);
 
     await proxy.cut();
@@ -138,16 +147,7 @@ describe("browser game in Chromium", function () {
   });
 
   it("a learner who drops in the last round and is back after the end sees the result", async () => {
-    const proxy = new TcpProxy({ host: "127.0.0.1", port: t.port });
-    const viaProxy = `http://127.0.0.1:${await proxy.start()}`;
-    const ida = await newPlayer(browser, PHONE);
-    const jon = await newPlayer(browser, DESKTOP);
-    await playAsGuest(ida.page, viaProxy, "Ida");
-    await playAsGuest(jon.page, base, "Jon");
-    await ida.page.getByRole("button", { name: "Create a challenge" }).click();
-    const code = (await ida.page.locator(".share .code").textContent())!.trim();
-    await jon.page.getByLabel("Friend's code").fill(code);
-    await jon.page.getByRole("button", { name: "Join", exact: true }).click();
+    const { proxy, host: ida, friend: jon } = await challengeThroughProxy("Ida", "Jon");
     for (let round = 1; round <= 3; round++) {
       const prompt = await waitRound(jon.page, round);
       if (round === 3) {

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import { freePort } from "../../loadtest/servers";
 import os from "node:os";
 import path from "node:path";
 import { MongoClient } from "mongodb";
@@ -41,18 +42,8 @@ export interface FerretDbProcess {
 const KILL_AFTER_MS = 5_000;
 const OUTPUT_KEPT = 4_000;
 
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// A port that was free on 127.0.0.1 a moment ago: the load harness's helper.
+export { freePort };
 
 /**
  * Resolves once ferretdb answers ping. Rejects (having killed ferretdb and removed its
