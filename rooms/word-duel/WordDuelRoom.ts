@@ -96,9 +96,15 @@ export class WordDuelRoom extends Room<WordDuelState> {
 
   /** A ranked duel that cannot start (an invited learner is missing) ends unplayed. */
   private callOff(message: string): void {
-    if (this.state.phase !== "waiting") return;
-    this.broadcast(msg.MSG_ERROR, { code: "DUEL_NO_SHOW", message } satisfies msg.ErrorMessage);
-    void this.disconnect(msg.CLOSE_NO_SHOW);
+    if (this.state.phase === "waiting") this.endUnplayed("DUEL_NO_SHOW", message, msg.CLOSE_NO_SHOW);
+  }
+
+  /** Ends the duel without a result: everyone is told why, then the room closes with `closeCode`. */
+  private endUnplayed(code: ErrorCode, message: string, closeCode: number): void {
+    if (this.state.phase === "finished") return;
+    this.timer?.clear();
+    this.broadcast(msg.MSG_ERROR, { code, message } satisfies msg.ErrorMessage);
+    void this.disconnect(closeCode);
   }
 
   override onJoin(client: Client, _options: unknown, identity: Identity): void {
@@ -160,10 +166,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
   }
 
   private endForShutdown(message: string): void {
-    if (this.state.phase === "finished") return;
-    this.timer?.clear();
-    this.broadcast(msg.MSG_ERROR, { code: "DUEL_SERVER_SHUTDOWN", message } satisfies msg.ErrorMessage);
-    void this.disconnect(msg.CLOSE_SERVER_SHUTDOWN);
+    this.endUnplayed("DUEL_SERVER_SHUTDOWN", message, msg.CLOSE_SERVER_SHUTDOWN);
   }
 
   override onUncaughtException(error: RoomException<this>, methodName: string): void {
