@@ -152,6 +152,17 @@ export function deckWords(deck: Deck): DeckWord[] {
   return deck.lessons.flatMap((l) => l.words.map((w) => ({ ...w, lessonId: l.id, level: l.level })));
 }
 
+/**
+ * Every accepted answer to a prompt of a deck, in the direction asked: prompts are a word's
+ * first English form ("en-target") or first target form ("target-en"); the first answer is
+ * the one a duel reveals and offers as the right choice. Undefined when no word has it.
+ * @example answersFor(spanish, "apple") // ["la manzana"]
+ */
+export function answersFor(deck: Deck, prompt: string, direction: "en-target" | "target-en" = "en-target"): string[] | undefined {
+  const word = deckWords(deck).find((w) => (direction === "en-target" ? w.en[0] : w.target[0]) === prompt);
+  return word && (direction === "en-target" ? word.target : word.en);
+}
+
 /** The decks of a folder, validated; throws one error listing every problem of every deck. */
 export function loadDecks(dir = join(__dirname, "decks"), minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS): Map<TargetLang, Deck> {
   const decks = new Map<TargetLang, Deck>();

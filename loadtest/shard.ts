@@ -116,7 +116,7 @@ let config: ShardConfig | undefined;
 process.on("message", (m: ToShard) => {
   if (m.type === "configure" && !config) {
     config = m.config;
-    preloadAnswers(config.learner.lang, config.learner.direction);
+    preloadAnswers();
     void send({ type: "ready" });
   } else if (m.type === "start" && config && !ticker) {
     start(config);

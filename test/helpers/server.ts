@@ -8,7 +8,7 @@ import type { Store } from "../../server/store/store";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deckWords, loadDecks, type Deck, type TargetLang } from "../../content/decks";
+import { answersFor as deckAnswers, loadDecks, type Deck, type TargetLang } from "../../content/decks";
 
 /** Short phases so whole duels run in a couple of seconds. */
 export const TEST_ENV: Record<string, string> = {
@@ -62,11 +62,11 @@ export async function startServer(env: Record<string, string> = {}, store: Store
   };
 }
 
-/** Every accepted answer for a prompt of a deck, in the direction asked. */
+/** Every accepted answer for a prompt of a deck, in the direction asked (throws if none has it). */
 export function answersFor(deck: Deck, prompt: string, direction: "en-target" | "target-en" = "en-target"): string[] {
-  const word = deckWords(deck).find((w) => (direction === "en-target" ? w.en[0] : w.target[0]) === prompt);
-  if (!word) throw new Error(`no word with prompt "${prompt}" in the ${deck.lang} deck`);
-  return direction === "en-target" ? word.target : word.en;
+  const answers = deckAnswers(deck, prompt, direction);
+  if (!answers) throw new Error(`no word with prompt "${prompt}" in the ${deck.lang} deck`);
+  return answers;
 }
 
 /** A signed-in guest's token, through the real HTTP API. */
