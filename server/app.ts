@@ -131,12 +131,8 @@ function queueServices(deps: AppDeps, duel: DuelServices): QueueServices {
 export async function leastLoadedProcess(): Promise<string> {
   const all = await matchMaker.stats.fetchAll();
   if (all.length === 0) return matchMaker.processId;
-  const a = all[Math.floor(Math.random() * all.length)];
-  const b = all[Math.floor(Math.random() * all.length)];
-  const load = (p: typeof a) => [p.ccu, p.roomCount];
-  const [ca, ra] = load(a);
-  const [cb, rb] = load(b);
-  return cb < ca || (cb === ca && rb < ra) ? b.processId : a.processId;
+  const [a, b] = [0, 1].map(() => all[Math.floor(Math.random() * all.length)]);
+  return b.ccu < a.ccu || (b.ccu === a.ccu && b.roomCount < a.roomCount) ? b.processId : a.processId;
 }
 
 /** Refuses oversized or unsized matchmaking bodies before Colyseus buffers them. */

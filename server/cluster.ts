@@ -1,7 +1,7 @@
 /**
  * Failover for a cluster: stock Colyseus 0.16 keeps a killed (`kill -9`) process's rooms
  * listed for seconds or for good. Every process here renews a short-lived "alive" key in
- * presence and sweeps the room list: rooms of a process whose key has expired are removed
+ * presence and checks the others': rooms of a process whose key has expired are removed
  * from the driver and the process from the stats, so no join or new room goes there.
  *
  * A process whose event loop stalls past the key's life (a saturated CPU) may be taken for
@@ -81,13 +81,14 @@ export class ProcessWatch {
   }
 
   /**
-   * Removes the rooms and stats of processes whose key is missing twice in a row (rooms and
-   * stats both, so a dead process without rooms is not chosen for new ones either).
+   * Removes the rooms and stats of processes whose key is missing twice in a row. Every
+   * process that ever hosted a room is in the stats (it writes them when it starts), so the
+   * small stats hash names the processes to check; the room list, which grows with the
+   * rooms, is not read on every beat.
    */
   private async sweep(): Promise<void> {
-    const [rooms, stats] = await Promise.all([this.driver.query({}), matchMaker.stats.fetchAll()]);
     const me = matchMaker.processId;
-    const others = new Set([...rooms.map((r) => r.processId), ...stats.map((s) => s.processId)].filter((id) => id && id !== me));
+    const others = new Set((await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me));
     const missing = new Set<string>();
     for (const processId of others) {
       if (await isProcessAlive(this.presence, processId)) continue;

@@ -3,16 +3,16 @@ import { ERROR_CODES } from "../../server/errors";
 import { authenticate, type Authenticator } from "../shared/authenticate";
 import { admit, RateLimiter, type RateLimitOptions } from "../shared/rate-limit";
 import { botName } from "../word-duel/bot";
-import { CLOSE_FLOODING, CLOSE_SERVER_SHUTDOWN, parseJoinOptions, ROOM_WORD_DUEL } from "../word-duel/messages";
-import type { Identity } from "../word-duel/services";
+import { CLOSE_FLOODING, CLOSE_SERVER_SHUTDOWN, ROOM_WORD_DUEL } from "../word-duel/messages";
+import { joinOptions } from "../word-duel/options";
+import type { DuelServices, Identity } from "../word-duel/services";
 import type { Rng } from "../word-duel/rules";
 import { pairUp, type PairingPolicy, type QueueEntry } from "./pairing";
 import { QueueState } from "./QueueState";
 import { QueueClaims } from "./claim";
 import * as msg from "./messages";
 
-export interface QueueServices extends Authenticator {
-  langs(): readonly string[];
+export interface QueueServices extends Authenticator, Pick<DuelServices, "langs" | "words"> {
   /** The learner's rating in `lang` (the starting rating when unknown or unreadable). */
   ratingOf(userId: string, lang: string): Promise<number>;
   policy: PairingPolicy;
@@ -64,9 +64,8 @@ export class RankedQueueRoom extends Room<QueueState> {
    */
   static override async onAuth(token: string, options: Record<string, unknown>): Promise<Queued> {
     const identity = await authenticate(this.services, token);
-    const parsed = parseJoinOptions({ ...options, lessonId: undefined }, this.services.langs());
-    if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
-    const { lang, mode, direction } = parsed.value;
+    // Ranked duels use every word of the language: a lessonId is ignored.
+    const { lang, mode, direction } = joinOptions(this.services, { ...options, lessonId: undefined });
     for (const key of Object.keys(options)) delete options[key];
     Object.assign(options, { lang, mode, direction });
     return { ...identity, rating: await this.services.ratingOf(identity.userId, lang) };
