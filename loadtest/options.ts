@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { CONFIG_KEYS } from "../server/config";
-import { SCENARIOS, type Direction, type Mode, type Scenario } from "./learner-options";
+import { SCENARIOS, type LearnerOptions } from "./learner-options";
 
 const MAX_BOTS = 5000;
 const MAX_DURATION_S = 600;
@@ -16,7 +16,8 @@ export const USAGE = `usage: npm run loadtest -- [--servers N | --endpoint http:
   [--direction en-target|target-en] [--accuracy 0.8] [--think 1500] [--fast] [--rounds N]
   [--server-env KEY=VALUE]… [--max-errors 0] [--json FILE]`;
 
-export interface HarnessOptions {
+/** The harness's options; what every learner plays comes straight from its own options. */
+export interface HarnessOptions extends Pick<LearnerOptions, "scenario" | "lang" | "mode" | "direction" | "accuracy" | "thinkMs"> {
   /** Server processes to spawn (0 when --endpoint is given). */
   servers: number;
   /** Running servers to use instead (HTTP bases). */
@@ -25,12 +26,6 @@ export interface HarnessOptions {
   shards: number;
   durationS: number;
   rampS: number;
-  scenario: Scenario;
-  lang: string;
-  mode: Mode;
-  direction: Direction;
-  accuracy: number;
-  thinkMs: number;
   fast: boolean;
   rounds?: number;
   serverEnv: Record<string, string>;
