@@ -73,8 +73,18 @@ export interface DuelSessionOptions {
 }
 
 const CONSENTED = 4000;
-/** Closes after which there is nothing to reconnect to. */
-const FINAL_CLOSE_CODES = [msg.CLOSE_FLOODING, msg.CLOSE_SERVER_SHUTDOWN, msg.CLOSE_NO_SHOW];
+/**
+ * Closes after which there is nothing to reconnect to, and the error the session ends with.
+ * Where the server explains itself in an `error` message just before (shutdown, no-show,
+ * wait expired), that message is the one kept.
+ */
+const FINAL_CLOSES: Record<number, { code: string; message: string; explained?: true }> = {
+  [msg.CLOSE_FLOODING]: { code: "DUEL_RATE_LIMITED", message: "disconnected for sending too many messages" },
+  [msg.CLOSE_SERVER_SHUTDOWN]: { code: "DUEL_SERVER_SHUTDOWN", message: "the server stopped this duel: join again", explained: true },
+  [msg.CLOSE_NO_SHOW]: { code: "DUEL_NO_SHOW", message: "your opponent did not arrive: look for another duel", explained: true },
+  [msg.CLOSE_WAIT_EXPIRED]: { code: "DUEL_WAIT_EXPIRED", message: "nobody joined this duel in time: look for another", explained: true },
+  [msg.CLOSE_BAD_FRAME]: { code: "ROOM_BAD_FRAME", message: "the server could not read what this client sent" },
+};
 
 /**
  * A learner's seat in a word duel or practice. Created by `LinguaLeapClient.joinDuel()` or
@@ -191,17 +201,16 @@ export class DuelSession {
 
   private async onLeave(code: number): Promise<void> {
     const finished = this.last?.phase === "finished";
-    if (this.leaving || code === CONSENTED || finished || FINAL_CLOSE_CODES.includes(code)) {
+    if (this.leaving || code === CONSENTED || finished || FINAL_CLOSES[code]) {
       return this.close(code, this.closeError(code));
     }
     await this.reconnect(code);
   }
 
   private closeError(code: number): LinguaLeapError | undefined {
-    if (code === msg.CLOSE_FLOODING) return new LinguaLeapError("DUEL_RATE_LIMITED", "disconnected for sending too many messages");
-    if (code === msg.CLOSE_SERVER_SHUTDOWN) return this.lastError?.code === "DUEL_SERVER_SHUTDOWN" ? this.lastError : new LinguaLeapError("DUEL_SERVER_SHUTDOWN", "the server stopped this duel: join again");
-    if (code === msg.CLOSE_NO_SHOW) return this.lastError?.code === "DUEL_NO_SHOW" ? this.lastError : new LinguaLeapError("DUEL_NO_SHOW", "your opponent did not arrive: look for another duel");
-    return undefined;
+    const final = FINAL_CLOSES[code];
+    if (!final) return undefined;
+    return final.explained && this.lastError?.code === final.code ? this.lastError : new LinguaLeapError(final.code, final.message);
   }
 
   private async reconnect(code: number): Promise<void> {

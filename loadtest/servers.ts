@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import Redis from "ioredis";
-import { CONFIG_KEYS } from "../server/config";
+import { CONFIG_KEYS, SINGLE_ADDRESS_LIMITS } from "../server/config";
 import { exitWithin, hasExited, ROOT, track, withTimeout } from "./children";
 import { LOOPBACK, UsageError, type HarnessOptions } from "./options";
 import { ProcWatch } from "./procs";
@@ -124,8 +124,11 @@ export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string |
     PUBLIC_ADDRESS: `127.0.0.1:${port}`,
     JWT_SECRET: jwtSecret,
     LOG_LEVEL: "warn",
-    // The config's ceiling: every learner signs in from 127.0.0.1.
-    AUTH_RATE_PER_MINUTE: "100000",
+    // Every learner comes from 127.0.0.1: the per-address limits at their ceilings; bots
+    // queue again at once, far faster than a learner, so their accounts' limits go up too.
+    ...SINGLE_ADDRESS_LIMITS,
+    MATCHMAKE_PER_MINUTE: "100000",
+    ROOMS_PER_MINUTE: "100000",
     OUTBOX_PATH: path.join(outboxDir, `outbox-${port}.jsonl`),
     SHUTDOWN_GRACE_MS: "3000",
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),

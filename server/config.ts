@@ -3,10 +3,31 @@
  * frozen, typed Config; a bad value throws a ConfigError naming the key.
  */
 import { randomBytes } from "node:crypto";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 
 const int = (min: number, max: number) =>
   z.coerce.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+/** A comma-separated list (spaces allowed), "" for none. */
+const list = (check: (item: string) => boolean, what: string) =>
+  z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x !== ""))
+    .refine((items) => items.every(check), `must be a comma-separated list of ${what}`);
+
+/** proxy-addr's own check: addresses, CIDR ranges, or the names loopback, linklocal, uniquelocal. */
+const isProxyItem = (item: string) => {
+  try {
+    proxyaddr.compile(item);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** An origin as browsers send it: scheme, host and optional port, nothing more. */
+const isOrigin = (item: string) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(item) || /^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/i.test(item);
 
 /** Every key: its schema (with default) and a one-line description, used by the README table. */
 export const CONFIG_KEYS = {
@@ -23,7 +44,21 @@ export const CONFIG_KEYS = {
   ADMIN_PASSWORD: [z.string().min(12, "must be at least 12 characters").optional(), "monitor password"],
   LOG_LEVEL: [z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), "log level"],
   BODY_LIMIT_BYTES: [int(256, 1024 * 1024).default(16 * 1024), "largest JSON request body"],
-  AUTH_RATE_PER_MINUTE: [int(1, 100000).default(30), "sign-in/register attempts per address per minute"],
+  TRUST_PROXY: [list(isProxyItem, "addresses, CIDR ranges or loopback/linklocal/uniquelocal"), "proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback, uniquelocal); unset = trust nobody"],
+  CORS_ORIGINS: [list(isOrigin, "origins such as https://play.example.org"), "other origins whose pages may call /api and /matchmake; unset = same origin only"],
+  AUTH_RATE_PER_MINUTE: [int(1, 100000).default(30), "sign-in/register/guest attempts per address per minute"],
+  GUESTS_PER_ADDRESS_PER_DAY: [int(1, 1_000_000).default(200), "guest accounts one address may create per day"],
+  GUEST_IDLE_HOURS: [int(1, 24 * 365).default(24), "a guest who never finished a duel or practice is deleted this long after signing up"],
+  MATCHMAKE_PER_MINUTE: [int(1, 100000).default(60), "matchmaking requests per account per minute"],
+  MATCHMAKE_PER_MINUTE_PER_ADDRESS: [int(1, 1_000_000).default(600), "matchmaking requests per address per minute"],
+  ROOMS_PER_MINUTE: [int(1, 100000).default(10), "rooms one account may create per minute"],
+  ROOMS_PER_MINUTE_PER_ADDRESS: [int(1, 1_000_000).default(120), "rooms one address may create per minute"],
+  CHALLENGE_LOOKUPS_PER_MINUTE: [int(1, 100000).default(30), "challenge-code lookups per address per minute"],
+  ADMIN_AUTH_FAILURES_PER_HOUR: [int(1, 100000).default(20), "failed monitor/admin sign-ins per address per hour before it is locked out"],
+  CONNECTIONS_PER_ADDRESS: [int(1, 100000).default(64), "open connections (TCP from a direct peer, WebSocket per client address) one address may hold per process"],
+  HTTP_HEADERS_TIMEOUT_MS: [int(1000, 120000).default(10000), "time a client has to send a request's headers"],
+  HTTP_REQUEST_TIMEOUT_MS: [int(1000, 600000).default(30000), "time a client has to send a whole request"],
+  PASSWORD_SCRYPT_LOG2N: [int(14, 20).default(17), "scrypt cost of new password hashes, as log2(N) (OWASP: 17); older hashes are upgraded at login"],
   DUEL_ROUNDS: [int(1, 30).default(10), "rounds in a duel"],
   DUEL_MAX_PLAYERS: [int(2, 8).default(2), "players in one duel"],
   DUEL_CHOICE_ROUND_MS: [int(1000, 120000).default(10000), "round length in choice mode"],
@@ -32,6 +67,7 @@ export const CONFIG_KEYS = {
   DUEL_REVEAL_MS: [int(0, 60000).default(3000), "how long each answer is shown"],
   DUEL_FINISHED_LINGER_MS: [int(0, 600000).default(10000), "how long a finished duel stays open"],
   DUEL_NO_SHOW_MS: [int(1000, 120000).default(20000), "how long a ranked duel waits for its paired learners before it is called off"],
+  DUEL_WAITING_TIMEOUT_MS: [int(1000, 3_600_000).default(300000), "how long a duel or challenge waits for an opponent before it closes (DUEL_WAIT_EXPIRED)"],
   QUEUE_BOT_AFTER_MS: [int(0, 600000).default(8000), "how long a ranked learner waits before a bot steps in; 0 = never"],
   QUEUE_GAP_BASE: [int(0, 5000).default(100), "rating gap a ranked pair may have at once"],
   QUEUE_GAP_PER_SECOND: [int(0, 5000).default(50), "how much the accepted rating gap widens per second of waiting"],
@@ -42,10 +78,24 @@ export const CONFIG_KEYS = {
   MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
   MSG_FLOOD_DISCONNECT: [int(1, 100000).default(40), "dropped messages before a flooding client is disconnected"],
   OUTBOX_PATH: [z.string().min(1).default(".data/outbox.jsonl"), "append-only file keeping results the database could not take yet"],
+  DEAD_LETTER_PATH: [z.string().min(1).default(".data/dead-letter.jsonl"), "append-only file keeping results the store refused for good (replay them from /admin)"],
   STORE_WRITE_TIMEOUT_MS: [int(100, 60000).default(3000), "a result write slower than this goes to the outbox"],
   OUTBOX_RETRY_MS: [int(10, 600000).default(1000), "first retry of the outbox (doubles up to 30 s)"],
   SHUTDOWN_GRACE_MS: [int(0, 600000).default(10000), "how long SIGTERM may take before the process is forced to exit"],
 } as const;
+
+/**
+ * Per-address limits at their ceilings, for runs where every client comes from one address
+ * (the test suite, the load harness on loopback). Never for a server on the internet.
+ */
+export const SINGLE_ADDRESS_LIMITS: Readonly<Record<string, string>> = {
+  AUTH_RATE_PER_MINUTE: "100000",
+  GUESTS_PER_ADDRESS_PER_DAY: "1000000",
+  MATCHMAKE_PER_MINUTE_PER_ADDRESS: "1000000",
+  ROOMS_PER_MINUTE_PER_ADDRESS: "1000000",
+  CHALLENGE_LOOKUPS_PER_MINUTE: "100000",
+  CONNECTIONS_PER_ADDRESS: "100000",
+};
 
 type Keys = typeof CONFIG_KEYS;
 export type Config = Readonly<{ [K in keyof Keys]: z.output<Keys[K][0]> }> & {

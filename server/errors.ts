@@ -55,6 +55,12 @@ export const ERROR_CODES = {
   DUEL_NO_SHOW: 410,
   /** This account is already waiting in a ranked queue (another tab or language). */
   QUEUE_ALREADY_QUEUED: 409,
+  /** This account already has a seat in this duel (another tab): one seat per account. */
+  DUEL_ALREADY_JOINED: 409,
+  /** Nobody joined the duel within DUEL_WAITING_TIMEOUT_MS: it is closed; look for another. */
+  DUEL_WAIT_EXPIRED: 408,
+  /** A WebSocket frame broke the room protocol (malformed, or a message the room does not take): the socket is closed. */
+  ROOM_BAD_FRAME: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

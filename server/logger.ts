@@ -7,3 +7,63 @@ export type Logger = pino.Logger;
 export function createLogger(config: Pick<Config, "LOG_LEVEL">): Logger {
   return pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
 }
+
+/** A client's mistakes of one kind are logged at most this often. */
+const MISTAKE_EVERY_MS = 10_000;
+
+/**
+ * Logs clients' mistakes (a malformed frame, a refused body, a bad option) at debug level,
+ * sampled: the first of each kind, then at most one line per kind every 10 s with how many
+ * were skipped. A hostile client sending a thousand bad frames a second costs a line every
+ * 10 s, not a stack trace per frame.
+ * @example const mistake = mistakeLog(log); mistake("bad_frame", { room: "word_duel" });
+ */
+export function mistakeLog(log: Logger, now: () => number = Date.now): (kind: string, detail: object) => void {
+  const last = new Map<string, { at: number; skipped: number }>();
+  return (kind, detail) => {
+    if (!log.isLevelEnabled("debug")) return;
+    const seen = last.get(kind);
+    const t = now();
+    if (seen && t - seen.at < MISTAKE_EVERY_MS) {
+      seen.skipped += 1;
+      return;
+    }
+    log.debug({ ...detail, kind, skipped: seen?.skipped ?? 0 }, "a client's mistake");
+    last.set(kind, { at: t, skipped: 0 });
+  };
+}
+
+/** Colyseus's lines that only say a client misbehaved (they arrive as error-level strings). */
+const CLIENT_NOISE = [
+  /Invalid WebSocket frame/i,
+  /Max payload size exceeded/i,
+  /seat reservation expired/i,
+  /couldn't decode message/i,
+  /onMessage for ".*" not registered/i,
+  /^(RangeError|TypeError|Error): .*(msgpack|Unexpected end of|Data read, but end of buffer)/i,
+  /WebSocket was closed before the connection was established/i,
+  /reconnection token invalid or expired/i,
+  /has been disposed/i,
+];
+
+/**
+ * The logger Colyseus writes through (`new Server({ logger })`): pino underneath, with the
+ * lines a misbehaving client causes turned into sampled debug lines.
+ */
+export function colyseusLogger(log: Logger) {
+  const child = log.child({ component: "colyseus" });
+  const mistake = mistakeLog(child);
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(" ");
+  const write = (level: "info" | "warn" | "error", args: unknown[]) => {
+    const line = text(args);
+    if (level !== "info" && CLIENT_NOISE.some((re) => re.test(line))) return mistake("colyseus", { line: line.split("\n")[0].slice(0, 200) });
+    child[level](line);
+  };
+  return {
+    debug: (...args: unknown[]) => child.debug(text(args)),
+    trace: (...args: unknown[]) => child.trace(text(args)),
+    info: (...args: unknown[]) => write("info", args),
+    warn: (...args: unknown[]) => write("warn", args),
+    error: (...args: unknown[]) => write("error", args),
+  };
+}

@@ -42,14 +42,14 @@ async function main(): Promise<void> {
   process.send?.("ready");
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5000);
     force.unref();
     server.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (err) => {
         log.error({ err }, "shutdown failed");
         process.exit(1);
@@ -58,6 +58,15 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // Last resorts, for our own bugs (nothing a client sends gets here: the rooms and routes
+  // catch it). A rejected background task (a Redis call, a log write) is logged and the
+  // process goes on; an exception nobody caught leaves the process in an unknown state, so
+  // it drains like a SIGTERM (running duels finish and are recorded) and exits.
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "a background task failed (unhandled rejection)"));
+  process.on("uncaughtException", (err) => {
+    log.fatal({ err }, "uncaught exception: draining and exiting");
+    stop("uncaughtException", 1);
+  });
 }
 
 main().catch((err) => {

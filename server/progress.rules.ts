@@ -58,7 +58,7 @@ export function emptyProgress(userId: string): Progress {
 export function xpFor(player: MatchPlayer, result: MatchResult): number {
   if (player.forfeited) return 0;
   const table = result.practice ? XP.practice : XP.duel;
-  const count = (v: string) => player.words.filter((w) => w.verdict === v).length;
+  const count = (v: string) => (player.words ?? []).filter((w) => w.verdict === v).length;
   let xp = count("correct") * table.correct + count("almost") * table.almost;
   if (!result.practice) {
     const draw = !result.players.some((p) => p.won);
@@ -83,7 +83,8 @@ export function levelForXp(xp: number): number {
 export function dayIn(epochMs: number, timeZone = "UTC"): string {
   let format = dayFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    // A zone this runtime does not know (an old record, a newer tz database elsewhere) counts as UTC.
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: isTimeZone(timeZone) ? timeZone : "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
     dayFormats.set(timeZone, format);
   }
   return format.format(epochMs);
@@ -171,12 +172,35 @@ export interface MatchPlan {
 }
 
 /**
- * Plans a result against the learners' progress before it. Ratings change only in
- * two-player duels between humans; practice and bots leave them alone. Forfeits earn no
- * XP and keep no streak.
+ * Why a result cannot be recorded as it is (a field missing or of the wrong type), or
+ * undefined when it is well-formed. A malformed result is put aside (dead letters), never
+ * retried: it would fail the same way every time.
+ */
+export function resultProblem(result: unknown): string | undefined {
+  const r = result as Partial<MatchResult> | null;
+  if (typeof r !== "object" || r === null) return "not an object";
+  if (typeof r.matchId !== "string" || r.matchId === "") return "no matchId";
+  if (typeof r.lang !== "string" || !/^[a-z]{2}$/.test(r.lang)) return "no language";
+  if (typeof r.finishedAt !== "number" || !Number.isFinite(r.finishedAt)) return "no finishedAt";
+  if (!Array.isArray(r.players)) return "no players";
+  for (const p of r.players) {
+    if (typeof p !== "object" || p === null || typeof p.userId !== "string" || p.userId === "" || typeof p.name !== "string") return "a player without an account";
+    if (!Array.isArray(p.words) || p.words.some((w) => typeof w?.prompt !== "string")) return "a player without words";
+  }
+  return undefined;
+}
+
+/**
+ * Plans a result against the learners' progress before it. Total: it never throws on a
+ * well-formed result ({@link resultProblem}), however odd. Ratings change only in
+ * two-player duels between two different humans; practice and bots leave them alone.
+ * Forfeits earn no XP and keep no streak. An account that appears twice (one learner in
+ * two seats) is counted once, by its best-placed line.
  */
 export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progress>, timeZones: ReadonlyMap<string, string>): MatchPlan {
-  const humans = result.players.filter((p) => !p.isBot);
+  // Players come best placed first: the first line of an account is the one that counts.
+  const seen = new Set<string>();
+  const humans = result.players.filter((p) => !p.isBot && !seen.has(p.userId) && seen.add(p.userId));
   const rated = !result.practice && result.players.length === 2 && humans.length === 2;
   const users = humans.map((player): UserDelta => {
     const prev = before.get(player.userId) ?? emptyProgress(player.userId);
@@ -191,8 +215,8 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
       lastPlayedDay: player.forfeited ? prev.lastPlayedDay : today,
       words: player.words.map((w) => ({ key: wordKey(w.prompt), seen: 1, missed: w.verdict === "correct" ? 0 : 1 })),
     };
-    if (rated) {
-      const other = humans.find((p) => p.userId !== player.userId)!;
+    const other = rated ? humans.find((p) => p.userId !== player.userId) : undefined;
+    if (other) {
       const mine = prev.ratings[result.lang] ?? START_RATING;
       const theirs = before.get(other.userId)?.ratings[result.lang] ?? START_RATING;
       delta.rating = eloUpdate(mine, theirs, player.won ? 1 : other.won ? 0 : 0.5);

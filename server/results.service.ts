@@ -3,21 +3,33 @@
  * cannot take it (database down, timeout) it goes to an append-only outbox file and is
  * written later, in order, exactly once (the store ignores a matchId it already has).
  * Learners see the XP of outbox results at once (`xpFor`).
+ *
+ * A result the store refuses for good never blocks the ones behind it: a malformed result,
+ * or one that fails {@link PERMANENT_ATTEMPTS} times with an error that is not an outage,
+ * moves to the dead letters (another append-only file), is logged and counted, and waits
+ * there for an operator to replay it (`POST /admin/dead-letters/replay`) once the cause is
+ * fixed.
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { MatchResult } from "../rooms/word-duel/services";
-import { xpFor } from "./progress.rules";
+import { resultProblem, xpFor } from "./progress.rules";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
 
-/** The append-only outbox: one JSON result per line. A torn last line (crash mid-write) is skipped. */
-export class FileOutbox {
-  private entries: MatchResult[] = [];
+/**
+ * An append-only file of JSON lines, one entry each, kept in memory too. A torn last line
+ * (a crash mid-write) is skipped on load; removals rewrite the file atomically.
+ */
+export class JsonLines<T> {
+  private entries: T[] = [];
 
-  constructor(private readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly keyOf: (entry: T) => string,
+  ) {}
 
-  async load(log: Pick<Logger, "warn">): Promise<MatchResult[]> {
+  async load(log: Pick<Logger, "warn">): Promise<T[]> {
     let text = "";
     try {
       text = await readFile(this.path, "utf8");
@@ -27,30 +39,58 @@ export class FileOutbox {
     this.entries = [];
     for (const line of text.split("\n").filter((l) => l.trim() !== "")) {
       try {
-        this.entries.push(JSON.parse(line) as MatchResult);
+        this.entries.push(JSON.parse(line) as T);
       } catch {
-        log.warn({ path: this.path }, "outbox: skipped a torn line");
+        log.warn({ path: this.path }, "skipped a torn line");
       }
     }
     return this.list();
   }
 
-  list(): MatchResult[] {
+  list(): T[] {
     return this.entries.slice();
   }
 
-  async append(result: MatchResult): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(result)}\n`, "utf8");
-    this.entries.push(result);
+  get size(): number {
+    return this.entries.length;
   }
 
-  /** Drops results that reached the store; rewrites the file atomically (temp file + rename). */
-  async remove(matchIds: ReadonlySet<string>): Promise<void> {
-    this.entries = this.entries.filter((r) => !matchIds.has(r.matchId));
+  async append(entry: T): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await appendFile(this.path, `${JSON.stringify(entry)}\n`, "utf8");
+    this.entries.push(entry);
+  }
+
+  /** Drops the entries with these keys; rewrites the file atomically (temp file + rename). */
+  async remove(keys: ReadonlySet<string>): Promise<void> {
+    this.entries = this.entries.filter((e) => !keys.has(this.keyOf(e)));
+    await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.tmp`;
-    await writeFile(tmp, this.entries.map((r) => `${JSON.stringify(r)}\n`).join(""), "utf8");
+    await writeFile(tmp, this.entries.map((e) => `${JSON.stringify(e)}\n`).join(""), "utf8");
     await rename(tmp, this.path);
+  }
+}
+
+/** The outbox: results the store could not take yet. */
+export class FileOutbox extends JsonLines<MatchResult> {
+  constructor(path: string) {
+    super(path, (r) => r.matchId);
+  }
+}
+
+/** A result the store refused for good, with why. */
+export interface DeadLetter {
+  matchId: string;
+  /** Epoch ms of the last failure. */
+  failedAt: number;
+  reason: string;
+  /** The result as it came (it may be malformed: that can be the reason). */
+  result: unknown;
+}
+
+export class DeadLetters extends JsonLines<DeadLetter> {
+  constructor(path: string) {
+    super(path, (d) => d.matchId);
   }
 }
 
@@ -61,14 +101,37 @@ export interface RecorderOptions {
   retryMs: number;
 }
 
+/** Failures (not outages) a result may have before it is put aside as a dead letter. */
+export const PERMANENT_ATTEMPTS = 3;
+
+class StoreTimeout extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`store did not answer within ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new StoreTimeout(`store did not answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** MongoDB server codes that mean "not now" (shutting down, no primary, network). */
+const MONGO_OUTAGE_CODES = new Set([6, 7, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+
+/**
+ * True when an error means the store is unreachable or busy right now (retry later, in
+ * order); false when it refused this result (retrying changes nothing).
+ */
+export function isOutage(err: unknown): boolean {
+  if (err instanceof StoreTimeout) return true;
+  const e = err as { name?: string; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
+  if (!e || typeof e !== "object") return false;
+  if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed|WaitQueueTimeout|NetworkTimeout)/.test(e.name ?? "")) return true;
+  if (typeof e.hasErrorLabel === "function" && (e.hasErrorLabel("RetryableWriteError") || e.hasErrorLabel("NetworkError") || e.hasErrorLabel("ResetPool"))) return true;
+  if (typeof e.code === "number" && MONGO_OUTAGE_CODES.has(e.code)) return true;
+  return typeof e.code === "string" && NETWORK_CODES.has(e.code);
 }
 
 export class ResultRecorder {
@@ -78,10 +141,13 @@ export class ResultRecorder {
   private stopped = false;
   /** Results being written right now: pending too, until the store has them. */
   private inFlight = new Map<string, MatchResult>();
+  /** Failures that were not outages, per matchId (in memory: a restart gives a result new chances). */
+  private refusals = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
     private readonly outbox: FileOutbox,
+    private readonly deadLetters: DeadLetters,
     private readonly log: Logger,
     private readonly opts: RecorderOptions,
     /** Called after a result reached the store (live leaderboards listen). */
@@ -93,8 +159,10 @@ export class ResultRecorder {
   /** Loads what an earlier run left in the outbox, finishes half-applied results, then flushes. */
   async start(): Promise<void> {
     const left = await this.outbox.load(this.log);
+    const dead = await this.deadLetters.load(this.log);
     if (left.length > 0) this.log.info({ results: left.length }, "outbox: results from an earlier run wait to be written");
-    await this.store.resumePending().catch((err) => this.log.warn({ err }, "store: could not resume pending results yet"));
+    if (dead.length > 0) this.log.warn({ results: dead.length, path: this.deadLetters.path }, "dead letters: results the store refused wait for an operator (GET /admin/dead-letters)");
+    await this.store.resumePending().catch((err) => this.log.warn({ err }, "store: could not resume every pending result yet"));
     this.kick(0);
   }
 
@@ -106,14 +174,16 @@ export class ResultRecorder {
 
   /** Records a result now, or keeps it in the outbox when the store cannot take it. */
   async record(result: MatchResult): Promise<void> {
+    const problem = resultProblem(result);
+    if (problem) return this.putAside(result, `malformed result: ${problem}`);
     this.inFlight.set(result.matchId, result);
     try {
-      if (this.outbox.list().length === 0) {
+      if (this.outbox.size === 0) {
         try {
           if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
           return;
         } catch (err) {
-          this.log.warn({ err, matchId: result.matchId }, "store unavailable: result kept in the outbox");
+          this.failed(result, err);
         }
       }
       // Behind older outbox entries the result waits its turn, so results apply in order.
@@ -135,39 +205,103 @@ export class ResultRecorder {
 
   /** Results the store does not have yet: being written, or in the outbox. */
   get pendingCount(): number {
-    return this.inFlight.size + this.outbox.list().length;
+    return this.inFlight.size + this.outbox.size;
   }
 
   /** Results waiting in the outbox. */
   get outboxCount(): number {
-    return this.outbox.list().length;
+    return this.outbox.size;
+  }
+
+  /** Results the store refused for good, waiting for an operator. */
+  get deadLetterCount(): number {
+    return this.deadLetters.size;
+  }
+
+  listDeadLetters(): DeadLetter[] {
+    return this.deadLetters.list();
+  }
+
+  /**
+   * Tries the dead letters (all, or those of `matchIds`) again, straight into the store:
+   * those it takes leave the dead letters; the others stay, with the new reason.
+   */
+  async replayDeadLetters(matchIds?: readonly string[]): Promise<{ replayed: string[]; failed: { matchId: string; reason: string }[] }> {
+    const wanted = matchIds ? new Set(matchIds) : undefined;
+    const replayed: string[] = [];
+    const failed: { matchId: string; reason: string }[] = [];
+    for (const letter of this.deadLetters.list().filter((d) => !wanted || wanted.has(d.matchId))) {
+      const problem = resultProblem(letter.result);
+      try {
+        if (problem) throw new Error(`malformed result: ${problem}`);
+        const result = letter.result as MatchResult;
+        if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
+        replayed.push(letter.matchId);
+      } catch (err) {
+        failed.push({ matchId: letter.matchId, reason: (err as Error).message });
+      }
+    }
+    if (replayed.length > 0) await this.deadLetters.remove(new Set(replayed));
+    this.log.info({ replayed: replayed.length, failed: failed.length }, "dead letters: replayed");
+    return { replayed, failed };
+  }
+
+  /** Notes a failure; true when the result has been refused often enough to put it aside. */
+  private failed(result: MatchResult, err: unknown): boolean {
+    if (isOutage(err)) {
+      this.log.warn({ err, matchId: result.matchId }, "store unavailable: result kept in the outbox");
+      return false;
+    }
+    const attempts = (this.refusals.get(result.matchId) ?? 0) + 1;
+    this.refusals.set(result.matchId, attempts);
+    this.log.warn({ err, matchId: result.matchId, attempts }, "store refused a result");
+    return attempts >= PERMANENT_ATTEMPTS;
+  }
+
+  private async putAside(result: unknown, reason: string): Promise<void> {
+    const matchId = typeof (result as MatchResult)?.matchId === "string" ? (result as MatchResult).matchId : `unknown-${Date.now()}`;
+    await this.deadLetters.append({ matchId, failedAt: Date.now(), reason, result });
+    this.refusals.delete(matchId);
+    this.log.error({ matchId, reason, deadLetters: this.deadLetters.size, path: this.deadLetters.path }, "dead letters: a result the store refuses is put aside for an operator");
   }
 
   private kick(ms: number): void {
-    if (this.stopped || this.retryTimer || this.outbox.list().length === 0) return;
+    if (this.stopped || this.retryTimer || this.outbox.size === 0) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.flushing = this.flush().finally(() => (this.flushing = undefined));
     }, ms);
   }
 
-  /** Writes outbox results in order until one fails; retries later with backoff. */
+  /**
+   * Writes outbox results in order. An outage stops the pass (retried later with backoff,
+   * still in order); a result refused {@link PERMANENT_ATTEMPTS} times is put aside and the
+   * pass goes on with the next.
+   */
   async flush(): Promise<void> {
     const done = new Set<string>();
-    try {
-      for (const result of this.outbox.list()) {
+    let stalled = false;
+    for (const result of this.outbox.list()) {
+      try {
         if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
-        done.add(result.matchId);
+        this.refusals.delete(result.matchId);
+      } catch (err) {
+        if (!this.failed(result, err)) {
+          stalled = true;
+          break;
+        }
+        await this.putAside(result, (err as Error)?.message ?? String(err));
       }
-      this.delay = this.opts.retryMs;
-    } catch (err) {
-      this.log.warn({ err, waiting: this.outbox.list().length - done.size, retryInMs: this.delay }, "outbox: store still unavailable");
-      this.delay = Math.min(this.delay * 2, 30_000);
+      done.add(result.matchId);
     }
     if (done.size > 0) {
       await this.outbox.remove(done);
-      this.log.info({ written: done.size }, "outbox: results written to the store");
+      this.log.info({ done: done.size }, "outbox: results written to the store or put aside");
     }
+    if (stalled) {
+      this.log.warn({ waiting: this.outbox.size, retryInMs: this.delay }, "outbox: results wait for the store");
+      this.delay = Math.min(this.delay * 2, 30_000);
+    } else this.delay = this.opts.retryMs;
     this.kick(this.delay);
   }
 }
@@ -187,5 +321,10 @@ export class PendingResults {
       if (player) xp += xpFor(player, result);
     }
     return xp;
+  }
+
+  /** The learners these results are for (their accounts must not be cleaned up meanwhile). */
+  userIds(): string[] {
+    return [...new Set(this.results.flatMap((r) => r.players.map((p) => p.userId)))];
   }
 }

@@ -9,5 +9,5 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2020", sourcemap: true, chunkSizeWarningLimit: 400 },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2020", sourcemap: false, chunkSizeWarningLimit: 400 },
 });

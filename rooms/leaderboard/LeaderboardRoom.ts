@@ -1,16 +1,15 @@
-import { Room, ServerError } from "@colyseus/core";
+import { ServerError } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
-import type { RoomException } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
 import { boardKey, parseBoardQuery, type BoardRef, type LeaderboardEntry } from "../../server/boards";
+import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
+import { pickOptions, replaceOptions } from "../shared/options";
 import { EntryState, LeaderboardState } from "./LeaderboardState";
 import { BOARDS_CHANGED_CHANNEL, LIVE_ROWS } from "./messages";
 
-export interface LeaderboardServices {
+export interface LeaderboardServices extends GuardServices {
   langs(): readonly string[];
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
-  log: { error(obj: object, msg: string): void };
-  now(): number;
 }
 
 /**
@@ -18,15 +17,16 @@ export interface LeaderboardServices {
  * they changed on presence (so this works across processes); the room re-reads its rows and
  * the change reaches watchers as a schema patch. Anyone may watch: boards are public.
  */
-export class LeaderboardRoom extends Room<LeaderboardState> {
+export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
   static services: LeaderboardServices;
+  protected override readonly kind = "leaderboard";
   override state = new LeaderboardState();
   private ref!: BoardRef;
   private readonly onChanged = (keys: string[]) => {
     if (keys.includes(boardKey(this.ref))) this.refresh().catch((err) => this.services.log.error({ err, board: this.ref }, "leaderboard: refresh failed"));
   };
 
-  private get services(): LeaderboardServices {
+  protected override get services(): LeaderboardServices {
     return (this.constructor as typeof LeaderboardRoom).services;
   }
 
@@ -35,10 +35,12 @@ export class LeaderboardRoom extends Room<LeaderboardState> {
    * (the current ISO week for "weekly") so matchmaking meets on the real board.
    */
   static override async onAuth(_token: string, options: Record<string, unknown>): Promise<true> {
-    const board = typeof options.board === "string" ? options.board : "";
+    const picked = pickOptions(options, ["board", "period"]);
+    if (!picked.ok) throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${picked.message}`);
+    const board = typeof picked.value.board === "string" ? picked.value.board : "";
     try {
-      const ref = parseBoardQuery(board, { period: options.period }, this.services.langs(), this.services.now());
-      Object.assign(options, { board: ref.board, period: ref.period });
+      const ref = parseBoardQuery(board, { period: picked.value.period }, this.services.langs(), this.services.now());
+      replaceOptions(options, { board: ref.board, period: ref.period });
     } catch (err) {
       throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${(err as Error).message}`);
     }
@@ -48,8 +50,7 @@ export class LeaderboardRoom extends Room<LeaderboardState> {
   override async onCreate(options: Record<string, unknown>): Promise<void> {
     this.ref = { board: String(options.board), period: String(options.period) };
     Object.assign(this.state, this.ref);
-    // Watchers only listen: anything they send is ignored.
-    this.onMessage("*", () => undefined);
+    // Watchers only listen: any message closes the socket (GuardedRoom's default).
     try {
       await this.refresh();
     } catch (err) {
@@ -67,10 +68,6 @@ export class LeaderboardRoom extends Room<LeaderboardState> {
     });
     if (same) return;
     this.state.entries = new ArraySchema<EntryState>(...rows.map((r) => new EntryState().assign(r)));
-  }
-
-  override onUncaughtException(error: RoomException<this>, methodName: string): void {
-    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "leaderboard: uncaught exception");
   }
 
   override async onDispose(): Promise<void> {

@@ -1,10 +1,10 @@
-import { matchMaker, Room, ServerError, type Client, type RoomException } from "@colyseus/core";
+import { matchMaker, ServerError, type Client } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
 import { authenticate, type Authenticator } from "../shared/authenticate";
-import { admit, RateLimiter, type RateLimitOptions } from "../shared/rate-limit";
+import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { botName } from "../word-duel/bot";
-import { CLOSE_FLOODING, CLOSE_SERVER_SHUTDOWN, ROOM_WORD_DUEL } from "../word-duel/messages";
-import { joinOptions } from "../word-duel/options";
+import { CLOSE_SERVER_SHUTDOWN, ROOM_RANKED_DUEL } from "../word-duel/messages";
+import { prepareJoin, type RankedSetup } from "../word-duel/options";
 import type { DuelServices, Identity } from "../word-duel/services";
 import type { Rng } from "../word-duel/rules";
 import { pairUp, type PairingPolicy, type QueueEntry } from "./pairing";
@@ -12,16 +12,13 @@ import { QueueState } from "./QueueState";
 import { QueueClaims } from "./claim";
 import * as msg from "./messages";
 
-export interface QueueServices extends Authenticator, Pick<DuelServices, "langs" | "words"> {
+export interface QueueServices extends Authenticator, GuardServices, Pick<DuelServices, "langs" | "words"> {
   /** The learner's rating in `lang` (the starting rating when unknown or unreadable). */
   ratingOf(userId: string, lang: string): Promise<number>;
   policy: PairingPolicy;
   /** How often the queue looks for pairs. */
   tickMs: number;
-  rateLimit: RateLimitOptions;
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   rng: Rng;
-  now(): number;
 }
 
 /** What onAuth hands to onJoin (JSON-safe: it may cross processes). */
@@ -31,7 +28,6 @@ interface Entry extends QueueEntry {
   client: Client;
   identity: Identity;
   options: msg.QueueJoinOptions;
-  limiter: RateLimiter;
   /** A duel is being set up for this learner: not offered to anyone else meanwhile. */
   matching?: boolean;
 }
@@ -45,8 +41,9 @@ const CLAIM_RENEW_MS = 2000;
  * pairing.ts, creates each pair's word_duel through the matchmaker (on the least-loaded
  * process), reserves both seats and hands them over in `matched`. Leaving is cancelling.
  */
-export class RankedQueueRoom extends Room<QueueState> {
+export class RankedQueueRoom extends GuardedRoom<QueueState> {
   static services: QueueServices;
+  protected override readonly kind = "ranked_queue";
   override state = new QueueState();
   override maxClients = 10_000;
   private entries = new Map<string, Entry>();
@@ -54,7 +51,7 @@ export class RankedQueueRoom extends Room<QueueState> {
   private claims!: QueueClaims;
   private renewedAt = 0;
 
-  private get services(): QueueServices {
+  protected override get services(): QueueServices {
     return (this.constructor as typeof RankedQueueRoom).services;
   }
 
@@ -64,17 +61,14 @@ export class RankedQueueRoom extends Room<QueueState> {
    */
   static override async onAuth(token: string, options: Record<string, unknown>): Promise<Queued> {
     const identity = await authenticate(this.services, token);
-    // Ranked duels use every word of the language: a lessonId is ignored.
-    const { lang, mode, direction } = joinOptions(this.services, { ...options, lessonId: undefined });
-    for (const key of Object.keys(options)) delete options[key];
-    Object.assign(options, { lang, mode, direction });
-    return { ...identity, rating: await this.services.ratingOf(identity.userId, lang) };
+    // Ranked duels use every word of the language: a lessonId is not read.
+    prepareJoin(this.services, options, "ranked_queue");
+    return { ...identity, rating: await this.services.ratingOf(identity.userId, options.lang as string) };
   }
 
   override onCreate(options: msg.QueueJoinOptions): void {
     this.state.lang = options.lang;
     this.claims = new QueueClaims(this.presence, matchMaker.processId);
-    this.onMessage("*", (client) => this.guard(client));
     this.clock.setInterval(() => void this.tick(), this.services.tickMs);
   }
 
@@ -91,7 +85,7 @@ export class RankedQueueRoom extends Room<QueueState> {
     const now = this.services.now();
     const entry: Entry = {
       id: client.sessionId, rating, key: `${options.mode}/${options.direction}`, since: now,
-      client, identity, options, limiter: new RateLimiter(this.services.rateLimit, now),
+      client, identity, options,
     };
     this.entries.set(client.sessionId, entry);
     this.state.waiting = this.entries.size;
@@ -114,15 +108,8 @@ export class RankedQueueRoom extends Room<QueueState> {
     for (const entry of [...this.entries.values()]) this.remove(entry);
   }
 
-  override onUncaughtException(error: RoomException<this>, methodName: string): void {
-    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "ranked_queue: uncaught exception");
-  }
-
-  /** Learners send nothing here; a client that floods anyway is disconnected. */
-  private guard(client: Client): void {
-    const entry = this.entries.get(client.sessionId);
-    if (entry) admit(entry.limiter, this.services.now(), { warn: () => undefined, kick: () => client.leave(CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages") });
-  }
+  /** Learners send nothing here: a message is ignored (it still counts against the flood limit). */
+  protected override onUnknownMessage(): void {}
 
   private remove(entry: Entry): void {
     this.entries.delete(entry.id);
@@ -155,7 +142,8 @@ export class RankedQueueRoom extends Room<QueueState> {
     const [first] = group;
     const bot = group.length === 1 ? { name: botName(this.services.rng), rating: first.rating } : undefined;
     try {
-      const room = await matchMaker.createRoom(ROOM_WORD_DUEL, { ...first.options, lessonId: "", ranked: group.map((e) => e.identity.userId), bot });
+      const setup: RankedSetup = { invited: group.map((e) => e.identity.userId), bot };
+      const room = await matchMaker.createRoom(ROOM_RANKED_DUEL, { ...first.options, lessonId: "", ...setup });
       if (group.some((e) => !this.entries.has(e.id))) throw new Error("a learner cancelled while their duel was being set up");
       const seats = await Promise.all(group.map((e) => matchMaker.reserveSeatFor(room, {}, e.identity)));
       group.forEach((e, i) => {

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { Room, ServerError, type Client, type Delayed } from "@colyseus/core";
+import { ServerError, type Client, type Delayed } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
-import type { RoomException } from "@colyseus/core";
-import { admit, RateLimiter } from "../shared/rate-limit";
+import { GuardedRoom } from "../shared/GuardedRoom";
 import { authenticate } from "../shared/authenticate";
 import { ERROR_CODES, type ErrorCode } from "../../server/errors";
 import { PlayerState, WordDuelState } from "./WordDuelState";
@@ -10,7 +9,7 @@ import * as msg from "./messages";
 import * as rules from "./rules";
 import type { DuelServices, Identity, MatchResult } from "./services";
 import { Challenge } from "./challenge";
-import { joinOptions, prepareJoin, type CreateOptions } from "./options";
+import { joinOptions, prepareJoin, rankedSetup, type DuelKind, type DuelOptions, type RankedSetup } from "./options";
 import { BotPlayers } from "./BotPlayers";
 import { duelResult } from "./result";
 import { duelQuestions } from "./questions";
@@ -18,7 +17,6 @@ import { duelQuestions } from "./questions";
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {
   identity: Identity;
-  limiter: RateLimiter;
   pending?: rules.PendingAnswer;
   words: MatchResult["players"][number]["words"];
   /** Disconnected for flooding: no reconnection window, it counts as leaving. */
@@ -27,15 +25,21 @@ interface Seat {
 
 /**
  * A word duel: players of one language race through `totalRounds` words. The actor wires
- * lifecycle, messages and the clock; rules.ts decides everything else.
+ * lifecycle, messages and the clock; rules.ts decides everything else. One class serves three
+ * room names: `word_duel` (duels and challenges), `practice` (one seat) and `ranked_duel`
+ * (made by the ranked queue; no client can create or join one through matchmaking).
  */
-export class WordDuelRoom extends Room<WordDuelState> {
+export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   /** Set per app by {@link bindServices}; static so the static onAuth can reach it. */
   static services: DuelServices;
+  /** The room name this class is registered under (set by {@link bindServices}). */
+  static roomKind: DuelKind = msg.ROOM_WORD_DUEL;
 
+  protected override readonly kind = "word_duel";
   override state = new WordDuelState();
   private seats = new Map<string, Seat>();
   private questions: rules.Question[] = [];
+  private chosen!: DuelOptions;
   private roundStartedAt = 0;
   private timer?: Delayed;
   private resultSent = false;
@@ -47,34 +51,61 @@ export class WordDuelRoom extends Room<WordDuelState> {
   private invited?: Set<string>;
   private bots = new BotPlayers();
 
-  private get services(): DuelServices {
+  protected override get services(): DuelServices {
     return (this.constructor as typeof WordDuelRoom).services;
   }
 
-  /** Runs where the matchmaking request lands: checks the token and the join options. */
+  /**
+   * Runs where the matchmaking request lands: checks the token and the join options. A
+   * ranked_duel is refused to every client: only the ranked queue creates one and reserves
+   * its seats, so what it decides (who may sit, a bot) never travels in a client's options.
+   */
   static override async onAuth(token: string, options: Record<string, unknown>): Promise<Identity> {
+    if (this.roomKind === msg.ROOM_RANKED_DUEL) {
+      throw new ServerError(ERROR_CODES.DUEL_NOT_INVITED, "DUEL_NOT_INVITED: ranked duels are joined through the ranked queue");
+    }
     const identity = await authenticate(this.services, token);
-    prepareJoin(this.services, options, identity.userId);
+    prepareJoin(this.services, options, this.roomKind);
     return identity;
   }
 
-  override async onCreate(options: CreateOptions): Promise<void> {
-    const chosen = joinOptions(this.services, options);
+  override async onCreate(options: Record<string, unknown>): Promise<void> {
+    const kind = (this.constructor as typeof WordDuelRoom).roomKind;
+    const chosen = joinOptions(this.services, options, kind);
     const { lang, mode, direction } = chosen;
-    const practice = options.practice === true;
+    const practice = kind === msg.ROOM_PRACTICE;
     const { timing, rng } = this.services;
-    this.questions = await duelQuestions(this.services, chosen, practice && typeof options.reviewFor === "string" ? options.reviewFor : undefined);
+    // A review practice asks the learner's own missed words: chosen when they join (onJoin),
+    // from the verified token, never from anything in the options.
+    if (!chosen.review) this.questions = await duelQuestions(this.services, chosen);
+    this.chosen = chosen;
     this.maxClients = practice ? 1 : timing.maxPlayers;
     Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.questions.length, roundMs: timing.roundMs[mode] });
-    if (options.ranked) await this.openRanked(options.ranked, options.bot);
     this.setMetadata({ lang, mode, direction, practice });
-    if (!practice && options.challenge === true) {
+    if (kind === msg.ROOM_RANKED_DUEL) await this.openRanked(rankedSetup(options));
+    else if (!practice) this.schedule(timing.waitingTimeoutMs, () => this.expireWaiting());
+    if (chosen.challenge) {
       await this.setPrivate(true);
       this.challenge = await Challenge.open(this.presence, { roomId: this.roomId, lang, mode, direction }, rng);
       this.state.challengeCode = this.challenge.code;
     }
-    this.onMessage(msg.MSG_ANSWER, (client, payload) => this.guard(client, () => this.onAnswer(client, payload)));
-    this.onMessage("*", (client, type) => this.guard(client, () => this.reject(client, "DUEL_BAD_MESSAGE", `unknown message type "${String(type)}"`)));
+    this.handle(msg.MSG_ANSWER, (client, payload) => this.onAnswer(client, payload));
+  }
+
+  /** Any other message type: told, not disconnected (a newer client may know more types). */
+  protected override onUnknownMessage(client: Client, type: string): void {
+    this.reject(client, "DUEL_BAD_MESSAGE", `unknown message type "${type}"`);
+  }
+
+  protected override onFloodWarning(client: Client): void {
+    this.reject(client, "DUEL_RATE_LIMITED", "too many messages: extra messages are ignored");
+  }
+
+  /** A flooding player is disconnected for good: no reconnection window, it counts as leaving. */
+  protected override onFlood(client: Client): void {
+    const seat = this.seats.get(client.sessionId);
+    if (seat) seat.kicked = true;
+    super.onFlood(client);
   }
 
   /**
@@ -82,16 +113,21 @@ export class WordDuelRoom extends Room<WordDuelState> {
    * nobody fitted). If a learner never arrives, the duel is called off and the others are
    * told to queue again.
    */
-  private async openRanked(userIds: string[], bot?: CreateOptions["bot"]): Promise<void> {
+  private async openRanked({ invited, bot }: RankedSetup): Promise<void> {
     await this.setPrivate(true);
-    this.invited = new Set(userIds);
+    this.invited = new Set(invited);
     this.state.ranked = true;
-    this.maxClients = userIds.length + (bot ? 1 : 0);
+    this.maxClients = invited.length + (bot ? 1 : 0);
     if (bot) {
       const id = this.bots.add(randomUUID(), bot.rating);
       this.seat(id, { userId: id, name: bot.name, guest: true }, true);
     }
     this.schedule(this.services.timing.noShowMs, () => this.callOff("your opponent did not arrive: the duel is called off; look for another"));
+  }
+
+  /** Nobody came to a duel that waited DUEL_WAITING_TIMEOUT_MS: it closes, and whoever waits is told. */
+  private expireWaiting(): void {
+    if (this.state.phase === "waiting") this.endUnplayed("DUEL_WAIT_EXPIRED", "nobody joined this duel in time: it is closed; look for another", msg.CLOSE_WAIT_EXPIRED);
   }
 
   /** A ranked duel that cannot start (an invited learner is missing) ends unplayed. */
@@ -107,16 +143,25 @@ export class WordDuelRoom extends Room<WordDuelState> {
     void this.disconnect(closeCode);
   }
 
-  override onJoin(client: Client, _options: unknown, identity: Identity): void {
+  override async onJoin(client: Client, _options: unknown, identity: Identity): Promise<void> {
     if (this.invited && !this.invited.has(identity.userId)) {
       throw new ServerError(ERROR_CODES.DUEL_NOT_INVITED, "DUEL_NOT_INVITED: this ranked duel is for the learners the queue paired");
+    }
+    // One seat per account: a second tab would play against itself (and its result would
+    // credit one learner twice).
+    if ([...this.seats.values()].some((s) => s.identity.userId === identity.userId)) {
+      throw new ServerError(ERROR_CODES.DUEL_ALREADY_JOINED, "DUEL_ALREADY_JOINED: you are already in this duel (in another tab?)");
+    }
+    if (this.chosen.review && this.questions.length === 0) {
+      this.questions = await duelQuestions(this.services, this.chosen, identity.userId);
+      this.state.totalRounds = this.questions.length;
     }
     this.seat(client.sessionId, identity, false);
     if (this.state.phase === "waiting" && this.state.players.size >= this.maxClients) this.startCountdown();
   }
 
   private seat(id: string, identity: Identity, isBot: boolean): void {
-    this.seats.set(id, { identity, limiter: new RateLimiter(this.services.rateLimit, this.services.now()), words: [] });
+    this.seats.set(id, { identity, words: [] });
     this.state.players.set(id, new PlayerState().assign({ name: identity.name, isBot }));
   }
 
@@ -148,6 +193,7 @@ export class WordDuelRoom extends Room<WordDuelState> {
     Object.assign(this.state, { phase: "waiting", phaseEndsAt: 0 });
     // A ranked seat cannot be given to anyone else: the duel is off.
     if (this.invited) return this.callOff("your opponent left before the start: the duel is called off; look for another");
+    this.schedule(this.services.timing.waitingTimeoutMs, () => this.expireWaiting());
     void this.unlock();
     void this.challenge?.list(true);
   }
@@ -169,28 +215,10 @@ export class WordDuelRoom extends Room<WordDuelState> {
     this.endUnplayed("DUEL_SERVER_SHUTDOWN", message, msg.CLOSE_SERVER_SHUTDOWN);
   }
 
-  override onUncaughtException(error: RoomException<this>, methodName: string): void {
-    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, "word_duel: uncaught exception");
-  }
-
   override async onDispose(): Promise<void> {
     this.timer?.clear();
     this.bots.stop();
     await this.challenge?.list(false);
-  }
-
-  /** Rate-limits every message before its handler runs. */
-  private guard(client: Client, handle: () => void): void {
-    const seat = this.seats.get(client.sessionId);
-    const allowed = seat && admit(seat.limiter, this.services.now(), {
-      warn: () => this.reject(client, "DUEL_RATE_LIMITED", "too many messages: extra messages are ignored"),
-      kick: () => {
-        seat.kicked = true;
-        this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "word_duel: disconnecting a flooding client");
-        client.leave(msg.CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
-      },
-    });
-    if (allowed) handle();
   }
 
   private reject(client: Client, code: ErrorCode, message: string): void {
@@ -198,6 +226,8 @@ export class WordDuelRoom extends Room<WordDuelState> {
   }
 
   private onAnswer(client: Client, payload: unknown): void {
+    // A watcher without a seat (none today) has nothing to answer.
+    if (!this.seats.has(client.sessionId)) return;
     const parsed = msg.parseAnswer(payload);
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
     const refusal = this.take(client.sessionId, parsed.value.answer);
@@ -320,11 +350,12 @@ export class WordDuelRoom extends Room<WordDuelState> {
 }
 
 /**
- * A word_duel room class bound to one app's services (Colyseus calls the static onAuth on
- * the registered class, so the services must live on it).
+ * A room class of the duel actor bound to one app's services and registered under `kind`
+ * (Colyseus calls the static onAuth on the registered class, so both must live on it).
  */
-export function bindServices(services: DuelServices): typeof WordDuelRoom {
+export function bindServices(services: DuelServices, kind: DuelKind = msg.ROOM_WORD_DUEL): typeof WordDuelRoom {
   return class BoundWordDuelRoom extends WordDuelRoom {
     static override services = services;
+    static override roomKind = kind;
   };
 }

@@ -8,6 +8,8 @@ import type { Direction, Mode } from "./rules";
 /** Registered room names. */
 export const ROOM_WORD_DUEL = "word_duel";
 export const ROOM_PRACTICE = "practice";
+/** A ranked duel: made by the ranked queue, which reserves its seats; no client can create or join one through matchmaking. */
+export const ROOM_RANKED_DUEL = "ranked_duel";
 
 /** Client → server. */
 export const MSG_ANSWER = "answer";
@@ -18,12 +20,7 @@ export const MSG_ROUND_RESULT = "round_result";
 export const MSG_DUEL_RESULT = "duel_result";
 export const MSG_ERROR = "error";
 
-/** Close code when the server stops: the duel could not go on here; join again. */
-export const CLOSE_SERVER_SHUTDOWN = 4503;
-/** Close code when a ranked opponent never arrived: the duel is called off; queue again. */
-export const CLOSE_NO_SHOW = 4410;
-/** Close code for a client disconnected for flooding. */
-export const CLOSE_FLOODING = 4429;
+export * from "../shared/close-codes";
 
 /** Presence hash: challenge code → JSON {roomId, lang, mode, direction}. */
 export const CHALLENGES_KEY = "lingualeap:challenges";

@@ -1,45 +1,75 @@
 import { ServerError } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
+import { isPlainObject, pickOptions, replaceOptions } from "../shared/options";
 import * as msg from "./messages";
 import type { DuelServices } from "./services";
 
-/**
- * Validated join options, or a ServerError the client reads as "DUEL_BAD_OPTIONS: …"
- * (checked where the request lands, in onAuth, and again where the room is created).
- */
-export function joinOptions(services: Pick<DuelServices, "langs" | "words">, options: unknown): msg.DuelJoinOptions {
-  const parsed = msg.parseJoinOptions(options, services.langs());
-  if (!parsed.ok) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${parsed.message}`);
-  const { lang, lessonId } = parsed.value;
-  if (!services.words(lang, lessonId)?.length) throw new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: no lesson "${lessonId}" in ${lang}`);
-  return parsed.value;
+/** The rooms of the duel actor; the kind decides which options a client may send. */
+export type DuelKind = typeof msg.ROOM_WORD_DUEL | typeof msg.ROOM_PRACTICE | typeof msg.ROOM_RANKED_DUEL | "ranked_queue";
+
+const BASE_KEYS = ["lang", "mode", "direction", "lessonId"] as const;
+/** Option keys a client may send, per room (the ranked queue plays the whole language). */
+const CLIENT_KEYS: Record<DuelKind, readonly string[]> = {
+  word_duel: [...BASE_KEYS, "challenge"],
+  practice: [...BASE_KEYS, "review"],
+  ranked_duel: BASE_KEYS,
+  ranked_queue: ["lang", "mode", "direction"],
+};
+
+/** A client's join options, checked: what the room plays, and the room's own switches. */
+export type DuelOptions = msg.DuelJoinOptions;
+
+function refuse(message: string): ServerError {
+  return new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${message}`);
 }
 
 /**
- * Room options: the client's join options plus what define() and the server add (the
- * server's own are stripped from anything a client sends, see {@link prepareJoin}).
+ * The client's options for a room of `kind`, checked; a ServerError the client reads as
+ * "DUEL_BAD_OPTIONS: …" when they are wrong. Only the keys of that room are read (own
+ * properties, into a fresh object), so nothing else a client sends reaches the room.
  */
-export type CreateOptions = Partial<msg.DuelJoinOptions> & {
-  practice?: boolean;
-  /** Set from the token: review practice brings back this learner's missed words. */
-  reviewFor?: string;
-  challenge?: boolean;
-  /** Set by ranked_queue: the user ids the duel is for (it is private, nobody else may join). */
-  ranked?: string[];
-  /** Set by ranked_queue: a bot plays the second seat. */
-  bot?: { name: string; rating: number };
-};
-
-const SERVER_OPTIONS = ["reviewFor", "ranked", "bot"] as const;
+export function joinOptions(services: Pick<DuelServices, "langs" | "words">, raw: unknown, kind: DuelKind = msg.ROOM_WORD_DUEL): DuelOptions {
+  const picked = pickOptions(raw, CLIENT_KEYS[kind]);
+  if (!picked.ok) throw refuse(picked.message);
+  const parsed = msg.parseJoinOptions(picked.value, services.langs());
+  if (!parsed.ok) throw refuse(parsed.message);
+  const value = parsed.value;
+  if (!services.words(value.lang, value.lessonId)?.length) throw refuse(`no lesson "${value.lessonId}" in ${value.lang}`);
+  if (kind === msg.ROOM_WORD_DUEL && picked.value.challenge === true) value.challenge = true;
+  if (kind === msg.ROOM_PRACTICE && picked.value.review === true) value.review = true;
+  return value;
+}
 
 /**
- * Readies a client's join options for matchmaking, in place (matchmaking filters on them as
- * sent): the defaults filled in, so a learner who leaves them out meets one who spells them
- * out; the options only the server sets removed; `reviewFor` taken from the token.
+ * Readies a client's join options for matchmaking, in place (matchmaking filters on that
+ * object): exactly the checked options, with the defaults filled in, so a learner who leaves
+ * them out meets one who spells them out.
  */
-export function prepareJoin(services: DuelServices, options: Record<string, unknown>, userId: string): void {
-  const value = joinOptions(services, options);
-  Object.assign(options, value, { lessonId: value.lessonId ?? "" });
-  for (const key of SERVER_OPTIONS) delete options[key];
-  if (options.review === true) options.reviewFor = userId;
+export function prepareJoin(services: Pick<DuelServices, "langs" | "words">, options: Record<string, unknown>, kind: DuelKind): void {
+  const value = joinOptions(services, options, kind);
+  replaceOptions(options, kind === "ranked_queue" ? { lang: value.lang, mode: value.mode, direction: value.direction } : { ...value, lessonId: value.lessonId ?? "" });
+}
+
+/**
+ * What the ranked queue decides for a ranked duel: who may sit, and a bot. It travels only in
+ * the options of a `ranked_duel`, a room type no client can create or join through
+ * matchmaking (its onAuth refuses everyone); the queue creates it and reserves the seats.
+ */
+export interface RankedSetup {
+  invited: string[];
+  bot?: { name: string; rating: number };
+}
+
+/** Reads the queue's setup from a ranked_duel's options (a malformed one is our own bug). */
+export function rankedSetup(raw: Record<string, unknown>): RankedSetup {
+  const invited = raw.invited;
+  if (!Array.isArray(invited) || invited.length < 1 || invited.length > 8 || !invited.every((id) => typeof id === "string" && id !== "")) {
+    throw new Error("ranked_duel: the queue's setup names no invited learners");
+  }
+  const bot = raw.bot;
+  if (bot === undefined) return { invited: [...invited] };
+  if (!isPlainObject(bot) || typeof bot.name !== "string" || typeof bot.rating !== "number" || !Number.isFinite(bot.rating)) {
+    throw new Error("ranked_duel: the queue's bot is malformed");
+  }
+  return { invited: [...invited], bot: { name: bot.name, rating: bot.rating } };
 }

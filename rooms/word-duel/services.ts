@@ -2,7 +2,7 @@
  * What a word duel room needs from the server, injected at define() time so rooms stay
  * free of configuration and storage code.
  */
-import type { RateLimitOptions } from "../shared/rate-limit";
+import type { GuardServices } from "../shared/GuardedRoom";
 import type { Rng, RuleWord, Mode } from "./rules";
 
 /** Phase lengths and limits of a duel. */
@@ -21,6 +21,8 @@ export interface DuelTiming {
   shutdownGraceMs: number;
   /** How long a ranked duel waits for its paired learners before it is called off. */
   noShowMs: number;
+  /** How long a duel waits for an opponent before it closes (ranked duels: noShowMs). */
+  waitingTimeoutMs: number;
 }
 
 /** Who a verified token says the player is. */
@@ -54,7 +56,7 @@ export interface MatchResult {
   players: MatchPlayer[];
 }
 
-export interface DuelServices {
+export interface DuelServices extends GuardServices {
   /** Languages on offer, e.g. ["de", "es"]. */
   langs(): readonly string[];
   /** Words a duel may ask in `lang` (one lesson's when lessonId is given; null if unknown). */
@@ -68,14 +70,7 @@ export interface DuelServices {
   /** Whether the token's account still exists. */
   userExists(userId: string): Promise<boolean>;
   timing: DuelTiming;
-  rateLimit: RateLimitOptions;
   /** Records a finished duel; may reject (the room logs it). */
   recordResult(result: MatchResult): Promise<void>;
-  log: {
-    info(obj: object, msg: string): void;
-    warn(obj: object, msg: string): void;
-    error(obj: object, msg: string): void;
-  };
   rng: Rng;
-  now(): number;
 }

@@ -1,7 +1,11 @@
 /**
  * JWTs (jsonwebtoken): HS256 only, pinned on verify (so `alg: none` and RS/HS confusion are
- * refused), with an expiry. The subject is the user id; `name` is what rooms display.
+ * refused), with an expiry that every token must carry and that verify bounds again by
+ * `maxAge` (a token whose `exp` lies further out than the TTL allows is refused too). The
+ * subject is the user id; `name` is what rooms display. The secret becomes a KeyObject once:
+ * given a string, jsonwebtoken makes a key from it on every sign and verify.
  */
+import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { AppError } from "../errors";
 import type { Identity } from "../../rooms/word-duel/services";
@@ -16,9 +20,11 @@ export interface TokenService {
 }
 
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
+  const key = createSecretKey(Buffer.from(secret, "utf8"));
+  const bad = () => new AppError("AUTH_BAD_TOKEN", "the token is not valid: sign in again");
   return {
     sign(identity) {
-      return jwt.sign({ name: identity.name, guest: identity.guest }, secret, {
+      return jwt.sign({ name: identity.name, guest: identity.guest }, key, {
         algorithm: ALGORITHM,
         expiresIn: ttlSeconds,
         subject: identity.userId,
@@ -28,14 +34,14 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
     verify(token) {
       let payload: jwt.JwtPayload | string;
       try {
-        payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER });
+        payload = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, maxAge: ttlSeconds });
       } catch (err) {
         if (err instanceof jwt.TokenExpiredError) throw new AppError("AUTH_TOKEN_EXPIRED", "your session has expired: sign in again");
-        throw new AppError("AUTH_BAD_TOKEN", "the token is not valid: sign in again");
+        throw bad();
       }
-      if (typeof payload === "string" || typeof payload.sub !== "string" || typeof payload.name !== "string") {
-        throw new AppError("AUTH_BAD_TOKEN", "the token is not valid: sign in again");
-      }
+      if (typeof payload === "string" || typeof payload.sub !== "string" || typeof payload.name !== "string") throw bad();
+      // Every token we sign carries exp and iat; one without them was not made here.
+      if (typeof payload.exp !== "number" || typeof payload.iat !== "number" || payload.exp - payload.iat > ttlSeconds) throw bad();
       return { userId: payload.sub, name: payload.name, guest: payload.guest === true };
     },
   };

@@ -3,12 +3,13 @@ import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/passwords";
+import type { PasswordHasher } from "../auth/passwords";
 import type { TokenService } from "../auth/tokens";
+import type { Limits } from "../limits";
 import type { Store, UserRecord } from "../store/store";
 import type { LessonCatalog } from "../lessons.service";
 import { requireIdentity } from "./bearer";
-import { perAddressLimit } from "./rate-limit.middleware";
+import { perAddress, rateLimited } from "./rate-limit.middleware";
 import { parseBody } from "./validate";
 import { handle } from "./handle";
 import type { Profile, Session } from "./api.types";
@@ -37,8 +38,11 @@ const credentials = z.object({
 export interface ApiDeps {
   store: Store;
   tokens: TokenService;
+  passwords: PasswordHasher;
   catalog: LessonCatalog;
-  authPerMinute: number;
+  limits: Pick<Limits, "auth" | "guests">;
+  /** A guest who has not played is deleted this long after signing up (GUEST_IDLE_HOURS). */
+  guestIdleMs: number;
   /** Results waiting in the outbox: their XP shows at once. */
   pending: { snapshot(): { xpFor(userId: string, applied: readonly string[]): number } };
 }
@@ -51,19 +55,23 @@ function session(tokens: TokenService, user: UserRecord): Session {
 /** Words listed for review in /api/me. */
 const REVIEW_COUNT = 10;
 
-export function apiRoutes({ store, tokens, catalog, authPerMinute, pending }: ApiDeps): Router {
+export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdleMs, pending }: ApiDeps): Router {
   const router = Router();
-  const limit = perAddressLimit(authPerMinute);
+  const limit = perAddress(limits.auth, "too many attempts from your address; wait a minute and try again");
 
   router.post("/auth/guest", limit, handle(async (req, res) => {
     const { name, timeZone } = parseBody(guestBody, req.body);
-    const user = await store.createUser({ id: randomUUID(), name, guest: true, timeZone, createdAt: Date.now() });
+    // Counted only for well-formed requests: the day's cap is on guests made, not on typos.
+    const taken = await limits.guests.take(req.ip ?? "unknown");
+    if (!taken.ok) throw rateLimited(res, taken, "too many guest accounts from your address today; sign in to an account, or try again tomorrow");
+    const now = Date.now();
+    const user = await store.createUser({ id: randomUUID(), name, guest: true, timeZone, createdAt: now, expiresAt: now + guestIdleMs });
     res.status(201).json(session(tokens, user));
   }));
 
   router.post("/auth/register", limit, handle(async (req, res) => {
     const { username, password, timeZone } = parseBody(credentials, req.body);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await passwords.hash(password);
     // A guest who registers keeps their id, and with it their progress and ranks.
     const guest = req.headers.authorization ? requireIdentity(req, tokens) : undefined;
     const user = guest?.guest
@@ -76,8 +84,14 @@ export function apiRoutes({ store, tokens, catalog, authPerMinute, pending }: Ap
     const { username, password } = parseBody(login, req.body);
     const user = await store.userByUsername(username);
     // Hash even when the user is unknown, so timing does not tell which usernames exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await DECOY_HASH));
-    if (!user || !ok) throw new AppError("AUTH_BAD_CREDENTIALS", "wrong username or password");
+    if (!user?.passwordHash) {
+      await passwords.verifyNobody(password);
+      throw new AppError("AUTH_BAD_CREDENTIALS", "wrong username or password");
+    }
+    const { ok, stale } = await passwords.verify(password, user.passwordHash);
+    if (!ok) throw new AppError("AUTH_BAD_CREDENTIALS", "wrong username or password");
+    // A hash from before the current cost is replaced now that the password is known.
+    if (stale) await store.setPasswordHash(user.id, await passwords.hash(password));
     res.json(session(tokens, user));
   }));
 

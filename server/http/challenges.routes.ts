@@ -2,13 +2,17 @@
 import { Router } from "express";
 import { AppError } from "../errors";
 import { CHALLENGE_ALPHABET, CHALLENGE_CODE_LENGTH, CHALLENGES_KEY, type ChallengeInfo } from "../../rooms/word-duel/messages";
+import type { Limit } from "../limits";
 import { handle } from "./handle";
+import { perAddress } from "./rate-limit.middleware";
 
 const CODE = new RegExp(`^[${CHALLENGE_ALPHABET}]{${CHALLENGE_CODE_LENGTH}}$`);
 
-export function challengeRoutes(presence: { hget(key: string, field: string): Promise<string | null> }): Router {
+/** Lookups are limited per address (CHALLENGE_LOOKUPS_PER_MINUTE): codes cannot be guessed by brute force. */
+export function challengeRoutes(presence: { hget(key: string, field: string): Promise<string | null> }, lookups: Limit): Router {
   const router = Router();
-  router.get("/challenges/:code", handle(async (req, res) => {
+  const limit = perAddress(lookups, "too many challenge codes tried from your address; wait a minute");
+  router.get("/challenges/:code", limit, handle(async (req, res) => {
     const code = req.params.code.toUpperCase();
     if (!CODE.test(code)) throw new AppError("BAD_REQUEST", `a challenge code is ${CHALLENGE_CODE_LENGTH} letters and digits, like K7QX2M`);
     const found = await presence.hget(CHALLENGES_KEY, code);

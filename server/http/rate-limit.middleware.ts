@@ -1,23 +1,20 @@
-/** Per-address request limit for sensitive routes (sign-in, register), in this process's memory. */
-import type { RequestHandler } from "express";
+/** Limits on HTTP routes (server/limits.ts counts): 429 RATE_LIMITED with Retry-After. */
+import type { RequestHandler, Response } from "express";
 import { AppError } from "../errors";
-import { RateLimiter } from "../../rooms/shared/rate-limit";
+import type { Limit, Taken } from "../limits";
 
-/** Addresses tracked at most; the oldest are forgotten first. */
-const MAX_TRACKED = 10_000;
+/** The error a refused request gets; sets Retry-After (whole seconds, at least 1). */
+export function rateLimited(res: Response, taken: Exclude<Taken, { ok: true }>, message: string): AppError {
+  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
+  return new AppError("RATE_LIMITED", message);
+}
 
-export function perAddressLimit(perMinute: number, now: () => number = Date.now): RequestHandler {
-  const limiters = new Map<string, RateLimiter>();
-  const options = { perSecond: perMinute / 60, burst: perMinute, disconnectAfter: Number.POSITIVE_INFINITY };
-  return (req, _res, next) => {
-    const key = req.ip ?? req.socket.remoteAddress ?? "unknown";
-    let limiter = limiters.get(key);
-    if (!limiter) {
-      if (limiters.size >= MAX_TRACKED) limiters.delete(limiters.keys().next().value!);
-      limiter = new RateLimiter(options, now());
-      limiters.set(key, limiter);
-    }
-    if (limiter.take(now()) === "allow") return next();
-    next(new AppError("RATE_LIMITED", "too many attempts from your address; wait a minute and try again"));
+/** Takes one point of `limit` for the caller's address (`req.ip`, see TRUST_PROXY). */
+export function perAddress(limit: Limit, message: string): RequestHandler {
+  return (req, res, next) => {
+    limit.take(req.ip ?? "unknown").then(
+      (taken) => next(taken.ok ? undefined : rateLimited(res, taken, message)),
+      next,
+    );
   };
 }

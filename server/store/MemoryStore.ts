@@ -41,16 +41,38 @@ export class MemoryStore implements Store {
     if (!user?.guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
     this.claimUsername(account.username, id);
     Object.assign(user, { ...account, name: account.username, guest: false });
+    delete user.expiresAt;
     for (const board of this.boards.values()) board.rename(id, account.username);
     return { ...user };
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    const user = this.users.get(id);
+    if (user) user.passwordHash = passwordHash;
+  }
+
+  async deleteExpiredGuests(now: number, limit: number, keep: readonly string[] = []): Promise<number> {
+    const kept = new Set(keep);
+    let deleted = 0;
+    for (const [id, user] of this.users) {
+      if (deleted >= limit) break;
+      if (!user.guest || user.expiresAt === undefined || user.expiresAt >= now || kept.has(id)) continue;
+      this.users.delete(id);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
   async recordMatch(result: MatchResult): Promise<boolean> {
     if (this.matches.has(result.matchId)) return false;
-    this.matches.add(result.matchId);
     const zones = new Map(result.players.map((p) => [p.userId, this.users.get(p.userId)?.timeZone ?? "UTC"]));
+    // Planned before the match counts as recorded: a plan that failed must not leave the
+    // match marked done with nothing applied.
     const plan = planMatch(result, this.progressByUser, zones);
+    this.matches.add(result.matchId);
     for (const delta of plan.users) {
+      const user = this.users.get(delta.userId);
+      if (user) delete user.expiresAt;
       const next = applyDelta(this.progressByUser.get(delta.userId) ?? emptyProgress(delta.userId), plan, delta);
       this.progressByUser.set(delta.userId, next);
       const name = this.users.get(delta.userId)?.name ?? delta.name;

@@ -72,6 +72,7 @@ export class MongoStore implements Store {
 
   private async ensureIndexes(): Promise<void> {
     await this.matches.createIndex({ status: 1 });
+    await this.users.createIndex({ guest: 1, expiresAt: 1 });
     await this.boards.createIndex({ board: 1, period: 1, userId: 1 }, { unique: true });
     await this.boards.createIndex({ board: 1, period: 1, score: -1, userId: 1 });
   }
@@ -111,9 +112,20 @@ export class MongoStore implements Store {
     const guest = await this.users.findOne({ _id: id, guest: true });
     if (!guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
     await this.claimUsername(account.username, id);
-    const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { ...account, name: account.username, guest: false } }, { returnDocument: "after" });
+    const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { ...account, name: account.username, guest: false }, $unset: { expiresAt: "" } }, { returnDocument: "after" });
     await this.boards.updateMany({ userId: id }, { $set: { name: account.username } });
     return MongoStore.user(doc)!;
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $set: { passwordHash } });
+  }
+
+  async deleteExpiredGuests(now: number, limit: number, keep: readonly string[] = []): Promise<number> {
+    const expired = { guest: true, expiresAt: { $lt: now } };
+    const ids = (await this.users.find({ ...expired, _id: { $nin: [...keep] } }, { projection: { _id: 1 } }).limit(limit).toArray()).map((u) => u._id);
+    if (ids.length === 0) return 0;
+    return (await this.users.deleteMany({ ...expired, _id: { $in: ids } })).deletedCount;
   }
 
   async recordMatch(result: MatchResult): Promise<boolean> {
@@ -147,6 +159,8 @@ export class MongoStore implements Store {
   private async applyPlan(plan: MatchPlan): Promise<void> {
     for (const delta of plan.users) {
       await this.applyDelta(plan, delta);
+      // A guest who played is kept for good (idempotent: a retry unsets nothing new).
+      await this.users.updateOne({ _id: delta.userId, expiresAt: { $exists: true } }, { $unset: { expiresAt: "" } });
       this.faults.afterUserApplied?.(delta.userId);
       // Board scores are absolute values read back after the update, so a retry sets the same.
       const [doc, user] = await Promise.all([
@@ -192,10 +206,21 @@ export class MongoStore implements Store {
     }
   }
 
+  /** Finishes every pending match it can; one that fails stays pending and does not stop the others. */
   async resumePending(): Promise<number> {
     const pending = await this.matches.find({ status: "pending" }).toArray();
-    for (const m of pending) await this.applyPlan(m.plan);
-    return pending.length;
+    let resumed = 0;
+    const failed: { matchId: string; err: string }[] = [];
+    for (const m of pending) {
+      try {
+        await this.applyPlan(m.plan);
+        resumed += 1;
+      } catch (err) {
+        failed.push({ matchId: m._id, err: (err as Error).message });
+      }
+    }
+    if (failed.length > 0) throw Object.assign(new Error(`${failed.length} pending result(s) could not be finished yet`), { resumed, failed });
+    return resumed;
   }
 
   async progress(userId: string): Promise<Progress> {

@@ -17,6 +17,8 @@ export interface UserRecord {
   /** IANA time zone the daily streak is counted in. */
   timeZone: string;
   createdAt: number;
+  /** A guest who has not played yet is deleted after this (epoch ms); cleared by the first recorded result. */
+  expiresAt?: number;
 }
 
 export interface Store {
@@ -26,12 +28,21 @@ export interface Store {
   userByUsername(username: string): Promise<UserRecord | null>;
   /** Turns a guest into an account, keeping id and progress; AUTH_USERNAME_TAKEN when taken. */
   upgradeGuest(id: string, account: { username: string; passwordHash: string }): Promise<UserRecord>;
+  /** Replaces an account's password hash (a stronger hash of the same password). */
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /**
+   * Deletes up to `limit` guests whose `expiresAt` is before `now` (they never had a result
+   * recorded: recording one clears it), leaving out the ids in `keep` (results of theirs
+   * still on the way); resolves with how many it deleted.
+   */
+  deleteExpiredGuests(now: number, limit: number, keep?: readonly string[]): Promise<number>;
   /**
    * Applies a result exactly once per matchId: XP, level, streak, rating, word stats and
-   * leaderboards. Resolves true when it applied it now, false when it was already recorded.
+   * leaderboards; its learners' accounts no longer expire. Resolves true when it applied it
+   * now, false when it was already recorded.
    */
   recordMatch(result: MatchResult): Promise<boolean>;
-  /** Finishes results a crash left half-applied; resolves with how many it finished. */
+  /** Finishes results a crash left half-applied; resolves with how many it finished (rejects, after trying them all, when some could not be). */
   resumePending(): Promise<number>;
   progress(userId: string): Promise<Progress>;
   /** The best `limit` rows of a board. */

@@ -54,7 +54,7 @@ describe("cluster: ranked matchmaking across processes", function () {
     assert.equal(a.roomId, b.roomId);
     await waitUntil(() => a.view?.players.length === 2, "both in the duel");
     assert.equal(a.view!.ranked, true);
-    assert.ok((await listed(redis, "word_duel")).has(a.roomId), "the duel is listed for the cluster");
+    assert.ok((await listed(redis, "ranked_duel")).has(a.roomId), "the duel is listed for the cluster");
     await Promise.all([a.leave(), b.leave()]);
   });
 

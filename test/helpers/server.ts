@@ -1,7 +1,7 @@
 /** Boots a real LinguaLeap server on 127.0.0.1 (a free port) for integration tests. */
 import { Client } from "colyseus.js";
 import { buildApp, type LinguaLeap } from "../../server/app";
-import { loadConfig, type Config } from "../../server/config";
+import { loadConfig, SINGLE_ADDRESS_LIMITS, type Config } from "../../server/config";
 import { createLogger } from "../../server/logger";
 import { MemoryStore } from "../../server/store/MemoryStore";
 import type { Store } from "../../server/store/store";
@@ -24,6 +24,10 @@ export const TEST_ENV: Record<string, string> = {
   DUEL_TYPED_ROUND_MS: "3000",
   DUEL_FINISHED_LINGER_MS: "500",
   RECONNECT_SECONDS: "2",
+  // Every test learner comes from 127.0.0.1 (tests of the limits set their own).
+  ...SINGLE_ADDRESS_LIMITS,
+  MATCHMAKE_PER_MINUTE: "100000",
+  ROOMS_PER_MINUTE: "100000",
   AUTH_RATE_PER_MINUTE: "1000",
 };
 

@@ -1,0 +1,80 @@
+/**
+ * What only operators reach, behind HTTP Basic auth with ADMIN_USER/ADMIN_PASSWORD (off, 404,
+ * when they are unset):
+ * - `/colyseus`: @colyseus/monitor, which shows full room state and can call room methods;
+ * - `/admin/results`: results waiting (outbox) and put aside (dead letters);
+ * - `/admin/dead-letters` (GET) and `/admin/dead-letters/replay` (POST `{matchIds?}`).
+ * Failed sign-ins are limited per address (ADMIN_AUTH_FAILURES_PER_HOUR): past the limit an
+ * address is refused with 429, even with the right password, until the hour is over.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { Router, type Request, type RequestHandler, type Response } from "express";
+import { monitor } from "@colyseus/monitor";
+import { z } from "zod";
+import type { Config } from "../config";
+import type { Limit } from "../limits";
+import type { Logger } from "../logger";
+import type { ResultRecorder } from "../results.service";
+import { AppError } from "../errors";
+import { handle } from "./handle";
+import { rateLimited } from "./rate-limit.middleware";
+import { parseBody } from "./validate";
+
+/** Constant-time string comparison (hashes first so lengths do not leak). */
+function same(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** Basic auth for operators; every failure costs the address one point of `failures`. */
+function adminAuth(user: string, password: string, failures: Limit): RequestHandler {
+  const check = async (req: Request, res: Response): Promise<void> => {
+    const address = req.ip ?? "unknown";
+    const locked = await failures.used(address);
+    if (!locked.ok) throw rateLimited(res, locked, "too many failed sign-ins from your address; try again later");
+    const match = /^Basic\s+([A-Za-z0-9+/=]{1,1024})$/.exec(req.headers.authorization ?? "");
+    const decoded = match ? Buffer.from(match[1], "base64").toString("utf8") : "";
+    const colon = decoded.indexOf(":");
+    if (colon > 0 && same(decoded.slice(0, colon), user) && same(decoded.slice(colon + 1), password)) return;
+    await failures.take(address);
+    res.setHeader("WWW-Authenticate", 'Basic realm="LinguaLeap admin", charset="UTF-8"');
+    throw new AppError("AUTH_BAD_CREDENTIALS", "the admin pages need the admin user name and password");
+  };
+  return (req, res, next) => void check(req, res).then(() => next(), next);
+}
+
+const replayBody = z.object({ matchIds: z.array(z.string().min(1).max(100)).max(1000).optional() });
+
+export interface AdminDeps {
+  config: Pick<Config, "ADMIN_USER" | "ADMIN_PASSWORD">;
+  failures: Limit;
+  recorder: ResultRecorder;
+  log: Logger;
+}
+
+/** The monitor and the admin routes, mounted at the app's root. */
+export function adminRoutes({ config, failures, recorder, log }: AdminDeps): Router {
+  const router = Router();
+  const { ADMIN_USER: user, ADMIN_PASSWORD: password } = config;
+  if (!user || !password) {
+    log.info({}, "monitor and admin routes: off (set ADMIN_USER and ADMIN_PASSWORD to enable /colyseus and /admin)");
+    router.use(["/colyseus", "/admin"], (_req, _res, next) => next(new AppError("NOT_FOUND", "the admin pages are off on this server")));
+    return router;
+  }
+  const auth = adminAuth(user, password, failures);
+  const admin = Router();
+  admin.get("/results", (_req, res) => {
+    res.json({ pending: recorder.pendingCount, outbox: recorder.outboxCount, deadLetters: recorder.deadLetterCount });
+  });
+  admin.get("/dead-letters", (_req, res) => {
+    res.json(recorder.listDeadLetters());
+  });
+  admin.post("/dead-letters/replay", express.json({ limit: 64 * 1024 }), handle(async (req, res) => {
+    const { matchIds } = parseBody(replayBody, req.body);
+    res.json(await recorder.replayDeadLetters(matchIds));
+  }));
+  router.use("/admin", auth, admin);
+  router.use("/colyseus", auth, express.json({ limit: 16 * 1024 }), monitor({ columns: ["roomId", "name", "clients", "maxClients", "locked", "elapsedTime", { metadata: "lang" }, { metadata: "mode" }, { metadata: "direction" }] }));
+  log.info({ user }, "monitor: on at /colyseus; admin routes at /admin");
+  return router;
+}

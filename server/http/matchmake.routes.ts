@@ -1,0 +1,103 @@
+/**
+ * Matchmaking over HTTP, `POST /matchmake/<method>/<room name or room id>`, answered here
+ * rather than by Colyseus's own handler (which takes every URL merely containing
+ * "/matchmake", buffers any body whole, hands exception text back, and limits nothing).
+ * In order: the body is read as JSON up to {@link MATCHMAKE_BODY_LIMIT} bytes, the method,
+ * the target and the options are checked, the address and then the account are rate-limited,
+ * the requester is noted for the room-creation limit (placement.ts), and the matchmaker is
+ * called. Answers keep Colyseus's shape, `{room, sessionId}` or `{code, error}`, so
+ * colyseus.js reads them; a refusal not raised on purpose is a plain INTERNAL (logged whole).
+ */
+import express, { Router, type Request, type Response } from "express";
+import { matchMaker } from "@colyseus/core";
+import { isPlainObject, pickOptions } from "../../rooms/shared/options";
+import { publicError } from "../../rooms/shared/public-error";
+import type { TokenService } from "../auth/tokens";
+import type { Limits, Taken } from "../limits";
+import type { Logger } from "../logger";
+import { RateLimitedError, type Placement } from "../placement";
+import { handle } from "./handle";
+
+/** Largest matchmaking request body. */
+export const MATCHMAKE_BODY_LIMIT = 4 * 1024;
+
+const BY_NAME = ["joinOrCreate", "create", "join"] as const;
+const BY_ID = ["joinById", "reconnect"] as const;
+type Method = (typeof BY_NAME)[number] | (typeof BY_ID)[number];
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface MatchmakeDeps {
+  limits: Pick<Limits, "matchmake" | "matchmakeByAddress">;
+  tokens: TokenService;
+  placement: Placement;
+  /** Names of the rooms defined on this server. */
+  rooms: () => readonly string[];
+  /** True while the server drains (SIGTERM). */
+  draining: () => boolean;
+  log: Logger;
+  mistake(kind: string, detail: object): void;
+}
+
+/** Answers in Colyseus's error shape, `{code, error}`. */
+function refuse(res: Response, status: number, code: number, error: string): void {
+  res.status(status).json({ code, error });
+}
+
+function retryAfter(res: Response, taken: Exclude<Taken, { ok: true }>): void {
+  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
+}
+
+function bearer(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+}
+
+export function matchmakeRoutes(deps: MatchmakeDeps): Router {
+  const router = Router();
+  const body = express.json({ limit: MATCHMAKE_BODY_LIMIT, type: () => true, strict: true });
+  router.post("/matchmake/:method/:target", body, handle(async (req, res) => {
+    const { method, target } = req.params;
+    if (deps.draining() || matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
+      return refuse(res, 503, 503, "UNAVAILABLE: this server is shutting down; try again");
+    }
+    if (![...BY_NAME, ...BY_ID].includes(method as Method)) return refuse(res, 200, 4210, "invalid method");
+    if ((BY_NAME as readonly string[]).includes(method) ? !deps.rooms().includes(target) : !ROOM_ID.test(target)) {
+      return refuse(res, 200, 4210, "no such room");
+    }
+    const picked = pickOptions(req.body ?? {}, Object.keys(isPlainObject(req.body) ? req.body : {}));
+    if (!picked.ok) return refuse(res, 400, 400, `BAD_REQUEST: ${picked.message}`);
+    // A plain object again (Colyseus calls hasOwnProperty on it), holding only own keys.
+    const options: Record<string, unknown> = { ...picked.value };
+
+    const address = req.ip ?? "unknown";
+    const byAddress = await deps.limits.matchmakeByAddress.take(address);
+    if (!byAddress.ok) return (retryAfter(res, byAddress), refuse(res, 429, 429, "RATE_LIMITED: too many matchmaking requests from your address; wait a little"));
+    const token = bearer(req);
+    const userId = token ? verifiedUser(deps.tokens, token) : undefined;
+    if (userId) {
+      const byAccount = await deps.limits.matchmake.take(userId);
+      if (!byAccount.ok) return (retryAfter(res, byAccount), refuse(res, 429, 429, "RATE_LIMITED: too many matchmaking requests; wait a little"));
+    }
+    deps.placement.note(options, { address, userId });
+
+    try {
+      const call = matchMaker[method as Method] as (target: string, options: Record<string, unknown>, context: object) => Promise<object>;
+      res.json(await call(target, options, { token: token ?? "", headers: req.headers, ip: address, req }));
+    } catch (err) {
+      if (err instanceof RateLimitedError) return (retryAfter(res, { ok: false, retryAfterMs: err.retryAfterMs }), refuse(res, 429, err.code, err.message));
+      const { error, internal } = publicError(err);
+      if (internal) deps.log.error({ err, method, target }, "matchmaking failed");
+      else deps.mistake("matchmake_refused", { method, code: error.code });
+      refuse(res, 200, error.code, error.message);
+    }
+  }));
+  return router;
+}
+
+/** The account of a good token; undefined otherwise (the room's onAuth then says why). */
+function verifiedUser(tokens: TokenService, token: string): string | undefined {
+  try {
+    return tokens.verify(token).userId;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Request limits, counted by rate-limiter-flexible: in Redis when REDIS_URL is set, so one
+ * count per key holds across every process of the cluster, in this process's memory
+ * otherwise. If Redis cannot answer, each process counts on its own meanwhile (the insurance
+ * limiter): a limit degrades to per process instead of letting everything through or
+ * refusing everyone.
+ */
+import type Redis from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Config } from "./config";
+
+/** `points` requests per `seconds`, per key. */
+export interface LimitSpec {
+  points: number;
+  seconds: number;
+}
+
+export type Taken = { ok: true } | { ok: false; retryAfterMs: number };
+
+const KEY_PREFIX = "lingualeap:limit";
+
+/** One named limit (its keys are addresses or account ids). */
+export class Limit {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(
+    readonly name: string,
+    spec: LimitSpec,
+    redis?: Redis,
+  ) {
+    const options = { keyPrefix: `${KEY_PREFIX}:${name}`, points: spec.points, duration: spec.seconds };
+    const memory = new RateLimiterMemory(options);
+    this.limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
+  }
+
+  /** Takes `points` for `key`; says how long to wait when the limit is reached. */
+  async take(key: string, points = 1): Promise<Taken> {
+    try {
+      await this.limiter.consume(key, points);
+      return { ok: true };
+    } catch (res) {
+      if (res instanceof RateLimiterRes) return { ok: false, retryAfterMs: res.msBeforeNext };
+      throw res;
+    }
+  }
+
+  /** Whether `key` has used up its points, without taking any. */
+  async used(key: string): Promise<Taken> {
+    const res = await this.limiter.get(key);
+    return res && res.remainingPoints <= 0 ? { ok: false, retryAfterMs: res.msBeforeNext } : { ok: true };
+  }
+}
+
+const MINUTE = 60;
+
+/** Every limit of the server, from the configuration (see the README table). */
+export function buildLimits(config: Config, redis?: Redis) {
+  const limit = (name: string, points: number, seconds: number) => new Limit(name, { points, seconds }, redis);
+  return {
+    /** Sign-in, register and guest creation, per address. */
+    auth: limit("auth", config.AUTH_RATE_PER_MINUTE, MINUTE),
+    /** Guest accounts created, per address per day. */
+    guests: limit("guests", config.GUESTS_PER_ADDRESS_PER_DAY, 24 * 60 * MINUTE),
+    /** Matchmaking requests, per account and per address. */
+    matchmake: limit("matchmake", config.MATCHMAKE_PER_MINUTE, MINUTE),
+    matchmakeByAddress: limit("matchmake-address", config.MATCHMAKE_PER_MINUTE_PER_ADDRESS, MINUTE),
+    /** Rooms created for a client, per account and per address. */
+    rooms: limit("rooms", config.ROOMS_PER_MINUTE, MINUTE),
+    roomsByAddress: limit("rooms-address", config.ROOMS_PER_MINUTE_PER_ADDRESS, MINUTE),
+    /** Challenge-code lookups, per address. */
+    challengeLookups: limit("challenge-lookups", config.CHALLENGE_LOOKUPS_PER_MINUTE, MINUTE),
+    /** Failed monitor/admin sign-ins, per address. */
+    adminFailures: limit("admin-failures", config.ADMIN_AUTH_FAILURES_PER_HOUR, 60 * MINUTE),
+  };
+}
+
+export type Limits = ReturnType<typeof buildLimits>;

@@ -1,0 +1,67 @@
+/**
+ * Where a new room goes, and whether its requester may have another. Colyseus calls
+ * `select(roomName, options)` each time it is about to create a room, with the very options
+ * object of the matchmaking request that asked for it: the matchmaking route notes the
+ * requester against that object, so room creation is limited per account and per address at
+ * the one place rooms are really made (a joinOrCreate that finds a room creates nothing).
+ * Rooms the server makes itself (the ranked queue's duels) have no requester.
+ */
+import { matchMaker, ServerError } from "@colyseus/core";
+import { ERROR_CODES } from "./errors";
+import type { Limits, Taken } from "./limits";
+
+export interface Requester {
+  address: string;
+  /** The account, when the request carried a valid token. */
+  userId?: string;
+}
+
+/** A matchmaking refusal that the HTTP answer turns into 429 with Retry-After. */
+export class RateLimitedError extends ServerError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(ERROR_CODES.RATE_LIMITED, `RATE_LIMITED: ${message}`);
+  }
+}
+
+/**
+ * The less loaded (connected learners, then rooms) of two processes drawn at random. Each
+ * process publishes its load at most once a second, so "the least loaded" alone would send a
+ * whole burst of new duels to one process that still looks idle; two random choices spread
+ * the burst and still avoid the busy ones. Dead processes are already out of the stats
+ * (ProcessWatch).
+ */
+export async function leastLoadedProcess(): Promise<string> {
+  const all = await matchMaker.stats.fetchAll();
+  if (all.length === 0) return matchMaker.processId;
+  const [a, b] = [0, 1].map(() => all[Math.floor(Math.random() * all.length)]);
+  return b.ccu < a.ccu || (b.ccu === a.ccu && b.roomCount < a.roomCount) ? b.processId : a.processId;
+}
+
+export class Placement {
+  private readonly requesters = new WeakMap<object, Requester>();
+
+  constructor(private readonly limits: Pick<Limits, "rooms" | "roomsByAddress">) {}
+
+  /** Notes who asked for the room these options may create. */
+  note(options: object, requester: Requester): void {
+    this.requesters.set(options, requester);
+  }
+
+  /** Colyseus's selectProcessIdToCreateRoom: the requester's creation limits, then a process. */
+  readonly select = async (_roomName: string, options: unknown): Promise<string> => {
+    const requester = typeof options === "object" && options !== null ? this.requesters.get(options) : undefined;
+    if (requester) await this.charge(requester);
+    return leastLoadedProcess();
+  };
+
+  private async charge({ address, userId }: Requester): Promise<void> {
+    const refused = (taken: Taken) => !taken.ok && new RateLimitedError("you are opening rooms too fast; wait a little and try again", taken.retryAfterMs);
+    const byAddress = refused(await this.limits.roomsByAddress.take(address));
+    if (byAddress) throw byAddress;
+    const byAccount = userId ? refused(await this.limits.rooms.take(userId)) : false;
+    if (byAccount) throw byAccount;
+  }
+}

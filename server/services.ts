@@ -1,0 +1,95 @@
+/**
+ * What the rooms get from the server (rooms/*: DuelServices, QueueServices,
+ * LeaderboardServices), built from the configuration, the store and the recorder. Rooms see
+ * only these interfaces: no configuration, no store.
+ */
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+import type { Store } from "./store/store";
+import type { LessonCatalog } from "./lessons.service";
+import type { ResultRecorder } from "./results.service";
+import { START_RATING, wordsToReview } from "./progress.rules";
+import type { DuelServices } from "../rooms/word-duel/services";
+import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
+import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
+import type { GuardServices } from "../rooms/shared/GuardedRoom";
+
+/** Missed words a review practice may bring back. */
+const REVIEW_PROMPTS = 50;
+
+export interface ServiceDeps {
+  config: Config;
+  log: Logger;
+  store: Store;
+  catalog: LessonCatalog;
+  recorder: ResultRecorder;
+  verifyToken: DuelServices["verifyToken"];
+  mistake: GuardServices["mistake"];
+  now: () => number;
+}
+
+function guard({ config, log, mistake, now }: ServiceDeps): GuardServices {
+  return { rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT }, log, mistake, now };
+}
+
+export function duelServices(deps: ServiceDeps): DuelServices {
+  const { config, log, store, catalog, recorder } = deps;
+  return {
+    ...guard(deps),
+    langs: () => catalog.langCodes(),
+    words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
+    pool: (lang) => catalog.pool(lang),
+    verifyToken: deps.verifyToken,
+    missedPrompts: async (userId, lang) => {
+      try {
+        return wordsToReview(await store.progress(userId), REVIEW_PROMPTS).filter((w) => w.lang === lang).map((w) => w.prompt);
+      } catch {
+        return []; // the database is down: practise at random instead
+      }
+    },
+    userExists: async (userId) => {
+      try {
+        return (await store.userById(userId)) !== null;
+      } catch (err) {
+        // The database is down: a valid token is enough to play; the result waits in the outbox.
+        log.warn({ err: (err as Error).message }, "store unavailable: joining on the token alone");
+        return true;
+      }
+    },
+    timing: {
+      rounds: config.DUEL_ROUNDS,
+      roundMs: { choice: config.DUEL_CHOICE_ROUND_MS, typed: config.DUEL_TYPED_ROUND_MS },
+      countdownMs: config.DUEL_COUNTDOWN_MS,
+      revealMs: config.DUEL_REVEAL_MS,
+      finishedLingerMs: config.DUEL_FINISHED_LINGER_MS,
+      reconnectSeconds: config.RECONNECT_SECONDS,
+      maxPlayers: config.DUEL_MAX_PLAYERS,
+      // Leave the process a second to close after the last duel ends.
+      shutdownGraceMs: Math.max(0, config.SHUTDOWN_GRACE_MS - 1000),
+      noShowMs: config.DUEL_NO_SHOW_MS,
+      waitingTimeoutMs: config.DUEL_WAITING_TIMEOUT_MS,
+    },
+    recordResult: (result) => recorder.record(result),
+    rng: Math.random,
+  };
+}
+
+export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServices {
+  const { config, store } = deps;
+  return {
+    ...duel,
+    ratingOf: async (userId, lang) => {
+      try {
+        return (await store.progress(userId)).ratings[lang] ?? START_RATING;
+      } catch {
+        return START_RATING; // the database is down: pair on the starting rating
+      }
+    },
+    policy: { baseGap: config.QUEUE_GAP_BASE, gapPerSecond: config.QUEUE_GAP_PER_SECOND, maxGap: config.QUEUE_GAP_MAX, botAfterMs: config.QUEUE_BOT_AFTER_MS },
+    tickMs: config.QUEUE_TICK_MS,
+  };
+}
+
+export function boardServices(deps: ServiceDeps): LeaderboardServices {
+  return { ...guard(deps), langs: () => deps.catalog.langCodes(), top: (ref, n) => deps.store.top(ref, n) };
+}
