@@ -24,6 +24,8 @@ module.exports = {
         HOST: "127.0.0.1",
         PORT: 2567,
         PUBLIC_ADDRESS: process.env.PUBLIC_ADDRESS || "127.0.0.1:8080/{port}",
+        // nginx (server/deploy/nginx.conf) runs on this host: believe its X-Forwarded-For only.
+        TRUST_PROXY: process.env.TRUST_PROXY || "loopback",
       },
     },
   ],
