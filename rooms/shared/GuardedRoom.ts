@@ -126,7 +126,10 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
   }
 
   override onUncaughtException(error: RoomException<this>, methodName: string): void {
-    this.services.log.error({ err: error.cause ?? error, method: methodName, roomId: this.roomId }, `${this.kind}: uncaught exception`);
+    const cause = error.cause ?? error;
+    // A join refused on purpose (DUEL_NOT_INVITED, …) reaches here too: it is no fault of ours.
+    if (methodName === "onJoin" && !publicError(cause).internal) return;
+    this.services.log.error({ err: cause, method: methodName, roomId: this.roomId }, `${this.kind}: uncaught exception`);
   }
 }
 

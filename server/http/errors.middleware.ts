@@ -14,9 +14,11 @@ export function notFound(): RequestHandler {
 }
 
 /** What a client's mistake caught below our routes is answered with (http-errors' `status` tells it apart). */
-function clientMistake(err: { status?: unknown; statusCode?: unknown; type?: unknown; limit?: unknown; message?: unknown }): AppError | undefined {
+function clientMistake(err: { status?: unknown; statusCode?: unknown; type?: unknown; limit?: unknown; message?: unknown; code?: unknown }): AppError | undefined {
   const status = typeof err.status === "number" ? err.status : typeof err.statusCode === "number" ? err.statusCode : 0;
   if (status < 400 || status >= 500) return undefined;
+  // zlib could not inflate a body sent with Content-Encoding.
+  if (typeof err.code === "string" && err.code.startsWith("Z_")) return new AppError("BAD_REQUEST", "send the body as UTF-8 JSON, without Content-Encoding");
   switch (err.type) {
     case "entity.too.large":
       return new AppError("BODY_TOO_LARGE", `the request body is larger than ${Number(err.limit) || "the limit of"} bytes`);
