@@ -14,7 +14,7 @@ export function notFound(): RequestHandler {
 }
 
 /** What a client's mistake caught below our routes is answered with (http-errors' `status` tells it apart). */
-function clientMistake(err: { status?: unknown; statusCode?: unknown; type?: unknown; limit?: unknown; message?: unknown; code?: unknown }): AppError | undefined {
+export function clientMistake(err: { status?: unknown; statusCode?: unknown; type?: unknown; limit?: unknown; message?: unknown; code?: unknown }): AppError | undefined {
   const status = typeof err.status === "number" ? err.status : typeof err.statusCode === "number" ? err.statusCode : 0;
   if (status < 400 || status >= 500) return undefined;
   // zlib could not inflate a body sent with Content-Encoding.

@@ -16,6 +16,7 @@ import type { TokenService } from "../auth/tokens";
 import type { Limits, Taken } from "../limits";
 import type { Logger } from "../logger";
 import { RateLimitedError, type Placement } from "../placement";
+import { clientMistake } from "./errors.middleware";
 import { handle } from "./handle";
 
 /** Largest matchmaking request body. */
@@ -90,6 +91,13 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
       refuse(res, 200, error.code, error.message);
     }
   }));
+  // A body that is too large or not JSON, in Colyseus's shape (colyseus.js reads `error` as text).
+  router.use("/matchmake", (err: unknown, req: Request, res: Response, next: (err: unknown) => void) => {
+    const mistake = clientMistake((err ?? {}) as Parameters<typeof clientMistake>[0]);
+    if (!mistake) return next(err);
+    deps.mistake("matchmake_body", { code: mistake.code, path: req.path.slice(0, 100) });
+    refuse(res, mistake.status, mistake.status, `${mistake.code}: ${mistake.message}`);
+  });
   return router;
 }
 

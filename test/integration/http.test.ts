@@ -11,25 +11,7 @@ import { realDecks, startServer, TEST_ENV, type TestServer } from "../helpers/se
 import { homeRoutes } from "../../server/http/home.routes";
 import { webRoutes } from "../../server/http/web.routes";
 import { LessonCatalog } from "../../server/lessons.service";
-
-const json = (body: unknown, token?: string): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  body: JSON.stringify(body),
-});
-
-async function call(t: TestServer, path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${t.http}${path}`, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-function expectError(res: { status: number; body: any }, status: number, code: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.error.code, code);
-  assert.equal(typeof res.body.error.message, "string");
-  assert.ok(res.body.error.message.length > 5);
-}
+import { call, expectError, json } from "../helpers/http";
 
 /** A JWT with `alg: none`: header.payload. with an empty signature. */
 function unsignedToken(sub: string): string {

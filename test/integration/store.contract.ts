@@ -129,5 +129,38 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       const pb = await store.progress(b.id);
       assert.deepEqual([pb.xp, pb.streak], [0, 0]);
     });
+
+    it("counts an account that sat in two seats once", async () => {
+      const twin = await store.createUser(user("Twin"));
+      const match = duel([player(twin, 900, true, ["correct"]), player(twin, 0, false, ["wrong"])]);
+      assert.equal(await store.recordMatch(match), true);
+      const p = await store.progress(twin.id);
+      assert.deepEqual([p.xp, p.duels, p.ratings.es], [10 + 25, 1, undefined]);
+      assert.equal(await store.recordMatch(match), false, "and still once on a replay");
+    });
+
+    it("replaces a password hash", async () => {
+      const acct = await store.createUser(user("hash_c", { username: "hash_c", guest: false, passwordHash: "old" }));
+      await store.setPasswordHash(acct.id, "new");
+      assert.equal((await store.userById(acct.id))?.passwordHash, "new");
+    });
+
+    it("deletes guests whose time ran out, but never one who played, one still on its way, or an account", async () => {
+      const past = Date.now() - 1000;
+      const idle = await store.createUser(user("Idle", { expiresAt: past }));
+      const kept = await store.createUser(user("Kept", { expiresAt: past }));
+      const played = await store.createUser(user("Played", { expiresAt: past }));
+      const fresh = await store.createUser(user("Fresh", { expiresAt: Date.now() + 3_600_000 }));
+      const account = await store.createUser(user("acct_c", { username: "acct_c", guest: false, passwordHash: "h" }));
+      await store.recordMatch(duel([player(played, 10, true, ["correct"])], { practice: true }));
+      assert.equal((await store.userById(played.id))?.expiresAt, undefined, "a recorded result clears the expiry");
+      assert.equal(await store.deleteExpiredGuests(Date.now(), 100, [kept.id]), 1);
+      assert.equal(await store.userById(idle.id), null);
+      for (const u of [kept, played, fresh, account]) assert.ok(await store.userById(u.id), `${u.name} stays`);
+      const upgraded = await store.createUser(user("Up", { expiresAt: past }));
+      await store.upgradeGuest(upgraded.id, { username: "up_c", passwordHash: "h" });
+      assert.equal(await store.deleteExpiredGuests(Date.now(), 100, [kept.id]), 0, "an account made from a guest does not expire");
+    });
   });
 }
+

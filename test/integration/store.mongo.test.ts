@@ -67,4 +67,25 @@ describe("MongoDB store: exactly once through crashes and races", function () {
     assert.deepEqual([pa.xp, pa.duels, pa.wins], [45, 1, 1]);
     await store.close();
   });
+
+  it("resumes every pending result it can: one that keeps failing does not hold back the others", async () => {
+    const name = freshDbName("resume");
+    dbs.push(name);
+    const poisoned = new Set<string>();
+    const faulty = await MongoStore.connect(testMongoUrl(), name, {
+      afterUserApplied: (userId) => {
+        if (poisoned.has(userId)) throw new Error(`simulated fault for ${userId}`);
+      },
+    });
+    const [a, b, c, d] = [await faulty.createUser(user("A")), await faulty.createUser(user("B")), await faulty.createUser(user("C")), await faulty.createUser(user("D"))];
+    const stuck = duel([player(a, 900, true, ["correct"]), player(b, 0, false, ["wrong"])]);
+    const fine = duel([player(c, 900, true, ["correct"]), player(d, 0, false, ["wrong"])]);
+    poisoned.add(a.id).add(c.id);
+    await assert.rejects(faulty.recordMatch(stuck));
+    await assert.rejects(faulty.recordMatch(fine));
+    poisoned.delete(c.id);
+    await assert.rejects(faulty.resumePending(), (e: { resumed?: number; failed?: { matchId: string }[] }) => e.resumed === 1 && e.failed?.[0].matchId === stuck.matchId);
+    assert.equal((await faulty.progress(d.id)).duels, 1, "the result behind the stuck one was finished");
+    await faulty.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   applyDelta, currentStreak, dayIn, emptyProgress, eloUpdate, isoWeek, isTimeZone, levelForXp, nextStreak, planMatch,
-  wordFromKey, wordKey, wordsToReview, xpFor,
+  resultProblem, wordFromKey, wordKey, wordsToReview, xpFor,
 } from "../../server/progress.rules";
 import { boardScores, parseBoardQuery } from "../../server/boards";
 import type { MatchPlayer, MatchResult } from "../../rooms/word-duel/services";
@@ -81,5 +81,31 @@ describe("progress rules", () => {
     assert.equal(parseBoardQuery("es", { period: "weekly" }, ["es"], now).period, "2026-W47");
     assert.equal(parseBoardQuery("es", { period: "weekly", week: "2026-W40" }, ["es"], now).period, "2026-W40");
     assert.equal(parseBoardQuery("rating-es", { around: "me", limit: "3" }, ["es"], now).limit, 3);
+  });
+});
+
+describe("progress rules: planning is total", () => {
+  it("counts an account that sat in two seats once, by its best line, and rates nothing", () => {
+    const twice = result([p("a", true, ["correct", "correct"]), p("a", false, ["wrong"])]);
+    const plan = planMatch(twice, new Map(), new Map());
+    assert.equal(plan.users.length, 1);
+    assert.equal(plan.users[0].xp, 10 + 10 + 25);
+    assert.equal(plan.users[0].rating, undefined, "one learner against themselves is not rated");
+  });
+  it("plans odd but well-formed results: no players, only bots, a time zone this runtime does not know", () => {
+    assert.deepEqual(planMatch(result([]), new Map(), new Map()).users, []);
+    assert.deepEqual(planMatch(result([p("bot:1", true, ["correct"], { isBot: true })]), new Map(), new Map()).users, []);
+    const plan = planMatch(result([p("a", true, ["correct"]), p("b", false, [])]), new Map(), new Map([["a", "Mars/Olympus_Mons"]]));
+    assert.equal(plan.users[0].lastPlayedDay, "2026-11-22");
+    assert.equal(dayIn(0, "Not/A_Zone"), "1970-01-01");
+  });
+  it("says why a result cannot be recorded, so it is put aside instead of retried", () => {
+    assert.equal(resultProblem(result([p("a", true, [])])), undefined);
+    assert.equal(resultProblem(null), "not an object");
+    assert.equal(resultProblem({ ...result([]), matchId: "" }), "no matchId");
+    assert.equal(resultProblem({ ...result([]), finishedAt: Number.NaN }), "no finishedAt");
+    assert.equal(resultProblem({ ...result([]), players: "x" }), "no players");
+    assert.equal(resultProblem(result([{ ...p("a", true, []), userId: "" }])), "a player without an account");
+    assert.equal(resultProblem(result([{ ...p("a", true, []), words: undefined as never }])), "a player without words");
   });
 });
