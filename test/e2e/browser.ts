@@ -30,12 +30,16 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own localStorage) with the page's errors collected. */
-export async function newPlayer(browser: Browser, viewport = PHONE): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport, reducedMotion: "reduce" });
+/**
+ * A fresh browser profile (its own localStorage) with the page's errors collected: script
+ * errors, and anything the Content-Security-Policy blocked.
+ */
+export async function newPlayer(browser: Browser, viewport = PHONE, options: { httpCredentials?: { username: string; password: string } } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, reducedMotion: "reduce", ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => void (m.type() === "error" && /Content Security Policy/i.test(m.text()) && errors.push(m.text())));
   page.setDefaultTimeout(15000);
   return { context, page, errors };
 }

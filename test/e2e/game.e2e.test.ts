@@ -31,6 +31,7 @@ describe("browser game in Chromium", function () {
     t = await startServer({
       DUEL_CHOICE_ROUND_MS: "8000", DUEL_TYPED_ROUND_MS: "15000", DUEL_COUNTDOWN_MS: "300", DUEL_REVEAL_MS: "700",
       DUEL_FINISHED_LINGER_MS: "5000", RECONNECT_SECONDS: "20", QUEUE_BOT_AFTER_MS: "6000", QUEUE_TICK_MS: "50",
+      ADMIN_USER: "ops", ADMIN_PASSWORD: "a long admin password",
     });
     base = t.http;
     browser = await launch();
@@ -68,8 +69,22 @@ describe("browser game in Chromium", function () {
     const asset = await fetch(`${base}${script}`);
     assert.equal(asset.status, 200);
     assert.match(asset.headers.get("cache-control") ?? "", /max-age=31536000.*immutable/);
-    assert.match(await asset.text(), /matchmake/, "the SDK is in the bundle");
+    const bundle = await asset.text();
+    assert.match(bundle, /matchmake/, "the SDK is in the bundle");
+    assert.doesNotMatch(bundle, /sourceMappingURL/, "no public source maps");
+    assert.equal((await fetch(`${base}${script}.map`)).status, 404);
     assert.equal((await fetch(`${base}/assets/nope.js`)).status, 404);
+    assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+  });
+
+  it("runs the monitor under its own Content-Security-Policy, with nothing blocked", async () => {
+    const ops = await newPlayer(browser, DESKTOP, { httpCredentials: { username: "ops", password: "a long admin password" } });
+    const rooms = ops.page.waitForResponse((r) => r.url().includes("/colyseus/api") && r.status() === 200);
+    await ops.page.goto(`${base}/colyseus/`);
+    await rooms;
+    await ops.page.locator("#app *").first().waitFor();
+    assert.deepEqual(ops.errors, [], "no script errors, nothing blocked by the policy");
+    await ops.context.close();
   });
 
   it("two learners in two browsers find each other and play a whole ranked duel through the UI", async () => {
