@@ -59,13 +59,22 @@ export function capConnections(server: http.Server, max: number, trust: Trust): 
   });
 }
 
+/** The room id a WebSocket URL names (`…/<processId>/<roomId>?…`, as Colyseus reads it). */
+function roomIdOf(url: string | undefined): string | undefined {
+  return /\/[A-Za-z0-9_-]+\/([A-Za-z0-9_-]+)(\?|$)/.exec(url ?? "")?.[1];
+}
+
 /**
  * The `verifyClient` of the WebSocket server: refuses (HTTP 429) a client address that
- * already holds `max` open WebSockets on this process.
+ * already holds `max` open WebSockets on this process, and (HTTP 400) a URL whose room id
+ * names a member of Object.prototype: Colyseus looks local rooms up in a plain object, and
+ * `/…/constructor` would reach a function where a room should be.
  */
 export function webSocketGate(max: number, trust: Trust) {
   const counter = new Counter(max);
   return (info: { req: http.IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void): void => {
+    const roomId = roomIdOf(info.req.url);
+    if (roomId !== undefined && roomId in Object.prototype) return done(false, 400, "Bad Request");
     const ok = counter.admit(clientAddress(info.req, trust), info.req.socket);
     done(ok, ok ? undefined : 429, ok ? undefined : "Too Many Connections");
   };

@@ -25,6 +25,7 @@ export const MATCHMAKE_BODY_LIMIT = 4 * 1024;
 const BY_NAME = ["joinOrCreate", "create", "join"] as const;
 const BY_ID = ["joinById", "reconnect"] as const;
 type Method = (typeof BY_NAME)[number] | (typeof BY_ID)[number];
+/** Room ids and reconnection tokens are Colyseus ids: letters, digits, _ and -. */
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface MatchmakeDeps {
@@ -68,6 +69,9 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     if (!picked.ok) return refuse(res, 400, 400, `BAD_REQUEST: ${picked.message}`);
     // A plain object again (Colyseus calls hasOwnProperty on it), holding only own keys.
     const options: Record<string, unknown> = { ...picked.value };
+    if (method === "reconnect" && !(typeof options.reconnectionToken === "string" && ROOM_ID.test(options.reconnectionToken))) {
+      return refuse(res, 400, 400, 'BAD_REQUEST: reconnect takes {"reconnectionToken": "<token>"}');
+    }
 
     const address = req.ip ?? "unknown";
     const byAddress = await deps.limits.matchmakeByAddress.take(address);

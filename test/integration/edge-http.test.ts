@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import http from "node:http";
 import net from "node:net";
 import jwt from "jsonwebtoken";
+import { matchMaker } from "@colyseus/core";
 import WebSocket from "ws";
 import { startServer, TEST_ENV, type TestServer } from "../helpers/server";
 import { call, expectError, INTERNAL_TEXT, json } from "../helpers/http";
@@ -69,6 +70,21 @@ describe("HTTP at the edge: bounded, plain, and limited", function () {
       assert.doesNotMatch(JSON.stringify(res.body), INTERNAL_TEXT);
     }
     assert.equal((await call(t, "/api/languages", { headers: { "content-encoding": "gzip" } })).status, 200, "a GET without a body is fine");
+    for (const body of [{}, { reconnectionToken: { $gt: "" } }, { reconnectionToken: "__proto__ x" }]) {
+      const res = await call(t, "/matchmake/reconnect/someRoom", json(body));
+      assert.deepEqual([res.status, res.body.code], [400, 400], JSON.stringify(body));
+    }
+  });
+
+  it("refuses a WebSocket whose room id names an Object.prototype member, before Colyseus looks it up", async () => {
+    for (const roomId of ["constructor", "__proto__", "hasOwnProperty"]) {
+      const ws = new WebSocket(`${t.ws}/${matchMaker.processId}/${roomId}?sessionId=x`);
+      const status = await withTimeout(new Promise<number>((resolve) => {
+        ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once("open", () => resolve(101));
+      }), 3000, "the upgrade");
+      assert.equal(status, 400, roomId);
+    }
   });
 
   it("sends security headers: a CSP the game runs under, no framing, nosniff, no referrer", async () => {
