@@ -35,7 +35,11 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   /** The room name this class is registered under (set by {@link bindServices}). */
   static roomKind: DuelKind = msg.ROOM_WORD_DUEL;
 
-  protected override readonly kind = "word_duel";
+  /** This room's name: word_duel, practice or ranked_duel. */
+  protected override get kind(): DuelKind {
+    return (this.constructor as typeof WordDuelRoom).roomKind;
+  }
+
   override state = new WordDuelState();
   private seats = new Map<string, Seat>();
   private questions: rules.Question[] = [];
@@ -70,7 +74,7 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   }
 
   override async onCreate(options: Record<string, unknown>): Promise<void> {
-    const kind = (this.constructor as typeof WordDuelRoom).roomKind;
+    const kind = this.kind;
     const chosen = joinOptions(this.services, options, kind);
     const { lang, mode, direction } = chosen;
     const practice = kind === msg.ROOM_PRACTICE;
