@@ -147,7 +147,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   serveWith(httpServer, app);
   const watch = driver ? new ProcessWatch(presence, driver, log) : undefined;
 
-  const serviceDeps: ServiceDeps = { config, log, store, catalog, recorder, verifyToken: (token) => tokens.verify(token), mistake, now: deps.now ?? Date.now };
+  const serviceDeps: ServiceDeps = { config, log, store, catalog, recorder, verifyToken: (token) => tokens.verify(token), mistake, presence, now: deps.now ?? Date.now };
   const services = duelServices(serviceDeps);
   const handlers = [
     gameServer.define(ROOM_WORD_DUEL, bindServices(services, ROOM_WORD_DUEL)).filterBy(["lang", "mode", "direction", "lessonId"]),

@@ -13,6 +13,8 @@ import type { DuelServices } from "../rooms/word-duel/services";
 import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
+import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
+import type { Presence } from "@colyseus/core";
 
 /** Missed words a review practice may bring back. */
 const REVIEW_PROMPTS = 50;
@@ -25,6 +27,7 @@ export interface ServiceDeps {
   recorder: ResultRecorder;
   verifyToken: DuelServices["verifyToken"];
   mistake: GuardServices["mistake"];
+  presence: Presence;
   now: () => number;
 }
 
@@ -90,6 +93,38 @@ export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServi
   };
 }
 
+/**
+ * Which live boards changed: one presence subscription per process, whatever the number of
+ * leaderboard rooms (one each used to add a listener per room to one channel), dispatched to
+ * the rooms watching each board.
+ */
+export class BoardChanges {
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private subscribed?: Promise<unknown>;
+
+  constructor(private readonly presence: Pick<Presence, "subscribe">) {}
+
+  async watch(key: string, onChange: () => void): Promise<() => void> {
+    this.subscribed ??= this.presence.subscribe(BOARDS_CHANGED_CHANNEL, (keys: unknown) => this.changed(keys)).catch((err) => {
+      this.subscribed = undefined; // try again with the next room
+      throw err;
+    });
+    await this.subscribed;
+    const set = this.watchers.get(key) ?? new Set();
+    this.watchers.set(key, set.add(onChange));
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0) this.watchers.delete(key);
+    };
+  }
+
+  private changed(keys: unknown): void {
+    if (!Array.isArray(keys)) return;
+    for (const key of keys) for (const onChange of this.watchers.get(String(key)) ?? []) onChange();
+  }
+}
+
 export function boardServices(deps: ServiceDeps): LeaderboardServices {
-  return { ...guard(deps), langs: () => deps.catalog.langCodes(), top: (ref, n) => deps.store.top(ref, n) };
+  const changes = new BoardChanges(deps.presence);
+  return { ...guard(deps), langs: () => deps.catalog.langCodes(), top: (ref, n) => deps.store.top(ref, n), watch: (key, onChange) => changes.watch(key, onChange) };
 }

@@ -5,25 +5,29 @@ import { boardKey, parseBoardQuery, type BoardRef, type LeaderboardEntry } from 
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { pickOptions, replaceOptions } from "../shared/options";
 import { EntryState, LeaderboardState } from "./LeaderboardState";
-import { BOARDS_CHANGED_CHANNEL, LIVE_ROWS } from "./messages";
+import { LIVE_ROWS } from "./messages";
 
 export interface LeaderboardServices extends GuardServices {
   langs(): readonly string[];
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
+  /** Calls `onChange` whenever a recorded result (on any process) changed the board `key`; resolves with how to stop. */
+  watch(key: string, onChange: () => void): Promise<() => void>;
 }
 
 /**
- * A live board: the top rows of one board and period. Recorded results publish the boards
- * they changed on presence (so this works across processes); the room re-reads its rows and
- * the change reaches watchers as a schema patch. Anyone may watch: boards are public.
+ * A live board: the top rows of one board and period. Recorded results name the boards they
+ * changed (on presence, so across processes; the server listens once per process and calls
+ * the rooms watching them); the room re-reads its rows and the change reaches watchers as a
+ * schema patch. Anyone may watch: boards are public.
  */
 export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
   static services: LeaderboardServices;
   protected override readonly kind = "leaderboard";
   override state = new LeaderboardState();
   private ref!: BoardRef;
-  private readonly onChanged = (keys: string[]) => {
-    if (keys.includes(boardKey(this.ref))) this.refresh().catch((err) => this.services.log.error({ err, board: this.ref }, "leaderboard: refresh failed"));
+  private unwatch?: () => void;
+  private readonly onChanged = () => {
+    this.refresh().catch((err) => this.services.log.error({ err, board: this.ref }, "leaderboard: refresh failed"));
   };
 
   protected override get services(): LeaderboardServices {
@@ -57,7 +61,7 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
       this.services.log.error({ err, board: this.ref }, "leaderboard: first read failed");
       throw new ServerError(ERROR_CODES.UNAVAILABLE, "UNAVAILABLE: leaderboards are unavailable right now; try again shortly");
     }
-    await this.presence.subscribe(BOARDS_CHANGED_CHANNEL, this.onChanged);
+    this.unwatch = await this.services.watch(boardKey(this.ref), this.onChanged);
   }
 
   private async refresh(): Promise<void> {
@@ -70,8 +74,8 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
     this.state.entries = new ArraySchema<EntryState>(...rows.map((r) => new EntryState().assign(r)));
   }
 
-  override async onDispose(): Promise<void> {
-    await this.presence.unsubscribe(BOARDS_CHANGED_CHANNEL, this.onChanged);
+  override onDispose(): void {
+    this.unwatch?.();
   }
 }
 

@@ -54,6 +54,9 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   /** A ranked duel: the user ids it is for. */
   private invited?: Set<string>;
   private bots = new BotPlayers();
+  /** A patch is due right after the current callback (see flush). */
+  private flushing = false;
+  private disposed = false;
 
   protected override get services(): DuelServices {
     return (this.constructor as typeof WordDuelRoom).services;
@@ -220,6 +223,7 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   }
 
   override async onDispose(): Promise<void> {
+    this.disposed = true;
     this.timer?.clear();
     this.bots.stop();
     await this.challenge?.list(false);
@@ -244,9 +248,18 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   /**
    * Sends the state change now instead of at the next patch tick (every 50 ms): an answer
    * shows on the opponent's screen at once, and a round starts for everyone together.
+   * Right after the current callback, never inside it: broadcastPatch ticks the room's clock,
+   * and a tick inside the clock's own tick (a round started by a timer, a bot's answer) walks
+   * a timer list the outer tick is still walking — a crash, found by the fuzz suite. Several
+   * flushes in one turn send one patch.
    */
   private flush(): void {
-    this.broadcastPatch();
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => {
+      this.flushing = false;
+      if (!this.disposed) this.broadcastPatch();
+    });
   }
 
   /** Takes one player's answer for this round (clients and bots alike), or says why not. */

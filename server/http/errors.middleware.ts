@@ -5,7 +5,7 @@
  * message, logged as a client's mistake (sampled, debug); a database outage is 503; anything
  * else is our fault: logged whole and answered as a plain 500.
  */
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { AppError } from "../errors";
 import type { Logger } from "../logger";
 
@@ -16,6 +16,8 @@ export function notFound(): RequestHandler {
 /** What a client's mistake caught below our routes is answered with (http-errors' `status` tells it apart). */
 export function clientMistake(err: { status?: unknown; statusCode?: unknown; type?: unknown; limit?: unknown; message?: unknown; code?: unknown }): AppError | undefined {
   const status = typeof err.status === "number" ? err.status : typeof err.statusCode === "number" ? err.statusCode : 0;
+  // Node's HTTP parser refused what came next on the connection (the socket is closing).
+  if (typeof err.code === "string" && err.code.startsWith("HPE_")) return new AppError("BAD_REQUEST", "the request is malformed");
   if (status < 400 || status >= 500) return undefined;
   // zlib could not inflate a body sent with Content-Encoding.
   if (typeof err.code === "string" && err.code.startsWith("Z_")) return new AppError("BAD_REQUEST", "send the body as UTF-8 JSON, without Content-Encoding");
@@ -34,8 +36,32 @@ export function clientMistake(err: { status?: unknown; statusCode?: unknown; typ
   return new AppError("BAD_REQUEST", "the request is malformed");
 }
 
+/** The client went away mid-answer: nothing to answer, nobody's fault. */
+const GONE = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+/** Only what an error says about itself: never the request (Node's parse errors carry its raw bytes, tokens included). */
+export function loggable(err: unknown): object {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const { name, message, stack } = err;
+  return { name, message, stack, code: (err as { code?: unknown }).code };
+}
+
+/** How long a refused request's unread body may still be read (and dropped) before the socket is closed. */
+const LINGER_MS = 2000;
+
+/**
+ * A request refused before its body was read (too large, say): answered now, the rest of the
+ * body dropped as it arrives for a short while, so the client reads the answer, then the
+ * socket is closed instead of taking a slow client's whole upload.
+ */
+export function closeUnreadBody(req: Request, res: Response): void {
+  if (req.complete) return;
+  res.once("finish", () => setTimeout(() => void (req.complete || req.socket.destroy()), LINGER_MS).unref());
+}
+
 export function errorHandler(log: Logger, mistake: (kind: string, detail: object) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (GONE.has(err?.code) || req.socket.destroyed) return mistake("client_gone", { code: err?.code, path: req.path.slice(0, 100) });
     let error: AppError | undefined = err instanceof AppError ? err : clientMistake(err ?? {});
     if (error) {
       if (error.status < 500) mistake("http_refused", { code: error.code, method: req.method, path: req.path.slice(0, 100) });
@@ -43,10 +69,11 @@ export function errorHandler(log: Logger, mistake: (kind: string, detail: object
       log.warn({ err: err.message, path: req.path }, "store unavailable");
       error = new AppError("UNAVAILABLE", "progress is unavailable right now; your results are kept and saved when it is back");
     } else {
-      log.error({ err, method: req.method, path: req.path }, "unhandled error in a route");
+      log.error({ err: loggable(err), method: req.method, path: req.path }, "unhandled error in a route");
       error = new AppError("INTERNAL", "something went wrong on our side; please try again");
     }
     if (res.headersSent) return void res.destroy();
+    closeUnreadBody(req, res);
     res.status(error.status).json({ error: { code: error.code, message: error.message } });
   };
 }

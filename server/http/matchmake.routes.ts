@@ -16,7 +16,7 @@ import type { TokenService } from "../auth/tokens";
 import type { Limits, Taken } from "../limits";
 import type { Logger } from "../logger";
 import { RateLimitedError, type Placement } from "../placement";
-import { clientMistake } from "./errors.middleware";
+import { clientMistake, closeUnreadBody, loggable } from "./errors.middleware";
 import { handle } from "./handle";
 
 /** Largest matchmaking request body. */
@@ -90,7 +90,7 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     } catch (err) {
       if (err instanceof RateLimitedError) return (retryAfter(res, { ok: false, retryAfterMs: err.retryAfterMs }), refuse(res, 429, err.code, err.message));
       const { error, internal } = publicError(err);
-      if (internal) deps.log.error({ err, method, target }, "matchmaking failed");
+      if (internal) deps.log.error({ err: loggable(err), method, target }, "matchmaking failed");
       else deps.mistake("matchmake_refused", { method, code: error.code });
       refuse(res, 200, error.code, error.message);
     }
@@ -100,6 +100,7 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     const mistake = clientMistake((err ?? {}) as Parameters<typeof clientMistake>[0]);
     if (!mistake) return next(err);
     deps.mistake("matchmake_body", { code: mistake.code, path: req.path.slice(0, 100) });
+    closeUnreadBody(req, res);
     refuse(res, mistake.status, mistake.status, `${mistake.code}: ${mistake.message}`);
   });
   return router;
