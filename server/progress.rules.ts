@@ -213,7 +213,7 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
       wins: !result.practice && player.won ? 1 : 0,
       streak: player.forfeited ? prev.streak : nextStreak(prev.streak, prev.lastPlayedDay, today),
       lastPlayedDay: player.forfeited ? prev.lastPlayedDay : today,
-      words: player.words.map((w) => ({ key: wordKey(w.prompt), seen: 1, missed: w.verdict === "correct" ? 0 : 1 })),
+      words: (player.words ?? []).map((w) => ({ key: wordKey(w.prompt), seen: 1, missed: w.verdict === "correct" ? 0 : 1 })),
     };
     const other = rated ? humans.find((p) => p.userId !== player.userId) : undefined;
     if (other) {
