@@ -44,10 +44,9 @@ export class Limit {
     }
   }
 
-  /** Whether `key` has used up its points, without taking any. */
-  async used(key: string): Promise<Taken> {
-    const res = await this.limiter.get(key);
-    return res && res.remainingPoints <= 0 ? { ok: false, retryAfterMs: res.msBeforeNext } : { ok: true };
+  /** Gives back `points` taken for `key` (a request that turned out fine). */
+  async giveBack(key: string, points = 1): Promise<void> {
+    await this.limiter.reward(key, points);
   }
 }
 

@@ -33,9 +33,14 @@ export function mistakeLog(log: Logger, now: () => number = Date.now): (kind: st
   };
 }
 
-/** Colyseus's lines that only say a client misbehaved (they arrive as error-level strings). */
+/**
+ * Colyseus's lines that only say a client misbehaved. They arrive as strings (the WebSocket
+ * library's errors as message + stack: every error `ws`'s frame reader raises is listed).
+ */
 const CLIENT_NOISE = [
   /Invalid WebSocket frame/i,
+  /Unsupported WebSocket frame/i,
+  /Too many (buffered chunks|message fragments)/i,
   /Max payload size exceeded/i,
   /seat reservation expired/i,
   /couldn't decode message/i,
@@ -56,7 +61,7 @@ export function colyseusLogger(log: Logger) {
   const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(" ");
   const write = (level: "info" | "warn" | "error", args: unknown[]) => {
     const line = text(args);
-    if (level !== "info" && CLIENT_NOISE.some((re) => re.test(line))) return mistake("colyseus", { line: line.split("\n")[0].slice(0, 200) });
+    if (CLIENT_NOISE.some((re) => re.test(line))) return mistake("colyseus", { line: line.split("\n")[0].slice(0, 200) });
     child[level](line);
   };
   return {

@@ -112,6 +112,7 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
     } catch (err) {
       const { error, internal } = publicError(err);
       if (internal) this.services.log.error({ err, room: this.kind, roomId: this.roomId }, "a join failed");
+      else this.services.mistake("join_refused", { room: this.kind, code: error.code });
       throw error;
     }
     // Pings are frames too: ws answers each with a pong, so they count against the limit.

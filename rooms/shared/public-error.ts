@@ -28,6 +28,8 @@ export const INTERNAL_MESSAGE = "INTERNAL: something went wrong on our side; ple
  */
 export function publicError(err: unknown): { error: ServerError; internal: boolean } {
   const message = err instanceof Error ? err.message : "";
+  // Colyseus's word for a client that closed its socket while its join was on the way.
+  if (message === "early_leave") return { error: new ServerError(1001, "already disconnected"), internal: false };
   const code = (err as { code?: unknown } | undefined)?.code;
   // A refusal of ours keeps its text; its code may have been lost crossing processes (IPC
   // sends the message only), so it comes back from the catalogue.

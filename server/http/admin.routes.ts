@@ -26,17 +26,20 @@ function same(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-/** Basic auth for operators; every failure costs the address one point of `failures`. */
+/**
+ * Basic auth for operators. Every attempt takes a point of `failures` *before* the password is
+ * checked, and a right one gives it back: requests sent at once (pipelined, in parallel) cannot
+ * all pass a check made before any of their failures is counted.
+ */
 function adminAuth(user: string, password: string, failures: Limit): RequestHandler {
   const check = async (req: Request, res: Response): Promise<void> => {
     const address = req.ip ?? "unknown";
-    const locked = await failures.used(address);
-    if (!locked.ok) throw rateLimited(res, locked, "too many failed sign-ins from your address; try again later");
+    const taken = await failures.take(address);
+    if (!taken.ok) throw rateLimited(res, taken, "too many failed sign-ins from your address; try again later");
     const match = /^Basic\s+([A-Za-z0-9+/=]{1,1024})$/.exec(req.headers.authorization ?? "");
     const decoded = match ? Buffer.from(match[1], "base64").toString("utf8") : "";
     const colon = decoded.indexOf(":");
-    if (colon > 0 && same(decoded.slice(0, colon), user) && same(decoded.slice(colon + 1), password)) return;
-    await failures.take(address);
+    if (colon > 0 && same(decoded.slice(0, colon), user) && same(decoded.slice(colon + 1), password)) return failures.giveBack(address);
     res.setHeader("WWW-Authenticate", 'Basic realm="LinguaLeap admin", charset="UTF-8"');
     throw new AppError("AUTH_BAD_CREDENTIALS", "the admin pages need the admin user name and password");
   };

@@ -17,7 +17,7 @@ import { fuzzHttp, send, sendHuge, type HttpReport } from "./http-fuzzer";
 import { allocatingRequests } from "./http-generators";
 import { captureOutput, errorLines, rssMb } from "./observe";
 import { fuzzSeed } from "./random";
-import { rejoinDuringCountdown } from "./scenarios";
+import { framesTheLibraryRefuses, rejoinDuringCountdown } from "./scenarios";
 import { describeRooms, fuzzRooms, ROOM_KINDS, type RoomFuzzReport, type RoomKind, type RoomTally } from "./room-fuzzer";
 
 const SHORT_DUELS = { DUEL_ROUNDS: "3", DUEL_COUNTDOWN_MS: "50", DUEL_REVEAL_MS: "50", DUEL_CHOICE_ROUND_MS: "2000", DUEL_TYPED_ROUND_MS: "2000", DUEL_NO_SHOW_MS: "1000", PASSWORD_SCRYPT_LOG2N: "14" };
@@ -161,6 +161,11 @@ describe("fuzz: hostile frames and requests against a real server process", func
 
   it("survives a learner who leaves and rejoins a duel during its countdown", async () => {
     await explained(rejoinDuringCountdown(main.http, 5), mainOut);
+    assert.equal(await unhealthy(main, mainOut), undefined);
+  });
+
+  it("takes frames the WebSocket library refuses (a length over 2^53, unmasked, reserved bits) as a client's mistake", async () => {
+    await explained(framesTheLibraryRefuses(main.http), mainOut);
     assert.equal(await unhealthy(main, mainOut), undefined);
   });
 

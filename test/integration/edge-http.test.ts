@@ -211,6 +211,15 @@ describe("HTTP at the edge: limits per address and per account, with Retry-After
     const elsewhere = await call(t, "/admin/results", { headers: { authorization: `Basic ${Buffer.from("admin:correct-horse-battery").toString("base64")}`, "x-forwarded-for": address() } });
     assert.deepEqual(elsewhere.body, { pending: 0, outbox: 0, deadLetters: 0 });
   });
+
+  it("counts admin sign-in failures sent at once before checking any of them (no race past the lockout)", async () => {
+    const at = address();
+    const basic = (password: string) => from(at, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` } });
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => call(t, "/admin/results", basic(`guess${i}`))));
+    const statuses = burst.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [401, 401, 401, ...Array(9).fill(429)], "3 guesses checked, the other 9 refused unchecked");
+    assert.equal((await call(t, "/admin/results", basic("correct-horse-battery"))).status, 429, "the right password does not get in past the limit");
+  });
 });
 
 describe("HTTP at the edge: sockets that do not pile up", function () {

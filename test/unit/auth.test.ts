@@ -44,6 +44,15 @@ describe("tokens", () => {
     const tooLong = jwt.sign({ name: "Ana", guest: true }, SECRET, { subject: "u1", issuer: "lingualeap", expiresIn: 365 * 86400 });
     assert.throws(() => tokens.verify(tooLong), (e: { code?: string }) => e.code === "AUTH_BAD_TOKEN");
   });
+  it("refuses a token issued in the future, one with a critical header, and one too long to be ours", () => {
+    const now = Math.floor(Date.now() / 1000);
+    const future = jwt.sign({ name: "Ana", guest: true, iat: now + 10 * 365 * 86400, exp: now + 10 * 365 * 86400 + 600 }, SECRET, { subject: "u1", issuer: "lingualeap" });
+    assert.throws(() => tokens.verify(future), (e: { code?: string }) => e.code === "AUTH_BAD_TOKEN");
+    const crit = jwt.sign({ name: "Ana", guest: true }, SECRET, { subject: "u1", issuer: "lingualeap", expiresIn: 60, header: { alg: "HS256", crit: ["x"] } as jwt.JwtHeader });
+    assert.throws(() => tokens.verify(crit), (e: { code?: string }) => e.code === "AUTH_BAD_TOKEN");
+    const long = jwt.sign({ name: "Ana", guest: true, pad: "x".repeat(3000) }, SECRET, { subject: "u1", issuer: "lingualeap", expiresIn: 60 });
+    assert.throws(() => tokens.verify(long), (e: { code?: string }) => e.code === "AUTH_BAD_TOKEN");
+  });
   it("refuses a token older than the TTL (maxAge), as expired", () => {
     const old = jwt.sign({ name: "Ana", guest: true, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) + 60 }, SECRET, { subject: "u1", issuer: "lingualeap" });
     assert.throws(() => tokens.verify(old), (e: { code?: string }) => e.code === "AUTH_TOKEN_EXPIRED");

@@ -32,6 +32,8 @@ describe("logging clients' mistakes", () => {
     colyseus.error("Invalid WebSocket frame: invalid UTF-8 sequence\n    at Receiver.controlMessage (ws/lib/receiver.js:1:1)");
     colyseus.error("Error: seat reservation expired.");
     colyseus.error("RangeError: Max payload size exceeded");
+    colyseus.error("Unsupported WebSocket frame: payload length > 2^53 - 1\nRangeError: … at Receiver.getPayloadLength64");
+    colyseus.info('❌ room "abcdef" has been disposed. Did you miss .allowReconnection()?');
     colyseus.error("something of ours broke");
     colyseus.warn("DEPRECATION WARNING: x");
     assert.deepEqual(lines.map((l) => [l.level, l.kind ?? l.msg]), [[20, "colyseus"], [50, "something of ours broke"], [40, "DEPRECATION WARNING: x"]]);

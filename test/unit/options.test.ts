@@ -69,6 +69,7 @@ describe("public errors: what a client may be told", () => {
   });
   it("passes Colyseus's fixed refusals, and hides everything else behind INTERNAL", () => {
     assert.equal(publicError(new ServerError(4212, 'room "x" not found')).internal, false);
+    assert.deepEqual([publicError(new Error("early_leave")).internal, publicError(new Error("early_leave")).error.code], [false, 1001], "the client left while joining");
     for (const err of [new TypeError("Cannot read properties of null (reading 'x')"), new ServerError(4213, "options.hasOwnProperty is not a function"), new Error("ECONNREFUSED: 127.0.0.1"), "boom", undefined]) {
       const { error, internal } = publicError(err);
       assert.equal(internal, true);
