@@ -38,7 +38,7 @@ const CLAIM_RENEW_MS = 2000;
 /**
  * One language's ranked queue (matchmaking filters on `lang`, and Colyseus's create lock
  * makes it one room cluster-wide). Every tick it pairs waiting learners by rating with
- * pairing.ts, creates each pair's word_duel through the matchmaker (on the least-loaded
+ * pairing.ts, creates each pair's ranked_duel through the matchmaker (on the least-loaded
  * process), reserves both seats and hands them over in `matched`. Leaving is cancelling.
  */
 export class RankedQueueRoom extends GuardedRoom<QueueState> {
