@@ -19,8 +19,9 @@
  *
  * The tool draws its UI on a TTY and never exits by itself: press q or Ctrl-C. It also exits 0
  * when connections fail; read the "failed" counter and the log. Against a default server,
- * sign-ins are limited to AUTH_RATE_PER_MINUTE (30) per minute from 127.0.0.1: start the
- * server with AUTH_RATE_PER_MINUTE=100000 for more clients.
+ * every bot comes from 127.0.0.1 and shares one address's limits (30 sign-ins a minute, 200
+ * guests a day, …): start the server with the per-address limits raised, as loadtest/README.md
+ * shows (SINGLE_ADDRESS_LIMITS in server/config.ts lists them).
  */
 import { parseArgs } from "node:util";
 import { cli, type Options } from "@colyseus/loadtest";
