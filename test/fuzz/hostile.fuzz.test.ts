@@ -72,7 +72,7 @@ function some(items: readonly string[], n = 5): string {
 describe("fuzz: hostile frames and requests against a real server process", function () {
   this.timeout(120000);
   const seed = fuzzSeed();
-  const started = Date.now();
+  let started = 0;
   let main: ServerProcess;
   let strict: ServerProcess;
   let mainOut: () => string;
@@ -83,6 +83,7 @@ describe("fuzz: hostile frames and requests against a real server process", func
   let http: HttpReport | undefined;
 
   before(async () => {
+    started = Date.now();
     console.log(`    fuzz seed ${seed} (replay with LL_FUZZ_SEED=${seed})`);
     [main, strict] = await Promise.all([startProcess(PERMISSIVE_ENV), startProcess(SHORT_DUELS)]);
     [mainOut, strictOut] = [captureOutput(main), captureOutput(strict)];
