@@ -122,8 +122,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   app.use("/api", apiRoutes({ store, tokens, passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(presence, limits.challengeLookups));
-  const rooms = [ROOM_WORD_DUEL, ROOM_PRACTICE, ROOM_RANKED_DUEL, ROOM_RANKED_QUEUE, ROOM_LEADERBOARD];
-  app.use(matchmakeRoutes({ limits, tokens, placement, rooms: () => rooms, draining: () => draining, log, mistake }));
+  // The rooms defined below (read per request, once they exist).
+  app.use(matchmakeRoutes({ limits, tokens, placement, rooms: () => handlers.map((h) => h.name), draining: () => draining, log, mistake }));
   app.use("/colyseus", monitorHeaders());
   app.use(adminRoutes({ config, failures: limits.adminFailures, recorder, log }));
   app.use(notFound());

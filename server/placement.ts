@@ -8,7 +8,7 @@
  */
 import { matchMaker, ServerError } from "@colyseus/core";
 import { ERROR_CODES } from "./errors";
-import type { Limits, Taken } from "./limits";
+import type { Limits } from "./limits";
 
 export interface Requester {
   address: string;
@@ -58,10 +58,11 @@ export class Placement {
   };
 
   private async charge({ address, userId }: Requester): Promise<void> {
-    const refused = (taken: Taken) => !taken.ok && new RateLimitedError("you are opening rooms too fast; wait a little and try again", taken.retryAfterMs);
-    const byAddress = refused(await this.limits.roomsByAddress.take(address));
-    if (byAddress) throw byAddress;
-    const byAccount = userId ? refused(await this.limits.rooms.take(userId)) : false;
-    if (byAccount) throw byAccount;
+    const keys = [[this.limits.roomsByAddress, address], [this.limits.rooms, userId]] as const;
+    for (const [limit, key] of keys) {
+      if (key === undefined) continue;
+      const taken = await limit.take(key);
+      if (!taken.ok) throw new RateLimitedError("you are opening rooms too fast; wait a little and try again", taken.retryAfterMs);
+    }
   }
 }

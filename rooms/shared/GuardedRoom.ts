@@ -78,13 +78,12 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
       if (!handshake && !this.admitFrame(client)) return;
       const frame = parseFrame(buffer);
       switch (frame.kind) {
-        case "data":
-        case "bytes": {
-          const handler = frame.kind === "data" ? this.handlers.get(frame.type) : undefined;
-          if (handler) handler(client, (frame as { payload: unknown }).payload);
-          else this.onUnknownMessage(client, frame.type);
-          return;
+        case "data": {
+          const handler = this.handlers.get(frame.type);
+          return handler ? handler(client, frame.payload) : this.onUnknownMessage(client, frame.type);
         }
+        case "bytes":
+          return this.onUnknownMessage(client, frame.type);
         case "join":
         case "leave":
           // Colyseus's handling of these two carries no client data: the ack of the join
@@ -101,9 +100,10 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
 
   /** Counts one frame (of any kind) against the client's limit; false when it is dropped. */
   private admitFrame(client: Client): boolean {
+    const now = this.services.now();
     let limiter = this.limiters.get(client.sessionId);
-    if (!limiter) this.limiters.set(client.sessionId, (limiter = new RateLimiter(this.services.rateLimit, this.services.now())));
-    return admit(limiter, this.services.now(), { warn: () => this.onFloodWarning(client), kick: () => this.onFlood(client) });
+    if (!limiter) this.limiters.set(client.sessionId, (limiter = new RateLimiter(this.services.rateLimit, now)));
+    return admit(limiter, now, { warn: () => this.onFloodWarning(client), kick: () => this.onFlood(client) });
   }
 
   override async _onJoin(client: Client & ClientPrivate, authContext: AuthContext): Promise<void> {

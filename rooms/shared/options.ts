@@ -27,6 +27,11 @@ export function pickOptions(raw: unknown, allowed: readonly string[]): Picked {
   return { ok: true, value };
 }
 
+/** Every own key of `raw`, checked as {@link pickOptions} checks (the matchmaking route's first look). */
+export function ownOptions(raw: unknown): Picked {
+  return pickOptions(raw, isPlainObject(raw) ? Object.keys(raw) : []);
+}
+
 /**
  * Makes the client's options object hold exactly `clean` (matchmaking filters on that same
  * object, and Colyseus passes it on to onCreate and onJoin).

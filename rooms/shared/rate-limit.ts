@@ -10,8 +10,6 @@ export interface RateLimitOptions {
   disconnectAfter: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 5, burst: 10, disconnectAfter: 40 };
-
 /** What to do with one incoming message. */
 export type RateDecision = "allow" | "drop" | "disconnect";
 

@@ -4,9 +4,13 @@ import { AppError } from "../errors";
 import type { TokenService } from "../auth/tokens";
 import type { Identity } from "../../rooms/word-duel/services";
 
+/** The token of an `Authorization: Bearer <token>` header (scheme in any case), if there is one. */
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+}
+
 export function requireIdentity(req: Request, tokens: TokenService): Identity {
-  const header = req.headers.authorization ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AppError("AUTH_MISSING_TOKEN", "send your token as 'Authorization: Bearer <token>'");
-  return tokens.verify(match[1]);
+  const token = bearerToken(req);
+  if (!token) throw new AppError("AUTH_MISSING_TOKEN", "send your token as 'Authorization: Bearer <token>'");
+  return tokens.verify(token);
 }

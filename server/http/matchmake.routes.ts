@@ -10,14 +10,16 @@
  */
 import express, { Router, type Request, type Response } from "express";
 import { matchMaker } from "@colyseus/core";
-import { isPlainObject, pickOptions } from "../../rooms/shared/options";
+import { ownOptions } from "../../rooms/shared/options";
 import { publicError } from "../../rooms/shared/public-error";
 import type { TokenService } from "../auth/tokens";
-import type { Limits, Taken } from "../limits";
+import type { Limits } from "../limits";
 import type { Logger } from "../logger";
 import { RateLimitedError, type Placement } from "../placement";
 import { clientMistake, closeUnreadBody, loggable } from "./errors.middleware";
+import { bearerToken } from "./bearer";
 import { handle } from "./handle";
+import { setRetryAfter } from "./rate-limit.middleware";
 
 /** Largest matchmaking request body. */
 export const MATCHMAKE_BODY_LIMIT = 4 * 1024;
@@ -45,14 +47,6 @@ function refuse(res: Response, status: number, code: number, error: string): voi
   res.status(status).json({ code, error });
 }
 
-function retryAfter(res: Response, taken: Exclude<Taken, { ok: true }>): void {
-  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
-}
-
-function bearer(req: Request): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-}
-
 export function matchmakeRoutes(deps: MatchmakeDeps): Router {
   const router = Router();
   const body = express.json({ limit: MATCHMAKE_BODY_LIMIT, type: () => true, strict: true });
@@ -65,7 +59,7 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     if ((BY_NAME as readonly string[]).includes(method) ? !deps.rooms().includes(target) : !ROOM_ID.test(target)) {
       return refuse(res, 200, 4210, "no such room");
     }
-    const picked = pickOptions(req.body ?? {}, Object.keys(isPlainObject(req.body) ? req.body : {}));
+    const picked = ownOptions(req.body);
     if (!picked.ok) return refuse(res, 400, 400, `BAD_REQUEST: ${picked.message}`);
     // A plain object again (Colyseus calls hasOwnProperty on it), holding only own keys.
     const options: Record<string, unknown> = { ...picked.value };
@@ -75,12 +69,12 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
 
     const address = req.ip ?? "unknown";
     const byAddress = await deps.limits.matchmakeByAddress.take(address);
-    if (!byAddress.ok) return (retryAfter(res, byAddress), refuse(res, 429, 429, "RATE_LIMITED: too many matchmaking requests from your address; wait a little"));
-    const token = bearer(req);
+    if (!byAddress.ok) return (setRetryAfter(res, byAddress.retryAfterMs), refuse(res, 429, 429, "RATE_LIMITED: too many matchmaking requests from your address; wait a little"));
+    const token = bearerToken(req);
     const userId = token ? verifiedUser(deps.tokens, token) : undefined;
     if (userId) {
       const byAccount = await deps.limits.matchmake.take(userId);
-      if (!byAccount.ok) return (retryAfter(res, byAccount), refuse(res, 429, 429, "RATE_LIMITED: too many matchmaking requests; wait a little"));
+      if (!byAccount.ok) return (setRetryAfter(res, byAccount.retryAfterMs), refuse(res, 429, 429, "RATE_LIMITED: too many matchmaking requests; wait a little"));
     }
     deps.placement.note(options, { address, userId });
 
@@ -88,7 +82,7 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
       const call = matchMaker[method as Method] as (target: string, options: Record<string, unknown>, context: object) => Promise<object>;
       res.json(await call(target, options, { token: token ?? "", headers: req.headers, ip: address, req }));
     } catch (err) {
-      if (err instanceof RateLimitedError) return (retryAfter(res, { ok: false, retryAfterMs: err.retryAfterMs }), refuse(res, 429, err.code, err.message));
+      if (err instanceof RateLimitedError) return (setRetryAfter(res, err.retryAfterMs), refuse(res, 429, err.code, err.message));
       const { error, internal } = publicError(err);
       if (internal) deps.log.error({ err: loggable(err), method, target }, "matchmaking failed");
       else deps.mistake("matchmake_refused", { method, code: error.code });

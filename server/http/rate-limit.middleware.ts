@@ -3,9 +3,14 @@ import type { RequestHandler, Response } from "express";
 import { AppError } from "../errors";
 import type { Limit, Taken } from "../limits";
 
-/** The error a refused request gets; sets Retry-After (whole seconds, at least 1). */
+/** Sets Retry-After: whole seconds until the limit lets the caller in again, at least 1. */
+export function setRetryAfter(res: Response, retryAfterMs: number): void {
+  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+}
+
+/** The error a refused request gets, with Retry-After set. */
 export function rateLimited(res: Response, taken: Exclude<Taken, { ok: true }>, message: string): AppError {
-  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
+  setRetryAfter(res, taken.retryAfterMs);
   return new AppError("RATE_LIMITED", message);
 }
 
