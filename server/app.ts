@@ -6,10 +6,7 @@
  */
 import http from "node:http";
 import express from "express";
-import Redis from "ioredis";
-import { LocalPresence, Server, type Room, type MatchMakerDriver, type Presence } from "@colyseus/core";
-import { RedisDriver } from "@colyseus/redis-driver";
-import { RedisPresence } from "@colyseus/redis-presence";
+import { LocalPresence, matchMaker, Server, type IRoomCache, type Room, type Presence } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { Config } from "./config";
 import { colyseusLogger, mistakeLog, type Logger } from "./logger";
@@ -27,7 +24,10 @@ import { challengeRoutes } from "./http/challenges.routes";
 import { matchmakeRoutes } from "./http/matchmake.routes";
 import { capConnections, compileTrust, serveWith, webSocketGate } from "./http/edge";
 import { corsFor, monitorHeaders, securityHeaders } from "./http/security";
-import { DeadLetters, FileOutbox, ResultRecorder } from "./results.service";
+import { DeadLetters, ResultRecorder } from "./results.service";
+import { FileOutbox, RedisOutbox, type Outbox } from "./outbox";
+import { StoreHealth } from "./store/health";
+import { commandClient, HealingRedisDriver, presenceClients, quietErrors, quietPresence, redisOptions, redisWhere } from "./redis";
 import { buildLimits } from "./limits";
 import { Placement } from "./placement";
 import { GuestReaper } from "./guests";
@@ -39,7 +39,7 @@ import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import type { MatchResult } from "../rooms/word-duel/services";
-import { ProcessWatch } from "./cluster";
+import { ClusterHealth, isProcessAlive, ProcessWatch } from "./cluster";
 import { bindServices } from "../rooms/word-duel/WordDuelRoom";
 import { ROOM_PRACTICE, ROOM_RANKED_DUEL, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
 import type { Deck, TargetLang } from "../content/decks";
@@ -64,10 +64,34 @@ export interface LinguaLeap {
   gameServer: Server;
   recorder: ResultRecorder;
   guests: GuestReaper;
-  /** Binds HOST:PORT (PORT 0 picks a free port) and resolves with the bound port. */
+  /** Binds HOST:PORT (PORT 0 picks a free port) and resolves with the bound port, serving at once. */
   listen(): Promise<number>;
+  /** Resolves once matchmaking is open: the cluster joined (at once without Redis). */
+  joined: Promise<void>;
   /** Stops taking rooms, lets running duels end (bounded by SHUTDOWN_GRACE_MS), closes the store. Idempotent. */
   close(): Promise<void>;
+}
+
+/** How long listen() waits for the cluster before it returns anyway (the join goes on). */
+const JOIN_WAIT_MS = 3000;
+/** Longest a shutdown step that needs Redis may take. */
+const REDIS_STEP_MS = 3000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, delay(ms).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)))]);
+}
+
+function listenOn(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
 }
 
 /** The boards a recorded result changed, as presence channel payload. */
@@ -82,38 +106,66 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const passwords = new PasswordHasher(config.PASSWORD_SCRYPT_LOG2N);
   // REDIS_URL joins this process to a cluster: rooms are listed in Redis (driver) and
   // processes talk through Redis pub/sub (presence). Its DB index keeps environments apart.
-  const presence: Presence = config.REDIS_URL ? new RedisPresence(config.REDIS_URL) : new LocalPresence();
-  const driver: MatchMakerDriver | undefined = config.REDIS_URL ? new RedisDriver(config.REDIS_URL) : undefined;
-  // Limits count in Redis for the whole cluster; a command that cannot be sent fails at once
-  // (no offline queue), so the per-process insurance counts instead of requests hanging.
-  const limitsRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-  limitsRedis?.on("error", (err) => log.debug({ err: err.message }, "limits: Redis unavailable, counting per process"));
-  const limits = buildLimits(config, limitsRedis);
-  const placement = new Placement(limits);
+  // Our own commands (limits, heartbeat, pending results, health) use one more client that
+  // fails at once while Redis is away instead of queueing (server/redis.ts).
+  const redisOpts = config.REDIS_URL ? redisOptions(config) : undefined;
+  const presence: Presence = redisOpts ? quietPresence(redisOpts, log) : new LocalPresence();
+  const driver = redisOpts ? new HealingRedisDriver(redisOpts) : undefined;
+  const redis = redisOpts ? commandClient(redisOpts) : undefined;
+  if (driver) quietErrors(driver.client, "driver", log);
+  if (redis) quietErrors(redis, "commands", log);
+  const cluster = redis && driver ? new ClusterHealth(redis, [...presenceClients(presence as never), driver.client], log, redisWhere(config)) : undefined;
+  const watch = redis && driver ? new ProcessWatch(redis, driver, log) : undefined;
+  if (driver && watch) driver.gate = watch;
+  const limits = buildLimits(config, redis);
+  const placement = new Placement(limits, watch);
   const mistake = mistakeLog(log);
   const trust = compileTrust(config.TRUST_PROXY);
+  const storeHealth = new StoreHealth(store, log);
+  // Where results wait before MongoDB has them: the cluster's stream (this process's file
+  // while Redis is away), or this process's file; none for the in-memory store.
+  const file = store.durable ? new FileOutbox(config.OUTBOX_PATH, log) : undefined;
+  const outbox: Outbox | undefined = redis && file ? new RedisOutbox(redis, () => matchMaker.processId, (id) => isProcessAlive(presence, id), log) : file;
   const recorder = new ResultRecorder(
     store,
-    new FileOutbox(config.OUTBOX_PATH),
+    outbox,
+    outbox === file ? undefined : file,
     new DeadLetters(config.DEAD_LETTER_PATH),
     log,
     { writeTimeoutMs: config.STORE_WRITE_TIMEOUT_MS, retryMs: config.OUTBOX_RETRY_MS },
     (result) => void presence.publish(BOARDS_CHANGED_CHANNEL, changedBoards(result)),
+    storeHealth,
   );
-  const guests = new GuestReaper(store, () => recorder.snapshot().userIds(), log);
+  const guests = new GuestReaper(store, async () => (await recorder.snapshot()).userIds(), log);
   let draining = false;
+  /** Set once the matchmaker has joined the cluster (at once without Redis). */
+  let joined = false;
   let closing: Promise<void> | undefined;
+  /** Why this process takes no new learners now, or undefined when it does. */
+  const unavailable = (): { code: "UNAVAILABLE" | "CLUSTER_UNAVAILABLE"; reason: string } | undefined => {
+    if (draining) return { code: "UNAVAILABLE", reason: "this server is shutting down; try again" };
+    if (cluster && !cluster.isUp) return { code: "CLUSTER_UNAVAILABLE", reason: "the cluster's Redis cannot be reached: matchmaking is paused; retry shortly" };
+    if (!joined) return { code: "UNAVAILABLE", reason: "this server is starting; try again" };
+    return undefined;
+  };
+
+  const roomGone = watch && driver ? async (roomId: string) => {
+    const room = (await driver.findOne({ roomId })) as IRoomCache | undefined;
+    return room !== undefined && !(await watch.reachable(room));
+  } : undefined;
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trust);
   app.use(securityHeaders(config));
   app.get("/healthz", (_req, res) => res.json({ ok: true }));
+  // Ready = takes new learners. A database outage does not stop duels (results wait in the
+  // outbox), so it shows as `store: "down"`, not as 503; Redis away, starting or draining do.
   app.get("/readyz", (_req, res) => {
-    store
-      .ping()
-      .then(() => (draining ? res.status(503).json({ ok: false, reason: "shutting down" }) : res.json({ ok: true, languages: catalog.langCodes() })))
-      .catch(() => res.status(503).json({ ok: false, reason: "store unavailable" }));
+    const why = unavailable();
+    const store = storeHealth.isUp ? "up" : "down";
+    if (why) return void res.status(503).json({ ok: false, code: why.code, reason: why.reason, store });
+    res.json({ ok: true, languages: catalog.langCodes(), store });
   });
   // The browser game when web/dist is built (npm start builds it); else a page saying how to play.
   app.use(webRoutes() ?? homeRoutes(catalog.languages()));
@@ -123,7 +175,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(presence, limits.challengeLookups));
   // The rooms defined below (read per request, once they exist).
-  app.use(matchmakeRoutes({ limits, tokens, placement, rooms: () => handlers.map((h) => h.name), draining: () => draining, log, mistake }));
+  app.use(matchmakeRoutes({ limits, tokens, placement, rooms: () => handlers.map((h) => h.name), unavailable, roomGone, timeoutMs: config.MATCHMAKE_TIMEOUT_MS, log, mistake }));
   app.use("/colyseus", monitorHeaders());
   app.use(adminRoutes({ config, failures: limits.adminFailures, recorder, log }));
   app.use(notFound());
@@ -145,7 +197,6 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     logger: colyseusLogger(log),
   });
   serveWith(httpServer, app);
-  const watch = driver ? new ProcessWatch(presence, driver, log) : undefined;
 
   const serviceDeps: ServiceDeps = { config, log, store, catalog, recorder, verifyToken: (token) => tokens.verify(token), mistake, presence, now: deps.now ?? Date.now };
   const services = duelServices(serviceDeps);
@@ -156,8 +207,54 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(serviceDeps, services))).filterBy(["lang"]),
     gameServer.define(ROOM_LEADERBOARD, bindLeaderboardServices(boardServices(serviceDeps))).filterBy(["board", "period"]),
   ];
+  /** The rooms living in this process. */
+  const rooms = new Set<Room>();
+  /** Called when the last room of a draining process is gone. */
+  let onEmpty: (() => void) | undefined;
   for (const handler of handlers) {
-    handler.on("create", (room: Room) => watch?.track(room)).on("dispose", (room: Room) => watch?.untrack(room));
+    handler
+      .on("create", (room: Room) => (rooms.add(room), watch?.track(room)))
+      .on("dispose", (room: Room) => (rooms.delete(room), watch?.untrack(room), rooms.size === 0 && onEmpty?.()));
+  }
+
+  /** Joins the cluster once Redis answers (at once without Redis), however long that takes. */
+  const joining = (async () => {
+    for (let attempt = 0; !closing; attempt++) {
+      try {
+        if (cluster && !cluster.isUp) await Promise.race([cluster.whenUp(), delay(1000)]);
+        if (cluster && !cluster.isUp) continue;
+        await watch?.start();
+        await watch?.sweepGone();
+        await matchMaker.accept();
+        joined = true;
+        if (cluster) log.info({ processId: matchMaker.processId, redis: redisWhere(config) }, "cluster: joined; matchmaking is open");
+        return;
+      } catch (err) {
+        log.warn({ err: (err as Error).message, attempt }, "cluster: could not join yet; retrying");
+        await delay(1000);
+      }
+    }
+  })();
+
+  /**
+   * SIGTERM: no new learners here at once (the route refuses, the rooms are locked and this
+   * process leaves the placement stats), running duels finish (each room's onBeforeShutdown
+   * bounds that by SHUTDOWN_GRACE_MS), then Colyseus's own shutdown. Done by hand because
+   * Colyseus's awaits Redis before it drains anything: with Redis away it would cut every duel.
+   */
+  async function drain(): Promise<void> {
+    draining = true;
+    await bounded(matchMaker.stats.excludeProcess(matchMaker.processId), REDIS_STEP_MS).catch(() => undefined);
+    for (const room of rooms) {
+      void Promise.resolve(room.lock()).catch(() => undefined);
+      try {
+        room.onBeforeShutdown();
+      } catch (err) {
+        log.error({ err, roomId: room.roomId }, "a room failed to start its shutdown");
+      }
+    }
+    if (rooms.size > 0) await new Promise<void>((resolve) => (onEmpty = resolve));
+    await bounded(gameServer.gracefullyShutdown(false), REDIS_STEP_MS).catch((err) => log.warn({ err: (err as Error).message }, "shutdown: Colyseus's cleanup did not finish (Redis away?)"));
   }
 
   return {
@@ -166,22 +263,26 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     gameServer,
     recorder,
     guests,
+    joined: joining,
     async listen() {
+      storeHealth.start();
+      cluster?.start();
       await recorder.start();
-      await watch?.start();
-      await gameServer.listen(config.PORT, config.HOST);
+      const port = await listenOn(httpServer, config.PORT, config.HOST);
       guests.start();
-      const address = httpServer.address();
-      return typeof address === "object" && address ? address.port : config.PORT;
+      // A healthy start is ready when listen resolves; with Redis away it serves /readyz (503) and joins later.
+      await Promise.race([joining, delay(JOIN_WAIT_MS)]);
+      return port;
     },
     close() {
       closing ??= (async () => {
-        draining = true;
-        await gameServer.gracefullyShutdown(false);
-        await watch?.stop();
+        await drain();
         await guests.stop();
         await recorder.stop();
-        limitsRedis?.disconnect();
+        await watch?.stop();
+        cluster?.stop();
+        storeHealth.stop();
+        redis?.disconnect();
         await store.close();
       })();
       return closing;

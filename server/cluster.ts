@@ -1,15 +1,23 @@
 /**
- * Failover for a cluster: stock Colyseus 0.16 keeps a killed (`kill -9`) process's rooms
- * listed for seconds or for good. Every process here renews a short-lived "alive" key in
- * presence and checks the others': rooms of a process whose key has expired are removed
- * from the driver and the process from the stats, so no join or new room goes there.
+ * Failover for a cluster. Stock Colyseus 0.16 keeps a killed (`kill -9`) process's rooms
+ * listed for seconds or for good, and a join that picks one waits out a 2 s remote call,
+ * twice. Here:
+ * - every process renews a short-lived "alive" key (SET … PX) four times a second and reads
+ *   the others' in one round trip; a process whose key is missing is *gone* at once: joins
+ *   skip its rooms and new rooms are not placed on it (no waiting for a timeout);
+ * - before a join is sent to a room, Redis is asked whether anyone still listens on that
+ *   room's channel (PUBSUB NUMSUB): a killed process's subscriptions end with its sockets,
+ *   so this sees a `kill -9` within milliseconds, before the key expires;
+ * - a process missing on two sweeps in a row is swept: its rooms leave the driver and it
+ *   leaves the stats.
+ * A process whose event loop stalls past the key's life may be taken for gone: its rooms are
+ * skipped meanwhile and, as it finds its own key had lapsed, it lists its rooms again.
  *
- * A process whose event loop stalls past the key's life (a saturated CPU) may be taken for
- * dead by the others. Two things keep that from costing its learners: a process is swept
- * only when its key is missing on two sweeps in a row, and a process that finds its own key
- * had lapsed lists its rooms and stats again at once.
+ * {@link ClusterHealth} says whether Redis answers: while it does not, matchmaking answers
+ * CLUSTER_UNAVAILABLE at once and /readyz says 503; running duels go on.
  */
-import { matchMaker, type MatchMakerDriver, type Presence, type Room } from "@colyseus/core";
+import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type Room } from "@colyseus/core";
+import type Redis from "ioredis";
 import type { Logger } from "./logger";
 
 const aliveKey = (processId: string) => `lingualeap:alive:${processId}`;
@@ -20,33 +28,39 @@ export function isProcessAlive(presence: Presence, processId: string): Promise<b
 }
 
 export interface WatchOptions {
-  /** How often this process renews its key and sweeps. */
+  /** How often this process renews its key and checks the others. */
   beatMs: number;
-  /** Lifetime of the key: a process silent this long counts as dead. */
-  ttlSeconds: number;
+  /** Lifetime of the key: a process silent this long is gone. */
+  ttlMs: number;
 }
 
-export const DEFAULT_WATCH: WatchOptions = { beatMs: 250, ttlSeconds: 1 };
+export const DEFAULT_WATCH: WatchOptions = { beatMs: 250, ttlMs: 1000 };
 
 export class ProcessWatch {
   private timer?: NodeJS.Timeout;
-  private sweeping = false;
+  private ticking = false;
   /** The rooms living in this process (to list them again after a lapse). */
   private local = new Set<Room>();
-  /** Processes whose key was missing at the last sweep. */
-  private suspects = new Set<string>();
+  /** Processes whose key was missing at the last check. */
+  private gone = new Set<string>();
+  private swept = 0;
 
   constructor(
-    private readonly presence: Presence,
+    private readonly redis: Redis,
     private readonly driver: MatchMakerDriver,
     private readonly log: Logger,
     private readonly opts: WatchOptions = DEFAULT_WATCH,
   ) {}
 
-  /** Starts beating before the process takes rooms, so it is never swept as dead. */
+  /** Dead processes this one has swept since it started. */
+  get sweptCount(): number {
+    return this.swept;
+  }
+
+  /** Beats once, then keeps beating (call before the process takes rooms). */
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.tick(), this.opts.beatMs);
+    this.timer ??= setInterval(() => void this.tick(), this.opts.beatMs);
     this.timer.unref();
   }
 
@@ -54,51 +68,85 @@ export class ProcessWatch {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    try {
-      await this.presence.del(aliveKey(matchMaker.processId));
-    } catch {
-      // Presence already closed: the key expires by itself within ttlSeconds.
-    }
+    await this.redis.del(aliveKey(matchMaker.processId)).catch(() => undefined); // else it expires by itself
+  }
+
+  /** False for a process whose heartbeat is missing: nothing is sent to it. */
+  readonly available = (processId: string | undefined): boolean => processId === undefined || !this.gone.has(processId);
+
+  /**
+   * Whether a room can take a join now: its process beats and still listens on the room's
+   * channel. A room that cannot marks its process gone until the next check.
+   */
+  readonly reachable = async (room: IRoomCache): Promise<boolean> => {
+    if (!this.available(room.processId)) return false;
+    if (room.processId === matchMaker.processId) return true;
+    const [, listeners] = (await this.redis.pubsub("NUMSUB", `$${room.roomId}`)) as [string, number];
+    if (Number(listeners) > 0) return true;
+    if (room.processId) this.gone.add(room.processId);
+    return false;
+  };
+
+  /**
+   * At start-up: sweeps every process of the stats whose key is missing now, so joining the
+   * cluster does not wait out Colyseus's 2 s health check of each dead one.
+   */
+  async sweepGone(): Promise<void> {
+    const me = matchMaker.processId;
+    const others = (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me);
+    const checks = this.redis.pipeline();
+    for (const id of others) checks.exists(aliveKey(id));
+    const answers = (await checks.exec()) ?? [];
+    const missing = new Set(others.filter((_, i) => answers[i]?.[1] === 0));
+    this.gone = missing;
+    await this.sweep(missing);
+  }
+
+  /** Whether a process still listens on its own channel (Colyseus's `p:<id>`, used to create rooms there). */
+  async processReachable(processId: string): Promise<boolean> {
+    if (processId === matchMaker.processId) return true;
+    if (!this.available(processId)) return false;
+    const [, listeners] = (await this.redis.pubsub("NUMSUB", `p:${processId}`)) as [string, number];
+    if (Number(listeners) > 0) return true;
+    this.gone.add(processId);
+    return false;
   }
 
   private async beat(): Promise<void> {
-    await this.presence.setex(aliveKey(matchMaker.processId), "1", this.opts.ttlSeconds);
+    await this.redis.set(aliveKey(matchMaker.processId), "1", "PX", this.opts.ttlMs);
   }
 
   private async tick(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
+    if (this.ticking) return;
+    this.ticking = true;
     try {
-      const lapsed = !(await isProcessAlive(this.presence, matchMaker.processId));
-      await this.beat();
-      if (lapsed) await this.relist();
-      await this.sweep();
+      const me = matchMaker.processId;
+      const others = (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me);
+      const checks = this.redis.pipeline().exists(aliveKey(me)).set(aliveKey(me), "1", "PX", this.opts.ttlMs);
+      for (const id of others) checks.exists(aliveKey(id));
+      const answers = (await checks.exec()) ?? [];
+      const [lapsedAnswer] = answers;
+      if (lapsedAnswer?.[1] === 0) await this.relist();
+      const missing = new Set(others.filter((_, i) => answers[i + 2]?.[1] === 0));
+      await this.sweep(missing);
     } catch (err) {
-      this.log.warn({ err: (err as Error).message }, "cluster: heartbeat or sweep failed");
+      this.log.debug({ err: (err as Error).message }, "cluster: heartbeat failed (Redis away?)");
     } finally {
-      this.sweeping = false;
+      this.ticking = false;
     }
   }
 
-  /**
-   * Removes the rooms and stats of processes whose key is missing twice in a row. Every
-   * process that ever hosted a room is in the stats (it writes them when it starts), so the
-   * small stats hash names the processes to check; the room list, which grows with the
-   * rooms, is not read on every beat.
-   */
-  private async sweep(): Promise<void> {
-    const me = matchMaker.processId;
-    const others = new Set((await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me));
-    const missing = new Set<string>();
-    for (const processId of others) {
-      if (await isProcessAlive(this.presence, processId)) continue;
-      missing.add(processId);
-      if (!this.suspects.has(processId)) continue;
+  /** Removes the rooms and stats of processes missing twice in a row. */
+  private async sweep(missing: Set<string>): Promise<void> {
+    const before = this.gone;
+    this.gone = missing;
+    for (const processId of missing) {
+      if (!before.has(processId)) continue;
       await this.driver.cleanup?.(processId);
       await matchMaker.stats.excludeProcess(processId);
+      this.swept += 1;
       this.log.warn({ processId }, "cluster: a process stopped answering; its rooms are no longer offered");
     }
-    this.suspects = missing;
   }
 
   /** Keeps track of a room created in this process (see app.ts: the room handlers' events). */
@@ -110,10 +158,66 @@ export class ProcessWatch {
     this.local.delete(room);
   }
 
-  /** This process's key had lapsed (a stalled event loop): the others may have swept it. */
+  /**
+   * This process's key had lapsed (a stalled event loop, or Redis was away or restarted
+   * empty): the others may have swept it. Its rooms and stats are written again.
+   */
   private async relist(): Promise<void> {
     await Promise.all([...this.local].map((room) => room.listing.save()));
     await matchMaker.stats.persist(true);
-    if (this.local.size > 0) this.log.warn({ rooms: this.local.size }, "cluster: this process's heartbeat lapsed (a busy event loop?); its rooms are listed again");
+    if (this.local.size > 0) this.log.warn({ rooms: this.local.size }, "cluster: this process's heartbeat had lapsed (a busy event loop, or Redis was away); its rooms are listed again");
+  }
+}
+
+/** Whether the cluster's Redis answers: a ping on our own client, and every client connected. */
+export class ClusterHealth {
+  private timer?: NodeJS.Timeout;
+  private up = false;
+  private since = Date.now();
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly pinged: Redis,
+    /** Presence's and the driver's clients: all must be connected too. */
+    private readonly clients: readonly Redis[],
+    private readonly log: Logger,
+    private readonly where: string,
+    private readonly everyMs = 500,
+  ) {}
+
+  get isUp(): boolean {
+    return this.up && [this.pinged, ...this.clients].every((c) => c.status === "ready");
+  }
+
+  start(): void {
+    void this.check();
+    this.timer = setInterval(() => void this.check(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Resolves once Redis answers (at once when it does now). */
+  whenUp(): Promise<void> {
+    return this.isUp ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private async check(): Promise<void> {
+    const ok = (await this.pinged.ping().then(() => true, () => false)) && this.clients.every((c) => c.status === "ready");
+    if (ok === this.up) {
+      if (!ok && Date.now() - this.since > 10_000) {
+        this.since = Date.now();
+        this.log.warn({ redis: this.where }, "cluster: Redis still unreachable; matchmaking answers CLUSTER_UNAVAILABLE, running duels go on");
+      }
+      return;
+    }
+    this.up = ok;
+    this.since = Date.now();
+    if (ok) {
+      this.log.info({ redis: this.where }, "cluster: Redis answers; matchmaking is open");
+      for (const resolve of this.waiters.splice(0)) resolve();
+    } else this.log.warn({ redis: this.where }, "cluster: Redis unreachable; matchmaking answers CLUSTER_UNAVAILABLE until it is back, running duels go on");
   }
 }

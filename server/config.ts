@@ -26,6 +26,8 @@ const isProxyItem = (item: string) => {
     return false;
   }
 };
+/** host:port, the host a name, IPv4 or [IPv6]. */
+const isHostPort = (item: string) => /^([a-z0-9.-]+|\[[0-9a-f:]+\]):\d{1,5}$/i.test(item);
 /** An origin as browsers send it: scheme, host and optional port, nothing more. */
 const isOrigin = (item: string) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(item) || /^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/i.test(item);
 
@@ -35,7 +37,12 @@ export const CONFIG_KEYS = {
   HOST: [z.string().min(1).default("127.0.0.1"), "interface to bind; 0.0.0.0 only behind a proxy or in a container"],
   PORT: [int(0, 65535).default(2567), "TCP port for HTTP and WebSocket"],
   PUBLIC_ADDRESS: [z.string().optional(), "how clients reach this process's rooms (host[:port][/path]); one per process in a cluster; {port} is replaced by PORT"],
-  REDIS_URL: [z.string().url().optional(), "Redis for presence and driver: processes sharing it form one cluster; unset = one process"],
+  REDIS_URL: [
+    z.string().regex(/^rediss?:\/\/[^\s]*$/, "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/2 (the path is the DB index)").optional(),
+    "Redis (redis:// or rediss://, DB index as the path) for presence, driver, limits and pending results: processes sharing it form one cluster; needs MONGODB_URL; unset = one process",
+  ],
+  REDIS_SENTINELS: [list(isHostPort, "host:port addresses of Redis Sentinels"), "Sentinels (host:port, comma-separated) that name the Redis primary; REDIS_URL then gives only the password, DB index and TLS"],
+  REDIS_SENTINEL_MASTER: [z.string().min(1).default("lingualeap"), "the primary's name the Sentinels watch (sentinel monitor <name> …)"],
   MONGODB_URL: [z.string().url().optional(), "MongoDB store of record; unset = in-memory store"],
   MONGODB_DB: [z.string().min(1).default("lingualeap"), "MongoDB database name"],
   JWT_SECRET: [z.string().min(32, "must be at least 32 characters").optional(), "HS256 key for tokens; unset = a random key per run (development only)"],
@@ -53,6 +60,7 @@ export const CONFIG_KEYS = {
   MATCHMAKE_PER_MINUTE_PER_ADDRESS: [int(1, 1_000_000).default(600), "matchmaking requests per address per minute"],
   ROOMS_PER_MINUTE: [int(1, 100000).default(10), "rooms one account may create per minute"],
   ROOMS_PER_MINUTE_PER_ADDRESS: [int(1, 1_000_000).default(120), "rooms one address may create per minute"],
+  MATCHMAKE_TIMEOUT_MS: [int(1000, 60000).default(8000), "a matchmaking request with no answer by then is answered 503 (the SDK retries; its own timeout is longer)"],
   CHALLENGE_LOOKUPS_PER_MINUTE: [int(1, 100000).default(30), "challenge-code lookups per address per minute"],
   ADMIN_AUTH_FAILURES_PER_HOUR: [int(1, 100000).default(20), "failed monitor/admin sign-ins per address per hour before it is locked out"],
   CONNECTIONS_PER_ADDRESS: [int(1, 100000).default(64), "open connections (TCP from a direct peer, WebSocket per client address) one address may hold per process"],
@@ -77,11 +85,11 @@ export const CONFIG_KEYS = {
   MSG_RATE_PER_SECOND: [int(1, 1000).default(5), "room messages per client per second (sustained)"],
   MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
   MSG_FLOOD_DISCONNECT: [int(1, 100000).default(40), "dropped messages before a flooding client is disconnected"],
-  OUTBOX_PATH: [z.string().min(1).default(".data/outbox.jsonl"), "append-only file keeping results the database could not take yet"],
-  DEAD_LETTER_PATH: [z.string().min(1).default(".data/dead-letter.jsonl"), "append-only file keeping results the store refused for good (replay them from /admin)"],
+  OUTBOX_PATH: [z.string().min(1).default(".data/outbox-{port}.jsonl"), "this process's append-only file of results not yet in MongoDB: the outbox without REDIS_URL, the fallback while Redis is down with it ({port} is replaced by PORT: one file per process)"],
+  DEAD_LETTER_PATH: [z.string().min(1).default(".data/dead-letter-{port}.jsonl"), "append-only file keeping results the store refused for good (replay them from /admin); {port} is replaced by PORT"],
   STORE_WRITE_TIMEOUT_MS: [int(100, 60000).default(3000), "a result write slower than this goes to the outbox"],
-  OUTBOX_RETRY_MS: [int(10, 600000).default(1000), "first retry of the outbox (doubles up to 30 s)"],
-  SHUTDOWN_GRACE_MS: [int(0, 600000).default(10000), "how long SIGTERM may take before the process is forced to exit"],
+  OUTBOX_RETRY_MS: [int(10, 600000).default(500), "first retry of pending results while the database is down (doubles up to 5 s; at once when a ping answers again)"],
+  SHUTDOWN_GRACE_MS: [int(0, 3_600_000).default(200000), "how long running duels may go on after SIGTERM (default: a whole typed duel); PM2's kill_timeout and compose's stop_grace_period must be longer"],
 } as const;
 
 /**
@@ -130,8 +138,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(out.ADMIN_USER) !== Boolean(out.ADMIN_PASSWORD)) {
     throw new ConfigError("ADMIN_USER and ADMIN_PASSWORD: set both to enable the monitor, or neither");
   }
-  // "{port}" lets one PUBLIC_ADDRESS serve every process of a PM2 group (PORT differs per process).
-  if (typeof out.PUBLIC_ADDRESS === "string") out.PUBLIC_ADDRESS = out.PUBLIC_ADDRESS.replace(/\{port\}/g, String(out.PORT));
+  // Without MongoDB each process keeps its own users in memory: a cluster of them would
+  // accept a token on one process and not know its learner on the next.
+  if (out.REDIS_URL && !out.MONGODB_URL) {
+    throw new ConfigError("REDIS_URL needs MONGODB_URL: the processes of a cluster must share one store of record (set MONGODB_URL, or unset REDIS_URL for one process)");
+  }
+  if ((out.REDIS_SENTINELS as string[]).length > 0 && !out.REDIS_URL) {
+    throw new ConfigError("REDIS_SENTINELS needs REDIS_URL (redis://[:password@]any/<db>): it gives the DB index, password and TLS of the primary the Sentinels name");
+  }
+  // "{port}" gives every process of a PM2 group its own address and files (PORT differs per process).
+  for (const key of ["PUBLIC_ADDRESS", "OUTBOX_PATH", "DEAD_LETTER_PATH"] as const) {
+    if (typeof out[key] === "string") out[key] = (out[key] as string).replace(/\{port\}/g, String(out.PORT));
+  }
   const jwtSecretGenerated = !out.JWT_SECRET;
   if (jwtSecretGenerated) out.JWT_SECRET = randomBytes(32).toString("hex");
   return Object.freeze({ ...out, jwtSecretGenerated }) as Config;

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   INTERNAL: 500,
   /** The server is shutting down or not ready. */
   UNAVAILABLE: 503,
+  /** The cluster's Redis cannot be reached: matchmaking is paused (running duels go on); retry shortly. */
+  CLUSTER_UNAVAILABLE: 503,
   /** No token, or not a Bearer token. */
   AUTH_MISSING_TOKEN: 401,
   /** The token is forged, malformed, signed with another algorithm or key. */

@@ -21,7 +21,7 @@ export class GuestReaper {
 
   constructor(
     private readonly store: Pick<Store, "deleteExpiredGuests">,
-    private readonly busy: () => readonly string[],
+    private readonly busy: () => readonly string[] | Promise<readonly string[]>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -47,7 +47,7 @@ export class GuestReaper {
     let deleted = 0;
     try {
       for (let i = 0; i < MAX_BATCHES; i++) {
-        const n = await this.store.deleteExpiredGuests(this.now(), BATCH, this.busy());
+        const n = await this.store.deleteExpiredGuests(this.now(), BATCH, await this.busy());
         deleted += n;
         if (n < BATCH) break;
       }

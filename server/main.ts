@@ -4,22 +4,6 @@ import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./logger";
 import { MemoryStore } from "./store/MemoryStore";
 import { MongoStore } from "./store/MongoStore";
-import type { Logger } from "./logger";
-
-/** Connects to MongoDB, retrying with backoff for a while: the database may start after us. */
-async function connectMongo(url: string, db: string, log: Logger): Promise<MongoStore> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const store = await MongoStore.connect(url, db);
-      log.info({ db }, "store: MongoDB");
-      return store;
-    } catch (err) {
-      if (attempt >= 10) throw new Error(`MongoDB at MONGODB_URL did not answer after ${attempt} attempts: ${(err as Error).message}`);
-      log.warn({ attempt, err: (err as Error).message }, "store: MongoDB not reachable yet, retrying");
-      await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt, 5000)));
-    }
-  }
-}
 import { loadDecks } from "../content/decks";
 
 async function main(): Promise<void> {
@@ -34,12 +18,13 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   if (config.jwtSecretGenerated) log.warn({}, "JWT_SECRET is not set: using a random key for this run (tokens end with the process)");
   const decks = loadDecks();
-  const store = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL, config.MONGODB_DB, log) : new MemoryStore();
+  // Serves at once: a database that is not up yet only delays what needs it (results wait in the outbox).
+  const store = config.MONGODB_URL ? MongoStore.open(config.MONGODB_URL, config.MONGODB_DB, log) : new MemoryStore();
   const server = buildApp({ config, log, store, decks });
   const port = await server.listen();
-  log.info({ host: config.HOST, port, languages: [...decks.keys()] }, `LinguaLeap listening on http://${config.HOST}:${port}`);
-  // PM2 (wait_ready) waits for this before it counts the process as up.
-  process.send?.("ready");
+  log.info({ host: config.HOST, port, languages: [...decks.keys()], startMs: Math.round(process.uptime() * 1000) }, `LinguaLeap listening on http://${config.HOST}:${port}`);
+  // PM2 (wait_ready) waits for this before it counts the process as up: once matchmaking is open.
+  void server.joined.then(() => process.send?.("ready"));
 
   let stopping = false;
   const stop = (signal: string, exitCode = 0) => {

@@ -30,20 +30,32 @@ export class RateLimitedError extends ServerError {
  * The less loaded (connected learners, then rooms) of two processes drawn at random. Each
  * process publishes its load at most once a second, so "the least loaded" alone would send a
  * whole burst of new duels to one process that still looks idle; two random choices spread
- * the burst and still avoid the busy ones. Dead processes are already out of the stats
- * (ProcessWatch).
+ * the burst and still avoid the busy ones. Processes the heartbeat says are gone are left
+ * out, and the chosen one must still listen for requests (else this process takes the room
+ * rather than wait out Colyseus's 2 s remote-call timeout).
  */
-export async function leastLoadedProcess(): Promise<string> {
-  const all = await matchMaker.stats.fetchAll();
+export async function leastLoadedProcess(watch?: ProcessGate): Promise<string> {
+  const all = (await matchMaker.stats.fetchAll()).filter((s) => !watch || watch.available(s.processId));
   if (all.length === 0) return matchMaker.processId;
   const [a, b] = [0, 1].map(() => all[Math.floor(Math.random() * all.length)]);
-  return b.ccu < a.ccu || (b.ccu === a.ccu && b.roomCount < a.roomCount) ? b.processId : a.processId;
+  const chosen = b.ccu < a.ccu || (b.ccu === a.ccu && b.roomCount < a.roomCount) ? b.processId : a.processId;
+  if (watch && !(await watch.processReachable(chosen).catch(() => false))) return matchMaker.processId;
+  return chosen;
+}
+
+/** What placement asks the process watch (server/cluster.ts). */
+export interface ProcessGate {
+  available(processId: string): boolean;
+  processReachable(processId: string): Promise<boolean>;
 }
 
 export class Placement {
   private readonly requesters = new WeakMap<object, Requester>();
 
-  constructor(private readonly limits: Pick<Limits, "rooms" | "roomsByAddress">) {}
+  constructor(
+    private readonly limits: Pick<Limits, "rooms" | "roomsByAddress">,
+    private readonly watch?: ProcessGate,
+  ) {}
 
   /** Notes who asked for the room these options may create. */
   note(options: object, requester: Requester): void {
@@ -54,7 +66,7 @@ export class Placement {
   readonly select = async (_roomName: string, options: unknown): Promise<string> => {
     const requester = typeof options === "object" && options !== null ? this.requesters.get(options) : undefined;
     if (requester) await this.charge(requester);
-    return leastLoadedProcess();
+    return leastLoadedProcess(this.watch);
   };
 
   private async charge({ address, userId }: Requester): Promise<void> {

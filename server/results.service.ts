@@ -1,14 +1,19 @@
 /**
- * Recording finished duels without losing any: a result goes to the store; when the store
- * cannot take it (database down, timeout) it goes to an append-only outbox file and is
- * written later, in order, exactly once (the store ignores a matchId it already has).
- * Learners see the XP of outbox results at once (`xpFor`).
+ * Recording finished duels without losing any, exactly once.
  *
- * A result the store refuses for good never blocks the ones behind it: a malformed result,
- * or one that fails {@link PERMANENT_ATTEMPTS} times with an error that is not an outage,
- * moves to the dead letters (another append-only file), is logged and counted, and waits
- * there for an operator to replay it (`POST /admin/dead-letters/replay`) once the cause is
- * fixed.
+ * A result is durable before any learner is told it: {@link ResultRecorder.record} resolves
+ * once it is in the outbox (server/outbox.ts: the cluster's Redis stream, or this process's
+ * fsynced file), or, with no outbox (the in-memory store), once the store has it. One writer
+ * loop per process then takes the oldest results from the outbox in batches and writes them
+ * to the store; the store ignores a matchId it already has. No two writes touching one
+ * learner's documents ever run at once in a process (per-learner locks): MongoDB makes one
+ * update atomic, not two racing read-plan-write sequences, and FerretDB not even that.
+ *
+ * While the store is down the loop waits (a short backoff, and at once when a ping answers
+ * again); a result the store refuses for good (malformed, or failing {@link
+ * PERMANENT_ATTEMPTS} times with an error that is not an outage) moves to the dead letters
+ * (an append-only file), is logged and counted, and waits there for an operator to replay it
+ * (`POST /admin/dead-letters/replay`).
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -16,6 +21,7 @@ import type { MatchResult } from "../rooms/word-duel/services";
 import { resultProblem, xpFor } from "./progress.rules";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
+import type { Outbox, OutboxEntry } from "./outbox";
 
 /**
  * An append-only file of JSON lines, one entry each, kept in memory too. A torn last line
@@ -71,13 +77,6 @@ export class JsonLines<T> {
   }
 }
 
-/** The outbox: results the store could not take yet. */
-export class FileOutbox extends JsonLines<MatchResult> {
-  constructor(path: string) {
-    super(path, (r) => r.matchId);
-  }
-}
-
 /** A result the store refused for good, with why. */
 export interface DeadLetter {
   matchId: string;
@@ -95,14 +94,21 @@ export class DeadLetters extends JsonLines<DeadLetter> {
 }
 
 export interface RecorderOptions {
-  /** A store write slower than this counts as failed and goes to the outbox. */
+  /** A store write slower than this counts as failed (the write itself is still awaited before the next one). */
   writeTimeoutMs: number;
-  /** First retry delay of the outbox; doubles up to 30 s while the store stays down. */
+  /** First retry while the store is down; doubles up to {@link MAX_RETRY_MS}. */
   retryMs: number;
+  /** Results taken from the outbox per pass. */
+  batch?: number;
 }
 
 /** Failures (not outages) a result may have before it is put aside as a dead letter. */
 export const PERMANENT_ATTEMPTS = 3;
+/** Longest wait between two tries while the store is down (a ping that answers wakes it sooner). */
+export const MAX_RETRY_MS = 5000;
+const DEFAULT_BATCH = 32;
+/** How often the writer looks at the outbox when nothing kicked it (stranded results of dead processes). */
+const IDLE_POLL_MS = 1000;
 
 class StoreTimeout extends Error {}
 
@@ -134,88 +140,179 @@ export function isOutage(err: unknown): boolean {
   return typeof e.code === "string" && NETWORK_CODES.has(e.code);
 }
 
+/**
+ * Runs tasks so that two tasks sharing a key never overlap, in call order per key. A task
+ * with several keys waits for all of them; keys are taken together at call time, so two
+ * tasks can never wait on each other.
+ */
+export class KeyedLocks {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const before = keys.map((k) => this.tails.get(k)).filter((p): p is Promise<unknown> => p !== undefined);
+    const run = Promise.all(before).then(task, task);
+    const settled = run.then(() => undefined, () => undefined);
+    for (const key of keys) this.tails.set(key, settled);
+    void settled.then(() => {
+      for (const key of keys) if (this.tails.get(key) === settled) this.tails.delete(key);
+    });
+    return run;
+  }
+
+  /** Keys with a task running or waiting. */
+  get size(): number {
+    return this.tails.size;
+  }
+}
+
+/** Whether the store answers (StoreHealth); optional for tests and the in-memory store. */
+export interface StoreUp {
+  readonly isUp: boolean;
+  /** Resolves once the store answers again. */
+  whenUp(): Promise<void>;
+  /** A write just failed as an outage: check now. */
+  suspect(): void;
+}
+
 export class ResultRecorder {
-  private retryTimer?: NodeJS.Timeout;
-  private delay: number;
-  private flushing?: Promise<void>;
   private stopped = false;
-  /** Results being written right now: pending too, until the store has them. */
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private kicked = false;
+  private delay: number;
+  /** Results being written to the store right now (pending too, until it has them). */
   private inFlight = new Map<string, MatchResult>();
   /** Failures that were not outages, per matchId (in memory: a restart gives a result new chances). */
   private refusals = new Map<string, number>();
+  private readonly locks = new KeyedLocks();
+  private recorded = 0;
+  private resumed?: Promise<void>;
 
   constructor(
     private readonly store: Store,
-    private readonly outbox: FileOutbox,
+    /** Where results wait (undefined: the store's own answer is the only durability, as with the in-memory store). */
+    private readonly outbox: Outbox | undefined,
+    /** Where results wait when the outbox cannot take them (Redis away): this process's file. */
+    private readonly fallback: Outbox | undefined,
     private readonly deadLetters: DeadLetters,
     private readonly log: Logger,
     private readonly opts: RecorderOptions,
     /** Called after a result reached the store (live leaderboards listen). */
     private readonly onApplied: (result: MatchResult) => void = () => undefined,
+    private readonly health?: StoreUp,
   ) {
     this.delay = opts.retryMs;
   }
 
-  /** Loads what an earlier run left in the outbox, finishes half-applied results, then flushes. */
+  /**
+   * Opens the outboxes and starts writing. Returns without waiting for the database: half-
+   * applied results of an earlier run are finished in the background, as the outbox is.
+   */
   async start(): Promise<void> {
-    const left = await this.outbox.load(this.log);
     const dead = await this.deadLetters.load(this.log);
-    if (left.length > 0) this.log.info({ results: left.length }, "outbox: results from an earlier run wait to be written");
     if (dead.length > 0) this.log.warn({ results: dead.length, path: this.deadLetters.path }, "dead letters: results the store refused wait for an operator (GET /admin/dead-letters)");
-    await this.store.resumePending().catch((err) => this.log.warn({ err }, "store: could not resume every pending result yet"));
-    this.kick(0);
+    for (const box of this.boxes()) await box.start().catch((err) => this.log.warn({ err: (err as Error).message, outbox: box.where }, "outbox: not reachable yet; retrying in the background"));
+    this.resumed = this.resumePending();
+    this.loop = this.run();
   }
 
+  /** Finishes results a crash left half-applied, retrying while the store is down. */
+  private async resumePending(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const resumed = await this.store.resumePending();
+        if (resumed > 0) this.log.info({ resumed }, "store: finished results an earlier run left half-applied");
+        return;
+      } catch (err) {
+        if (attempt === 0) this.log.warn({ err: (err as Error).message }, "store: could not finish every half-applied result yet; retrying in the background");
+        await this.pause();
+      }
+    }
+  }
+
+  /** Stops the writer after the batch it is writing (what waits stays in the outbox for the next run or another process). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
-    await this.flushing;
+    this.wake?.();
+    await this.loop;
+    await this.resumed;
+    for (const box of this.boxes()) await box.stop().catch(() => undefined);
   }
 
-  /** Records a result now, or keeps it in the outbox when the store cannot take it. */
+  private boxes(): Outbox[] {
+    return [...new Set([this.fallback, this.outbox].filter((b): b is Outbox => b !== undefined))];
+  }
+
+  /**
+   * Makes a result durable: resolves once it is in the outbox (or the fallback file while
+   * the outbox is away), or, with no outbox, in the store. Rejects only when none of them
+   * could take it; the caller must then not show it.
+   */
   async record(result: MatchResult): Promise<void> {
     const problem = resultProblem(result);
     if (problem) return this.putAside(result, `malformed result: ${problem}`);
+    if (this.outbox) {
+      try {
+        await this.outbox.append(result);
+        return this.kick();
+      } catch (err) {
+        if (!this.fallback) throw err;
+        this.log.warn({ err: (err as Error).message, matchId: result.matchId, outbox: this.outbox.where, fallback: this.fallback.where }, "outbox unavailable: the result waits in this process's file");
+      }
+    }
+    if (this.fallback) {
+      await this.fallback.append(result);
+      return this.kick();
+    }
+    // No outbox: the store's answer is the durability (the in-memory store).
     this.inFlight.set(result.matchId, result);
     try {
-      if (this.outbox.size === 0) {
+      for (let attempt = 1; ; attempt++) {
         try {
-          if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
-          return;
+          return void (await this.apply(result));
         } catch (err) {
-          this.failed(result, err);
+          if (!isOutage(err) && attempt >= PERMANENT_ATTEMPTS) return this.putAside(result, (err as Error)?.message ?? String(err));
+          if (attempt >= PERMANENT_ATTEMPTS) throw err;
         }
       }
-      // Behind older outbox entries the result waits its turn, so results apply in order.
-      await this.outbox.append(result);
-      this.kick(this.delay);
     } finally {
       this.inFlight.delete(result.matchId);
     }
   }
 
   /**
-   * The results the store may not have yet (being written, or in the outbox), frozen now.
-   * Take it *before* reading a learner's progress: whatever lands in between then shows in
-   * the progress's `applied` ids and is not counted twice.
+   * The results the store may not have yet (being written, or waiting in the outbox), frozen
+   * now. Take it *before* reading a learner's progress: whatever lands in between then shows
+   * in the progress's `applied` ids and is not counted twice.
    */
-  snapshot(): PendingResults {
-    return new PendingResults([...this.inFlight.values(), ...this.outbox.list()]);
+  async snapshot(): Promise<PendingResults> {
+    const waiting = await Promise.all(this.boxes().map((b) => b.pending().catch(() => [] as MatchResult[])));
+    return new PendingResults([...this.inFlight.values(), ...waiting.flat()]);
   }
 
-  /** Results the store does not have yet: being written, or in the outbox. */
+  /** Results the store does not have yet, as last counted: being written, or in the outbox. */
   get pendingCount(): number {
-    return this.inFlight.size + this.outbox.size;
+    return this.inFlight.size + this.outboxCount;
   }
 
-  /** Results waiting in the outbox. */
+  /** Results waiting in the outbox (cluster-wide for the Redis stream), as last counted. */
   get outboxCount(): number {
-    return this.outbox.size;
+    return this.boxes().reduce((n, b) => n + b.depth, 0);
+  }
+
+  /** Results this process wrote to the store since it started (a replay of a known one does not count). */
+  get recordedCount(): number {
+    return this.recorded;
   }
 
   /** Results the store refused for good, waiting for an operator. */
   get deadLetterCount(): number {
     return this.deadLetters.size;
+  }
+
+  /** Where results wait (for /admin). */
+  get outboxWhere(): string[] {
+    return this.boxes().map((b) => b.where);
   }
 
   listDeadLetters(): DeadLetter[] {
@@ -234,8 +331,7 @@ export class ResultRecorder {
       const problem = resultProblem(letter.result);
       try {
         if (problem) throw new Error(`malformed result: ${problem}`);
-        const result = letter.result as MatchResult;
-        if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
+        await this.apply(letter.result as MatchResult);
         replayed.push(letter.matchId);
       } catch (err) {
         failed.push({ matchId: letter.matchId, reason: (err as Error).message });
@@ -246,16 +342,112 @@ export class ResultRecorder {
     return { replayed, failed };
   }
 
-  /** Notes a failure; true when the result has been refused often enough to put it aside. */
-  private failed(result: MatchResult, err: unknown): boolean {
-    if (isOutage(err)) {
-      this.log.warn({ err, matchId: result.matchId }, "store unavailable: result kept in the outbox");
-      return false;
+  /**
+   * Writes one result to the store; never two touching one learner at once. A write slower
+   * than writeTimeoutMs is reported as an outage, but its learners stay locked until it
+   * settles, so a retry can never race it.
+   */
+  private async apply(result: MatchResult): Promise<boolean> {
+    const learners = [...new Set(result.players.filter((p) => !p.isBot).map((p) => p.userId))];
+    const write = this.locks.run(learners, () => this.store.recordMatch(result));
+    const applied = await withTimeout(write, this.opts.writeTimeoutMs);
+    this.refusals.delete(result.matchId);
+    if (applied) {
+      this.recorded += 1;
+      this.onApplied(result);
     }
-    const attempts = (this.refusals.get(result.matchId) ?? 0) + 1;
-    this.refusals.set(result.matchId, attempts);
-    this.log.warn({ err, matchId: result.matchId, attempts }, "store refused a result");
-    return attempts >= PERMANENT_ATTEMPTS;
+    return applied;
+  }
+
+  /** Something was appended: the writer looks at once. */
+  private kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** Waits for a kick, a stop, the store answering again, or `ms`. */
+  private pause(ms = this.delay): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+      if (this.health && !this.health.isUp) void this.health.whenUp().then(done);
+    }).finally(() => (this.wake = undefined));
+  }
+
+  /** The one writer of this process: takes batches from the outboxes until stopped. */
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      this.kicked = false;
+      let stalled: "store" | "outbox" | undefined;
+      let wrote = 0;
+      for (const box of this.boxes()) {
+        if (stalled || this.stopped) break;
+        let entries: OutboxEntry[];
+        try {
+          entries = await box.next(this.opts.batch ?? DEFAULT_BATCH);
+        } catch (err) {
+          stalled = "outbox";
+          this.log.debug({ err: (err as Error).message, outbox: box.where }, "outbox: could not be read; retrying");
+          break;
+        }
+        if ((await this.writeBatch(box, entries)) === "stalled") stalled = "store";
+        wrote += entries.length;
+      }
+      if (stalled) {
+        if (stalled === "store") {
+          this.health?.suspect();
+          this.log.warn({ waiting: this.outboxCount, retryInMs: this.delay }, "outbox: results wait for the store");
+        }
+        await this.pause();
+        this.delay = Math.min(this.delay * 2, MAX_RETRY_MS);
+        continue;
+      }
+      this.delay = this.opts.retryMs;
+      if (wrote === 0 && !this.kicked) await this.pause(IDLE_POLL_MS);
+    }
+  }
+
+  /**
+   * Writes a batch (learners' writes in parallel, each learner's in order) and removes what
+   * the store took or what was put aside. "stalled" when the store is down: the rest stays.
+   */
+  private async writeBatch(box: Outbox, entries: OutboxEntry[]): Promise<"ok" | "stalled"> {
+    if (entries.length === 0) return "ok";
+    for (const e of entries) this.inFlight.set(e.result?.matchId ?? e.id, e.result);
+    const outcomes = await Promise.all(entries.map((e) => this.writeEntry(e)));
+    for (const e of entries) this.inFlight.delete(e.result?.matchId ?? e.id);
+    const done = entries.filter((_, i) => outcomes[i] === "done").map((e) => e.id);
+    await box.remove(done);
+    if (done.length > 0) this.log.debug({ done: done.length, outbox: box.where }, "outbox: results written to the store or put aside");
+    return outcomes.includes("outage") ? "stalled" : "ok";
+  }
+
+  /** "done": in the store or put aside; "outage": the store is down; "retry": refused, tried again next pass. */
+  private async writeEntry({ result }: OutboxEntry): Promise<"done" | "outage" | "retry"> {
+    const problem = resultProblem(result);
+    if (problem) {
+      await this.putAside(result, `malformed result: ${problem}`);
+      return "done";
+    }
+    try {
+      await this.apply(result);
+      return "done";
+    } catch (err) {
+      if (isOutage(err)) {
+        this.log.debug({ err: (err as Error).message, matchId: result.matchId }, "store unavailable: the result stays in the outbox");
+        return "outage";
+      }
+      const attempts = (this.refusals.get(result.matchId) ?? 0) + 1;
+      this.refusals.set(result.matchId, attempts);
+      this.log.warn({ err, matchId: result.matchId, attempts }, "store refused a result");
+      if (attempts < PERMANENT_ATTEMPTS) return "retry"; // tried again with the next pass
+      await this.putAside(result, (err as Error)?.message ?? String(err));
+      return "done";
+    }
   }
 
   private async putAside(result: unknown, reason: string): Promise<void> {
@@ -263,46 +455,6 @@ export class ResultRecorder {
     await this.deadLetters.append({ matchId, failedAt: Date.now(), reason, result });
     this.refusals.delete(matchId);
     this.log.error({ matchId, reason, deadLetters: this.deadLetters.size, path: this.deadLetters.path }, "dead letters: a result the store refuses is put aside for an operator");
-  }
-
-  private kick(ms: number): void {
-    if (this.stopped || this.retryTimer || this.outbox.size === 0) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.flushing = this.flush().finally(() => (this.flushing = undefined));
-    }, ms);
-  }
-
-  /**
-   * Writes outbox results in order. An outage stops the pass (retried later with backoff,
-   * still in order); a result refused {@link PERMANENT_ATTEMPTS} times is put aside and the
-   * pass goes on with the next.
-   */
-  async flush(): Promise<void> {
-    const done = new Set<string>();
-    let stalled = false;
-    for (const result of this.outbox.list()) {
-      try {
-        if (await withTimeout(this.store.recordMatch(result), this.opts.writeTimeoutMs)) this.onApplied(result);
-        this.refusals.delete(result.matchId);
-      } catch (err) {
-        if (!this.failed(result, err)) {
-          stalled = true;
-          break;
-        }
-        await this.putAside(result, (err as Error)?.message ?? String(err));
-      }
-      done.add(result.matchId);
-    }
-    if (done.size > 0) {
-      await this.outbox.remove(done);
-      this.log.info({ done: done.size }, "outbox: results written to the store or put aside");
-    }
-    if (stalled) {
-      this.log.warn({ waiting: this.outbox.size, retryInMs: this.delay }, "outbox: results wait for the store");
-      this.delay = Math.min(this.delay * 2, 30_000);
-    } else this.delay = this.opts.retryMs;
-    this.kick(this.delay);
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ServerError, type Client, type Delayed } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
 import { GuardedRoom } from "../shared/GuardedRoom";
-import { authenticate } from "../shared/authenticate";
+import { authenticate, type JoinContext } from "../shared/authenticate";
 import { ERROR_CODES, type ErrorCode } from "../../server/errors";
 import { PlayerState, WordDuelState } from "./WordDuelState";
 import * as msg from "./messages";
@@ -67,11 +67,11 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
    * ranked_duel is refused to every client: only the ranked queue creates one and reserves
    * its seats, so what it decides (who may sit, a bot) never travels in a client's options.
    */
-  static override async onAuth(token: string, options: Record<string, unknown>): Promise<Identity> {
+  static override async onAuth(token: string, options: Record<string, unknown>, context?: JoinContext): Promise<Identity> {
     if (this.roomKind === msg.ROOM_RANKED_DUEL) {
       throw new ServerError(ERROR_CODES.DUEL_NOT_INVITED, "DUEL_NOT_INVITED: ranked duels are joined through the ranked queue");
     }
-    const identity = await authenticate(this.services, token);
+    const identity = await authenticate(this.services, token, context);
     prepareJoin(this.services, options, this.roomKind);
     return identity;
   }
@@ -142,10 +142,15 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
     if (this.state.phase === "waiting") this.endUnplayed("DUEL_NO_SHOW", message, msg.CLOSE_NO_SHOW);
   }
 
-  /** Ends the duel without a result: everyone is told why, then the room closes with `closeCode`. */
+  /**
+   * Ends the duel without a result: everyone is told why, then the room closes with
+   * `closeCode`. Nothing is recorded for it, not even by the forfeits its disconnects cause.
+   */
   private endUnplayed(code: ErrorCode, message: string, closeCode: number): void {
-    if (this.state.phase === "finished") return;
+    if (this.state.phase === "finished" || this.resultSent) return;
+    this.resultSent = true;
     this.timer?.clear();
+    this.bots.stop();
     this.broadcast(msg.MSG_ERROR, { code, message } satisfies msg.ErrorMessage);
     void this.disconnect(closeCode);
   }
@@ -266,6 +271,8 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   private take(sessionId: string, answer: string): { code: ErrorCode; message: string } | undefined {
     const seat = this.seats.get(sessionId)!;
     const player = this.state.players.get(sessionId)!;
+    // The duel is over (its result being saved): the round no longer takes answers.
+    if (this.resultSent) return { code: "DUEL_NOT_IN_ROUND", message: "this duel is over" };
     const now = this.services.now();
     const { phase, round, roundEndsAt } = this.state;
     const may = rules.mayAnswer({ phase, round, roundEndsAt, now, answered: player.answered, forfeited: player.forfeited });
@@ -322,6 +329,7 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
   }
 
   private closeRound(): void {
+    if (this.resultSent) return;
     this.bots.stop();
     const question = this.currentQuestion();
     const results: msg.RoundResultMessage["results"] = {};
@@ -336,7 +344,7 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
     Object.assign(this.state, { phase: "reveal", reveal: question.reveal, phaseEndsAt: this.services.now() + revealMs });
     this.broadcast(msg.MSG_ROUND_RESULT, { round: this.state.round, prompt: question.prompt, answer: question.reveal, accepted: question.accepted, results } satisfies msg.RoundResultMessage);
     const last = this.state.round >= this.state.totalRounds;
-    this.schedule(revealMs, () => (last ? this.finish() : this.startRound(this.state.round + 1)));
+    this.schedule(revealMs, () => (last ? void this.finish() : this.startRound(this.state.round + 1)));
   }
 
   private forfeit(sessionId: string): void {
@@ -345,23 +353,37 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
     player.forfeited = true;
     player.connected = false;
     const remaining = [...this.state.players.values()].filter((p) => !p.forfeited).length;
-    if (rules.tooFewToGoOn(remaining, this.state.practice)) this.finish();
+    if (rules.tooFewToGoOn(remaining, this.state.practice)) void this.finish();
     else if (this.state.phase === "round" && this.roundComplete()) this.closeRound();
   }
 
-  private finish(): void {
+  /**
+   * The duel is over: its result is made durable (outbox or store) before anyone is told it,
+   * so a crash right after can never lose a result a learner saw. If nothing can keep it,
+   * the players are told the duel could not be saved instead of being shown XP they lose.
+   */
+  private async finish(): Promise<void> {
     if (this.resultSent) return;
     this.resultSent = true;
     this.timer?.clear();
+    this.bots.stop();
     const lines = [...this.state.players.entries()].map(([id, p]) => {
       const { identity, words } = this.seats.get(id)!;
       return { id, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, userId: identity.userId, words };
     });
     const { lang, mode, practice } = this.state;
     const { result, message } = duelResult({ matchId: randomUUID(), lang, mode: mode as rules.Mode, practice, finishedAt: this.services.now(), lines });
+    try {
+      await this.services.recordResult(result);
+    } catch (err) {
+      this.services.log.error({ err, roomId: this.roomId, matchId: result.matchId }, "word_duel: the result could not be kept anywhere; the duel ends unsaved");
+      this.broadcast(msg.MSG_ERROR, { code: "INTERNAL", message: "this duel's result could not be saved: it does not count; sorry" } satisfies msg.ErrorMessage);
+      return void this.disconnect(msg.CLOSE_SERVER_SHUTDOWN);
+    }
+    if (this.disposed) return;
     Object.assign(this.state, { phase: "finished", winner: message.winner, phaseEndsAt: 0, roundEndsAt: 0 });
     this.broadcast(msg.MSG_DUEL_RESULT, message);
-    this.services.recordResult(result).catch((err) => this.services.log.error({ err, matchId: result.matchId }, "word_duel: result not recorded"));
+    this.flush();
     this.schedule(this.shuttingDown ? 0 : this.services.timing.finishedLingerMs, () => this.disconnect());
   }
 }

@@ -44,7 +44,7 @@ export interface ApiDeps {
   /** A guest who has not played is deleted this long after signing up (GUEST_IDLE_HOURS). */
   guestIdleMs: number;
   /** Results waiting in the outbox: their XP shows at once. */
-  pending: { snapshot(): { xpFor(userId: string, applied: readonly string[]): number } };
+  pending: { snapshot(): Promise<{ xpFor(userId: string, applied: readonly string[]): number }> };
 }
 
 function session(tokens: TokenService, user: UserRecord): Session {
@@ -99,7 +99,7 @@ export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdle
     const identity = requireIdentity(req, tokens);
     const user = await store.userById(identity.userId);
     if (!user) throw new AppError("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
-    const pendingNow = pending.snapshot();
+    const pendingNow = await pending.snapshot();
     const progress = await store.progress(user.id);
     const pendingXp = pendingNow.xpFor(user.id, progress.applied);
     const xp = progress.xp + pendingXp;

@@ -27,6 +27,17 @@ export const MATCHMAKE_BODY_LIMIT = 4 * 1024;
 const BY_NAME = ["joinOrCreate", "create", "join"] as const;
 const BY_ID = ["joinById", "reconnect"] as const;
 type Method = (typeof BY_NAME)[number] | (typeof BY_ID)[number];
+/** Colyseus's codes: a reconnection that cannot be (4212), a room id that names no room (4211). */
+const ERROR_CODE_EXPIRED = 4212;
+const ERROR_CODE_INVALID_ROOM = 4211;
+const TIMED_OUT = Symbol("timed out");
+
+/** The call's answer, or TIMED_OUT after `ms` (the call goes on; a seat it reserves expires unused). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([promise, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]).finally(() => clearTimeout(timer));
+}
+
 /** Room ids and reconnection tokens are Colyseus ids: letters, digits, _ and -. */
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -36,8 +47,12 @@ export interface MatchmakeDeps {
   placement: Placement;
   /** Names of the rooms defined on this server. */
   rooms: () => readonly string[];
-  /** True while the server drains (SIGTERM). */
-  draining: () => boolean;
+  /** Why this process takes no new learners now (draining, starting, Redis away), or undefined. */
+  unavailable: () => { code: "UNAVAILABLE" | "CLUSTER_UNAVAILABLE"; reason: string } | undefined;
+  /** True when a room is listed but its process is gone (a reconnect to it cannot succeed). */
+  roomGone?: (roomId: string) => Promise<boolean>;
+  /** Longest a matchmaking call may take before it is answered 503 (the SDK retries). */
+  timeoutMs: number;
   log: Logger;
   mistake(kind: string, detail: object): void;
 }
@@ -52,9 +67,8 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
   const body = express.json({ limit: MATCHMAKE_BODY_LIMIT, type: () => true, strict: true });
   router.post("/matchmake/:method/:target", body, handle(async (req, res) => {
     const { method, target } = req.params;
-    if (deps.draining() || matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
-      return refuse(res, 503, 503, "UNAVAILABLE: this server is shutting down; try again");
-    }
+    const away = deps.unavailable();
+    if (away) return (res.setHeader("Retry-After", "1"), refuse(res, 503, 503, `${away.code}: ${away.reason}`));
     if (![...BY_NAME, ...BY_ID].includes(method as Method)) return refuse(res, 200, 4210, "invalid method");
     if ((BY_NAME as readonly string[]).includes(method) ? !deps.rooms().includes(target) : !ROOM_ID.test(target)) {
       return refuse(res, 200, 4210, "no such room");
@@ -79,8 +93,19 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     deps.placement.note(options, { address, userId });
 
     try {
+      // A room whose process died is still listed for a moment: say at once that it is gone
+      // instead of waiting out a remote call to nobody.
+      if ((method === "reconnect" || method === "joinById") && (await deps.roomGone?.(target))) {
+        return refuse(res, 200, method === "reconnect" ? ERROR_CODE_EXPIRED : ERROR_CODE_INVALID_ROOM, `the server that held room "${target}" has stopped`);
+      }
       const call = matchMaker[method as Method] as (target: string, options: Record<string, unknown>, context: object) => Promise<object>;
-      res.json(await call(target, options, { token: token ?? "", headers: req.headers, ip: address, req }));
+      const answer = await within(call(target, options, { token: token ?? "", headers: req.headers, ip: address, req }), deps.timeoutMs);
+      if (answer === TIMED_OUT) {
+        const away = deps.unavailable();
+        deps.log.warn({ method, target, timeoutMs: deps.timeoutMs, cause: away?.code }, "matchmaking: no answer in time");
+        return (res.setHeader("Retry-After", "1"), refuse(res, 503, 503, away ? `${away.code}: ${away.reason}` : "UNAVAILABLE: matchmaking took too long; try again"));
+      }
+      res.json(answer);
     } catch (err) {
       if (err instanceof RateLimitedError) return (setRetryAfter(res, err.retryAfterMs), refuse(res, 429, err.code, err.message));
       const { error, internal } = publicError(err);

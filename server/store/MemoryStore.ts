@@ -7,6 +7,7 @@ import type { Store, UserRecord } from "./store";
 
 /** The embedded store: everything in this process's memory, gone on restart. */
 export class MemoryStore implements Store {
+  readonly durable = false;
   private users = new Map<string, UserRecord>();
   private usernames = new Map<string, string>();
   private progressByUser = new Map<string, Progress>();

@@ -39,6 +39,7 @@ export interface MongoStoreFaults {
  * by the same call, a duplicate call or `resumePending` after a crash, and lands once.
  */
 export class MongoStore implements Store {
+  readonly durable = true;
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
@@ -47,12 +48,44 @@ export class MongoStore implements Store {
 
   /** Connects and creates the collections' indexes (idempotent). */
   static async connect(url: string, dbName: string, faults?: MongoStoreFaults, timeoutMs = 3000): Promise<MongoStore> {
-    const client = new MongoClient(url, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+    const client = new MongoClient(url, MongoStore.clientOptions(timeoutMs));
     await client.connect();
     const store = new MongoStore(client, client.db(dbName), faults);
     await store.ensureIndexes();
     return store;
   }
+
+  /**
+   * A store that serves at once, whether MongoDB answers yet or not: the driver connects on
+   * the first operation (each fails after `timeoutMs` while the database is away), and the
+   * indexes are made in the background, retried until the database answers.
+   */
+  static open(url: string, dbName: string, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, timeoutMs = 3000): MongoStore {
+    const client = new MongoClient(url, MongoStore.clientOptions(timeoutMs));
+    const store = new MongoStore(client, client.db(dbName));
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await store.ensureIndexes();
+          log.info({ db: dbName }, "store: MongoDB answers; indexes ready");
+          return;
+        } catch (err) {
+          if (store.closed) return;
+          if (attempt === 1) log.warn({ err: (err as Error).message }, "store: MongoDB not reachable yet; serving meanwhile (results wait in the outbox), retrying");
+          await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5000)).unref());
+        }
+      }
+    })();
+    return store;
+  }
+
+  private static clientOptions(timeoutMs: number) {
+    // socketTimeoutMS: an operation on a database that stopped answering (not closed) fails
+    // instead of holding its learner's writes forever.
+    return { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, socketTimeoutMS: 30_000 };
+  }
+
+  private closed = false;
 
   private get users(): Collection<UserDoc> {
     return this.db.collection<UserDoc>("users");
@@ -258,6 +291,7 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.client.close();
   }
 }

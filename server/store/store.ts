@@ -22,6 +22,8 @@ export interface UserRecord {
 }
 
 export interface Store {
+  /** True when what it holds outlives the process (MongoDB); the in-memory store needs no outbox. */
+  readonly durable: boolean;
   /** Creates a user; throws AppError AUTH_USERNAME_TAKEN when the username exists. */
   createUser(user: UserRecord): Promise<UserRecord>;
   userById(id: string): Promise<UserRecord | null>;

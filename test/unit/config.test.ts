@@ -25,8 +25,22 @@ describe("config", () => {
   it("wants both admin settings or neither", () => {
     assert.throws(() => loadConfig({ ADMIN_USER: "admin" }), /ADMIN_USER and ADMIN_PASSWORD/);
   });
-  it("fills {port} into PUBLIC_ADDRESS", () => {
-    assert.equal(loadConfig({ PORT: "2569", PUBLIC_ADDRESS: "play.example.org/{port}" }).PUBLIC_ADDRESS, "play.example.org/2569");
+  it("fills {port} into PUBLIC_ADDRESS and the per-process files", () => {
+    const c = loadConfig({ PORT: "2569", PUBLIC_ADDRESS: "play.example.org/{port}" });
+    assert.deepEqual([c.PUBLIC_ADDRESS, c.OUTBOX_PATH, c.DEAD_LETTER_PATH], ["play.example.org/2569", ".data/outbox-2569.jsonl", ".data/dead-letter-2569.jsonl"]);
+  });
+  it("takes only redis:// and rediss:// URLs, and a cluster only with a shared MongoDB", () => {
+    const mongo = { MONGODB_URL: "mongodb://127.0.0.1:27017" };
+    assert.throws(() => loadConfig({ ...mongo, REDIS_URL: "localhost:6379" }), /REDIS_URL="localhost:6379": must be a redis:\/\/ or rediss:\/\/ URL/);
+    assert.throws(() => loadConfig({ ...mongo, REDIS_URL: "http://127.0.0.1:6379" }), /REDIS_URL/);
+    assert.equal(loadConfig({ ...mongo, REDIS_URL: "rediss://:pw@cache.example.org:6380/3" }).REDIS_URL, "rediss://:pw@cache.example.org:6380/3");
+    assert.throws(() => loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2" }), /REDIS_URL needs MONGODB_URL/);
+  });
+  it("reads Sentinel addresses, and wants REDIS_URL with them", () => {
+    const c = loadConfig({ MONGODB_URL: "mongodb://m", REDIS_URL: "redis://:pw@primary/2", REDIS_SENTINELS: "10.0.0.1:26379, [::1]:26380" });
+    assert.deepEqual([c.REDIS_SENTINELS, c.REDIS_SENTINEL_MASTER], [["10.0.0.1:26379", "[::1]:26380"], "lingualeap"]);
+    assert.throws(() => loadConfig({ REDIS_SENTINELS: "10.0.0.1" }), /REDIS_SENTINELS/);
+    assert.throws(() => loadConfig({ REDIS_SENTINELS: "10.0.0.1:26379" }), /REDIS_SENTINELS needs REDIS_URL/);
   });
   it("treats empty strings as unset", () => {
     assert.equal(loadConfig({ PORT: "" }).PORT, 2567);

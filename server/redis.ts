@@ -1,0 +1,165 @@
+/**
+ * Redis for a cluster: one way to connect (a URL, or Sentinels naming the primary), used by
+ * presence, the driver, the limits, the heartbeat and the pending results alike, and a driver
+ * that heals after an outage.
+ *
+ * Every client fails a command quickly when Redis is away (one retry, then an error) and
+ * reconnects at least once a second, so nothing waits on a dead Redis for long and the
+ * cluster is whole again within a second or two after Redis returns, whatever the outage's
+ * length. What an outage means for learners is decided above this (server/cluster.ts,
+ * ClusterHealth): matchmaking answers CLUSTER_UNAVAILABLE, running duels go on.
+ */
+import Redis, { type RedisOptions } from "ioredis";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
+import type { IRoomCache, SortOptions } from "@colyseus/core";
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+
+/** Longest pause between two reconnection attempts. */
+const RECONNECT_MAX_MS = 1000;
+/** A command with no answer after this counts as failed (Redis stalled or the network cut). */
+const COMMAND_TIMEOUT_MS = 2000;
+
+/** ioredis options for REDIS_URL (and REDIS_SENTINELS when set). */
+export function redisOptions(config: Pick<Config, "REDIS_URL" | "REDIS_SENTINELS" | "REDIS_SENTINEL_MASTER">): RedisOptions {
+  const url = new URL(config.REDIS_URL!);
+  const db = Number(url.pathname.slice(1) || 0);
+  const auth = { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined };
+  const tls = url.protocol === "rediss:" ? {} : undefined;
+  const common: RedisOptions = {
+    db,
+    ...auth,
+    tls,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_MS),
+    // A replica promoted by Sentinel, or a primary that became a replica: reconnect to the new primary.
+    reconnectOnError: (err) => err.message.startsWith("READONLY"),
+  };
+  if (config.REDIS_SENTINELS.length === 0) return { ...common, host: url.hostname, port: Number(url.port || 6379) };
+  const sentinels = config.REDIS_SENTINELS.map((s) => {
+    const at = s.lastIndexOf(":");
+    return { host: s.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(s.slice(at + 1)) };
+  });
+  return { ...common, sentinels, name: config.REDIS_SENTINEL_MASTER, sentinelPassword: auth.password, sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_MS) };
+}
+
+/** Where Redis is, for logs (no password). */
+export function redisWhere(config: Pick<Config, "REDIS_URL" | "REDIS_SENTINELS" | "REDIS_SENTINEL_MASTER">): string {
+  const url = new URL(config.REDIS_URL!);
+  url.password = url.password ? "***" : "";
+  return config.REDIS_SENTINELS.length > 0 ? `sentinels ${config.REDIS_SENTINELS.join(",")} (primary "${config.REDIS_SENTINEL_MASTER}", db ${url.pathname.slice(1) || 0})` : url.toString();
+}
+
+/**
+ * The client for our own commands (limits, heartbeat, pending results, health): no offline
+ * queue, so a command while Redis is away fails at once instead of waiting for it.
+ */
+export function commandClient(options: RedisOptions): Redis {
+  return new Redis({ ...options, enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS });
+}
+
+/** Tells the log once per outage that a client lost Redis, and once that it is back (no raw ioredis lines). */
+export function quietErrors(client: Redis, name: string, log: Logger): void {
+  let down = false;
+  client.on("error", (err: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ client: name, err: err.message }, "redis: connection lost; reconnecting");
+  });
+  client.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log.info({ client: name }, "redis: connected again");
+  });
+}
+
+/** The driver's one hash of every room in the cluster (its name in @colyseus/redis-driver). */
+const ROOMS_KEY = "roomcaches";
+
+/** Which rooms a join may be sent to (ProcessWatch). */
+export interface RoomGate {
+  /** False for a process whose heartbeat is missing. */
+  available(processId: string | undefined): boolean;
+  /** Whether the room's process still listens for it (one Redis round trip). */
+  reachable(room: IRoomCache): Promise<boolean>;
+}
+
+/**
+ * @colyseus/redis-driver 0.16.1 (the last 0.16 release) with two faults fixed:
+ * - a failed read of the room list stayed cached for good (its cleanup ran only on
+ *   success), so after a Redis outage every later lookup failed at once, forever;
+ * - `findOne` returned a thenable that dropped the failure, so a lookup during an outage
+ *   never settled and the join waiting on it hung.
+ * It also leaves out rooms a join must not be sent to ({@link RoomGate}: their process is
+ * gone), so no join waits on a dead process.
+ */
+export class HealingRedisDriver extends RedisDriver {
+  private listing?: Promise<IRoomCache[]>;
+  /** Set once the process watch exists. */
+  gate?: RoomGate;
+
+  constructor(options: RedisOptions) {
+    super(options);
+    // The base's room-list reader is private: replaced on the instance, so its own query()
+    // and cleanup() read through the healing one too.
+    (this as unknown as { getRooms: (name?: string) => Promise<IRoomCache[]> }).getRooms = (name) => this.rooms(name);
+  }
+
+  /** The Redis client the driver uses (to watch its connection). */
+  get client(): Redis {
+    return (this as unknown as { _client: Redis })._client;
+  }
+
+  /** The room list, read once for every lookup in flight (never cached past that, even on failure). */
+  rooms(roomName?: string): Promise<IRoomCache[]> {
+    this.listing ??= this.client
+      .hgetall(ROOMS_KEY)
+      .then((all) => Object.values(all ?? {}).map((json) => this.createInstance(JSON.parse(json)) as unknown as IRoomCache))
+      .finally(() => (this.listing = undefined));
+    return roomName === undefined ? this.listing : this.listing.then((rooms) => rooms.filter((r) => r.name === roomName));
+  }
+
+  override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): any {
+    if (conditions.roomId !== undefined) return super.findOne(conditions, sortOptions);
+    return this.rooms(conditions.name).then(async (rooms) => {
+      const gate = this.gate;
+      const matching = rooms.filter((room) => matches(room, conditions) && (gate?.available(room.processId) ?? true));
+      if (sortOptions) matching.sort(compareBy(sortOptions));
+      for (const room of matching) if (!gate || (await gate.reachable(room))) return room;
+      return undefined;
+    });
+  }
+}
+
+function matches(room: IRoomCache, conditions: Partial<IRoomCache>): boolean {
+  for (const [field, value] of Object.entries(conditions)) if ((room as any)[field] !== value) return false;
+  return true;
+}
+
+function compareBy(sortOptions: SortOptions): (a: IRoomCache, b: IRoomCache) => number {
+  const order = Object.entries(sortOptions).map(([field, dir]) => [field, dir === 1 || dir === "asc" || dir === "ascending" ? 1 : -1] as const);
+  return (a, b) => {
+    for (const [field, dir] of order) {
+      const [x, y] = [(a as any)[field], (b as any)[field]];
+      if (x > y) return dir;
+      if (x < y) return -dir;
+    }
+    return 0;
+  };
+}
+
+/** Presence whose two clients report their outages quietly. */
+export function quietPresence(options: RedisOptions, log: Logger): RedisPresence {
+  const presence = new RedisPresence(options);
+  const { pub, sub } = presence as unknown as { pub: Redis; sub: Redis };
+  quietErrors(pub, "presence-pub", log);
+  quietErrors(sub, "presence-sub", log);
+  return presence;
+}
+
+/** The clients of a presence (to watch their connection). */
+export function presenceClients(presence: RedisPresence): Redis[] {
+  const { pub, sub } = presence as unknown as { pub: Redis; sub: Redis };
+  return [pub, sub];
+}

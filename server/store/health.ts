@@ -1,0 +1,100 @@
+/**
+ * Whether the store of record answers, known without asking it on every request: a ping
+ * every second while it is down (and once a few seconds while it is up). What needs the
+ * store on a learner's way into a duel (does the account exist, the learner's rating) skips
+ * it while it is down instead of waiting for the driver's timeout; the results writer wakes
+ * the moment it answers again.
+ */
+import type { Logger } from "../logger";
+import type { Store } from "./store";
+
+const PING_TIMEOUT_MS = 1000;
+const DOWN_EVERY_MS = 1000;
+const UP_EVERY_MS = 5000;
+
+export class StoreHealth {
+  private up = true;
+  private timer?: NodeJS.Timeout;
+  private waiters: (() => void)[] = [];
+  private checking?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Pick<Store, "ping">,
+    private readonly log: Pick<Logger, "info" | "warn">,
+  ) {}
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  /** Resolves once the store answers (at once when it is up). */
+  whenUp(): Promise<void> {
+    return this.up ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** A call just failed as an outage: check now rather than at the next tick. */
+  suspect(): void {
+    if (this.up) void this.check();
+  }
+
+  /** Runs `call` when the store is up; `fallback` at once when it is down or the call fails as it goes down. */
+  async orElse<T>(call: () => Promise<T>, fallback: T): Promise<T> {
+    if (!this.up) return fallback;
+    try {
+      return await call();
+    } catch {
+      this.suspect();
+      return fallback;
+    }
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.check(), ms);
+    this.timer.unref();
+  }
+
+  private check(): Promise<void> {
+    this.checking ??= this.ping()
+      .then((ok) => this.set(ok))
+      .finally(() => {
+        this.checking = undefined;
+        this.schedule(this.up ? UP_EVERY_MS : DOWN_EVERY_MS);
+      });
+    return this.checking;
+  }
+
+  private async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([this.store.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("ping timed out")), PING_TIMEOUT_MS)))]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private set(ok: boolean): void {
+    if (ok === this.up) return;
+    this.up = ok;
+    if (ok) {
+      this.log.info({}, "store: the database answers again");
+      for (const resolve of this.waiters.splice(0)) resolve();
+    } else this.log.warn({}, "store: the database does not answer; results wait in the outbox, joins go on without it");
+  }
+}
