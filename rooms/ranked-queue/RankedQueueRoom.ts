@@ -1,6 +1,6 @@
 import { matchMaker, ServerError, type Client } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
-import { authenticate, type Authenticator } from "../shared/authenticate";
+import { authenticate, type Authenticator, type JoinContext } from "../shared/authenticate";
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { botName } from "../word-duel/bot";
 import { CLOSE_SERVER_SHUTDOWN, ROOM_RANKED_DUEL } from "../word-duel/messages";
@@ -59,8 +59,8 @@ export class RankedQueueRoom extends GuardedRoom<QueueState> {
    * Runs where the request lands: the token, the options (normalised so every learner of a
    * language meets in one room) and the learner's rating.
    */
-  static override async onAuth(token: string, options: Record<string, unknown>): Promise<Queued> {
-    const identity = await authenticate(this.services, token);
+  static override async onAuth(token: string, options: Record<string, unknown>, context?: JoinContext): Promise<Queued> {
+    const identity = await authenticate(this.services, token, context);
     // Ranked duels use every word of the language: a lessonId is not read.
     prepareJoin(this.services, options, "ranked_queue");
     return { ...identity, rating: await this.services.ratingOf(identity.userId, options.lang as string) };

@@ -6,9 +6,27 @@ import { admit, RateLimiter, type RateLimitOptions } from "./rate-limit";
 
 /** The log a room writes to (pino's shape). */
 export interface RoomLog {
+  debug(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+  /** A log whose every line also carries `bindings`. */
+  child(bindings: object): RoomLog;
+}
+
+/**
+ * What rooms report for the operators' metrics (server/metrics.ts keeps the counts). Called
+ * on the hot paths: an implementation does no more than bump a number.
+ */
+export interface RoomTelemetry {
+  /** A message arrived: its type when a handler takes it, else "unknown" (or "bad_frame"). */
+  message(room: string, type: string): void;
+  /**
+   * A patch went out: its size in bytes (0 when it could not be read), how many clients it
+   * went to, and how long the oldest message since the last patch waited for it (undefined
+   * when no message did).
+   */
+  patched(room: string, bytes: number, recipients: number, waitedMs: number | undefined): void;
 }
 
 /** What every room needs to guard its edge. */
@@ -18,6 +36,13 @@ export interface GuardServices {
   /** A client's mistake (a malformed frame, …): logged at debug level, sampled. */
   mistake(kind: string, detail: object): void;
   now(): number;
+  /** Metrics hooks; absent when metrics are off (no cost at all then). */
+  telemetry?: RoomTelemetry;
+}
+
+/** The part of Colyseus's schema encoder a room taps to read a patch's size (see broadcastPatch). */
+interface PatchEncoder {
+  encode(...args: unknown[]): Uint8Array;
 }
 
 /** The longest close reason `ws` sends (the WebSocket limit), in UTF-8 bytes. */
@@ -45,6 +70,21 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
   protected abstract readonly kind: string;
   private readonly handlers = new Map<string, MessageHandler>();
   private readonly limiters = new Map<string, RateLimiter>();
+  private roomLog?: RoomLog;
+  /** When the oldest message not yet followed by a patch arrived (performance.now()); 0 for none. */
+  private unpatchedSince = 0;
+  /** The encoder whose encode() is tapped, and the size of the last patch it encoded. */
+  private tappedEncoder?: PatchEncoder;
+  private readonly encoded = { bytes: 0 };
+
+  /** This room's log: every line carries the room kind and roomId. */
+  protected get log(): RoomLog {
+    if (this.roomLog) return this.roomLog;
+    const log = this.services.log.child({ room: this.kind, roomId: this.roomId });
+    // Before the matchmaker gives the room its id (never in practice), do not keep it.
+    if (this.roomId) this.roomLog = log;
+    return log;
+  }
 
   /** Registers the handler of one message type (the payload is plain data, unvalidated). */
   protected handle(type: string, handler: MessageHandler): void {
@@ -61,7 +101,7 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
 
   /** Too many frames dropped: the client is disconnected with 4429. */
   protected onFlood(client: Client): void {
-    this.services.log.warn({ room: this.kind, roomId: this.roomId, sessionId: client.sessionId }, "disconnecting a flooding client");
+    this.log.warn({ sessionId: client.sessionId }, "disconnecting a flooding client");
     this.closeClient(client, CLOSE_FLOODING, "DUEL_RATE_LIMITED: too many messages");
   }
 
@@ -80,9 +120,11 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
       switch (frame.kind) {
         case "data": {
           const handler = this.handlers.get(frame.type);
+          this.count(handler ? frame.type : "unknown");
           return handler ? handler(client, frame.payload) : this.onUnknownMessage(client, frame.type);
         }
         case "bytes":
+          this.count("unknown");
           return this.onUnknownMessage(client, frame.type);
         case "join":
         case "leave":
@@ -90,12 +132,60 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
           // handshake, and a consented leave.
           return super._onMessage(client, buffer);
         case "bad":
+          this.count("bad_frame");
           this.services.mistake("bad_frame", { room: this.kind, reason: frame.reason });
           return this.closeClient(client, CLOSE_BAD_FRAME, `ROOM_BAD_FRAME: ${frame.reason}`);
       }
     } catch (err) {
-      this.services.log.error({ err, room: this.kind, roomId: this.roomId }, "a message handler failed");
+      this.log.error({ err }, "a message handler failed");
     }
+  }
+
+  /** Counts a message for the metrics and notes when the first one since the last patch came. */
+  private count(type: string): void {
+    const telemetry = this.services.telemetry;
+    if (!telemetry) return;
+    telemetry.message(this.kind, type);
+    if (this.unpatchedSince === 0) this.unpatchedSince = performance.now();
+  }
+
+  /**
+   * Colyseus's patch, timed and sized for the metrics: how long the oldest message since the
+   * last patch waited for this one, and the patch's bytes. A patch that changed nothing ends
+   * the wait too (those messages changed nothing to send).
+   */
+  override broadcastPatch(): boolean {
+    const telemetry = this.services.telemetry;
+    if (!telemetry) return super.broadcastPatch();
+    const encoded = this.tapEncoder();
+    if (encoded) encoded.bytes = 0;
+    const since = this.unpatchedSince;
+    const changed = super.broadcastPatch();
+    this.unpatchedSince = 0;
+    if (changed) telemetry.patched(this.kind, encoded?.bytes ?? 0, this.clients.length, since === 0 ? undefined : performance.now() - since);
+    return changed;
+  }
+
+  /**
+   * Colyseus 0.16's SchemaSerializer keeps the encoded patch in a local variable, so its size
+   * is read where it is made: the state's encoder (a new one whenever the state is replaced)
+   * gets an own encode() that notes the length of what it returns. Without the encoder (a
+   * room with no state, another serializer) sizes read 0.
+   */
+  private tapEncoder(): { bytes: number } | undefined {
+    const encoder = (this as unknown as { _serializer?: { encoder?: PatchEncoder } })._serializer?.encoder;
+    if (!encoder || typeof encoder.encode !== "function") return undefined;
+    if (encoder !== this.tappedEncoder) {
+      const encode = encoder.encode;
+      const encoded = this.encoded;
+      encoder.encode = function (this: PatchEncoder, ...args: unknown[]) {
+        const out = encode.apply(this, args);
+        encoded.bytes = out.length;
+        return out;
+      };
+      this.tappedEncoder = encoder;
+    }
+    return this.encoded;
   }
 
   /** Counts one frame (of any kind) against the client's limit; false when it is dropped. */
@@ -111,10 +201,13 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
       await super._onJoin(client, authContext);
     } catch (err) {
       const { error, internal } = publicError(err);
-      if (internal) this.services.log.error({ err, room: this.kind, roomId: this.roomId }, "a join failed");
+      if (internal) this.log.error({ err }, "a join failed");
       else this.services.mistake("join_refused", { room: this.kind, code: error.code });
       throw error;
     }
+    // The identity onAuth made names the matchmaking request that led here (authenticate.ts).
+    const auth = client.auth as { userId?: unknown; requestId?: unknown } | undefined;
+    this.log.debug({ sessionId: client.sessionId, userId: auth?.userId, requestId: auth?.requestId }, "a client joined");
     // Pings are frames too: ws answers each with a pong, so they count against the limit.
     client.ref.on("ping", () => void (client.state !== ClientState.LEAVING && this.admitFrame(client)));
   }
@@ -130,7 +223,7 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
     const cause = error.cause ?? error;
     // A join refused on purpose (DUEL_NOT_INVITED, …) reaches here too: it is no fault of ours.
     if (methodName === "onJoin" && !publicError(cause).internal) return;
-    this.services.log.error({ err: cause, method: methodName, roomId: this.roomId }, `${this.kind}: uncaught exception`);
+    this.log.error({ err: cause, method: methodName }, `${this.kind}: uncaught exception`);
   }
 }
 

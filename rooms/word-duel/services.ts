@@ -30,6 +30,8 @@ export interface Identity {
   userId: string;
   name: string;
   guest: boolean;
+  /** The matchmaking request that asked for this seat (set by authenticate, for the logs). */
+  requestId?: string;
 }
 
 /** One player's line of a finished duel, as recorded for progress. */
