@@ -4,8 +4,28 @@ import type { Config } from "./config";
 
 export type Logger = pino.Logger;
 
-export function createLogger(config: Pick<Config, "LOG_LEVEL">): Logger {
-  return pino({ level: config.LOG_LEVEL, base: { pid: process.pid } });
+/**
+ * Fields no line may show, whoever logs them: credentials in headers, tokens and passwords
+ * (the request log never logs headers or bodies at all: http/request-log.ts).
+ */
+export const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.authorization",
+  "headers.cookie",
+  "authorization",
+  "password",
+  "token",
+  "reconnectionToken",
+  "*.password",
+  "*.token",
+  "*.reconnectionToken",
+];
+
+/** The server's logger; `destination` (default stdout) is for tests that read the lines. */
+export function createLogger(config: Pick<Config, "LOG_LEVEL">, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = { level: config.LOG_LEVEL, base: { pid: process.pid }, redact: { paths: REDACTED_PATHS, censor: "[Redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A client's mistakes of one kind are logged at most this often. */
