@@ -3,7 +3,8 @@
  * when they are unset):
  * - `/colyseus`: @colyseus/monitor, which shows full room state and can call room methods;
  * - `/admin/results`: results waiting (outbox) and put aside (dead letters);
- * - `/admin/dead-letters` (GET) and `/admin/dead-letters/replay` (POST `{matchIds?}`).
+ * - `/admin/dead-letters` (GET) and `/admin/dead-letters/replay` (POST `{matchIds?}`);
+ * - `/metrics`: Prometheus's scrape (metrics.routes.ts), when the app has metrics.
  * Failed sign-ins are limited per address (ADMIN_AUTH_FAILURES_PER_HOUR): past the limit an
  * address is refused with 429, even with the right password, until the hour is over.
  */
@@ -53,15 +54,17 @@ export interface AdminDeps {
   failures: Limit;
   recorder: ResultRecorder;
   log: Logger;
+  /** The `/metrics` handler (metrics.routes.ts). */
+  metrics?: RequestHandler;
 }
 
 /** The monitor and the admin routes, mounted at the app's root. */
-export function adminRoutes({ config, failures, recorder, log }: AdminDeps): Router {
+export function adminRoutes({ config, failures, recorder, log, metrics }: AdminDeps): Router {
   const router = Router();
   const { ADMIN_USER: user, ADMIN_PASSWORD: password } = config;
   if (!user || !password) {
-    log.info({}, "monitor and admin routes: off (set ADMIN_USER and ADMIN_PASSWORD to enable /colyseus and /admin)");
-    router.use(["/colyseus", "/admin"], (_req, _res, next) => next(new AppError("NOT_FOUND", "the admin pages are off on this server")));
+    log.info({}, "monitor, admin routes and metrics: off (set ADMIN_USER and ADMIN_PASSWORD to enable /colyseus, /admin and /metrics)");
+    router.use(["/colyseus", "/admin", "/metrics"], (_req, _res, next) => next(new AppError("NOT_FOUND", "the admin pages are off on this server")));
     return router;
   }
   const auth = adminAuth(user, password, failures);
@@ -77,7 +80,8 @@ export function adminRoutes({ config, failures, recorder, log }: AdminDeps): Rou
     res.json(await recorder.replayDeadLetters(matchIds));
   }));
   router.use("/admin", auth, admin);
+  if (metrics) router.get("/metrics", auth, metrics);
   router.use("/colyseus", auth, express.json({ limit: 16 * 1024 }), monitor({ columns: ["roomId", "name", "clients", "maxClients", "locked", "elapsedTime", { metadata: "lang" }, { metadata: "mode" }, { metadata: "direction" }] }));
-  log.info({ user }, "monitor: on at /colyseus; admin routes at /admin");
+  log.info({ user }, `monitor: on at /colyseus; admin routes at /admin${metrics ? "; metrics at /metrics" : ""}`);
   return router;
 }
