@@ -22,6 +22,9 @@ import { webRoutes } from "./http/web.routes";
 import { leaderboardRoutes } from "./http/leaderboards.routes";
 import { challengeRoutes } from "./http/challenges.routes";
 import { matchmakeRoutes } from "./http/matchmake.routes";
+import { metricsRoute } from "./http/metrics.routes";
+import { requestLog } from "./http/request-log";
+import { Metrics } from "./metrics";
 import { capConnections, compileTrust, serveWith, webSocketGate } from "./http/edge";
 import { corsFor, monitorHeaders, securityHeaders } from "./http/security";
 import { DeadLetters, ResultRecorder } from "./results.service";
@@ -137,6 +140,17 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     storeHealth,
   );
   const guests = new GuestReaper(store, async () => (await recorder.snapshot()).userIds(), log);
+  // Scraped at /metrics with the admin credentials: no metrics (and no cost in rooms) without them.
+  const metrics = config.ADMIN_USER && config.ADMIN_PASSWORD
+    ? new Metrics({
+        roomNames: () => handlers.map((h) => h.name),
+        rooms: () => rooms,
+        results: recorder,
+        sweptCount: () => watch?.sweptCount ?? 0,
+        redisUp: cluster ? () => cluster.isUp : undefined,
+        storePing: config.MONGODB_URL ? () => store.ping() : undefined,
+      })
+    : undefined;
   let draining = false;
   /** Set once the matchmaker has joined the cluster (at once without Redis). */
   let joined = false;
@@ -157,6 +171,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trust);
+  // First, so every request (and every error) has its id and its line.
+  app.use(requestLog(log));
   app.use(securityHeaders(config));
   app.get("/healthz", (_req, res) => res.json({ ok: true }));
   // Ready = takes new learners. A database outage does not stop duels (results wait in the
@@ -174,10 +190,11 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   app.use("/api", apiRoutes({ store, tokens, passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(presence, limits.challengeLookups));
+  if (metrics) app.use("/matchmake", metrics.matchmakeTiming());
   // The rooms defined below (read per request, once they exist).
   app.use(matchmakeRoutes({ limits, tokens, placement, rooms: () => handlers.map((h) => h.name), unavailable, roomGone, timeoutMs: config.MATCHMAKE_TIMEOUT_MS, log, mistake }));
   app.use("/colyseus", monitorHeaders());
-  app.use(adminRoutes({ config, failures: limits.adminFailures, recorder, log }));
+  app.use(adminRoutes({ config, failures: limits.adminFailures, recorder, log, metrics: metrics && metricsRoute(metrics) }));
   app.use(notFound());
   app.use(errorHandler(log, mistake));
 
@@ -198,7 +215,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   });
   serveWith(httpServer, app);
 
-  const serviceDeps: ServiceDeps = { config, log, store, catalog, recorder, verifyToken: (token) => tokens.verify(token), mistake, presence, now: deps.now ?? Date.now };
+  const serviceDeps: ServiceDeps = { config, log, store, catalog, recorder, verifyToken: (token) => tokens.verify(token), mistake, presence, telemetry: metrics, storeHealth, now: deps.now ?? Date.now };
   const services = duelServices(serviceDeps);
   const handlers = [
     gameServer.define(ROOM_WORD_DUEL, bindServices(services, ROOM_WORD_DUEL)).filterBy(["lang", "mode", "direction", "lessonId"]),

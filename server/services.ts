@@ -15,6 +15,7 @@ import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
 import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
 import type { Presence } from "@colyseus/core";
+import type { StoreHealth } from "./store/health";
 
 /** Missed words a review practice may bring back. */
 const REVIEW_PROMPTS = 50;
@@ -28,37 +29,30 @@ export interface ServiceDeps {
   verifyToken: DuelServices["verifyToken"];
   mistake: GuardServices["mistake"];
   presence: Presence;
+  /** Whether the store answers: while it does not, joins go on without it at once. */
+  storeHealth: Pick<StoreHealth, "orElse">;
   now: () => number;
+  /** The rooms' metrics hooks (server/metrics.ts); absent when metrics are off. */
+  telemetry?: GuardServices["telemetry"];
 }
 
-function guard({ config, log, mistake, now }: ServiceDeps): GuardServices {
-  return { rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT }, log, mistake, now };
+function guard({ config, log, mistake, now, telemetry }: ServiceDeps): GuardServices {
+  return { rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT }, log, mistake, now, telemetry };
 }
 
 export function duelServices(deps: ServiceDeps): DuelServices {
-  const { config, log, store, catalog, recorder } = deps;
+  const { config, store, catalog, recorder } = deps;
   return {
     ...guard(deps),
     langs: () => catalog.langCodes(),
     words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
     pool: (lang) => catalog.pool(lang),
     verifyToken: deps.verifyToken,
-    missedPrompts: async (userId, lang) => {
-      try {
-        return wordsToReview(await store.progress(userId), REVIEW_PROMPTS).filter((w) => w.lang === lang).map((w) => w.prompt);
-      } catch {
-        return []; // the database is down: practise at random instead
-      }
-    },
-    userExists: async (userId) => {
-      try {
-        return (await store.userById(userId)) !== null;
-      } catch (err) {
-        // The database is down: a valid token is enough to play; the result waits in the outbox.
-        log.warn({ err: (err as Error).message }, "store unavailable: joining on the token alone");
-        return true;
-      }
-    },
+    // The database down: practise at random instead.
+    missedPrompts: (userId, lang) => deps.storeHealth.orElse(async () => wordsToReview(await store.progress(userId), REVIEW_PROMPTS).filter((w) => w.lang === lang).map((w) => w.prompt), []),
+    // The database down: a valid token is enough to play (at once, not after the driver's
+    // timeout); the result waits in the outbox.
+    userExists: (userId) => deps.storeHealth.orElse(async () => (await store.userById(userId)) !== null, true),
     timing: {
       rounds: config.DUEL_ROUNDS,
       roundMs: { choice: config.DUEL_CHOICE_ROUND_MS, typed: config.DUEL_TYPED_ROUND_MS },
@@ -81,13 +75,8 @@ export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServi
   const { config, store } = deps;
   return {
     ...duel,
-    ratingOf: async (userId, lang) => {
-      try {
-        return (await store.progress(userId)).ratings[lang] ?? START_RATING;
-      } catch {
-        return START_RATING; // the database is down: pair on the starting rating
-      }
-    },
+    // The database down: pair on the starting rating.
+    ratingOf: (userId, lang) => deps.storeHealth.orElse(async () => (await store.progress(userId)).ratings[lang] ?? START_RATING, START_RATING),
     policy: { baseGap: config.QUEUE_GAP_BASE, gapPerSecond: config.QUEUE_GAP_PER_SECOND, maxGap: config.QUEUE_GAP_MAX, botAfterMs: config.QUEUE_BOT_AFTER_MS },
     tickMs: config.QUEUE_TICK_MS,
   };
