@@ -39,6 +39,8 @@ export interface TrackedRoom {
 export interface MetricsProbes {
   /** Room types defined on this server ("word_duel", …). */
   roomNames(): readonly string[];
+  /** The rooms living in this process. */
+  rooms(): Iterable<TrackedRoom>;
   /** The results recorder's counts (server/results.service.ts). */
   results: { readonly recordedCount: number; readonly pendingCount: number; readonly outboxCount: number; readonly deadLetterCount: number };
   /** Dead processes this one swept from the cluster (0 without Redis). */
@@ -91,7 +93,6 @@ export class Metrics implements RoomTelemetry {
   /** This app's metrics and the process's, as one registry to scrape. */
   readonly registry: Registry;
   private readonly own = new Registry();
-  private readonly rooms = new Set<TrackedRoom>();
   /** Messages per room type and message type, since the start (read by the counter's collect). */
   private readonly messages = new Map<string, Map<string, number>>();
   private readonly answerPatch: Histogram<"room">;
@@ -111,7 +112,7 @@ export class Metrics implements RoomTelemetry {
       collect() {
         // Series that had rooms go to 0 rather than vanish (graphs keep their line).
         for (const labels of seenRooms.values()) this.set(labels, 0);
-        for (const room of metrics.rooms) {
+        for (const room of probes.rooms()) {
           const labels = { room: room.roomName, phase: phaseOf(room) };
           const key = `${labels.room}\u0000${labels.phase}`;
           if (!seenRooms.has(key)) seenRooms.set(key, labels);
@@ -126,7 +127,7 @@ export class Metrics implements RoomTelemetry {
       registers,
       collect() {
         for (const room of probes.roomNames()) this.set({ room }, 0);
-        for (const room of metrics.rooms) this.inc({ room: room.roomName }, room.clients.length);
+        for (const room of probes.rooms()) this.inc({ room: room.roomName }, room.clients.length);
       },
     });
     new Counter({
@@ -196,15 +197,6 @@ export class Metrics implements RoomTelemetry {
         },
       });
     }
-  }
-
-  /** A room was created on this process (its clients and phase count from now on). */
-  track(room: TrackedRoom): void {
-    this.rooms.add(room);
-  }
-
-  untrack(room: TrackedRoom): void {
-    this.rooms.delete(room);
   }
 
   message(room: string, type: string): void {
