@@ -179,7 +179,7 @@ export class Metrics implements RoomTelemetry {
     const gauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect() { this.set(read()); } });
     counter(`${PREFIX}results_recorded_total`, "Duel and practice results this process wrote to the store", () => results.recordedCount);
     gauge(`${PREFIX}results_pending`, "Results not yet in the store (being written or waiting in the outbox)", () => results.pendingCount);
-    gauge(`${PREFIX}outbox_depth`, "Results waiting in the outbox for the store", () => results.outboxCount);
+    gauge(`${PREFIX}outbox_depth`, "Results waiting in the outbox for the store (with REDIS_URL the cluster's stream: every process reports the same backlog)", () => results.outboxCount);
     gauge(`${PREFIX}results_dead_lettered`, "Results the store refused for good, put aside for an operator (/admin/dead-letters)", () => results.deadLetterCount);
     counter(`${PREFIX}cluster_swept_processes_total`, "Dead processes whose rooms this process removed (heartbeat sweeps)", sweptCount);
   }

@@ -5,10 +5,11 @@
  * probes (health gauges, outcomes).
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
+import { parse } from "yaml";
 import { LinguaLeapClient } from "../../client-sdk";
 import { buildApp } from "../../server/app";
 import { loadConfig } from "../../server/config";
@@ -19,6 +20,7 @@ import { realDecks, startServer, TEST_ENV, type TestServer } from "../helpers/se
 import { waitUntil, withTimeout } from "../helpers/wait";
 import { playOut } from "./duel-helpers";
 
+const ROOT = resolve(__dirname, "..", "..");
 const ADMIN = { ADMIN_USER: "ops", ADMIN_PASSWORD: "a-long-admin-password" };
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
 const OPS = basic(ADMIN.ADMIN_USER, ADMIN.ADMIN_PASSWORD);
@@ -269,6 +271,39 @@ describe("metrics alone (fake probes)", () => {
     assert.equal(total(b, "lingualeap_room_messages_total"), 0);
     assert.equal(total(b, "lingualeap_patch_bytes_count"), 0);
     assert.ok(b.some((s) => s.name === "nodejs_eventloop_lag_seconds"), "both carry the process's metrics");
+  });
+
+  it("documents every metric it exports (docs/operations.md), and the dashboard and scrape config ask for what it serves", async () => {
+    const metrics = new Metrics(probes({ redisUp: () => true, storePing: async () => undefined }));
+    const text = (await metrics.scrape()).body;
+    const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => ({ name, type }));
+    const docs = readFileSync(join(ROOT, "docs/operations.md"), "utf8");
+    const start = docs.indexOf("## Metrics and logs");
+    const section = docs.slice(start, docs.indexOf("\n## ", start + 1));
+    const documented = [...section.matchAll(/^\| `(lingualeap_[a-z_]+)` \| (\w+) \|/gm)].map(([, name, type]) => `${name} ${type}`);
+    const ours = families.filter((f) => f.name.startsWith("lingualeap_")).map((f) => `${f.name} ${f.type}`);
+    assert.deepEqual(documented.sort(), ours.sort());
+
+    const exported = new Set(families.flatMap((f) => (f.type === "histogram" ? ["_bucket", "_sum", "_count"].map((x) => f.name + x) : [f.name])));
+    const dashboard = JSON.parse(readFileSync(join(ROOT, "server/deploy/grafana/dashboards/lingualeap.json"), "utf8"));
+    const source = parse(readFileSync(join(ROOT, "server/deploy/grafana/datasources/prometheus.yml"), "utf8")).datasources[0];
+    const targets = dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => ({ ...t, panel: p })));
+    assert.ok(targets.length > 20);
+    for (const t of targets) {
+      assert.equal(t.panel.datasource.uid, source.uid, `${t.panel.title}: the provisioned datasource`);
+      for (const name of t.expr.match(/\b(lingualeap|nodejs|process)_[a-z0-9_]+/g) ?? []) assert.ok(exported.has(name), `${t.panel.title}: ${name} is exported`);
+    }
+    const provider = parse(readFileSync(join(ROOT, "server/deploy/grafana/dashboards/lingualeap.yml"), "utf8")).providers[0];
+    assert.equal(provider.options.path, "/etc/grafana/provisioning/dashboards");
+
+    const scrape = parse(readFileSync(join(ROOT, "server/deploy/prometheus.yml"), "utf8")).scrape_configs.find((j: any) => j.job_name === "lingualeap");
+    assert.equal(scrape.metrics_path, "/metrics");
+    assert.ok(scrape.basic_auth.username_file && scrape.basic_auth.password_file, "the admin credentials, from files");
+    const compose = parse(readFileSync(join(ROOT, "docker-compose.yml"), "utf8"));
+    const ports = Object.entries(compose.services as Record<string, any>)
+      .filter(([, s]) => s.environment?.PORT)
+      .map(([name, s]) => `${name}:${s.environment.PORT}`);
+    assert.deepEqual(scrape.static_configs.flatMap((c: any) => c.targets).sort(), ports.sort(), "every game process of docker-compose.yml is scraped");
   });
 
   it("names a matchmaking answer's outcome from its status and body", () => {
