@@ -59,8 +59,10 @@ export function closeUnreadBody(req: Request, res: Response): void {
   res.once("finish", () => setTimeout(() => void (req.complete || req.socket.destroy()), LINGER_MS).unref());
 }
 
-export function errorHandler(log: Logger, mistake: (kind: string, detail: object) => void): ErrorRequestHandler {
+export function errorHandler(base: Logger, mistake: (kind: string, detail: object) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    // The request's own log (http/request-log.ts): its lines carry the request id.
+    const log = (req as { log?: Logger }).log ?? base;
     if (GONE.has(err?.code) || req.socket.destroyed) return mistake("client_gone", { code: err?.code, path: req.path.slice(0, 100) });
     let error: AppError | undefined = err instanceof AppError ? err : clientMistake(err ?? {});
     if (error) {

@@ -9,6 +9,7 @@ import { Writable } from "node:stream";
 import express from "express";
 import { createLogger } from "../../server/logger";
 import { redactUrl, requestIdFrom, requestLog } from "../../server/http/request-log";
+import { errorHandler } from "../../server/http/errors.middleware";
 import { waitUntil } from "../helpers/wait";
 
 /** A logger at `level` whose lines land in `lines`. */
@@ -56,6 +57,10 @@ describe("the request log on a real HTTP server", () => {
     app.get("/broken", (_req, res) => res.status(500).json({ error: "ours" }));
     app.get("/draining", (_req, res) => res.status(503).json({ error: "later" }));
     app.get("/slow", () => void (slowArrived = true)); // never answers: the client gives up
+    app.get("/throws", () => {
+      throw new Error("a bug of ours");
+    });
+    app.use(errorHandler(log, () => undefined));
     server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -107,6 +112,14 @@ describe("the request log on a real HTTP server", () => {
     const ours = await lineOf("l-500");
     assert.equal(ours.err, undefined, "no synthetic stack on a 5xx line");
     assert.equal(ours.msg, "GET 500");
+  });
+
+  it("puts the request id on the error handler's line about an error of ours", async () => {
+    assert.equal((await fetch(`${base}/throws`, { headers: { "x-request-id": "l-bug" } })).status, 500);
+    await lineOf("l-bug");
+    const bug = lines.find((l) => l.requestId === "l-bug" && l.msg === "unhandled error in a route");
+    assert.ok(bug, "logged with the request's id");
+    assert.equal(bug.err.message, "a bug of ours");
   });
 });
 
