@@ -24,6 +24,8 @@ export const TEST_ENV: Record<string, string> = {
   DUEL_TYPED_ROUND_MS: "3000",
   DUEL_FINISHED_LINGER_MS: "500",
   RECONNECT_SECONDS: "2",
+  // A drain waits for running duels this long (the default covers a whole duel: minutes).
+  SHUTDOWN_GRACE_MS: "8000",
   // Every test learner comes from 127.0.0.1 (tests of the limits set their own).
   ...SINGLE_ADDRESS_LIMITS,
   MATCHMAKE_PER_MINUTE: "100000",
