@@ -159,7 +159,7 @@ describe("cluster: nginx (server/deploy/nginx.conf) in front of two processes", 
         `${retried.length} refused by p2 and retried by nginx (${[...new Set(retried.map((l) => l.upstreamStatus))].join(" / ")}); ${refused.length} refused)\n`,
     );
     assert.deepEqual(refused, [], "no matchmaking request is refused");
-    assert.deepEqual(elsewhere.map((a) => a.body.room?.publicAddress), [], "every seat is on the process that is not draining");
+    assert.deepEqual(elsewhere.map((a) => a.body.room?.publicAddress), [], `every seat is on the process that is not draining (${routeOf(p1)}; draining: ${routeOf(p2)})`);
     assert.ok(answers.filter((a) => a.whileDraining).length >= 10, "most POSTs ran while p2 drained");
     assert.ok(retried.length > 0, "some POSTs reached the draining process and were retried on the other");
     await withTimeout(new Promise((r) => (p2.child.exitCode !== null ? r(null) : p2.child.once("exit", r))), 60000, "p2 to finish its drain");
