@@ -1,0 +1,172 @@
+/**
+ * ecosystem.config.js under a real PM2 (its daemon in a temp PM2_HOME), behind the repo's
+ * nginx.conf run by a real nginx: both processes come up on their ports, and `pm2 reload`
+ * (each process drains, exits, and its successor starts on the same port) loses no
+ * matchmaking request sent through nginx meanwhile.
+ *
+ * PM2 is a tool, not a dependency of the game (and AGPL-licensed): PM2_PATH names one, else
+ * this installs the pinned version into .tools/pm2 the first time (npm, a few seconds).
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Redis from "ioredis";
+import { MongoClient } from "mongodb";
+import { freePort } from "../infra/ferretdb-process";
+import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { startNginx, type NginxProcess } from "../helpers/nginx";
+import { CLUSTER_REDIS_URL } from "../helpers/processes";
+import { guestToken, TEST_ENV } from "../helpers/server";
+import { waitUntil, withTimeout } from "../helpers/wait";
+
+const ROOT = resolve(__dirname, "..", "..");
+const PM2_VERSION = "7.0.4";
+const PM2_DIR = join(ROOT, ".tools", "pm2");
+
+/** PM2's CLI: PM2_PATH, else .tools/pm2 (installed there when missing). */
+function pm2Binary(): string {
+  if (process.env.PM2_PATH) return process.env.PM2_PATH;
+  const bin = join(PM2_DIR, "node_modules", ".bin", "pm2");
+  if (!existsSync(bin)) {
+    try {
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefix", PM2_DIR, `pm2@${PM2_VERSION}`], { stdio: "pipe", timeout: 120000 });
+    } catch (err) {
+      throw new Error(`PM2 is needed by this test: \`npm install --prefix .tools/pm2 pm2@${PM2_VERSION}\` failed (or set PM2_PATH to a pm2 CLI):\n${(err as { stderr?: Buffer }).stderr ?? err}`);
+    }
+  }
+  return bin;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer().once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port whose next one is free too: PM2 gives process k the port PORT + k. */
+async function freePortPair(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = await freePort();
+    if (port < 65535 && (await portFree(port + 1))) return port;
+  }
+  throw new Error("no two consecutive free ports");
+}
+
+interface Pm2App {
+  pid: number;
+  pm2_env: { status: string; restart_time: number; PORT?: string | number };
+}
+
+describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
+  this.timeout(120000);
+  const dbName = freshDbName("pm2");
+  const home = mkdtempSync(join(tmpdir(), "ll-pm2-"));
+  let pm2: (...args: string[]) => string;
+  let env: Record<string, string | undefined>;
+  let base: number;
+  let nginx: NginxProcess;
+  let redis: Redis;
+  const kill = () => {
+    try {
+      pm2?.("kill");
+    } catch {
+      // nothing was started
+    }
+  };
+
+  before(async () => {
+    const binary = pm2Binary();
+    redis = new Redis(CLUSTER_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    await redis.flushdb();
+    base = await freePortPair();
+    const front = await freePort();
+    env = {
+      ...process.env,
+      ...TEST_ENV,
+      PM2_HOME: home,
+      PORT: String(base),
+      LOG_LEVEL: "warn",
+      REDIS_URL: CLUSTER_REDIS_URL,
+      MONGODB_URL: testMongoUrl(),
+      MONGODB_DB: dbName,
+      PUBLIC_ADDRESS: `127.0.0.1:${front}/{port}`,
+      OUTBOX_PATH: join(home, "outbox-{port}.jsonl"),
+      DEAD_LETTER_PATH: join(home, "dead-letter-{port}.jsonl"),
+    };
+    pm2 = (...args: string[]) => execFileSync(binary, args, { cwd: ROOT, env, encoding: "utf8", timeout: 90000 });
+    process.once("exit", kill);
+    pm2("start", "ecosystem.config.js");
+    nginx = await startNginx([base, base + 1], front);
+  });
+
+  after(async () => {
+    kill();
+    process.removeListener("exit", kill);
+    await nginx?.stop();
+    await redis?.flushdb();
+    redis?.disconnect();
+    const mongo = await MongoClient.connect(testMongoUrl());
+    await mongo.db(dbName).dropDatabase();
+    await mongo.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const apps = () => JSON.parse(pm2("jlist")) as Pm2App[];
+  /** The processes' error lines (PM2 keeps their output in PM2_HOME/logs). */
+  const errorLines = () =>
+    readdirSync(join(home, "logs"))
+      .flatMap((f) => readFileSync(join(home, "logs", f), "utf8").split("\n"))
+      .filter((l) => /"level":(50|60)/.test(l))
+      .slice(-10)
+      .join("\n");
+  const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) === 200;
+
+  it("starts one forked process per port, each ready, and `pm2 reload` loses no matchmaking request through nginx", async () => {
+    const before = apps();
+    assert.deepEqual(before.map((a) => [a.pm2_env.status, Number(a.pm2_env.PORT)]), [["online", base], ["online", base + 1]]);
+    assert.ok((await ready(base)) && (await ready(base + 1)), "both processes are ready when `pm2 start` returns (wait_ready)");
+
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => guestToken(nginx.http, `R${i}`)));
+    const logged = nginx.accessLog().length;
+    const refused: { status: number; body: unknown }[] = [];
+    let sent = 0;
+    let reloading = true;
+    const worker = async (k: number) => {
+      for (let i = k; reloading; i += 2) {
+        const res = await fetch(`${nginx.http}/matchmake/joinOrCreate/practice`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${tokens[i % tokens.length]}` },
+          body: JSON.stringify({ lang: "es", mode: "choice" }),
+        });
+        const body = (await res.json().catch(() => undefined)) as { sessionId?: string } | undefined;
+        sent++;
+        if (res.status !== 200 || typeof body?.sessionId !== "string") refused.push({ status: res.status, body });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const workers = [worker(0), worker(1)];
+    const startedAt = Date.now();
+    const reload = new Promise<number | null>((resolve) => spawn(pm2Binary(), ["reload", "lingualeap"], { cwd: ROOT, env, stdio: "ignore" }).once("exit", resolve));
+    assert.equal(await withTimeout(reload, 90000, "pm2 reload"), 0);
+    const reloadMs = Date.now() - startedAt;
+    await waitUntil(async () => (await ready(base)) && (await ready(base + 1)), "both processes ready after the reload", 30000, 100);
+    reloading = false;
+    await Promise.all(workers);
+
+    const retried = nginx.accessLog().slice(logged).filter((l) => l.uri.startsWith("/matchmake/") && l.upstreamStatus.includes(","));
+    process.stdout.write(
+      `      (pm2 reload took ${reloadMs} ms; ${sent} matchmaking POSTs meanwhile, ${retried.length} retried by nginx ` +
+        `(${[...new Set(retried.map((l) => l.upstreamStatus))].join(" / ")}), ${refused.length} refused)\n`,
+    );
+    assert.deepEqual(refused, [], `no matchmaking request is refused during the reload; the processes logged:\n${errorLines()}`);
+    assert.ok(retried.length > 0, "the reload did refuse requests, which nginx retried");
+    const after = apps();
+    assert.deepEqual(after.map((a) => [a.pm2_env.status, a.pm2_env.restart_time]), [["online", 1], ["online", 1]], "each process was restarted once");
+    for (const [k, app] of after.entries()) assert.notEqual(app.pid, before[k].pid, "a new process");
+  });
+});
