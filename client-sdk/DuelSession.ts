@@ -1,7 +1,8 @@
-import type { Client, Room } from "colyseus.js";
+import type { Room } from "colyseus.js";
 import * as msg from "../rooms/word-duel/messages";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
-import { LinguaLeapError } from "./errors";
+import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
+import type { Matchmaker, Seat } from "./Matchmaker";
 
 /** One player as the SDK shows them (a plain copy of the room state). */
 export interface PlayerView {
@@ -104,12 +105,19 @@ export class DuelSession {
   private closedOnce = false;
   private lastError?: LinguaLeapError;
 
+  private room: Room;
+  /** The HTTP address of the room's process (asked whether it is still there when reconnecting). */
+  private base: string;
+
+  /** Use `LinguaLeapClient.joinDuel()` (or practice, challenges, ranked search). */
   constructor(
-    private readonly client: Client,
-    private room: Room,
+    private readonly matchmaker: Matchmaker,
+    seat: Seat,
     private readonly opts: DuelSessionOptions = {},
   ) {
-    this.bind(room);
+    this.room = seat.room;
+    this.base = seat.base;
+    this.bind(this.room);
   }
 
   /** This learner's id in the duel (compare with `winner` and the players' ids). */
@@ -216,22 +224,29 @@ export class DuelSession {
   private async reconnect(code: number): Promise<void> {
     const deadline = Date.now() + (this.opts.reconnectForMs ?? 20_000);
     const token = this.room.reconnectionToken;
+    let message = "the connection to the duel was lost and could not be restored";
     for (let attempt = 0; Date.now() < deadline && !this.leaving; attempt++) {
       const delayMs = Math.min(backoffDelay(attempt, this.opts.backoff ?? DEFAULT_BACKOFF), Math.max(0, deadline - Date.now()));
       this.emit("reconnecting", { attempt: attempt + 1, delayMs });
       await new Promise((r) => setTimeout(r, delayMs));
       try {
-        this.room = await this.client.reconnect(token);
+        const seat = await this.matchmaker.reconnect(token, this.base);
+        [this.room, this.base] = [seat.room, seat.base];
         this.bind(this.room);
         this.emit("reconnected", { attempts: attempt + 1 });
         return;
       } catch (err) {
-        // The server answered, so it is reachable and the seat is gone for good (window
-        // expired, duel disposed): stop trying. Network failures carry no code: try again.
-        if (typeof (err as { code?: unknown }).code === "number") break;
+        // A server answered that the seat is gone (window expired, duel disposed, its process
+        // dead), or the room's own process refuses connections: stop at once. Nobody
+        // reachable, no answer in time, a server draining: try again until the window ends.
+        const error = fromRoomError(err);
+        if (!isTransient(error)) {
+          if (error.code === "SESSION_LOST") message = error.message;
+          break;
+        }
       }
     }
-    this.close(code, new LinguaLeapError("SESSION_LOST", "the connection to the duel was lost and could not be restored"));
+    this.close(code, new LinguaLeapError("SESSION_LOST", message));
   }
 
   private close(code: number, error?: LinguaLeapError): void {

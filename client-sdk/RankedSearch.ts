@@ -1,9 +1,10 @@
-import type { Client, Room } from "colyseus.js";
+import type { Room } from "colyseus.js";
 import * as q from "../rooms/ranked-queue/messages";
 import { CLOSE_FLOODING } from "../rooms/word-duel/messages";
 import { backoffDelay } from "./backoff";
 import { DuelSession, type DuelSessionOptions } from "./DuelSession";
-import { fromRoomError, LinguaLeapError } from "./errors";
+import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
+import type { Matchmaker } from "./Matchmaker";
 
 /** Events of a ranked search. */
 export interface RankedSearchEvents {
@@ -11,7 +12,11 @@ export interface RankedSearchEvents {
   queued: q.QueuedMessage;
   /** An opponent (or a bot) was found: the SDK is taking the seat. */
   matched: q.MatchedMessage["opponent"];
-  /** The queue's connection dropped; the SDK is queueing again. */
+  /**
+   * The queue's connection dropped (its server stopped or died): the SDK is queueing again by
+   * itself, on another endpoint if need be; `queued` follows once the learner is back in a
+   * queue (the wait starts over), or `search.duel` rejects with QUEUE_LOST.
+   */
   requeueing: { attempt: number; delayMs: number };
 }
 
@@ -47,7 +52,7 @@ export class RankedSearch {
   private done = false;
 
   private constructor(
-    private readonly client: Client,
+    private readonly matchmaker: Matchmaker,
     private room: Room,
     private readonly enter: () => Promise<Room>,
     private readonly sessionOptions: DuelSessionOptions,
@@ -60,9 +65,9 @@ export class RankedSearch {
    * Joins the queue with `enter` and resolves once the server has put the learner in it
    * (use `LinguaLeapClient.findRankedDuel()`).
    */
-  static async open(client: Client, enter: () => Promise<Room>, sessionOptions: DuelSessionOptions): Promise<RankedSearch> {
+  static async open(matchmaker: Matchmaker, enter: () => Promise<Room>, sessionOptions: DuelSessionOptions): Promise<RankedSearch> {
     const room = await enter();
-    const search = new RankedSearch(client, room, enter, sessionOptions);
+    const search = new RankedSearch(matchmaker, room, enter, sessionOptions);
     await search.listen(room);
     return search;
   }
@@ -118,8 +123,8 @@ export class RankedSearch {
     if (this.done) return;
     this.emit("matched", m.opponent);
     try {
-      const duelRoom = await this.client.consumeSeatReservation(m.reservation as any);
-      const session = new DuelSession(this.client, duelRoom, this.sessionOptions);
+      const seat = await this.matchmaker.consume(m.reservation as any);
+      const session = new DuelSession(this.matchmaker, seat, this.sessionOptions);
       this.finish(session);
     } catch (err) {
       this.finish(fromRoomError(err));
@@ -144,8 +149,9 @@ export class RankedSearch {
         return await this.listen(room);
       } catch (err) {
         const error = fromRoomError(err);
-        // The old claim on the queue outlives a dead process by a few seconds: wait it out.
-        if (error.code !== "NETWORK" && error.code !== "QUEUE_ALREADY_QUEUED" && error.code !== "UNAVAILABLE") return this.finish(error);
+        // The old claim on the queue outlives a dead process by a few seconds: wait it out;
+        // so too nobody reachable, no answer in time, a server draining.
+        if (!isTransient(error) && error.code !== "QUEUE_ALREADY_QUEUED") return this.finish(error);
       }
     }
     this.finish(new LinguaLeapError("QUEUE_LOST", "the connection to the queue was lost and could not be restored: look for a duel again"));

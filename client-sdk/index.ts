@@ -1,6 +1,7 @@
 /**
  * LinguaLeap client SDK: sign in, browse lessons, and play word duels from Node or the
- * browser. Built on colyseus.js and fetch.
+ * browser. Built on colyseus.js (rooms) and fetch (every HTTP request, with time limits and
+ * failover over several endpoints).
  * @example
  * import { LinguaLeapClient } from "./client-sdk";
  * const ll = new LinguaLeapClient("http://127.0.0.1:2567");
@@ -8,18 +9,24 @@
  * const duel = await ll.joinDuel({ lang: "es", mode: "choice" });
  * duel.on("round", (r) => duel.answer(r.choices[0]));
  */
-import { Client, type Room } from "colyseus.js";
 import { ROOM_PRACTICE, ROOM_WORD_DUEL, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
 import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
 import { RankedSearch } from "./RankedSearch";
 import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
-import { fromRoomError, LinguaLeapError } from "./errors";
+import { fromAnswer, fromRoomError, LinguaLeapError } from "./errors";
+import { EndpointPool, normalizeEndpoints } from "./endpoints";
+import { DEFAULT_TIMEOUTS, HttpTransport, type Timeouts } from "./HttpTransport";
+import { Matchmaker, type Seat } from "./Matchmaker";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry";
 import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
 
 export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch };
 export type { RankedSearchEvents } from "./RankedSearch";
+export type { Timeouts } from "./HttpTransport";
+export type { RetryOptions } from "./retry";
+export type { BackoffOptions } from "./backoff";
 export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
 export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing } from "../rooms/word-duel/messages";
 
@@ -32,60 +39,82 @@ export type Lesson = LessonDetail;
 /** Options of a duel: the language, the mode and (optionally) the direction. */
 export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"]; lessonId?: string };
 
+/** How a LinguaLeapClient reaches the servers, and how long it waits. */
+export interface LinguaLeapClientOptions {
+  /** A token kept from an earlier sign-in. */
+  token?: string;
+  /** Reconnection and answer timing of every duel. */
+  session?: DuelSessionOptions;
+  /** Time limits in ms (defaults: 10 s per request, matchmaking request and room join; 2 s per probe). */
+  timeouts?: Partial<Timeouts>;
+  /** How a request no endpoint could serve is sent again (default: 3 retries, backoff 0.4 s doubling to 3 s). */
+  retry?: Partial<RetryOptions>;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+}
+
 /**
  * The entry point of the SDK: one per learner (it holds their token).
+ *
+ * Give it the one address the learner uses (a proxy in front of the cluster, or the only
+ * process), or the list of the cluster's processes: every HTTP request goes to the endpoint
+ * that last worked, and moves to the next one when it refuses connections, fails, or
+ * answers 502/503/504 (a process draining, the cluster's Redis down), with bounded retries.
  * @example
  * const ll = new LinguaLeapClient("http://127.0.0.1:2567");
  * await ll.login("maria_1", "a long password");
  * const { xp, level, streak } = await ll.me();
+ * @example
+ * const ll = new LinguaLeapClient(["http://10.0.0.5:2567", "http://10.0.0.6:2567"], { timeouts: { matchmakeMs: 15_000 } });
  */
 export class LinguaLeapClient {
-  private readonly colyseus: Client;
-  private readonly base: string;
+  private readonly http: HttpTransport;
+  private readonly matchmaker: Matchmaker;
+  private readonly timeouts: Timeouts;
   /** The current token (set by sign-in; keep it to stay signed in across reloads). */
   token?: string;
   /** The current learner, once signed in. */
   user?: User;
 
   /**
-   * @param endpoint the server's address, e.g. "http://127.0.0.1:2567" or "https://play.example.org"
-   * @param options.token a token kept from an earlier sign-in
+   * @param endpoints the server's address, e.g. "http://127.0.0.1:2567" or "https://play.example.org", or several
+   * @param options see LinguaLeapClientOptions
    * @example const ll = new LinguaLeapClient("http://127.0.0.1:2567", { token: localStorage.token });
    */
-  constructor(endpoint: string, options: { token?: string; session?: DuelSessionOptions } = {}) {
-    this.base = endpoint.replace(/\/+$/, "");
-    this.colyseus = new Client(this.base);
+  constructor(endpoints: string | readonly string[], options: LinguaLeapClientOptions = {}) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.http = new HttpTransport(new EndpointPool(normalizeEndpoints(endpoints)), retry, options.fetch);
+    this.matchmaker = new Matchmaker(this.http, this.timeouts);
     this.sessionOptions = options.session ?? {};
     if (options.token) this.useToken(options.token);
+  }
+
+  /** The endpoints, in order, as the SDK reads them. */
+  get endpoints(): readonly string[] {
+    return this.http.pool.endpoints;
+  }
+
+  /** The endpoint the next request goes to (the one that last worked). */
+  get endpoint(): string {
+    return this.http.pool.current;
   }
 
   private readonly sessionOptions: DuelSessionOptions;
 
   private useToken(token: string): void {
     this.token = token;
-    this.colyseus.auth.token = token;
+    this.matchmaker.setToken(token);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      throw new LinguaLeapError("NETWORK", `could not reach the server at ${this.base}: ${(err as Error).message}`);
-    }
-    const data = (await res.json().catch(() => undefined)) as any;
-    if (!res.ok) {
-      throw new LinguaLeapError(data?.error?.code ?? "INTERNAL", data?.error?.message ?? `the server answered ${res.status}`, res.status);
-    }
-    return data as T;
+  private async request<T>(method: "GET" | "POST", path: string, body?: unknown, resendable = true): Promise<T> {
+    const answer = await this.http.send({ method, path, body, token: this.token, timeoutMs: this.timeouts.requestMs, resendable: method === "GET" || resendable });
+    if (answer.status < 200 || answer.status >= 300) throw fromAnswer(answer.status, answer.data);
+    return answer.data as T;
   }
 
-  private async signIn(path: string, body: unknown): Promise<User> {
-    const { token, user } = await this.request<Session>("POST", path, body);
+  private async signIn(path: string, body: unknown, resendable = true): Promise<User> {
+    const { token, user } = await this.request<Session>("POST", path, body, resendable);
     this.useToken(token);
     this.user = user;
     return user;
@@ -106,7 +135,8 @@ export class LinguaLeapClient {
    * @example await ll.register("maria_1", "a long password", { timeZone: "Europe/Madrid" });
    */
   register(username: string, password: string, options: { timeZone?: string } = {}): Promise<User> {
-    return this.signIn("/api/auth/register", { username, password, ...options });
+    // Sent twice after a lost answer, it would find its own account taken: never resent.
+    return this.signIn("/api/auth/register", { username, password, ...options }, false);
   }
 
   /**
@@ -124,7 +154,7 @@ export class LinguaLeapClient {
   signOut(): void {
     this.token = undefined;
     this.user = undefined;
-    this.colyseus.auth.token = "";
+    this.matchmaker.setToken(undefined);
   }
 
   /**
@@ -182,7 +212,7 @@ export class LinguaLeapClient {
    * @example const { code, duel } = await ll.createChallenge({ lang: "es", mode: "typed" }); // tell a friend `code`
    */
   async createChallenge(options: DuelOptions): Promise<{ code: string; duel: DuelSession }> {
-    const duel = await this.open("creating a challenge", () => this.colyseus.create(ROOM_WORD_DUEL, { ...options, challenge: true }));
+    const duel = await this.open("creating a challenge", () => this.matchmaker.join("create", ROOM_WORD_DUEL, { ...options, challenge: true }));
     const code = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new LinguaLeapError("TIMEOUT", "the challenge code did not arrive")), 10_000);
       const check = (view?: DuelView) => {
@@ -204,7 +234,7 @@ export class LinguaLeapClient {
   async joinChallenge(code: string): Promise<DuelSession> {
     const info = await this.request<ChallengeInfo>("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
     const { lang, mode, direction } = info;
-    return this.open("joining a challenge", () => this.colyseus.joinById(info.roomId, { lang, mode, direction }));
+    return this.open("joining a challenge", () => this.matchmaker.join("joinById", info.roomId, { lang, mode, direction }));
   }
 
   /**
@@ -218,7 +248,8 @@ export class LinguaLeapClient {
    * const duel = await search.duel;
    */
   async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
-    return RankedSearch.open(this.colyseus, () => this.connect("looking for a duel", () => this.colyseus.joinOrCreate(ROOM_RANKED_QUEUE, { ...options })), this.sessionOptions);
+    const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options }))).room;
+    return RankedSearch.open(this.matchmaker, enter, this.sessionOptions);
   }
 
   /**
@@ -243,22 +274,22 @@ export class LinguaLeapClient {
    */
   async watchLeaderboard(board: string, period: "alltime" | "weekly" = "alltime"): Promise<LiveBoard> {
     try {
-      return new LiveBoard(await this.colyseus.joinOrCreate(ROOM_LEADERBOARD, { board, period }));
+      return new LiveBoard((await this.matchmaker.join("joinOrCreate", ROOM_LEADERBOARD, { board, period })).room);
     } catch (err) {
       throw fromRoomError(err);
     }
   }
 
   private join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {
-    return this.open("joining a duel", () => this.colyseus.joinOrCreate(roomName, options));
+    return this.open("joining a duel", () => this.matchmaker.join("joinOrCreate", roomName, options));
   }
 
-  private async open(doing: string, connect: () => Promise<Room>): Promise<DuelSession> {
-    return new DuelSession(this.colyseus, await this.connect(doing, connect), this.sessionOptions);
+  private async open(doing: string, connect: () => Promise<Seat>): Promise<DuelSession> {
+    return new DuelSession(this.matchmaker, await this.connect(doing, connect), this.sessionOptions);
   }
 
   /** Every way into a room: signed in first, and matchmaking errors as LinguaLeapErrors. */
-  private async connect(doing: string, connect: () => Promise<Room>): Promise<Room> {
+  private async connect(doing: string, connect: () => Promise<Seat>): Promise<Seat> {
     if (!this.token) throw new LinguaLeapError("AUTH_MISSING_TOKEN", `sign in before ${doing}`);
     try {
       return await connect();

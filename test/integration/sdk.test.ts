@@ -1,8 +1,37 @@
 import { strict as assert } from "node:assert";
+import net from "node:net";
 import { matchMaker } from "@colyseus/core";
 import { LinguaLeapClient, LinguaLeapError, type DuelSession } from "../../client-sdk";
+import { freePort } from "../infra/ferretdb-process";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
 import { waitUntil, withTimeout } from "../helpers/wait";
+
+/**
+ * A loopback TCP front for `port` that holds every matchmaking request `delayMs` before
+ * passing it on (a busy cluster's slow join); everything else, WebSockets included, flows as is.
+ */
+async function slowMatchmakingFront(port: number, delayMs: number): Promise<{ url: string; close(): void }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, "127.0.0.1");
+    let queue = Promise.resolve();
+    client.on("data", (chunk) => {
+      const hold = chunk.subarray(0, 16).toString("latin1").startsWith("POST /matchmake/") ? delayMs : 0;
+      queue = queue.then(() => new Promise((r) => setTimeout(r, hold))).then(() => void upstream.write(chunk));
+    });
+    upstream.pipe(client);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", () => s.destroy());
+      s.on("close", () => [client, upstream].forEach((x) => x.destroy()));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: () => (server.close(), sockets.forEach((s) => s.destroy())),
+  };
+}
 
 function once<T>(session: DuelSession, event: "result" | "reconnected" | "closed" | "reveal", ms = 10000): Promise<T> {
   return withTimeout(new Promise<T>((resolve) => { const off = session.on(event, (p: any) => { off(); resolve(p); }); }), ms, `SDK event ${event}`);
@@ -101,6 +130,24 @@ describe("client SDK against a real server", function () {
     await assert.rejects(eve.joinChallenge("ZZZZZZ"), (e: LinguaLeapError) => e.code === "CHALLENGE_NOT_FOUND" && e.status === 404);
     await assert.rejects(eve.joinChallenge("nope"), (e: LinguaLeapError) => e.code === "BAD_REQUEST");
     await Promise.all([duel.leave(), friend.leave(), stranger.leave()]);
+  });
+
+  it("fails over past a dead first endpoint and waits out a join slower than Node's 5 s agent timeout, within its own limit", async function () {
+    this.timeout(30000);
+    const front = await slowMatchmakingFront(t.port, 5500);
+    try {
+      const ll = new LinguaLeapClient([`http://127.0.0.1:${await freePort()}`, front.url]);
+      await ll.signInAsGuest("Sol");
+      assert.equal(ll.endpoint, front.url, "sticks to the endpoint that answered");
+      const askedAt = Date.now();
+      const solo = await ll.practice({ lang: "es", mode: "choice" });
+      assert.ok(Date.now() - askedAt >= 5500, "the answer really was slow");
+      await solo.leave();
+      const impatient = new LinguaLeapClient(front.url, { token: ll.token, timeouts: { matchmakeMs: 1000 } });
+      await assert.rejects(impatient.practice({ lang: "es", mode: "choice" }), (e: LinguaLeapError) => e.code === "TIMEOUT");
+    } finally {
+      front.close();
+    }
   });
 
   it("gives up with SESSION_LOST when the seat is gone", async () => {
