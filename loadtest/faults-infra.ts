@@ -1,0 +1,299 @@
+/**
+ * The pieces a fault-injection run (faults.ts) starts, owns and breaks, all on 127.0.0.1:
+ *
+ * - {@link OwnRedis}: a `redis-server` of the run's own on a free port with AOF (`appendfsync
+ *   always`) in a temporary directory; killed with SIGKILL and started again on the same port
+ *   with the same directory, so the pending-results stream comes back from the AOF. The
+ *   machine's Redis (6379) is never touched.
+ * - {@link OwnMongo}: `.tools/ferretdb` (test/infra/ferretdb-process.ts) behind a TCP proxy
+ *   (test/helpers/tcp-proxy.ts) that the game processes connect through; cutting the proxy
+ *   resets every connection and refuses new ones, as a database that went away.
+ * - {@link GameSlot}: one game process (`node --import tsx server/main.ts`) on a fixed port,
+ *   which can be killed, drained and started again on that port; its whole output goes to a
+ *   log file, and its warn/error lines and the cluster/outbox/store lines are kept with times.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { CONFIG_KEYS, SINGLE_ADDRESS_LIMITS } from "../server/config";
+import { TcpProxy } from "../test/helpers/tcp-proxy";
+import { startFerretDb, type FerretDbProcess } from "../test/infra/ferretdb-process";
+import { exitWithin, hasExited, ROOT, track } from "./children";
+import { freePort, ServerProc } from "./servers";
+
+/** Milliseconds since the run's clock started (set by faults.ts at the start of play). */
+export const clock = { t0: Date.now(), now: () => Date.now() - clock.t0 };
+
+/** Resolves true once `redis-server` on `port` answers PING with PONG (not LOADING). */
+function redisPong(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    let reply = "";
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (d) => {
+      reply += d.toString();
+      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
+    });
+  });
+}
+
+/** A redis-server of the run's own (AOF on, every write fsynced). */
+export class OwnRedis {
+  private child?: ChildProcess;
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly logPath: string,
+  ) {}
+
+  static async start(dir: string, logPath: string): Promise<OwnRedis> {
+    const redis = new OwnRedis(await freePort(), dir, logPath);
+    await redis.up();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && !hasExited(this.child);
+  }
+
+  /** Starts it (again) on its port with its directory; resolves once it answers PING. */
+  async up(timeoutMs = 20_000): Promise<void> {
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--dir", this.dir, "--save", "", "--daemonize", "no"];
+    const out = fs.openSync(this.logPath, "a");
+    this.child = track(spawn("redis-server", args, { stdio: ["ignore", out, out] }));
+    fs.closeSync(out);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`redis-server on port ${this.port} exited while starting (see ${this.logPath})`);
+      if (await redisPong(this.port)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server on port ${this.port} did not answer PING within ${timeoutMs} ms`);
+  }
+
+  /** SIGKILL: Redis is gone at once, as in a crash (AOF keeps what was acknowledged). */
+  async kill(): Promise<void> {
+    if (!this.child || !this.running) return;
+    this.child.kill("SIGKILL");
+    await exitWithin(this.child, 5000);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.child || !this.running) return;
+    this.child.kill("SIGTERM");
+    if (!(await exitWithin(this.child, 5000))) this.child.kill("SIGKILL");
+  }
+}
+
+/** FerretDB behind a TCP proxy that can be cut. */
+export class OwnMongo {
+  private constructor(
+    private readonly ferret: FerretDbProcess,
+    private readonly proxy: TcpProxy,
+  ) {}
+
+  static async start(): Promise<OwnMongo> {
+    const binary = path.join(ROOT, ".tools", "ferretdb");
+    if (!fs.existsSync(binary)) throw new Error(".tools/ferretdb is missing: run `bash test/infra/ensure-ferretdb.sh` (needs Go) to build it");
+    let ferret: FerretDbProcess | undefined;
+    process.once("exit", () => ferret?.killNow());
+    ferret = await startFerretDb({ binary, dirPrefix: "lingualeap-faults-ferretdb-", readyTimeoutMs: 30_000, onSpawn: (f) => (ferret = f) });
+    const proxy = new TcpProxy({ host: "127.0.0.1", port: Number(new URL(ferret.url).port) });
+    await proxy.start();
+    return new OwnMongo(ferret, proxy);
+  }
+
+  /** What the game processes use: through the proxy. */
+  get proxiedUrl(): string {
+    return `mongodb://127.0.0.1:${this.proxy.port}/`;
+  }
+
+  /** What the check uses: FerretDB itself. */
+  get directUrl(): string {
+    return this.ferret.url;
+  }
+
+  cut(): Promise<void> {
+    return this.proxy.cut();
+  }
+
+  restore(): Promise<void> {
+    return this.proxy.restore();
+  }
+
+  async stop(): Promise<void> {
+    await this.proxy.stop().catch(() => undefined);
+    await this.ferret.stop();
+  }
+}
+
+/** A server log line worth keeping: its time (epoch ms; the report puts it on the run's clock), level and message. */
+export interface LogLine {
+  t: number;
+  port: number;
+  level: number;
+  msg: string;
+  detail?: string;
+}
+
+/** Info lines kept besides warn and error: what the cluster, the outbox and the store say. */
+const KEPT_INFO = /cluster|outbox|store|redis|drain|shutting|heartbeat|dead letter|listening/i;
+const MAX_KEPT_LINES = 400;
+
+/** One game process slot: a fixed port, any number of lives. */
+export class GameSlot {
+  proc?: ServerProc;
+  lives = 0;
+  readonly lines: LogLine[] = [];
+  /** Exits nobody asked for (not a kill9/sigterm fault, not the end of the run). */
+  readonly crashes: string[] = [];
+  private partial = "";
+
+  constructor(
+    readonly index: number,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+    readonly logPath: string,
+  ) {}
+
+  get http(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** SHUTDOWN_GRACE_MS of the process: how long a drain may take. */
+  get graceMs(): number {
+    return Number(this.env.SHUTDOWN_GRACE_MS);
+  }
+
+  get up(): boolean {
+    return this.proc !== undefined && !this.proc.exited;
+  }
+
+  /** Starts a new life on the slot's port; resolves once /readyz answers (its time in ms). */
+  async start(timeoutMs = 45_000): Promise<number> {
+    const started = Date.now();
+    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] }));
+    const proc = new ServerProc(this.port, child);
+    this.proc = proc;
+    this.lives++;
+    const file = fs.createWriteStream(this.logPath, { flags: "a" });
+    file.write(`--- life ${this.lives}, pid ${child.pid}, at ${clock.now()} ms on the run's clock\n`);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      stream.on("data", (chunk: Buffer) => {
+        file.write(chunk);
+        this.keep(chunk.toString());
+      });
+    }
+    child.once("exit", (code, signal) => {
+      file.end(`--- exited (code ${code}, signal ${signal}) at ${clock.now()} ms\n`);
+      if (!proc.stopping) this.crashes.push(`process ${this.index} (port ${this.port}, life ${this.lives}) exited by itself at ${clock.now()} ms (code ${code}, signal ${signal})`);
+    });
+    await proc.ready(timeoutMs);
+    return Date.now() - started;
+  }
+
+  /** kill -9; resolves once it is gone. */
+  async kill9(): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exited) return;
+    proc.stopping = true;
+    proc.child.kill("SIGKILL");
+    await exitWithin(proc.child, 5000);
+  }
+
+  /** SIGTERM (a drain); resolves true once it has exited, false if still running after `waitMs` (then SIGKILL). */
+  async sigterm(waitMs: number): Promise<boolean> {
+    const proc = this.proc;
+    if (!proc || proc.exited) return true;
+    proc.stopping = true;
+    proc.child.kill("SIGTERM");
+    if (await exitWithin(proc.child, waitMs)) return true;
+    proc.child.kill("SIGKILL");
+    await exitWithin(proc.child, 3000);
+    return false;
+  }
+
+  /** The end of the run: SIGTERM (learners have left), SIGKILL after 10 s. */
+  async stop(): Promise<void> {
+    await this.sigterm(10_000);
+  }
+
+  private keep(text: string): void {
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const line of lines) {
+      let entry: { level?: number; msg?: string; err?: { message?: string } | string; time?: number };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        if (line.trim() !== "" && this.lines.length < MAX_KEPT_LINES) this.lines.push({ t: Date.now(), port: this.port, level: 50, msg: line.slice(0, 200) });
+        continue;
+      }
+      const level = entry.level ?? 30;
+      if (level < 40 && !KEPT_INFO.test(entry.msg ?? "")) continue;
+      if (this.lines.length >= MAX_KEPT_LINES) continue;
+      const detail = typeof entry.err === "string" ? entry.err : entry.err?.message;
+      const t = typeof entry.time === "number" ? entry.time : Date.now();
+      this.lines.push({ t, port: this.port, level, msg: (entry.msg ?? "?").slice(0, 200), detail: detail?.split("\n")[0].slice(0, 200) });
+    }
+  }
+}
+
+/** What every game process of the run shares and what each gets of its own. */
+export interface GameEnvShared {
+  redisUrl: string;
+  mongoUrl: string;
+  jwtSecret: string;
+  admin: { user: string; password: string };
+  dataDir: string;
+  rounds: number;
+  logLevel: string;
+  serverEnv: Record<string, string>;
+}
+
+/** Short phases and a grace long enough for a whole duel; none of the caller's settings leak in. */
+export function gameEnv(shared: GameEnvShared, port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(CONFIG_KEYS)) delete env[key];
+  return {
+    ...env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+    JWT_SECRET: shared.jwtSecret,
+    LOG_LEVEL: shared.logLevel,
+    REDIS_URL: shared.redisUrl,
+    MONGODB_URL: shared.mongoUrl,
+    MONGODB_DB: "lingualeap_faults",
+    ADMIN_USER: shared.admin.user,
+    ADMIN_PASSWORD: shared.admin.password,
+    // Every learner comes from 127.0.0.1 and queues again at once.
+    ...SINGLE_ADDRESS_LIMITS,
+    MATCHMAKE_PER_MINUTE: "100000",
+    ROOMS_PER_MINUTE: "100000",
+    ADMIN_AUTH_FAILURES_PER_HOUR: "100000",
+    // Same port, same files: a restarted process finds what its last life left.
+    OUTBOX_PATH: path.join(shared.dataDir, "outbox-{port}.jsonl"),
+    DEAD_LETTER_PATH: path.join(shared.dataDir, "dead-letter-{port}.jsonl"),
+    DUEL_ROUNDS: String(shared.rounds),
+    DUEL_COUNTDOWN_MS: "0",
+    DUEL_REVEAL_MS: "300",
+    DUEL_CHOICE_ROUND_MS: "6000",
+    DUEL_TYPED_ROUND_MS: "8000",
+    DUEL_FINISHED_LINGER_MS: "500",
+    SHUTDOWN_GRACE_MS: String(Math.max(30_000, shared.rounds * 9_000)),
+    ...shared.serverEnv,
+  };
+}
