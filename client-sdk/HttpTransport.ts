@@ -9,7 +9,7 @@
  * no time limit at all, and it knows one endpoint only.
  */
 import { EndpointPool } from "./endpoints";
-import { connectionErrorCode, DEFAULT_RETRY, networkKind, nextAttemptDelay, statusKind, type FailureKind, type RetryOptions } from "./retry";
+import { connectionErrorCode, DEFAULT_RETRY, networkKind, nextAttemptDelay, retryAfterMs, statusKind, type FailureKind, type RetryOptions } from "./retry";
 import { fromAnswer, LinguaLeapError } from "./errors";
 
 /** Time limits of the SDK's requests, in ms. */
@@ -46,6 +46,8 @@ export interface HttpAnswer {
   data: unknown;
   /** The endpoint that answered. */
   endpoint: string;
+  /** The answer's Retry-After, in ms. */
+  retryAfterMs?: number;
 }
 
 /** What `probe` found out about a process: only `gone` is conclusive. */
@@ -90,6 +92,7 @@ export class HttpTransport {
     for (;;) {
       const endpoint = this.pool.current;
       let failed: TryFailed;
+      let wait: number | undefined;
       try {
         const answer = await this.once(endpoint, req);
         if (statusKind(answer.status) === "final") {
@@ -97,13 +100,14 @@ export class HttpTransport {
           return answer;
         }
         failed = new TryFailed("unavailable", fromAnswer(answer.status, answer.data));
+        wait = answer.retryAfterMs;
       } catch (err) {
         if (!(err instanceof TryFailed)) throw err;
         failed = err;
       }
       this.pool.failed(endpoint);
       failures.push(failed.kind);
-      const delayMs = nextAttemptDelay(failures, { endpoints: this.pool.endpoints.length, resendable: req.resendable }, this.retry, this.rng);
+      const delayMs = nextAttemptDelay(failures, { endpoints: this.pool.endpoints.length, resendable: req.resendable, retryAfterMs: wait }, this.retry, this.rng);
       if (delayMs === undefined) throw failed.error;
       await sleep(delayMs, req.signal);
     }
@@ -145,7 +149,7 @@ export class HttpTransport {
         signal: ctl.signal,
       });
       const text = await res.text();
-      return { status: res.status, data: parseJson(text), endpoint };
+      return { status: res.status, data: parseJson(text), endpoint, retryAfterMs: retryAfterMs(res.headers.get("retry-after")) };
     } catch (err) {
       if (req.signal?.aborted) throw cancelled();
       if (timedOut) throw new TryFailed("broken", new LinguaLeapError("TIMEOUT", `${endpoint} did not answer within ${req.timeoutMs} ms`));

@@ -16,9 +16,10 @@
  * 2. When every endpoint failed to connect and none answered `unavailable`, nobody can be
  *    reached: stop (the caller's NETWORK or TIMEOUT), a learner offline learns it at once.
  * 3. Otherwise some server is up but cannot serve now: try again after
- *    `backoffDelay(attempt − n)` (0.4 s, 0.8 s, 1.6 s … with the defaults), up to
- *    `retries + 1` tries in all (never fewer than n), then surface the last answer's code
- *    (UNAVAILABLE, CLUSTER_UNAVAILABLE, …).
+ *    `backoffDelay(attempt − n)` (0.4 s, 0.8 s, 1.6 s … with the defaults), or the answer's
+ *    `Retry-After` if longer (up to the backoff's cap), up to `retries + 1` tries in all
+ *    (never fewer than n), then surface the last answer's code (UNAVAILABLE,
+ *    CLUSTER_UNAVAILABLE, …).
  */
 import { backoffDelay, type BackoffOptions } from "./backoff";
 
@@ -33,7 +34,7 @@ export interface RetryOptions {
   backoff: BackoffOptions;
 }
 
-/** 3 retries, 0.4 s doubling to at most 3 s: about 2.8 s through a proxy before giving up. */
+/** 3 retries, 0.4 s doubling to at most 3 s: about 3 s of retries through a proxy before giving up. */
 export const DEFAULT_RETRY: RetryOptions = { retries: 3, backoff: { baseMs: 400, maxMs: 3000 } };
 
 /** HTTP statuses that say "this endpoint cannot serve now" rather than answering. */
@@ -82,10 +83,11 @@ export function networkKind(err: unknown): FailureKind {
  * nextAttemptDelay(["unavailable"], { endpoints: 1, resendable: true }, DEFAULT_RETRY, () => 0.5) // 400
  * nextAttemptDelay(["refused"], { endpoints: 2, resendable: true }) // 0: the other endpoint at once
  * nextAttemptDelay(["refused", "refused"], { endpoints: 2, resendable: true }) // undefined: nobody reachable
+ * nextAttemptDelay(["unavailable"], { endpoints: 1, resendable: true, retryAfterMs: 1000 }) // about 1000
  */
 export function nextAttemptDelay(
   failures: readonly FailureKind[],
-  ctx: { endpoints: number; resendable: boolean },
+  ctx: { endpoints: number; resendable: boolean; retryAfterMs?: number },
   opts: RetryOptions = DEFAULT_RETRY,
   rng: () => number = Math.random,
 ): number | undefined {
@@ -96,5 +98,17 @@ export function nextAttemptDelay(
   const endpoints = Math.max(1, ctx.endpoints);
   if (attempt >= Math.max(opts.retries + 1, endpoints)) return undefined;
   if (attempt >= endpoints && !failures.includes("unavailable")) return undefined;
-  return attempt < endpoints ? 0 : backoffDelay(attempt - endpoints, opts.backoff, rng);
+  if (attempt < endpoints) return 0;
+  return Math.max(backoffDelay(attempt - endpoints, opts.backoff, rng), Math.min(ctx.retryAfterMs ?? 0, opts.backoff.maxMs));
+}
+
+/**
+ * A Retry-After header in ms (seconds, or an HTTP date); undefined when absent or unreadable.
+ * @example retryAfterMs("1") // 1000
+ */
+export function retryAfterMs(header: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

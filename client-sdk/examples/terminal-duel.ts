@@ -2,7 +2,7 @@
  * Play a word duel in a terminal with the SDK: `npm run play -- --name Ana --lang es`.
  * Run it in two terminals with the same --lang and --mode and the two meet in one duel.
  *
- *   --server     http://127.0.0.1:2567     the game server
+ *   --server     http://127.0.0.1:2567     the game server, or several of a cluster's, comma-separated
  *   --name       Learner                   your display name (a guest account)
  *   --lang       es                        es, fr, de, it or pt
  *   --mode       choice                    choice (type 1–4) or typed
@@ -91,7 +91,7 @@ async function ranked(ll: LinguaLeapClient, options: { lang: string; mode: "choi
 }
 
 async function main(): Promise<void> {
-  const ll = new LinguaLeapClient(args.server!);
+  const ll = new LinguaLeapClient(args.server!.split(","));
   await ll.signInAsGuest(args.name!);
   const options = { lang: args.lang!, mode: args.mode as "choice" | "typed", direction: args.direction as "en-target" | "target-en" };
   const duel = args.practice ? await ll.practice({ ...options, lessonId: args.practice }) : args.ranked ? await ranked(ll, options) : await ll.joinDuel(options);

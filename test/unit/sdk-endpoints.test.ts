@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { EndpointPool, normalizeEndpoints } from "../../client-sdk/endpoints";
-import { connectionErrorCode, DEFAULT_RETRY, networkKind, nextAttemptDelay, statusKind, type FailureKind } from "../../client-sdk/retry";
+import { connectionErrorCode, DEFAULT_RETRY, networkKind, nextAttemptDelay, retryAfterMs, statusKind, type FailureKind } from "../../client-sdk/retry";
 import { fromAnswer, isTransient, LinguaLeapError } from "../../client-sdk/errors";
 
 const fetchFailed = (cause: object) => Object.assign(new TypeError("fetch failed"), { cause });
@@ -113,6 +113,17 @@ describe("SDK: retry policy", () => {
     assert.equal(next(["refused"], 2, false), 0, "a refused connection took nothing: always safe");
     assert.equal(next(["final"], 2), undefined);
     assert.equal(next([], 2), undefined);
+  });
+
+  it("waits as long as the answer's Retry-After asks when that is longer, up to the backoff's cap; never before the lap is done", () => {
+    assert.equal(nextAttemptDelay(["unavailable"], { endpoints: 1, resendable: true, retryAfterMs: 1000 }, DEFAULT_RETRY, mid), 1000);
+    assert.equal(nextAttemptDelay(["unavailable", "unavailable", "unavailable"], { endpoints: 1, resendable: true, retryAfterMs: 1000 }, DEFAULT_RETRY, mid), 1600);
+    assert.equal(nextAttemptDelay(["unavailable"], { endpoints: 1, resendable: true, retryAfterMs: 60_000 }, DEFAULT_RETRY, mid), 3000);
+    assert.equal(nextAttemptDelay(["unavailable"], { endpoints: 2, resendable: true, retryAfterMs: 1000 }, DEFAULT_RETRY, mid), 0);
+    assert.equal(retryAfterMs("1"), 1000);
+    assert.equal(retryAfterMs("Thu, 01 Jan 2026 00:00:10 GMT", Date.parse("Thu, 01 Jan 2026 00:00:00 GMT")), 10_000);
+    assert.equal(retryAfterMs("soon"), undefined);
+    assert.equal(retryAfterMs(null), undefined);
   });
 
   it("honours retries and backoff options", () => {
