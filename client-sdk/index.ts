@@ -90,12 +90,18 @@ export class LinguaLeapClient {
     if (options.token) this.useToken(options.token);
   }
 
-  /** The endpoints, in order, as the SDK reads them. */
+  /**
+   * The endpoints, in order, as the SDK reads them.
+   * @example new LinguaLeapClient("http://127.0.0.1:2567/").endpoints // ["http://127.0.0.1:2567"]
+   */
   get endpoints(): readonly string[] {
     return this.http.pool.endpoints;
   }
 
-  /** The endpoint the next request goes to (the one that last worked). */
+  /**
+   * The endpoint the next request goes to (the one that last worked).
+   * @example await ll.me(); console.log("served by", ll.endpoint);
+   */
   get endpoint(): string {
     return this.http.pool.current;
   }
