@@ -42,7 +42,7 @@ import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import type { MatchResult } from "../rooms/word-duel/services";
-import { ClusterHealth, isProcessAlive, ProcessWatch } from "./cluster";
+import { CallGuard, ClusterHealth, isProcessAlive, ProcessWatch } from "./cluster";
 import { bindServices } from "../rooms/word-duel/WordDuelRoom";
 import { ROOM_PRACTICE, ROOM_RANKED_DUEL, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";
 import type { Deck, TargetLang } from "../content/decks";
@@ -120,6 +120,9 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const cluster = redis && driver ? new ClusterHealth(redis, [...presenceClients(presence as never), driver.client], log, redisWhere(config)) : undefined;
   const watch = redis && driver ? new ProcessWatch(redis, driver, log) : undefined;
   if (driver && watch) driver.gate = watch;
+  // Remote calls to a process that dies while answering fail at once, not after 2 s.
+  const calls = redis ? new CallGuard(redis, presence, log) : undefined;
+  calls?.install();
   const limits = buildLimits(config, redis);
   const placement = new Placement(limits, watch);
   const mistake = mistakeLog(log);
@@ -298,6 +301,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
         await recorder.stop();
         await watch?.stop();
         cluster?.stop();
+        calls?.stop();
         storeHealth.stop();
         redis?.disconnect();
         await store.close();

@@ -55,7 +55,9 @@ function playRight(s: DuelSession, delayMs = 0): Promise<DuelResultMessage> {
 }
 
 function playWrong(s: DuelSession, delayMs = 0): void {
-  s.on("round", () => setTimeout(() => void s.answer("zzz").catch(() => undefined), delayMs));
+  const answer = () => setTimeout(() => void s.answer("zzz").catch(() => undefined), delayMs);
+  s.on("round", answer);
+  if (s.view?.phase === "round") answer();
 }
 
 /** A learner's progress straight from MongoDB (null when none was recorded). */
@@ -159,7 +161,7 @@ describe("cluster faults: failover, Redis outages, drains, shared outboxes", fun
     const [ana, ben] = await Promise.all([guest(p1.http, "Ria"), guest(p1.http, "Sol")]);
     const a = await ana.joinDuel({ lang: "pt", mode: "typed" });
     const b = await ben.joinDuel({ lang: "pt", mode: "typed" });
-    await withTimeout(new Promise((r) => a.on("round", r)), 10000, "the duel to start");
+    await waitUntil(() => a.view?.phase === "round", "the duel to start", 10000);
     const shown = playRight(a, 1500);
     playWrong(b, 1500);
 
@@ -179,17 +181,19 @@ describe("cluster faults: failover, Redis outages, drains, shared outboxes", fun
     const backAt = Date.now();
     const [c, d] = await Promise.all([guest(p1.http, "Tam"), guest(p4.http, "Uri")]);
     let formedMs = -1;
+    let lastError: unknown;
     while (formedMs < 0 && Date.now() - backAt < 15000) {
       try {
         const x = await c.joinDuel({ lang: "de", mode: "choice" });
         const y = await d.joinDuel({ lang: "de", mode: "choice" });
         if (x.roomId === y.roomId) formedMs = Date.now() - backAt;
         await Promise.all([x.leave(), y.leave()]);
-      } catch {
+      } catch (err) {
+        lastError = err;
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    note(`a duel formed ${formedMs} ms after Redis returned`);
+    note(`a duel formed ${formedMs} ms after Redis returned${formedMs < 0 ? `; last error: ${String(lastError)}` : ""}`);
     assert.ok(formedMs >= 0 && formedMs < 5000, `duels formed again after ${formedMs} ms`);
 
     const xpShown = result.standings.find((s) => s.sessionId === a.sessionId)!.xp;
@@ -225,7 +229,7 @@ describe("cluster faults: SIGTERM with duels running", function () {
       const y = await ben.joinDuel({ lang: "es", mode: "typed" });
       const cut1 = await cy.joinDuel({ lang: "fr", mode: "typed" });
       const cut2 = await dee.joinDuel({ lang: "fr", mode: "typed" });
-      await Promise.all([x, cut1].map((s) => withTimeout(new Promise((r) => s.on("round", r)), 10000, "the duels to start")));
+      await waitUntil(() => [x, cut1].every((s) => s.view?.phase === "round"), "the duels to start", 10000);
       const closedCut = withTimeout(new Promise<any>((r) => cut1.on("closed", r)), 15000, "the cut duel to close");
       const exited = new Promise<number | null>((r) => p.child.once("exit", (code) => r(code)));
       p.child.kill("SIGTERM"); // both duels are running now
