@@ -67,8 +67,9 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
   const body = express.json({ limit: MATCHMAKE_BODY_LIMIT, type: () => true, strict: true });
   router.post("/matchmake/:method/:target", body, handle(async (req, res) => {
     const { method, target } = req.params;
+    // A learner of a duel still running here may come back to it while the process drains.
     const away = deps.unavailable();
-    if (away) return (res.setHeader("Retry-After", "1"), refuse(res, 503, 503, `${away.code}: ${away.reason}`));
+    if (away && !(method === "reconnect" && away.code === "UNAVAILABLE")) return (res.setHeader("Retry-After", "1"), refuse(res, 503, 503, `${away.code}: ${away.reason}`));
     if (![...BY_NAME, ...BY_ID].includes(method as Method)) return refuse(res, 200, 4210, "invalid method");
     if ((BY_NAME as readonly string[]).includes(method) ? !deps.rooms().includes(target) : !ROOM_ID.test(target)) {
       return refuse(res, 200, 4210, "no such room");

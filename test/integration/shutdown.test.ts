@@ -38,6 +38,13 @@ describe("shutdown (SIGTERM) drains duels", function () {
       body: JSON.stringify({ lang: "es", mode: "typed" }).padEnd(32),
     }).then((r) => r.status, () => "closed");
     assert.ok(refused === 503 || refused === "closed", `matchmaking refused while draining (${refused})`);
+    // A reconnection still reaches the draining process (its duels may be running).
+    const reconnect = await fetch(`${t.http}/matchmake/reconnect/${a.roomId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reconnectionToken: "not-a-real-token" }),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }), () => "closed" as const);
+    if (reconnect !== "closed") assert.notEqual(reconnect.status, 503, `a reconnection is not refused as draining: ${JSON.stringify(reconnect.body)}`);
     await withTimeout(closing!, 10000, "shutdown to complete");
   });
 

@@ -15,6 +15,8 @@ const SENTENCES: Record<string, string> = {
   AUTH_MISSING_TOKEN: "Please sign in first.",
   RATE_LIMITED: "Too many attempts. Please wait a little and try again.",
   UNAVAILABLE: "Progress is unavailable right now. Your results are kept and saved as soon as it's back.",
+  CLUSTER_UNAVAILABLE: "Matchmaking is paused for a moment. A duel you're playing goes on; please look for a new one shortly.",
+  ROOM_UNAVAILABLE: "That duel is no longer available. Look for another one.",
   CHALLENGE_NOT_FOUND: "No open challenge has that code. Check it, or ask your friend for a new one.",
   DUEL_NO_SHOW: "Your opponent didn't arrive, so the duel was called off. Look for another one.",
   DUEL_SERVER_SHUTDOWN: "The server is restarting. This duel doesn't count — please play again.",
@@ -34,6 +36,8 @@ const SENTENCES: Record<string, string> = {
 export function explain(err: unknown): string {
   if (err instanceof LinguaLeapError) {
     if (err.code === "BAD_REQUEST" || err.code === "DUEL_BAD_OPTIONS") return capitalise(err.message);
+    // Matchmaking's UNAVAILABLE is a server restarting or starting, not the database.
+    if (err.code === "UNAVAILABLE" && /shutting down|starting|took too long/.test(err.message)) return "The server is restarting. Please try again in a moment.";
     return SENTENCES[err.code] ?? capitalise(err.message);
   }
   return "Something went wrong. Please try again.";
