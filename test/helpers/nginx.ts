@@ -74,6 +74,8 @@ export function renderNginxConf(conf: string, ports: readonly number[], listen: 
 }
 
 export interface AccessLine {
+  /** When nginx finished the request, epoch seconds with milliseconds. */
+  time: number;
   method: string;
   uri: string;
   status: number;
@@ -93,7 +95,7 @@ export interface NginxProcess {
   stop(): Promise<void>;
 }
 
-const FORMAT = 'log_format upstreams escape=json \'{"method":"$request_method","uri":"$uri","status":$status,"upstreamStatus":"$upstream_status","upstreamAddr":"$upstream_addr"}\';';
+const FORMAT = 'log_format upstreams escape=json \'{"time":$msec,"method":"$request_method","uri":"$uri","status":$status,"upstreamStatus":"$upstream_status","upstreamAddr":"$upstream_addr"}\';';
 
 function mainConf(dir: string): string {
   return [
