@@ -6,10 +6,13 @@
  * - `matches`: one document per matchId with `status` (pending | applied) and the `plan`
  *   (each learner's XP delta); `progress`: per learner `xp`, `duels` and `applied` (the
  *   matchIds already in their progress).
- * - **lost**: a result a learner saw whose match is missing, still pending, or not in that
- *   learner's `applied`; a learner whose `xp` is less than the sum of their applied matches.
- * - **doubled**: a matchId twice in a learner's `applied`; `xp` or `duels` above the sum of
- *   their applied matches.
+ * - **lost**: a result a learner saw that is not in their `applied` and waits nowhere (not in
+ *   the stream, an outbox file, the dead letters, nor a pending match); a match marked applied
+ *   but not in a player's `applied`; `xp` or `duels` below what their `applied` matches give.
+ * - **doubled**: a matchId twice in a learner's `applied`; `xp` or `duels` above what their
+ *   `applied` matches give (so XP counted twice, or from nowhere).
+ * - **unresolved**: seen, not applied yet, still waiting (the drain ran out of time): the
+ *   check cannot tell, and says so. **dead-lettered**: put aside for an operator.
  * - **mismatch**: the XP shown differs from the XP the match's plan gives that learner.
  * - **recorded, never shown**: an applied match a learner of the run played in but whose
  *   `duel_result` never reached them, with how their session ended; **invented** among those:
@@ -45,6 +48,10 @@ export interface CheckResult {
   lost: Finding[];
   doubled: Finding[];
   mismatch: Finding[];
+  /** Seen, not in the database yet, but still waiting in the stream, an outbox file or a pending match. */
+  unresolved: Finding[];
+  /** Seen, put aside by the recorder (dead letters). */
+  deadLettered: Finding[];
   unseen: Unseen[];
   invented: Unseen[];
 }
@@ -73,49 +80,58 @@ function sessionNear(cuts: CutSession[], userId: string, t: number): string {
   return near[0]?.code ?? "—";
 }
 
-/** Per learner: the matchIds and XP the applied matches give them. */
-function appliedByUser(matches: MatchDoc[]): Map<string, { xp: number; duels: number; ids: string[] }> {
-  const by = new Map<string, { xp: number; duels: number; ids: string[] }>();
-  for (const m of matches) {
+/**
+ * Each learner's progress against the matches it says it holds (`applied`): its XP and duels
+ * must be exactly theirs; a match marked applied must be in it.
+ */
+function checkProgress(userIds: string[], progress: Map<string, ProgressDoc>, matches: Map<string, MatchDoc>, out: CheckResult): void {
+  const appliedTo = new Map<string, string[]>();
+  for (const m of matches.values()) {
     if (m.status !== "applied") continue;
-    for (const d of m.plan?.users ?? []) {
-      const u = by.get(d.userId) ?? { xp: 0, duels: 0, ids: [] };
-      u.xp += d.xp;
-      u.duels += d.duels;
-      u.ids.push(m._id);
-      by.set(d.userId, u);
-    }
+    for (const d of m.plan?.users ?? []) appliedTo.set(d.userId, [...(appliedTo.get(d.userId) ?? []), m._id]);
   }
-  return by;
-}
-
-/** Each learner's progress against their applied matches. */
-function checkProgress(userIds: string[], progress: Map<string, ProgressDoc>, applied: ReturnType<typeof appliedByUser>, out: CheckResult): void {
   for (const userId of userIds) {
     const p = progress.get(userId);
-    const a = applied.get(userId) ?? { xp: 0, duels: 0, ids: [] };
     const ids = p?.applied ?? [];
     const counts = new Map<string, number>();
     for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-    for (const [id, n] of counts) if (n > 1) out.doubled.push({ userId, matchId: id, why: `in progress.applied ${n} times` });
-    const xp = p?.xp ?? 0;
-    if (xp > a.xp) out.doubled.push({ userId, why: `progress.xp ${xp} is more than the ${a.xp} of their ${a.ids.length} applied matches` });
-    if (xp < a.xp) out.lost.push({ userId, why: `progress.xp ${xp} is less than the ${a.xp} of their ${a.ids.length} applied matches` });
-    if ((p?.duels ?? 0) > a.duels) out.doubled.push({ userId, why: `progress.duels ${p?.duels} is more than their ${a.duels} applied matches` });
-    const have = new Set(ids);
-    for (const id of a.ids) if (!have.has(id)) out.lost.push({ userId, matchId: id, why: "match applied, but not in the learner's progress.applied" });
+    let xp = 0;
+    let duels = 0;
+    for (const [id, n] of counts) {
+      if (n > 1) out.doubled.push({ userId, matchId: id, why: `in progress.applied ${n} times` });
+      const delta = matches.get(id)?.plan?.users?.find((d) => d.userId === userId);
+      if (!delta) out.doubled.push({ userId, matchId: id, why: "in progress.applied, but no match in the database gives this learner anything" });
+      xp += delta?.xp ?? 0;
+      duels += delta?.duels ?? 0;
+    }
+    const has = `${counts.size} matches in progress.applied`;
+    if ((p?.xp ?? 0) > xp) out.doubled.push({ userId, why: `progress.xp ${p?.xp} is more than the ${xp} of the ${has}` });
+    if ((p?.xp ?? 0) < xp) out.lost.push({ userId, why: `progress.xp ${p?.xp ?? 0} is less than the ${xp} of the ${has}` });
+    if ((p?.duels ?? 0) > duels) out.doubled.push({ userId, why: `progress.duels ${p?.duels} is more than the ${duels} of the ${has}` });
+    if ((p?.duels ?? 0) < duels) out.lost.push({ userId, why: `progress.duels ${p?.duels ?? 0} is less than the ${duels} of the ${has}` });
+    for (const id of appliedTo.get(userId) ?? []) if (!counts.has(id)) out.lost.push({ userId, matchId: id, why: "match marked applied, but not in the learner's progress.applied" });
   }
 }
 
-/** Each result seen against its match. */
-function checkSeen(journal: Journal, matches: Map<string, MatchDoc>, out: CheckResult): void {
+/**
+ * Each result seen against its match and the learner's progress. One not in the learner's
+ * progress yet but still waiting somewhere (`waiting`: the stream, an outbox file, the dead
+ * letters) is not lost: it is unresolved (the drain ran out of time) or dead-lettered.
+ */
+function checkSeen(journal: Journal, matches: Map<string, MatchDoc>, progress: Map<string, ProgressDoc>, waiting: Map<string, string>, out: CheckResult): void {
   for (const r of journal.results) {
     const m = matches.get(r.matchId);
-    if (!m) {
-      out.lost.push({ userId: r.userId, matchId: r.matchId, why: `seen at ${(r.t / 1000).toFixed(1)} s (${r.xp} XP, room on :${r.port}), no such match in the database` });
-      continue;
+    const inProgress = (progress.get(r.userId)?.applied ?? []).includes(r.matchId);
+    const where = waiting.get(r.matchId);
+    const seen = `seen at ${(r.t / 1000).toFixed(1)} s (${r.xp} XP, room on :${r.port})`;
+    if (!inProgress) {
+      const state = m ? `match ${m.status}` : "no match in the database";
+      if (where?.startsWith("dead letters")) out.deadLettered.push({ userId: r.userId, matchId: r.matchId, why: `${seen}, ${state}, in ${where}` });
+      else if (where) out.unresolved.push({ userId: r.userId, matchId: r.matchId, why: `${seen}, ${state}, still waiting in ${where}` });
+      else if (m?.status === "pending") out.unresolved.push({ userId: r.userId, matchId: r.matchId, why: `${seen}, match pending (plan stored, not yet applied to this learner)` });
+      else out.lost.push({ userId: r.userId, matchId: r.matchId, why: `${seen}, ${state}, not in the learner's progress and waiting nowhere` });
     }
-    if (m.status !== "applied") out.lost.push({ userId: r.userId, matchId: r.matchId, why: `seen at ${(r.t / 1000).toFixed(1)} s, still ${m.status} after the drain` });
+    if (!m) continue;
     const delta = m.plan?.users?.find((d) => d.userId === r.userId);
     if (!delta) {
       out.lost.push({ userId: r.userId, matchId: r.matchId, why: "the match's plan has no line for this learner" });
@@ -143,7 +159,7 @@ function checkUnseen(journal: Journal, matches: MatchDoc[], userIds: Set<string>
 }
 
 /** Reads the database once and checks the ledger against it. */
-export async function checkLedger(url: string, dbName: string, journal: Journal, userIds: string[], t0: number): Promise<CheckResult> {
+export async function checkLedger(url: string, dbName: string, journal: Journal, userIds: string[], t0: number, waiting: Map<string, string>): Promise<CheckResult> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
   try {
     const db = client.db(dbName);
@@ -161,11 +177,13 @@ export async function checkLedger(url: string, dbName: string, journal: Journal,
       lost: [],
       doubled: [],
       mismatch: [],
+      unresolved: [],
+      deadLettered: [],
       unseen: [],
       invented: [],
     };
-    checkProgress(userIds, progress, appliedByUser(matchList), out);
-    checkSeen(journal, matches, out);
+    checkProgress(userIds, progress, matches, out);
+    checkSeen(journal, matches, progress, waiting, out);
     checkUnseen(journal, matchList, new Set(userIds), t0, out);
     return out;
   } finally {

@@ -158,6 +158,8 @@ export class GameSlot {
   readonly lines: LogLine[] = [];
   /** Exits nobody asked for (not a kill9/sigterm fault, not the end of the run). */
   readonly crashes: string[] = [];
+  /** Every exit, asked for or not, with its code (a drain that fails exits 1). */
+  readonly exits: { t: number; life: number; code: number | null; signal: string | null; asked: boolean }[] = [];
   private partial = "";
 
   constructor(
@@ -195,8 +197,10 @@ export class GameSlot {
         this.keep(chunk.toString());
       });
     }
+    const life = this.lives;
     child.once("exit", (code, signal) => {
       file.end(`--- exited (code ${code}, signal ${signal}) at ${clock.now()} ms\n`);
+      this.exits.push({ t: clock.now(), life, code, signal, asked: proc.stopping });
       if (!proc.stopping) this.crashes.push(`process ${this.index} (port ${this.port}, life ${this.lives}) exited by itself at ${clock.now()} ms (code ${code}, signal ${signal})`);
     });
     await proc.ready(timeoutMs);
@@ -237,7 +241,8 @@ export class GameSlot {
       try {
         entry = JSON.parse(line);
       } catch {
-        if (line.trim() !== "" && this.lines.length < MAX_KEPT_LINES) this.lines.push({ t: Date.now(), port: this.port, level: 50, msg: line.slice(0, 200) });
+        // Raw stderr (Node's warnings, a stack printed outside the logger): its first line only.
+        if (/^\S/.test(line) && !/^[}\]]/.test(line) && this.lines.length < MAX_KEPT_LINES) this.lines.push({ t: Date.now(), port: this.port, level: 50, msg: `(stderr) ${line.slice(0, 190)}` });
         continue;
       }
       const level = entry.level ?? 30;

@@ -83,19 +83,28 @@ export class FaultLearner {
     return Number(new URL(this.opts.endpoints[this.via]).port);
   }
 
-  /** Plays until wind-down; resolves once its last duel is over. */
+  /**
+   * Plays until wind-down; resolves once its last duel is over. The first duel comes after a
+   * pause drawn from 0–restMs, so learners arrive at the steady rate from the start.
+   */
   async run(): Promise<void> {
     let failures = 0;
     while (!this.windDown.aborted) {
       try {
-        if (!this.token) await this.signIn();
-        else await this.cycle();
-        failures = 0;
-      } catch (err) {
+        if (!this.token) {
+          await this.signIn();
+          await this.pause(this.opts.restMs * Math.random());
+          continue;
+        }
+        // After a result, a rest; after a duel cut short, another try soon (as a learner would).
+        if (await this.cycle()) {
+          failures = 0;
+          await this.pause(this.opts.restMs * (0.5 + Math.random()));
+        } else await this.pause(backoffDelay(failures++, RETRY));
+      } catch {
         this.rotate();
         await this.pause(backoffDelay(failures++, RETRY));
       }
-      await this.pause(this.opts.restMs * (0.5 + Math.random()));
     }
   }
 
@@ -116,9 +125,10 @@ export class FaultLearner {
     }
   }
 
-  private async cycle(): Promise<void> {
+  /** One join and one duel; true when the duel ended with a result. */
+  private async cycle(): Promise<boolean> {
     const duel = this.opts.scenario === "casual" ? await this.joinCasual() : await this.queue();
-    if (duel) await this.play(duel);
+    return duel ? this.play(duel) : false;
   }
 
   /** Times a join and writes it down, failed or not. */
@@ -186,8 +196,8 @@ export class FaultLearner {
     });
   }
 
-  /** Plays the duel to its end, writing down what it sees. */
-  private async play(duel: DuelSession): Promise<void> {
+  /** Plays the duel to its end, writing down what it sees; true when it saw the result. */
+  private async play(duel: DuelSession): Promise<boolean> {
     let gotResult = false;
     let troubleT: number | undefined;
     let leftOnPurpose = false;
@@ -222,6 +232,7 @@ export class FaultLearner {
       for (const off of offs) off();
     }
     if (!gotResult && !leftOnPurpose) this.rotate();
+    return gotResult;
   }
 
   /** What duel-play needs; `leftOnPurpose`: the close that follows our own wind-down leave is no error. */

@@ -57,7 +57,7 @@ export const RESERVED_S = { startup: 35, windDown: 15, check: 10 } as const;
 
 export const USAGE = `usage: npm run loadtest:faults -- [--servers 3] [--learners 120] [--scenario mixed|casual|ranked]
   [--duration 240] [--drain 30] [--faults "${DEFAULT_FAULTS}"]
-  [--think 1500] [--rest 1000] [--accuracy 0.8] [--rounds 3] [--server-env KEY=VALUE]…
+  [--think 1500] [--rest 60000] [--accuracy 0.8] [--rounds 3] [--server-env KEY=VALUE]…
   [--log-level info] [--json FILE] [--keep-logs]
 faults: <kind>@<start s>[+<length s>][/<process>], kind kill9|sigterm (process) or redis|mongo (length);
 play lasts --duration − ${RESERVED_S.startup + RESERVED_S.windDown + RESERVED_S.check} s − --drain; times count from the start of play.`;
@@ -136,7 +136,7 @@ export function parseFaultOptions(argv: string[]): FaultOptions {
     drainS: number("drain", values.drain, 30, 5, 300),
     faults: (values.faults ?? DEFAULT_FAULTS).split(",").filter((s) => s.trim() !== "").map((s) => parseFault(s, servers)),
     thinkMs: number("think", values.think, 1500, 0, 20_000),
-    restMs: number("rest", values.rest, 1000, 0, 60_000),
+    restMs: number("rest", values.rest, 60_000, 0, 600_000),
     accuracy: number("accuracy", values.accuracy, 0.8, 0, 1, false),
     rounds: number("rounds", values.rounds, 3, 1, 10),
     serverEnv: parseServerEnv(values["server-env"] ?? []),

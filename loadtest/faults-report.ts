@@ -81,9 +81,9 @@ export interface FaultFigures {
   problem?: string;
 }
 
+/** Results waiting cluster-wide: each process's count already holds the stream's length, so the largest. */
 function totalPending(s: PendingSample): number {
-  const own = s.pending.filter(Number.isFinite).reduce((a, b) => a + b, 0);
-  return Math.max(own, Number.isFinite(s.stream) ? s.stream : 0);
+  return Math.max(0, ...s.pending.filter(Number.isFinite), ...(Number.isFinite(s.stream) ? [s.stream] : []));
 }
 
 /** Longest stretch in [from, to] without a duel formed. */
@@ -181,7 +181,9 @@ function logLines(lines: LogLine[]): string[] {
 
 function findingLines(title: string, items: Finding[]): string[] {
   if (items.length === 0) return [];
-  return [`  ${title}:`, ...items.slice(0, 30).map((f) => `    ${f.userId}${f.matchId ? ` ${f.matchId}` : ""}: ${f.why}`), ...(items.length > 30 ? [`    … and ${items.length - 30} more`] : [])];
+  // "still waiting in <where>": how many wait where, before the examples.
+  const where = countBy(items.filter((f) => f.why.includes("still waiting in ")), (f) => f.why.split("still waiting in ")[1].replace(/\d+ s ago, \d+×/, "…"));
+  return [`  ${title}:`, ...Object.entries(where).map(([w, n]) => `    ${n} in ${w}`), ...items.slice(0, 30).map((f) => `    ${f.userId}${f.matchId ? ` ${f.matchId}` : ""}: ${f.why}`), ...(items.length > 30 ? [`    … and ${items.length - 30} more`] : [])];
 }
 
 function unseenLines(items: Unseen[]): string[] {
@@ -198,6 +200,8 @@ export interface ReportInput {
   check?: CheckResult;
   drain: { ms: number; done: boolean; what: string };
   logs: LogLine[];
+  /** "#i :port life n: exited …" for every game process exit. */
+  exits: string[];
   problems: string[];
 }
 
@@ -214,21 +218,27 @@ export function reportText(r: ReportInput): string {
     out.push(
       "",
       `ledger: ${check.seen} results seen by ${check.learnersWithResults} learners (${check.seenXp} XP); ${check.duplicateResultMessages} duplicate duel_result messages; ${check.matchesInDb} matches in the database, ${check.matchesPending} not applied`,
-      `  LOST ${check.lost.length}   DOUBLED ${check.doubled.length}   XP MISMATCH ${check.mismatch.length}   RECORDED THOUGH CUT ${check.invented.length}   recorded but never shown ${check.unseen.length}`,
+      `  LOST ${check.lost.length}   DOUBLED ${check.doubled.length}   XP MISMATCH ${check.mismatch.length}   RECORDED THOUGH CUT ${check.invented.length}   UNRESOLVED ${check.unresolved.length}   dead-lettered ${check.deadLettered.length}   recorded but never shown ${check.unseen.length}`,
       ...findingLines("lost", check.lost),
+      ...findingLines("unresolved (still waiting when the drain ran out)", check.unresolved),
+      ...findingLines("dead-lettered", check.deadLettered),
       ...findingLines("doubled", check.doubled),
       ...findingLines("XP shown ≠ XP recorded", check.mismatch),
       ...unseenLines(check.unseen),
     );
   } else out.push("", "ledger: NOT CHECKED");
+  out.push("", "game process exits:", ...r.exits.map((e) => `  ${e}`));
   out.push("", "server log lines (warn/error, and what the cluster, outbox and store said):", ...logLines(r.logs));
   if (r.problems.length > 0) out.push("", "PROBLEMS:", ...r.problems.map((p) => `  ${p}`));
   return out.join("\n");
 }
 
-/** Exit code: 1 when a result was lost, doubled, shown with other XP, recorded though cut, or the run itself failed. */
+/**
+ * Exit code: 1 when a result was lost, doubled, shown with other XP, recorded though cut, or
+ * is still unresolved (the check could not tell), or the run itself failed.
+ */
 export function exitCode(r: ReportInput): number {
   const c = r.check;
   if (!c || r.problems.length > 0 || c.seen === 0) return 1;
-  return c.lost.length + c.doubled.length + c.mismatch.length + c.invented.length > 0 ? 1 : 0;
+  return c.lost.length + c.doubled.length + c.mismatch.length + c.invented.length + c.unresolved.length > 0 ? 1 : 0;
 }

@@ -4,7 +4,7 @@
  *
  *   npm run loadtest:faults -- [--servers 3] [--learners 120] [--scenario mixed|casual|ranked]
  *     [--duration 240] [--drain 30] [--faults "kill9@15/1,sigterm@45/0,redis@80+25,mongo@120+20"]
- *     [--think 1500] [--rest 1000] [--accuracy 0.8] [--rounds 3] [--server-env KEY=VALUE]…
+ *     [--think 1500] [--rest 60000] [--accuracy 0.8] [--rounds 3] [--server-env KEY=VALUE]…
  *     [--log-level info] [--json FILE] [--keep-logs]
  *
  * It starts its own pieces (faults-infra.ts): a redis-server on a free port with AOF in a
@@ -40,6 +40,8 @@ import { freePort } from "./servers";
 
 const DB_NAME = "lingualeap_faults";
 const STREAM = "lingualeap:results";
+/** The stream's consumer group (server/outbox.ts). */
+const STREAM_GROUP = "writers";
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const log = (line: string) => process.stdout.write(`[${(clock.now() / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
 
@@ -209,6 +211,42 @@ async function drain(run: Run): Promise<ReportInput["drain"]> {
   return { ms: Date.now() - started, done: false, what };
 }
 
+/**
+ * Where results still wait at the check, by matchId: the cluster's stream (XRANGE), the
+ * processes' outbox files, the dead letters.
+ */
+async function waitingResults(run: Run): Promise<Map<string, string>> {
+  const where = new Map<string, string>();
+  try {
+    const entries = (await run.watcher!.xrange(STREAM, "-", "+", "COUNT", 100_000)) as [string, string[]][];
+    // Who holds each delivered entry (the consumer group's pending list), and for how long.
+    const held = new Map<string, string>();
+    const pending = (await run.watcher!.xpending(STREAM, STREAM_GROUP, "-", "+", 100_000).catch(() => [])) as [string, string, number, number][];
+    for (const [id, consumer, idleMs, deliveries] of pending) held.set(id, `delivered to ${consumer} ${Math.round(idleMs / 1000)} s ago, ${deliveries}×`);
+    for (const [id, fields] of entries) {
+      const json = fields?.[fields.indexOf("r") + 1];
+      const matchId = json ? (JSON.parse(json) as { matchId?: string }).matchId : undefined;
+      if (matchId) where.set(matchId, `the stream (${held.get(id) ?? "not delivered to any writer"})`);
+    }
+  } catch (err) {
+    run.problems.push(`could not read the stream ${STREAM} for the check: ${(err as Error).message}`);
+  }
+  const dataDir = path.join(run.tmp, "data");
+  for (const name of fs.readdirSync(dataDir).filter((n) => n.endsWith(".jsonl"))) {
+    const label = name.startsWith("dead-letter") ? `dead letters ${name}` : `outbox file ${name}`;
+    for (const line of fs.readFileSync(path.join(dataDir, name), "utf8").split("\n")) {
+      try {
+        const entry = JSON.parse(line) as { matchId?: string; result?: { matchId?: string } };
+        const matchId = entry.matchId ?? entry.result?.matchId;
+        if (matchId && !where.get(matchId)?.startsWith("dead letters")) where.set(matchId, label);
+      } catch {
+        // an empty or torn line
+      }
+    }
+  }
+  return where;
+}
+
 /** Wind-down (finish running duels), stop (leave whatever is left): both bounded. */
 async function stopLearners(run: Run, running: Promise<void>[]): Promise<void> {
   run.windDown.abort();
@@ -284,7 +322,8 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   let check: CheckResult | undefined;
   try {
-    check = await checkLedger(run.mongo!.directUrl, DB_NAME, run.journal, [...new Set(run.learners.map((l) => l.userId).filter(Boolean))], clock.t0);
+    const waiting = await waitingResults(run);
+    check = await checkLedger(run.mongo!.directUrl, DB_NAME, run.journal, [...new Set(run.learners.map((l) => l.userId).filter(Boolean))], clock.t0, waiting);
   } catch (err) {
     run.problems.push(`check: ${(err as Error).message}`);
   }
@@ -302,6 +341,9 @@ function finish(run: Run, startedAt: Date, drained: ReportInput["drain"], check?
     journal: run.journal,
     check,
     drain: drained,
+    exits: run.slots.flatMap((s) =>
+      s.exits.map((e) => `#${s.index} :${s.port} life ${e.life}: ${e.signal ? `killed (${e.signal})` : `exit code ${e.code}`} at ${(e.t / 1000).toFixed(1)} s${e.asked ? "" : " — NOT ASKED FOR"}${e.code !== null && e.code !== 0 ? " — a failed exit" : ""}`),
+    ),
     logs: run.slots.flatMap((s) => s.lines.map((l) => ({ ...l, t: l.t - clock.t0 }))).sort((a, b) => a.t - b.t),
     problems: run.problems,
   };
