@@ -75,8 +75,6 @@ export interface LinguaLeap {
   close(): Promise<void>;
 }
 
-/** How long listen() waits for the cluster before it returns anyway (the join goes on). */
-const JOIN_WAIT_MS = 3000;
 /** Longest a shutdown step that needs Redis may take. */
 const REDIS_STEP_MS = 3000;
 
@@ -166,6 +164,15 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     return undefined;
   };
 
+  /** Matchmaking requests being answered (a drain waits for them before closing Redis). */
+  const matchmaking = {
+    active: 0,
+    count: (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      matchmaking.active += 1;
+      res.once("close", () => (matchmaking.active -= 1));
+      next();
+    },
+  };
   const roomGone = watch && driver ? async (roomId: string) => {
     const room = (await driver.findOne({ roomId })) as IRoomCache | undefined;
     return room !== undefined && !(await watch.reachable(room));
@@ -194,6 +201,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(presence, limits.challengeLookups));
   if (metrics) app.use("/matchmake", metrics.matchmakeTiming());
+  app.use("/matchmake", matchmaking.count);
   // The rooms defined below (read per request, once they exist).
   app.use(matchmakeRoutes({ limits, tokens, placement, rooms: () => handlers.map((h) => h.name), unavailable, roomGone, timeoutMs: config.MATCHMAKE_TIMEOUT_MS, log, mistake }));
   app.use("/colyseus", monitorHeaders());
@@ -264,7 +272,10 @@ export function buildApp(deps: AppDeps): LinguaLeap {
    */
   async function drain(): Promise<void> {
     draining = true;
-    await bounded(matchMaker.stats.excludeProcess(matchMaker.processId), REDIS_STEP_MS).catch(() => undefined);
+    // The others stop sending learners and rooms here: the heartbeat says "draining", and
+    // nobody listens for room creation any more (a creation sent anyway is answered at
+    // once by their CallGuard and made there).
+    await bounded(Promise.all([watch?.drain(), presence.unsubscribe(`p:${matchMaker.processId}`), matchMaker.stats.excludeProcess(matchMaker.processId)]), REDIS_STEP_MS).catch(() => undefined);
     for (const room of rooms) {
       void Promise.resolve(room.lock()).catch(() => undefined);
       try {
@@ -274,6 +285,9 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       }
     }
     if (rooms.size > 0) await new Promise<void>((resolve) => (onEmpty = resolve));
+    // Matchmaking requests still on their way finish before Redis is closed under them.
+    const until = Date.now() + config.MATCHMAKE_TIMEOUT_MS;
+    while (matchmaking.active > 0 && Date.now() < until) await delay(20);
     await bounded(gameServer.gracefullyShutdown(false), REDIS_STEP_MS).catch((err) => log.warn({ err: (err as Error).message }, "shutdown: Colyseus's cleanup did not finish (Redis away?)"));
   }
 
@@ -290,8 +304,9 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       await recorder.start();
       const port = await listenOn(httpServer, config.PORT, config.HOST);
       guests.start();
-      // A healthy start is ready when listen resolves; with Redis away it serves /readyz (503) and joins later.
-      await Promise.race([joining, delay(JOIN_WAIT_MS)]);
+      // One process is ready when listen resolves; a cluster process serves at once (/readyz
+      // 503 until it has joined) and joins as soon as Redis answers (`joined`).
+      if (!cluster) await joining;
       return port;
     },
     close() {

@@ -43,6 +43,10 @@ export class ProcessWatch {
   private local = new Set<Room>();
   /** Processes whose key was missing at the last check. */
   private gone = new Set<string>();
+  /** Processes that beat "draining": alive, taking no new learners. */
+  private draining = new Set<string>();
+  /** What this process's key says: "1", or "draining" once it drains. */
+  private mood: "1" | "draining" = "1";
   private swept = 0;
 
   constructor(
@@ -72,14 +76,23 @@ export class ProcessWatch {
   }
 
   /** False for a process whose heartbeat is missing: nothing is sent to it. */
-  readonly available = (processId: string | undefined): boolean => processId === undefined || !this.gone.has(processId);
+  readonly available = (processId: string | undefined): boolean => processId === undefined || (!this.gone.has(processId) && !this.draining.has(processId));
+
+  /**
+   * This process drains: its key says so at once, so the others send it no new learner and
+   * place no room on it (its running duels go on, and reconnections still reach them).
+   */
+  async drain(): Promise<void> {
+    this.mood = "draining";
+    await this.beat();
+  }
 
   /**
    * Whether a room can take a join now: its process beats and still listens on the room's
    * channel. A room that cannot marks its process gone until the next check.
    */
   readonly reachable = async (room: IRoomCache): Promise<boolean> => {
-    if (!this.available(room.processId)) return false;
+    if (room.processId && this.gone.has(room.processId)) return false;
     if (room.processId === matchMaker.processId) return true;
     const [, listeners] = (await this.redis.pubsub("NUMSUB", `$${room.roomId}`)) as [string, number];
     if (Number(listeners) > 0) return true;
@@ -113,7 +126,7 @@ export class ProcessWatch {
   }
 
   private async beat(): Promise<void> {
-    await this.redis.set(aliveKey(matchMaker.processId), "1", "PX", this.opts.ttlMs);
+    await this.redis.set(aliveKey(matchMaker.processId), this.mood, "PX", this.opts.ttlMs);
   }
 
   private async tick(): Promise<void> {
@@ -122,12 +135,14 @@ export class ProcessWatch {
     try {
       const me = matchMaker.processId;
       const others = (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me);
-      const checks = this.redis.pipeline().exists(aliveKey(me)).set(aliveKey(me), "1", "PX", this.opts.ttlMs);
-      for (const id of others) checks.exists(aliveKey(id));
+      const checks = this.redis.pipeline().exists(aliveKey(me)).set(aliveKey(me), this.mood, "PX", this.opts.ttlMs);
+      for (const id of others) checks.get(aliveKey(id));
       const answers = (await checks.exec()) ?? [];
       const [lapsedAnswer] = answers;
       if (lapsedAnswer?.[1] === 0) await this.relist();
-      const missing = new Set(others.filter((_, i) => answers[i + 2]?.[1] === 0));
+      const beats = others.map((_, i) => answers[i + 2]?.[1] as string | null | undefined);
+      this.draining = new Set(others.filter((_, i) => beats[i] === "draining"));
+      const missing = new Set(others.filter((_, i) => beats[i] === null));
       await this.sweep(missing);
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, "cluster: heartbeat failed (Redis away?)");
@@ -172,7 +187,8 @@ export class ProcessWatch {
 /** Whether the cluster's Redis answers: a ping on our own client, and every client connected. */
 export class ClusterHealth {
   private timer?: NodeJS.Timeout;
-  private up = false;
+  /** undefined until the first check, so a start with Redis away is said at once. */
+  private up?: boolean;
   private since = Date.now();
   private waiters: (() => void)[] = [];
 
@@ -186,7 +202,7 @@ export class ClusterHealth {
   ) {}
 
   get isUp(): boolean {
-    return this.up && [this.pinged, ...this.clients].every((c) => c.status === "ready");
+    return this.up === true && [this.pinged, ...this.clients].every((c) => c.status === "ready");
   }
 
   start(): void {
@@ -213,10 +229,11 @@ export class ClusterHealth {
       }
       return;
     }
+    const first = this.up === undefined;
     this.up = ok;
     this.since = Date.now();
     if (ok) {
-      this.log.info({ redis: this.where }, "cluster: Redis answers; matchmaking is open");
+      if (!first) this.log.info({ redis: this.where }, "cluster: Redis answers again");
       for (const resolve of this.waiters.splice(0)) resolve();
     } else this.log.warn({ redis: this.where }, "cluster: Redis unreachable; matchmaking answers CLUSTER_UNAVAILABLE until it is back, running duels go on");
   }

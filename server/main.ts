@@ -6,6 +6,12 @@ import { MemoryStore } from "./store/MemoryStore";
 import { MongoStore } from "./store/MongoStore";
 import { loadDecks } from "../content/decks";
 
+/** An error of a Redis client that could not reach Redis. */
+function isRedisOutage(reason: unknown): boolean {
+  const e = reason as { name?: string; message?: string } | null;
+  return !!e && (e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|Command timed out/.test(e.message ?? ""));
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -21,10 +27,6 @@ async function main(): Promise<void> {
   // Serves at once: a database that is not up yet only delays what needs it (results wait in the outbox).
   const store = config.MONGODB_URL ? MongoStore.open(config.MONGODB_URL, config.MONGODB_DB, log) : new MemoryStore();
   const server = buildApp({ config, log, store, decks });
-  const port = await server.listen();
-  log.info({ host: config.HOST, port, languages: [...decks.keys()], startMs: Math.round(process.uptime() * 1000) }, `LinguaLeap listening on http://${config.HOST}:${port}`);
-  // PM2 (wait_ready) waits for this before it counts the process as up: once matchmaking is open.
-  void server.joined.then(() => process.send?.("ready"));
 
   let stopping = false;
   const stop = (signal: string, exitCode = 0) => {
@@ -47,10 +49,35 @@ async function main(): Promise<void> {
   // catch it). A rejected background task (a Redis call, a log write) is logged and the
   // process goes on; an exception nobody caught leaves the process in an unknown state, so
   // it drains like a SIGTERM (running duels finish and are recorded) and exits.
-  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "a background task failed (unhandled rejection)"));
-  process.on("uncaughtException", (err) => {
+  const onRejection = (reason: unknown) => {
+    // Colyseus leaves some Redis calls unawaited: while Redis is away they reject here (the
+    // outage itself is logged once by server/redis.ts).
+    if (isRedisOutage(reason)) return log.debug({ err: (reason as Error).message }, "a background Redis call failed (Redis away)");
+    log.error({ err: reason }, "a background task failed (unhandled rejection)");
+  };
+  const onException = (err: Error) => {
     log.fatal({ err }, "uncaught exception: draining and exiting");
     stop("uncaughtException", 1);
+  };
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onException);
+  // @pm2/io, which Colyseus's stats load in the background, adds handlers of its own that
+  // print raw lines: only ours stay.
+  const onlyOurs = () => {
+    for (const [event, ours] of [["unhandledRejection", onRejection], ["uncaughtException", onException]] as const) {
+      for (const listener of process.listeners(event as "unhandledRejection")) if (listener !== ours) process.off(event, listener as never);
+    }
+  };
+  onlyOurs();
+  void server.joined.then(onlyOurs);
+  setTimeout(onlyOurs, 1000).unref();
+
+  const port = await server.listen();
+  log.info({ host: config.HOST, port, languages: [...decks.keys()], startMs: Math.round(process.uptime() * 1000) }, `LinguaLeap listening on http://${config.HOST}:${port}`);
+  // PM2 (wait_ready) waits for this before it counts the process as up: once matchmaking is open.
+  void server.joined.then(() => {
+    log.info({ readyMs: Math.round(process.uptime() * 1000) }, "ready: matchmaking is open");
+    process.send?.("ready");
   });
 }
 

@@ -7,7 +7,7 @@
  * - the line holds the method, the path with sensitive query values redacted, the client's
  *   address, the status and the latency (`responseTime`, ms) — never a header (so no
  *   Authorization, no cookie) and never a body;
- * - levels: 5xx `error` (503, an outage or a drain said plainly, `warn`), a client's mistake
+ * - levels: 5xx `error` (503, an outage or a drain said plainly, `debug`), a client's mistake
  *   (4xx) or a request the client gave up on `debug`, health probes and scrapes that succeed
  *   `debug`, everything else `info`.
  */
@@ -68,7 +68,9 @@ type Req = IncomingMessage & { originalUrl?: string; ip?: string; id?: unknown }
 /** The level of a request's line (see the header). */
 export function requestLevel(req: Req, res: ServerResponse, err?: Error): "error" | "warn" | "info" | "debug" {
   if (!res.writableEnded) return "debug"; // the client went away before the answer
-  if (res.statusCode === 503) return "warn";
+  // A 503 is an outage or a drain said plainly to each request: the outage itself is logged
+  // once by what noticed it (StoreHealth, ClusterHealth), not once per learner.
+  if (res.statusCode === 503) return "debug";
   if (err || res.statusCode >= 500) return "error";
   if (res.statusCode >= 400) return "debug";
   const path = (req.originalUrl ?? req.url ?? "").split("?")[0];
