@@ -9,7 +9,8 @@
  * length. What an outage means for learners is decided above this (server/cluster.ts,
  * ClusterHealth): matchmaking answers CLUSTER_UNAVAILABLE, running duels go on.
  */
-import Redis, { type RedisOptions } from "ioredis";
+import type { Socket } from "node:net";
+import Redis, { SentinelConnector, type RedisOptions, type SentinelConnectionOptions } from "ioredis";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { IRoomCache, SortOptions } from "@colyseus/core";
@@ -41,7 +42,54 @@ export function redisOptions(config: Pick<Config, "REDIS_URL" | "REDIS_SENTINELS
     const at = s.lastIndexOf(":");
     return { host: s.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(s.slice(at + 1)) };
   });
-  return { ...common, sentinels, name: config.REDIS_SENTINEL_MASTER, sentinelPassword: auth.password, sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_MS) };
+  return {
+    ...common,
+    sentinels,
+    name: config.REDIS_SENTINEL_MASTER,
+    sentinelPassword: auth.password,
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_MS),
+    // Listen for +switch-master and reconnect at once. Without it a client learns of a new
+    // primary only when its connection drops: after a planned switchover (SENTINEL FAILOVER),
+    // the old primary keeps taking writes until Sentinel demotes it (up to ~10 s later), and
+    // those writes are gone when it resyncs from the new one.
+    failoverDetector: true,
+    sentinelReconnectStrategy: () => RECONNECT_MAX_MS,
+    Connector: SwitchingSentinelConnector,
+  };
+}
+
+/**
+ * ioredis 5.11's Sentinel connector, with its failover detector made safe. On +switch-master
+ * the stock detector calls the connector's disconnect(); when that lands while the client is
+ * reconnecting (a primary killed: the old connection's detector is still subscribed when the
+ * promotion is announced), the connect attempt in flight throws "Connection is closed" and
+ * ioredis ends the client for good (status "end", no more reconnects; in the Sentinel test
+ * three of a process's four clients never came back and its matchmaking answered
+ * CLUSTER_UNAVAILABLE until it was stopped). Here the detector only drops the socket when it
+ * is connected; the client's own reconnection then asks the Sentinels for the primary.
+ */
+class SwitchingSentinelConnector extends SentinelConnector {
+  constructor(options: unknown) {
+    super(options as SentinelConnectionOptions);
+    // Private in the typings: replaced on the instance (connect() binds it from there).
+    const self = this as unknown as { initFailoverDetector: () => Promise<void>; failoverDetector: Detector | null; stream?: Socket };
+    const init = self.initFailoverDetector.bind(this);
+    self.initFailoverDetector = async () => {
+      await init();
+      const detector = self.failoverDetector;
+      if (!detector) return;
+      detector.disconnect = () => {
+        detector.isDisconnected = true; // once per connection, as the stock one
+        const socket = self.stream;
+        if (socket && !socket.destroyed && !socket.connecting) socket.destroy();
+      };
+    };
+  }
+}
+
+interface Detector {
+  isDisconnected: boolean;
+  disconnect(): void;
 }
 
 /** Where Redis is, for logs (no password). */
