@@ -158,6 +158,8 @@ export class GameSlot {
   readonly lines: LogLine[] = [];
   /** Exits nobody asked for (not a kill9/sigterm fault, not the end of the run). */
   readonly crashes: string[] = [];
+  /** Colyseus process ids this slot had (one per life), from its "cluster: joined" line: id → life. */
+  readonly processIds = new Map<string, number>();
   /** Every exit, asked for or not, with its code (a drain that fails exits 1). */
   readonly exits: { t: number; life: number; code: number | null; signal: string | null; asked: boolean }[] = [];
   private partial = "";
@@ -237,7 +239,7 @@ export class GameSlot {
     const lines = (this.partial + text).split("\n");
     this.partial = lines.pop() ?? "";
     for (const line of lines) {
-      let entry: { level?: number; msg?: string; err?: { message?: string } | string; time?: number };
+      let entry: { level?: number; msg?: string; err?: { message?: string } | string; time?: number; processId?: string };
       try {
         entry = JSON.parse(line);
       } catch {
@@ -245,6 +247,7 @@ export class GameSlot {
         if (/^\S/.test(line) && !/^[}\]]/.test(line) && this.lines.length < MAX_KEPT_LINES) this.lines.push({ t: Date.now(), port: this.port, level: 50, msg: `(stderr) ${line.slice(0, 190)}` });
         continue;
       }
+      if (entry.processId && entry.msg?.startsWith("cluster: joined")) this.processIds.set(entry.processId, this.lives);
       const level = entry.level ?? 30;
       if (level < 40 && !KEPT_INFO.test(entry.msg ?? "")) continue;
       if (this.lines.length >= MAX_KEPT_LINES) continue;

@@ -56,7 +56,7 @@ export const DEFAULT_FAULTS = "kill9@15/1,sigterm@45/0,redis@80+25,mongo@120+20"
 export const RESERVED_S = { startup: 35, windDown: 15, check: 10 } as const;
 
 export const USAGE = `usage: npm run loadtest:faults -- [--servers 3] [--learners 120] [--scenario mixed|casual|ranked]
-  [--duration 240] [--drain 30] [--faults "${DEFAULT_FAULTS}"]
+  [--duration 270] [--drain 60] [--faults "${DEFAULT_FAULTS}"]
   [--think 1500] [--rest 60000] [--accuracy 0.8] [--rounds 3] [--server-env KEY=VALUE]…
   [--log-level info] [--json FILE] [--keep-logs]
 faults: <kind>@<start s>[+<length s>][/<process>], kind kill9|sigterm (process) or redis|mongo (length);
@@ -132,8 +132,8 @@ export function parseFaultOptions(argv: string[]): FaultOptions {
     servers,
     learners: number("learners", values.learners, 120, 2, 1000),
     scenario: oneOf("scenario", values.scenario, "mixed", ["mixed", "casual", "ranked"] as const),
-    durationS: number("duration", values.duration, 240, 90, 900),
-    drainS: number("drain", values.drain, 30, 5, 300),
+    durationS: number("duration", values.duration, 270, 90, 900),
+    drainS: number("drain", values.drain, 60, 5, 300),
     faults: (values.faults ?? DEFAULT_FAULTS).split(",").filter((s) => s.trim() !== "").map((s) => parseFault(s, servers)),
     thinkMs: number("think", values.think, 1500, 0, 20_000),
     restMs: number("rest", values.rest, 60_000, 0, 600_000),

@@ -152,6 +152,12 @@ function joinLines(joins: JoinRecord[], faults: FaultRecord[]): string[] {
     const s = byKind(k);
     if (s) lines.push(`    ${k.padEnd(5)} p50 ${Math.round(s.p50)} ms, p99 ${Math.round(s.p99)} ms, max ${Math.round(s.max)} ms (n=${s.count})`);
   }
+  // How long a refusal took to arrive, by code (a refusal should come at once).
+  const failed = joins.filter((j) => !j.ok);
+  for (const [code, n] of Object.entries(countBy(failed, (j) => j.code ?? "?")).sort((a, b) => b[1] - a[1])) {
+    const t = summarize(failed.filter((j) => j.code === code).map((j) => j.ms))!;
+    lines.push(`    failed ${code} × ${n}: answered after p50 ${Math.round(t.p50)} ms, max ${Math.round(t.max)} ms`);
+  }
   const bad = joins.filter((j) => !j.ok || j.ms > 1000);
   const groups = countBy(bad, (j) => `${j.kind} ${j.ok ? "ok > 1 s" : `failed ${j.code}`} [${faultAt(faults, j.t)}]`);
   for (const [k, n] of Object.entries(groups).sort((a, b) => b[1] - a[1]).slice(0, 25)) {
@@ -200,6 +206,8 @@ export interface ReportInput {
   check?: CheckResult;
   drain: { ms: number; done: boolean; what: string };
   logs: LogLine[];
+  /** Results still waiting at the check, by where (the stream and who holds it, outbox files, dead letters). */
+  leftover: Record<string, number>;
   /** "#i :port life n: exited …" for every game process exit. */
   exits: string[];
   problems: string[];
@@ -211,7 +219,7 @@ export function reportText(r: ReportInput): string {
   for (const x of r.figures) out.push(...faultLines(x));
   out.push("", `duels formed: ${j.formations.length}; sessions ended without a result: ${fmtCounts(countBy(j.cut, (c) => `${c.code} [${faultAt(r.faults, c.t, CUT_TAIL_MS)}]`))}`);
   out.push(...joinLines(j.joins, r.faults));
-  const events = countBy(j.events, (e) => `${e.what} ${e.code}`);
+  const events = countBy(j.events, (e) => `${e.what} ${e.code} [${faultAt(r.faults, e.t, CUT_TAIL_MS)}]`);
   out.push(`  learner events: ${fmtCounts(events)}`);
   out.push("", `drain after play: ${r.drain.done ? "done" : "NOT done"} in ${s1(r.drain.ms)} (${r.drain.what})`);
   if (check) {
@@ -219,6 +227,7 @@ export function reportText(r: ReportInput): string {
       "",
       `ledger: ${check.seen} results seen by ${check.learnersWithResults} learners (${check.seenXp} XP); ${check.duplicateResultMessages} duplicate duel_result messages; ${check.matchesInDb} matches in the database, ${check.matchesPending} not applied`,
       `  LOST ${check.lost.length}   DOUBLED ${check.doubled.length}   XP MISMATCH ${check.mismatch.length}   RECORDED THOUGH CUT ${check.invented.length}   UNRESOLVED ${check.unresolved.length}   dead-lettered ${check.deadLettered.length}   recorded but never shown ${check.unseen.length}`,
+      `  left waiting at the check (seen or not): ${fmtCounts(r.leftover)}`,
       ...findingLines("lost", check.lost),
       ...findingLines("unresolved (still waiting when the drain ran out)", check.unresolved),
       ...findingLines("dead-lettered", check.deadLettered),

@@ -3,7 +3,7 @@
  * on a schedule, and every result a learner was shown is checked against MongoDB afterwards.
  *
  *   npm run loadtest:faults -- [--servers 3] [--learners 120] [--scenario mixed|casual|ranked]
- *     [--duration 240] [--drain 30] [--faults "kill9@15/1,sigterm@45/0,redis@80+25,mongo@120+20"]
+ *     [--duration 270] [--drain 60] [--faults "kill9@15/1,sigterm@45/0,redis@80+25,mongo@120+20"]
  *     [--think 1500] [--rest 60000] [--accuracy 0.8] [--rounds 3] [--server-env KEY=VALUE]…
  *     [--log-level info] [--json FILE] [--keep-logs]
  *
@@ -20,8 +20,9 @@
  * Bounded: play lasts --duration minus start-up, wind-down, drain and check; the whole run is
  * killed 15 s past --duration at the latest (exit 1). Everything it started is stopped at the
  * end, on SIGINT/SIGTERM (a second one kills at once), and on a crash (children.ts).
- * Exit 0 when nothing was lost or doubled; 1 otherwise or when the run failed; 2 on a usage error.
+ * Exit 0 when nothing was lost, doubled or left unresolved; 1 otherwise or when the run failed; 2 on a usage error.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import fs from "node:fs";
@@ -29,7 +30,7 @@ import os from "node:os";
 import path from "node:path";
 import Redis from "ioredis";
 import { preloadAnswers } from "./answers";
-import { killAllNow } from "./children";
+import { killAllNow, ROOT } from "./children";
 import { checkLedger, drainState, type CheckResult } from "./faults-check";
 import { clock, gameEnv, GameSlot, OwnMongo, OwnRedis } from "./faults-infra";
 import { FaultLearner } from "./faults-learner";
@@ -222,7 +223,11 @@ async function waitingResults(run: Run): Promise<Map<string, string>> {
     // Who holds each delivered entry (the consumer group's pending list), and for how long.
     const held = new Map<string, string>();
     const pending = (await run.watcher!.xpending(STREAM, STREAM_GROUP, "-", "+", 100_000).catch(() => [])) as [string, string, number, number][];
-    for (const [id, consumer, idleMs, deliveries] of pending) held.set(id, `delivered to ${consumer} ${Math.round(idleMs / 1000)} s ago, ${deliveries}×`);
+    const nameOf = (consumer: string) => {
+      const slot = run.slots.find((s) => s.processIds.has(consumer));
+      return slot ? `${consumer} (#${slot.index} :${slot.port} life ${slot.processIds.get(consumer)}${slot.lives === slot.processIds.get(consumer) && slot.up ? ", running" : ", gone"})` : consumer;
+    };
+    for (const [id, consumer, idleMs, deliveries] of pending) held.set(id, `delivered to ${nameOf(consumer)} ${Math.round(idleMs / 1000)} s ago, ${deliveries}×`);
     for (const [id, fields] of entries) {
       const json = fields?.[fields.indexOf("r") + 1];
       const matchId = json ? (JSON.parse(json) as { matchId?: string }).matchId : undefined;
@@ -271,11 +276,22 @@ async function cleanUp(run: Run): Promise<void> {
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────
 
+/** The commit under test, and whether the server's files differ from it (others edit the tree). */
+function revision(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "server", "rooms", "client-sdk"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter(Boolean).length;
+    return `${head}${dirty ? ` + ${dirty} uncommitted file(s) in server/, rooms/, client-sdk/` : ""}`;
+  } catch {
+    return "unknown revision";
+  }
+}
+
 function header(run: Run, startedAt: Date): string[] {
   const o = run.opts;
   const cpu = os.cpus()[0]?.model ?? "?";
   return [
-    `fault-injection run, ${startedAt.toISOString()}: ${os.cpus().length} vCPU (${cpu}), Node ${process.version}`,
+    `fault-injection run, ${startedAt.toISOString()}: ${os.cpus().length} vCPU (${cpu}), Node ${process.version}, ${revision()}`,
     `  ${o.servers} game processes, ${o.learners} learners (${o.scenario}), ${o.rounds} rounds, think ${o.thinkMs} ms, rest ${o.restMs} ms, play ${playSeconds(o)} s, drain ≤ ${o.drainS} s`,
     `  faults: ${o.faults.map((f) => f.label).join(", ") || "none"}`,
   ];
@@ -321,17 +337,22 @@ async function main(): Promise<void> {
   clearInterval(ticker);
   clearInterval(sampler);
   let check: CheckResult | undefined;
+  let leftover: Record<string, number> = {};
   try {
     const waiting = await waitingResults(run);
+    for (const where of waiting.values()) {
+      const key = where.replace(/ \d+ s ago, \d+×/, "");
+      leftover[key] = (leftover[key] ?? 0) + 1;
+    }
     check = await checkLedger(run.mongo!.directUrl, DB_NAME, run.journal, [...new Set(run.learners.map((l) => l.userId).filter(Boolean))], clock.t0, waiting);
   } catch (err) {
     run.problems.push(`check: ${(err as Error).message}`);
   }
   await cleanUp(run);
-  finish(run, startedAt, drained, check);
+  finish(run, startedAt, drained, check, leftover);
 }
 
-function finish(run: Run, startedAt: Date, drained: ReportInput["drain"], check?: CheckResult): void {
+function finish(run: Run, startedAt: Date, drained: ReportInput["drain"], check?: CheckResult, leftover: Record<string, number> = {}): void {
   for (const s of run.slots) run.problems.push(...s.crashes);
   if (run.interrupted) run.problems.push(`interrupted: ${run.interrupted}`);
   const input: ReportInput = {
@@ -340,6 +361,7 @@ function finish(run: Run, startedAt: Date, drained: ReportInput["drain"], check?
     figures: run.faults.map((f) => faultFigures(f, run.journal, run.samples)),
     journal: run.journal,
     check,
+    leftover,
     drain: drained,
     exits: run.slots.flatMap((s) =>
       s.exits.map((e) => `#${s.index} :${s.port} life ${e.life}: ${e.signal ? `killed (${e.signal})` : `exit code ${e.code}`} at ${(e.t / 1000).toFixed(1)} s${e.asked ? "" : " — NOT ASKED FOR"}${e.code !== null && e.code !== 0 ? " — a failed exit" : ""}`),
