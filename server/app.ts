@@ -129,7 +129,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   // Where results wait before MongoDB has them: the cluster's stream (this process's file
   // while Redis is away), or this process's file; none for the in-memory store.
   const file = store.durable ? new FileOutbox(config.OUTBOX_PATH, log) : undefined;
-  const outbox: Outbox | undefined = redis && file ? new RedisOutbox(redis, () => matchMaker.processId, (id) => isProcessAlive(presence, id), log) : file;
+  const outbox: Outbox | undefined = redis && file ? new RedisOutbox(redis, () => matchMaker.processId, (id) => isProcessAlive(presence, id), log, config.REDIS_SENTINELS.length > 0 ? 1 : 0) : file;
   const recorder = new ResultRecorder(
     store,
     outbox,
@@ -137,7 +137,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     new DeadLetters(config.DEAD_LETTER_PATH),
     log,
     { writeTimeoutMs: config.STORE_WRITE_TIMEOUT_MS, retryMs: config.OUTBOX_RETRY_MS },
-    (result) => void presence.publish(BOARDS_CHANGED_CHANNEL, changedBoards(result)),
+    (result) => void Promise.resolve(presence.publish(BOARDS_CHANGED_CHANNEL, changedBoards(result))).catch(() => undefined), // boards catch up with the next result
     storeHealth,
   );
   const guests = new GuestReaper(store, async () => (await recorder.snapshot()).userIds(), log);

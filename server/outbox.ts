@@ -219,6 +219,8 @@ async function readEntries(path: string, log: Pick<Logger, "warn">): Promise<Mat
 
 const STREAM = "lingualeap:results";
 const GROUP = "writers";
+/** How long an append waits for a replica to confirm it (Sentinel). */
+const REPLICA_WAIT_MS = 250;
 /** How often a process looks for entries a dead process had taken. */
 const CLAIM_EVERY_MS = 1000;
 
@@ -242,6 +244,8 @@ export class RedisOutbox implements Outbox {
     /** Whether another process still beats (its entries are its own). */
     private readonly alive: (processId: string) => Promise<boolean>,
     private readonly log: Pick<Logger, "info" | "warn">,
+    /** Replicas that must have an entry before it counts as kept (1 with Sentinel, else 0). */
+    private readonly replicas = 0,
   ) {}
 
   readonly where = `redis stream ${STREAM}`;
@@ -275,8 +279,17 @@ export class RedisOutbox implements Outbox {
     }
   }
 
+  /**
+   * XADD; with replicas, also WAIT for one to have it: replication is asynchronous, and a
+   * primary that dies before passing an entry on loses it in the failover. Not confirmed in
+   * time, the append fails and the recorder keeps the result in this process's file as well
+   * (its matchId keeps it exactly once).
+   */
   async append(result: MatchResult): Promise<void> {
     await this.redis.xadd(STREAM, "*", "r", JSON.stringify(result));
+    if (this.replicas === 0) return;
+    const confirmed = Number(await this.redis.wait(this.replicas, REPLICA_WAIT_MS));
+    if (confirmed < this.replicas) throw new Error(`no replica confirmed the result within ${REPLICA_WAIT_MS} ms`);
   }
 
   async next(max: number): Promise<OutboxEntry[]> {

@@ -394,7 +394,15 @@ export class ResultRecorder {
           this.log.debug({ err: (err as Error).message, outbox: box.where }, "outbox: could not be read; retrying");
           break;
         }
-        if ((await this.writeBatch(box, entries)) === "stalled") stalled = "store";
+        try {
+          if ((await this.writeBatch(box, entries)) === "stalled") stalled = "store";
+        } catch (err) {
+          // The outbox went away between the store's write and the removal: those results
+          // are in the store, read again once it answers, and skipped by matchId.
+          stalled = "outbox";
+          this.log.debug({ err: (err as Error).message, outbox: box.where }, "outbox: written results could not be removed yet; retrying");
+          break;
+        }
         wrote += entries.length;
       }
       if (stalled) {

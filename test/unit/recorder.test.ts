@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { DeadLetters, isOutage, KeyedLocks, PERMANENT_ATTEMPTS, ResultRecorder } from "../../server/results.service";
-import { FileOutbox } from "../../server/outbox";
+import { FileOutbox, type Outbox } from "../../server/outbox";
 import type { MatchResult } from "../../rooms/word-duel/services";
 import type { Store } from "../../server/store/store";
 import { waitUntil } from "../helpers/wait";
@@ -216,6 +216,35 @@ describe("results recorder: nothing blocks the queue, nothing is lost", () => {
     await later.start();
     assert.deepEqual((await later.pending()).map((r) => r.matchId).sort(), ["a2", "b1", "b2"]);
     await later.stop();
+  });
+});
+
+describe("results writer: the outbox going away", () => {
+  it("keeps writing after the outbox fails between the store's write and the removal", async () => {
+    const { state, store } = fakeStore();
+    const entries = new Map<string, MatchResult>();
+    let failRemovals = 2;
+    const outbox: Outbox = {
+      where: "flaky test outbox",
+      get depth() { return entries.size; },
+      start: async () => undefined,
+      stop: async () => undefined,
+      append: async (r) => void entries.set(r.matchId, r),
+      next: async (max) => [...entries.values()].slice(0, max).map((r) => ({ id: r.matchId, result: r })),
+      remove: async (ids) => {
+        if (failRemovals-- > 0) throw new Error("Connection is closed.");
+        for (const id of ids) entries.delete(id);
+      },
+      pending: async () => [...entries.values()],
+    };
+    const rec = new ResultRecorder(store, outbox, undefined, new DeadLetters(join(mkdtempSync(join(tmpdir(), "ll-rec-")), "dead.jsonl")), silent, { writeTimeoutMs: 500, retryMs: 10 });
+    await rec.start();
+    await rec.record(result("first"));
+    await waitUntil(() => entries.size === 0, "the first result removed once the outbox answers");
+    await rec.record(result("second"));
+    await waitUntil(() => entries.size === 0 && state.written.includes("second"), "the writer still running");
+    assert.deepEqual(state.written, ["first", "second"], "each written once (a re-read one is skipped by matchId)");
+    await rec.stop();
   });
 });
 
