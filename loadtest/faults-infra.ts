@@ -249,7 +249,7 @@ export class GameSlot {
       }
       if (entry.processId && entry.msg?.startsWith("cluster: joined")) this.processIds.set(entry.processId, this.lives);
       const level = entry.level ?? 30;
-      if (level < 40 && !KEPT_INFO.test(entry.msg ?? "")) continue;
+      if (level < 30 || (level < 40 && !KEPT_INFO.test(entry.msg ?? ""))) continue;
       if (this.lines.length >= MAX_KEPT_LINES) continue;
       const detail = typeof entry.err === "string" ? entry.err : entry.err?.message;
       const t = typeof entry.time === "number" ? entry.time : Date.now();
