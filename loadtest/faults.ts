@@ -48,6 +48,8 @@ const log = (line: string) => process.stdout.write(`[${(clock.now() / 1000).toFi
 
 interface Run {
   opts: FaultOptions;
+  /** The revision under test, read when the run starts (the tree changes under it). */
+  revision: string;
   tmp: string;
   redis?: OwnRedis;
   mongo?: OwnMongo;
@@ -291,7 +293,7 @@ function header(run: Run, startedAt: Date): string[] {
   const o = run.opts;
   const cpu = os.cpus()[0]?.model ?? "?";
   return [
-    `fault-injection run, ${startedAt.toISOString()}: ${os.cpus().length} vCPU (${cpu}), Node ${process.version}, ${revision()}`,
+    `fault-injection run, ${startedAt.toISOString()}: ${os.cpus().length} vCPU (${cpu}), Node ${process.version}, at ${run.revision}`,
     `  ${o.servers} game processes, ${o.learners} learners (${o.scenario}), ${o.rounds} rounds, think ${o.thinkMs} ms, rest ${o.restMs} ms, play ${playSeconds(o)} s, drain ≤ ${o.drainS} s`,
     `  faults: ${o.faults.map((f) => f.label).join(", ") || "none"}`,
   ];
@@ -308,7 +310,7 @@ async function main(): Promise<void> {
   }
   const startedAt = new Date();
   const run: Run = {
-    opts, tmp: fs.mkdtempSync(path.join(os.tmpdir(), "lingualeap-faults-")), slots: [],
+    opts, revision: revision(), tmp: fs.mkdtempSync(path.join(os.tmpdir(), "lingualeap-faults-")), slots: [],
     admin: { user: "faults", password: randomBytes(12).toString("hex") }, journal: new Journal(() => clock.now()),
     learners: [], faults: [], samples: [], problems: [], windDown: new AbortController(), stop: new AbortController(),
   };
