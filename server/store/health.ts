@@ -9,6 +9,8 @@ import type { Logger } from "../logger";
 import type { Store } from "./store";
 
 const PING_TIMEOUT_MS = 1000;
+/** How long a call on a learner's way into a duel may wait for the store before it goes on without it. */
+const QUICK_CALL_MS = 750;
 const DOWN_EVERY_MS = 1000;
 const UP_EVERY_MS = 5000;
 
@@ -49,14 +51,21 @@ export class StoreHealth {
     if (this.up) void this.check();
   }
 
-  /** Runs `call` when the store is up; `fallback` at once when it is down or the call fails as it goes down. */
-  async orElse<T>(call: () => Promise<T>, fallback: T): Promise<T> {
+  /**
+   * Runs `call` when the store is up; `fallback` at once when it is down, and when the call
+   * fails or takes longer than `ms` (the database going away: the ping is checked at once).
+   * A learner's way into a duel never waits on the driver's own timeouts (seconds).
+   */
+  async orElse<T>(call: () => Promise<T>, fallback: T, ms = QUICK_CALL_MS): Promise<T> {
     if (!this.up) return fallback;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await call();
+      return await Promise.race([call(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("slow")), ms)))]);
     } catch {
       this.suspect();
       return fallback;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
