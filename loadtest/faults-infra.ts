@@ -138,9 +138,14 @@ export class OwnMongo {
   }
 }
 
-/** A server log line worth keeping: its time (epoch ms; the report puts it on the run's clock), level and message. */
+/**
+ * Server log lines worth keeping, one entry per message (and error text) of a process: when it
+ * came first and last (epoch ms; the report puts them on the run's clock), how often, its level.
+ */
 export interface LogLine {
   t: number;
+  last: number;
+  n: number;
   port: number;
   level: number;
   msg: string;
@@ -149,13 +154,15 @@ export interface LogLine {
 
 /** Info lines kept besides warn and error: what the cluster, the outbox and the store say. */
 const KEPT_INFO = /cluster|outbox|store|redis|drain|shutting|heartbeat|dead letter|listening/i;
-const MAX_KEPT_LINES = 400;
+/** Distinct messages kept per process (each counted however often it comes). */
+const MAX_KEPT_MESSAGES = 300;
 
 /** One game process slot: a fixed port, any number of lives. */
 export class GameSlot {
   proc?: ServerProc;
   lives = 0;
   readonly lines: LogLine[] = [];
+  private readonly byKey = new Map<string, LogLine>();
   /** Exits nobody asked for (not a kill9/sigterm fault, not the end of the run). */
   readonly crashes: string[] = [];
   /** Colyseus process ids this slot had (one per life), from its "cluster: joined" line: id → life. */
@@ -244,17 +251,29 @@ export class GameSlot {
         entry = JSON.parse(line);
       } catch {
         // Raw stderr (Node's warnings, a stack printed outside the logger): its first line only.
-        if (/^\S/.test(line) && !/^[}\]]/.test(line) && this.lines.length < MAX_KEPT_LINES) this.lines.push({ t: Date.now(), port: this.port, level: 50, msg: `(stderr) ${line.slice(0, 190)}` });
+        if (/^\S/.test(line) && !/^[}\]]/.test(line)) this.count(Date.now(), 50, `(stderr) ${line.slice(0, 190)}`);
         continue;
       }
       if (entry.processId && entry.msg?.startsWith("cluster: joined")) this.processIds.set(entry.processId, this.lives);
       const level = entry.level ?? 30;
       if (level < 30 || (level < 40 && !KEPT_INFO.test(entry.msg ?? ""))) continue;
-      if (this.lines.length >= MAX_KEPT_LINES) continue;
       const detail = typeof entry.err === "string" ? entry.err : entry.err?.message;
-      const t = typeof entry.time === "number" ? entry.time : Date.now();
-      this.lines.push({ t, port: this.port, level, msg: (entry.msg ?? "?").slice(0, 200), detail: detail?.split("\n")[0].slice(0, 200) });
+      this.count(typeof entry.time === "number" ? entry.time : Date.now(), level, (entry.msg ?? "?").slice(0, 200), detail?.split("\n")[0].slice(0, 200));
     }
+  }
+
+  private count(t: number, level: number, msg: string, detail?: string): void {
+    const key = `${msg}\u0000${detail ?? ""}`;
+    const seen = this.byKey.get(key);
+    if (seen) {
+      seen.n++;
+      seen.last = t;
+      return;
+    }
+    if (this.byKey.size >= MAX_KEPT_MESSAGES) return;
+    const line: LogLine = { t, last: t, n: 1, port: this.port, level, msg, detail };
+    this.byKey.set(key, line);
+    this.lines.push(line);
   }
 }
 

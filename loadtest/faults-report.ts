@@ -171,9 +171,10 @@ function logLines(lines: LogLine[]): string[] {
   const groups = new Map<string, { n: number; first: number; last: number; ports: Set<number>; level: number }>();
   for (const l of lines) {
     const key = `${l.msg}${l.detail ? `: ${l.detail}` : ""}`.slice(0, 180);
-    const g = groups.get(key) ?? { n: 0, first: l.t, last: l.t, ports: new Set<number>(), level: l.level };
-    g.n++;
-    g.last = l.t;
+    const g = groups.get(key) ?? { n: 0, first: l.t, last: l.last, ports: new Set<number>(), level: l.level };
+    g.n += l.n;
+    g.first = Math.min(g.first, l.t);
+    g.last = Math.max(g.last, l.last);
     g.ports.add(l.port);
     g.level = Math.max(g.level, l.level);
     groups.set(key, g);
@@ -181,7 +182,7 @@ function logLines(lines: LogLine[]): string[] {
   const name = (level: number) => (level >= 50 ? "ERROR" : level >= 40 ? "warn " : "info ");
   return [...groups.entries()]
     .sort((a, b) => a[1].first - b[1].first)
-    .slice(0, 60)
+    .slice(0, 80)
     .map(([k, g]) => `    ${name(g.level)} ${s1(g.first)}${g.n > 1 ? `–${s1(g.last)}` : ""} ×${g.n} on :${[...g.ports].join(",:")}  ${k}`);
 }
 

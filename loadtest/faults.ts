@@ -368,7 +368,7 @@ function finish(run: Run, startedAt: Date, drained: ReportInput["drain"], check?
     exits: run.slots.flatMap((s) =>
       s.exits.map((e) => `#${s.index} :${s.port} life ${e.life}: ${e.signal ? `killed (${e.signal})` : `exit code ${e.code}`} at ${(e.t / 1000).toFixed(1)} s${e.asked ? "" : " — NOT ASKED FOR"}${e.code !== null && e.code !== 0 ? " — a failed exit" : ""}`),
     ),
-    logs: run.slots.flatMap((s) => s.lines.map((l) => ({ ...l, t: l.t - clock.t0 }))).sort((a, b) => a.t - b.t),
+    logs: run.slots.flatMap((s) => s.lines.map((l) => ({ ...l, t: l.t - clock.t0, last: l.last - clock.t0 }))).sort((a, b) => a.t - b.t),
     problems: run.problems,
   };
   const code = exitCode(input);
