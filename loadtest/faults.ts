@@ -31,40 +31,16 @@ import path from "node:path";
 import Redis from "ioredis";
 import { preloadAnswers } from "./answers";
 import { killAllNow, ROOT } from "./children";
-import { checkLedger, drainState, type CheckResult } from "./faults-check";
+import { checkLedger, type CheckResult } from "./faults-check";
 import { clock, gameEnv, GameSlot, OwnMongo, OwnRedis } from "./faults-infra";
 import { FaultLearner } from "./faults-learner";
 import { Journal } from "./faults-journal";
-import { parseFaultOptions, playSeconds, RESERVED_S, USAGE, UsageError, type FaultOptions, type FaultSpec } from "./faults-options";
-import { exitCode, faultFigures, reportText, type FaultRecord, type PendingSample, type ReportInput } from "./faults-report";
+import { parseFaultOptions, playSeconds, RESERVED_S, USAGE, UsageError, type FaultOptions } from "./faults-options";
+import { drain, sampleOutbox, waitingResults } from "./faults-outbox";
+import { exitCode, faultFigures, reportText, type ReportInput } from "./faults-report";
+import { DB_NAME, interruptible, log, sleep, type Run } from "./faults-run";
+import { runSchedule } from "./faults-schedule";
 import { freePort } from "./servers";
-
-const DB_NAME = "lingualeap_faults";
-const STREAM = "lingualeap:results";
-/** The stream's consumer group (server/outbox.ts). */
-const STREAM_GROUP = "writers";
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const log = (line: string) => process.stdout.write(`[${(clock.now() / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
-
-interface Run {
-  opts: FaultOptions;
-  /** The revision under test, read when the run starts (the tree changes under it). */
-  revision: string;
-  tmp: string;
-  redis?: OwnRedis;
-  mongo?: OwnMongo;
-  slots: GameSlot[];
-  admin: { user: string; password: string };
-  watcher?: Redis;
-  journal: Journal;
-  learners: FaultLearner[];
-  faults: FaultRecord[];
-  samples: PendingSample[];
-  problems: string[];
-  interrupted?: string;
-  windDown: AbortController;
-  stop: AbortController;
-}
 
 // ─── pieces ─────────────────────────────────────────────────────────────────────────────
 
@@ -89,83 +65,7 @@ async function startPieces(run: Run): Promise<void> {
   log(`game processes: ${run.slots.map((s, i) => `#${i} :${s.port} (ready in ${(ready[i] / 1000).toFixed(1)} s)`).join(", ")}; logs in ${dirs.logs}`);
 }
 
-/** Every second: the stream's length and each process's pending results. */
-function sampleOutbox(run: Run): NodeJS.Timeout {
-  const auth = `Basic ${Buffer.from(`${run.admin.user}:${run.admin.password}`).toString("base64")}`;
-  const pendingOf = async (s: GameSlot) => {
-    if (!s.up) return NaN;
-    try {
-      const res = await fetch(`${s.http}/admin/results`, { headers: { authorization: auth }, signal: AbortSignal.timeout(900) });
-      const body = (await res.json()) as { pending?: number };
-      return typeof body.pending === "number" ? body.pending : NaN;
-    } catch {
-      return NaN;
-    }
-  };
-  const timer = setInterval(async () => {
-    const t = clock.now();
-    const [stream, ...pending] = await Promise.all([
-      run.watcher && run.redis?.running ? Promise.race([run.watcher.xlen(STREAM).catch(() => NaN), sleep(900).then(() => NaN)]) : Promise.resolve(NaN),
-      ...run.slots.map(pendingOf),
-    ]);
-    run.samples.push({ t, stream, pending });
-  }, 1000);
-  return timer;
-}
-
 // ─── faults ─────────────────────────────────────────────────────────────────────────────
-
-/** Runs one fault and says what happened; never throws. */
-async function inject(run: Run, spec: FaultSpec): Promise<FaultRecord> {
-  const start = clock.now();
-  const rec: FaultRecord = { spec, start, end: start };
-  try {
-    if (spec.kind === "kill9" || spec.kind === "sigterm") {
-      const slot = run.slots[spec.proc];
-      rec.port = slot.port;
-      if (spec.kind === "kill9") await slot.kill9();
-      else {
-        const exited = await slot.sigterm(slot.graceMs + 10_000);
-        rec.exitMs = clock.now() - start;
-        if (!exited) rec.problem = `still running ${(rec.exitMs / 1000).toFixed(0)} s after SIGTERM: killed`;
-      }
-      log(`${spec.label}: process #${spec.proc} :${slot.port} is gone${rec.exitMs !== undefined ? ` (drained in ${(rec.exitMs / 1000).toFixed(1)} s)` : ""}; restarting it on the same port`);
-      rec.readyMs = await slot.start();
-    } else if (spec.kind === "redis") {
-      await run.redis!.kill();
-      log(`${spec.label}: redis-server killed; back in ${spec.forS} s`);
-      await sleep(spec.forS * 1000);
-      await run.redis!.up();
-    } else {
-      await run.mongo!.cut();
-      log(`${spec.label}: MongoDB cut at the proxy; back in ${spec.forS} s`);
-      await sleep(spec.forS * 1000);
-      await run.mongo!.restore();
-    }
-  } catch (err) {
-    rec.problem = (err as Error).message.split("\n")[0];
-    run.problems.push(`${spec.label}: ${rec.problem}`);
-  }
-  rec.end = clock.now();
-  log(`${spec.label}: back after ${((rec.end - start) / 1000).toFixed(1)} s${rec.readyMs !== undefined ? ` (ready in ${(rec.readyMs / 1000).toFixed(1)} s)` : ""}${rec.problem ? ` — PROBLEM: ${rec.problem}` : ""}`);
-  return rec;
-}
-
-/** The schedule, one fault at a time; stops early when the run is interrupted. */
-async function runSchedule(run: Run): Promise<void> {
-  for (const spec of run.opts.faults) {
-    const wait = spec.atS * 1000 - clock.now();
-    if (wait > 0) await interruptible(run, wait);
-    if (run.interrupted) return;
-    if (wait < -1000) log(`${spec.label}: starting ${(-wait / 1000).toFixed(1)} s late (the fault before took that long)`);
-    run.faults.push(await inject(run, spec));
-  }
-}
-
-async function interruptible(run: Run, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!run.interrupted && Date.now() < until) await sleep(Math.min(250, until - Date.now()));
-}
 
 // ─── learners, drain, check ─────────────────────────────────────────────────────────────
 
@@ -193,65 +93,6 @@ function progress(run: Run): NodeJS.Timeout {
     const waiting = last ? `stream ${Number.isFinite(last.stream) ? last.stream : "—"}, pending ${last.pending.map((p) => (Number.isFinite(p) ? p : "—")).join("+")}` : "—";
     log(`duels formed ${j.formations.length}, results seen ${j.results.length}, joins ${j.joins.length} (${j.joins.filter((x) => !x.ok).length} failed, ${j.joins.filter((x) => x.ok && x.ms > 1000).length} > 1 s), cut ${j.cut.length} | waiting: ${waiting} | up: ${run.slots.map((s) => (s.up ? "✓" : "✗")).join("")}${run.redis?.running ? " redis✓" : " redis✗"}`);
   }, 10_000);
-}
-
-/** Waits until nothing is pending anywhere and every seen result is applied, at most --drain s. */
-async function drain(run: Run): Promise<ReportInput["drain"]> {
-  const started = Date.now();
-  let what = "not checked";
-  while (Date.now() - started < run.opts.drainS * 1000 && !run.interrupted) {
-    const last = run.samples[run.samples.length - 1];
-    try {
-      const db = await drainState(run.mongo!.directUrl, DB_NAME, run.journal);
-      const quiet = last !== undefined && last.stream === 0 && last.pending.every((p) => p === 0);
-      what = `stream ${last?.stream}, pending ${last?.pending.join("+")}, matches not applied ${db.pending}, seen results applied ${db.seenApplied}/${run.journal.results.length}`;
-      if (quiet && db.pending === 0 && db.seenApplied === run.journal.results.length) return { ms: Date.now() - started, done: true, what };
-    } catch (err) {
-      what = `database: ${(err as Error).message}`;
-    }
-    await sleep(1000);
-  }
-  return { ms: Date.now() - started, done: false, what };
-}
-
-/**
- * Where results still wait at the check, by matchId: the cluster's stream (XRANGE), the
- * processes' outbox files, the dead letters.
- */
-async function waitingResults(run: Run): Promise<Map<string, string>> {
-  const where = new Map<string, string>();
-  try {
-    const entries = (await run.watcher!.xrange(STREAM, "-", "+", "COUNT", 100_000)) as [string, string[]][];
-    // Who holds each delivered entry (the consumer group's pending list), and for how long.
-    const held = new Map<string, string>();
-    const pending = (await run.watcher!.xpending(STREAM, STREAM_GROUP, "-", "+", 100_000).catch(() => [])) as [string, string, number, number][];
-    const nameOf = (consumer: string) => {
-      const slot = run.slots.find((s) => s.processIds.has(consumer));
-      return slot ? `${consumer} (#${slot.index} :${slot.port} life ${slot.processIds.get(consumer)}${slot.lives === slot.processIds.get(consumer) && slot.up ? ", running" : ", gone"})` : consumer;
-    };
-    for (const [id, consumer, idleMs, deliveries] of pending) held.set(id, `delivered to ${nameOf(consumer)} ${Math.round(idleMs / 1000)} s ago, ${deliveries}×`);
-    for (const [id, fields] of entries) {
-      const json = fields?.[fields.indexOf("r") + 1];
-      const matchId = json ? (JSON.parse(json) as { matchId?: string }).matchId : undefined;
-      if (matchId) where.set(matchId, `the stream (${held.get(id) ?? "not delivered to any writer"})`);
-    }
-  } catch (err) {
-    run.problems.push(`could not read the stream ${STREAM} for the check: ${(err as Error).message}`);
-  }
-  const dataDir = path.join(run.tmp, "data");
-  for (const name of fs.readdirSync(dataDir).filter((n) => n.endsWith(".jsonl"))) {
-    const label = name.startsWith("dead-letter") ? `dead letters ${name}` : `outbox file ${name}`;
-    for (const line of fs.readFileSync(path.join(dataDir, name), "utf8").split("\n")) {
-      try {
-        const entry = JSON.parse(line) as { matchId?: string; result?: { matchId?: string } };
-        const matchId = entry.matchId ?? entry.result?.matchId;
-        if (matchId && !where.get(matchId)?.startsWith("dead letters")) where.set(matchId, label);
-      } catch {
-        // an empty or torn line
-      }
-    }
-  }
-  return where;
 }
 
 /** Wind-down (finish running duels), stop (leave whatever is left): both bounded. */
