@@ -21,6 +21,8 @@ import type Redis from "ioredis";
 import type { Logger } from "./logger";
 
 const aliveKey = (processId: string) => `lingualeap:alive:${processId}`;
+/** The driver's one hash of every room (its name in @colyseus/redis-driver). */
+const ROOMS_KEY = "roomcaches";
 
 /** Whether a process of the cluster still beats (its key has not expired). */
 export function isProcessAlive(presence: Presence, processId: string): Promise<boolean> {
@@ -93,10 +95,18 @@ export class ProcessWatch {
    */
   readonly reachable = async (room: IRoomCache): Promise<boolean> => {
     if (room.processId && this.gone.has(room.processId)) return false;
-    if (room.processId === matchMaker.processId) return true;
-    const [, listeners] = (await this.redis.pubsub("NUMSUB", `$${room.roomId}`)) as [string, number];
-    if (Number(listeners) > 0) return true;
-    if (room.processId) this.gone.add(room.processId);
+    // One of ours is reachable if it still lives here; a listing whose room closed while
+    // Redis was away (its removal failed) is a ghost: dropped now.
+    if (room.processId === matchMaker.processId) {
+      if (matchMaker.getLocalRoomById(room.roomId)) return true;
+      await this.redis.hdel(ROOMS_KEY, room.roomId);
+      return false;
+    }
+    const [, roomListeners, , processListeners] = (await this.redis.pubsub("NUMSUB", `$${room.roomId}`, `p:${room.processId}`)) as [string, number, string, number];
+    if (Number(roomListeners) > 0) return true;
+    // Nobody listens for the room: its process is gone, or (it still listens for itself)
+    // the listing outlived its room.
+    if (room.processId && Number(processListeners) === 0) this.gone.add(room.processId);
     return false;
   };
 
@@ -179,10 +189,17 @@ export class ProcessWatch {
    */
   private async relist(): Promise<void> {
     await Promise.all([...this.local].map((room) => room.listing.save()));
+    // Rooms that closed while Redis was away could not take their listings with them.
+    const mine = (await this.driver.query({ processId: matchMaker.processId })) as IRoomCache[];
+    const ghosts = mine.map((r) => r.roomId).filter((id) => !matchMaker.getLocalRoomById(id));
+    if (ghosts.length > 0) await this.redis.hdel(ROOMS_KEY, ...ghosts);
     await matchMaker.stats.persist(true);
     if (this.local.size > 0) this.log.warn({ rooms: this.local.size }, "cluster: this process's heartbeat had lapsed (a busy event loop, or Redis was away); its rooms are listed again");
   }
 }
+
+/** How long a starting process gives its clients to connect before it says Redis is unreachable. */
+const CONNECT_GRACE_MS = 3000;
 
 /** Whether the cluster's Redis answers: a ping on our own client, and every client connected. */
 export class ClusterHealth {
@@ -190,7 +207,8 @@ export class ClusterHealth {
   /** undefined until the first check, so a start with Redis away is said at once. */
   private up?: boolean;
   private since = Date.now();
-  private waiters: (() => void)[] = [];
+  /** One promise per outage, whoever waits (not one waiter per call). */
+  private back?: { promise: Promise<void>; resolve: () => void };
 
   constructor(
     private readonly pinged: Redis,
@@ -217,7 +235,18 @@ export class ClusterHealth {
 
   /** Resolves once Redis answers (at once when it does now). */
   whenUp(): Promise<void> {
-    return this.isUp ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+    if (this.isUp) return Promise.resolve();
+    if (!this.back) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.back = { promise, resolve };
+    }
+    return this.back.promise;
+  }
+
+  private release(): void {
+    this.back?.resolve();
+    this.back = undefined;
   }
 
   private async check(): Promise<void> {
@@ -230,11 +259,12 @@ export class ClusterHealth {
       return;
     }
     const first = this.up === undefined;
+    if (!ok && first && Date.now() - this.since < CONNECT_GRACE_MS) return; // still connecting
     this.up = ok;
     this.since = Date.now();
     if (ok) {
       if (!first) this.log.info({ redis: this.where }, "cluster: Redis answers again");
-      for (const resolve of this.waiters.splice(0)) resolve();
+      this.release();
     } else this.log.warn({ redis: this.where }, "cluster: Redis unreachable; matchmaking answers CLUSTER_UNAVAILABLE until it is back, running duels go on");
   }
 }

@@ -45,7 +45,7 @@ export interface Outbox {
 // The file outbox
 
 /** Runs file operations one at a time (an append never lands in a file being rewritten). */
-class Serial {
+export class Serial {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(op: () => Promise<T>): Promise<T> {
     const next = this.tail.then(op, op);
@@ -54,40 +54,59 @@ class Serial {
   }
 }
 
-/** A pid lock beside a file: taken when free or left by a process that is gone. */
+/**
+ * A lock beside a file, naming its holder as `pid:start:token`: the pid, when that process
+ * started (Linux /proc; empty elsewhere) and a token of the taking. Taken when free or left
+ * by a holder that is gone: a pid that no longer runs, a pid reused by another process (its
+ * start differs), or this very pid after a restart in a container, where the new process is
+ * pid 1 again (the token is not one this process took).
+ */
 class PidLock {
+  /** Tokens of the locks this process took. */
+  private static readonly mine = new Set<string>();
+  private readonly token = randomUUID();
+
   constructor(readonly path: string) {}
 
   async take(): Promise<boolean> {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await writeFile(this.path, String(process.pid), { flag: "wx" });
+        await writeFile(this.path, `${process.pid}:${await startOf(process.pid)}:${this.token}`, { flag: "wx" });
+        PidLock.mine.add(this.token);
         return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         if (await PidLock.held(this.path)) return false;
-        await rm(this.path, { force: true }); // left by a process that is gone
+        await rm(this.path, { force: true }); // left by a holder that is gone
       }
     }
     return false;
   }
 
   async release(): Promise<void> {
+    PidLock.mine.delete(this.token);
     await rm(this.path, { force: true });
   }
 
-  /** Whether a lock file names a running process other than this one. */
+  /** Whether a lock file names a holder that still runs. */
   static async held(path: string): Promise<boolean> {
-    const pid = Number(await readFile(path, "utf8").catch(() => ""));
+    const [pidText, start = "", token = ""] = (await readFile(path, "utf8").catch(() => "")).split(":");
+    const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 0) return false;
-    if (pid === process.pid) return true;
+    if (pid === process.pid) return PidLock.mine.has(token);
     try {
       process.kill(pid, 0);
-      return true;
     } catch (err) {
-      return (err as NodeJS.ErrnoException).code === "EPERM";
+      if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
     }
+    return start === "" || start === (await startOf(pid));
   }
+}
+
+/** When a process started (field 22 of /proc/<pid>/stat, in clock ticks since boot); "" where unknown. */
+async function startOf(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
 }
 
 const lockOf = (path: string) => `${path}.lock`;
@@ -221,6 +240,10 @@ const STREAM = "lingualeap:results";
 const GROUP = "writers";
 /** How long an append waits for a replica to confirm it (Sentinel). */
 const REPLICA_WAIT_MS = 250;
+/** An entry is claimed from a dead holder only when it was delivered at least this long ago (longer than a store write's timeout). */
+const CLAIM_MIN_IDLE_MS = 5000;
+/** A consumer with nothing pending and idle this long, whose process is gone, is forgotten. */
+const FORGET_CONSUMER_MS = 60_000;
 /** How often a process looks for entries a dead process had taken. */
 const CLAIM_EVERY_MS = 1000;
 
@@ -318,13 +341,19 @@ export class RedisOutbox implements Outbox {
       const name = String(fields.name);
       if (name === me) continue;
       if (Number(fields.pending) === 0) {
-        if (!(await this.alive(name))) await this.redis.xgroup("DELCONSUMER", STREAM, GROUP, name);
+        // A consumer name per process start: forgotten once long idle (never one that may
+        // be about to read: deleting it would strand what it read).
+        if (Number(fields.idle) > FORGET_CONSUMER_MS && !(await this.alive(name))) await this.redis.xgroup("DELCONSUMER", STREAM, GROUP, name);
         continue;
       }
       if (await this.alive(name)) continue;
       const pending = (await this.redis.xpending(STREAM, GROUP, "-", "+", max, name)) as [string, string, number, number][];
       if (pending.length === 0) continue;
-      const claimed = (await this.redis.xclaim(STREAM, GROUP, me, 0, ...pending.map((p) => p[0]))) as StreamEntry[];
+      // min-idle: another process claiming the same entries at the same moment gets none (a
+      // claim resets their idle time), and entries a stalled holder is still writing
+      // (delivered less than that ago) are left to it.
+      const claimed = (await this.redis.xclaim(STREAM, GROUP, me, CLAIM_MIN_IDLE_MS, ...pending.map((p) => p[0]))) as StreamEntry[];
+      if (claimed.length === 0) continue;
       this.log.info({ from: name, results: claimed.length }, "outbox: took over the results a stopped process had not written");
       return parse(claimed);
     }

@@ -21,7 +21,7 @@ import type { MatchResult } from "../rooms/word-duel/services";
 import { resultProblem, xpFor } from "./progress.rules";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
-import type { Outbox, OutboxEntry } from "./outbox";
+import { Serial, type Outbox, type OutboxEntry } from "./outbox";
 
 /**
  * An append-only file of JSON lines, one entry each, kept in memory too. A torn last line
@@ -29,6 +29,7 @@ import type { Outbox, OutboxEntry } from "./outbox";
  */
 export class JsonLines<T> {
   private entries: T[] = [];
+  private readonly io = new Serial();
 
   constructor(
     readonly path: string,
@@ -61,19 +62,24 @@ export class JsonLines<T> {
     return this.entries.length;
   }
 
-  async append(entry: T): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    await appendFile(this.path, `${JSON.stringify(entry)}\n`, "utf8");
-    this.entries.push(entry);
+  /** Appends; one file operation at a time, so an append never lands in a file being rewritten. */
+  append(entry: T): Promise<void> {
+    return this.io.run(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      await appendFile(this.path, `${JSON.stringify(entry)}\n`, "utf8");
+      this.entries.push(entry);
+    });
   }
 
   /** Drops the entries with these keys; rewrites the file atomically (temp file + rename). */
-  async remove(keys: ReadonlySet<string>): Promise<void> {
-    this.entries = this.entries.filter((e) => !keys.has(this.keyOf(e)));
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.tmp`;
-    await writeFile(tmp, this.entries.map((e) => `${JSON.stringify(e)}\n`).join(""), "utf8");
-    await rename(tmp, this.path);
+  remove(keys: ReadonlySet<string>): Promise<void> {
+    return this.io.run(async () => {
+      this.entries = this.entries.filter((e) => !keys.has(this.keyOf(e)));
+      await mkdir(dirname(this.path), { recursive: true });
+      const tmp = `${this.path}.tmp`;
+      await writeFile(tmp, this.entries.map((e) => `${JSON.stringify(e)}\n`).join(""), "utf8");
+      await rename(tmp, this.path);
+    });
   }
 }
 
@@ -107,6 +113,8 @@ export const PERMANENT_ATTEMPTS = 3;
 /** Longest wait between two tries while the store is down (a ping that answers wakes it sooner). */
 export const MAX_RETRY_MS = 5000;
 const DEFAULT_BATCH = 32;
+/** How long one read of the outboxes serves every profile that asks (pending XP). */
+const SNAPSHOT_SHARE_MS = 1000;
 /** How often the writer looks at the outbox when nothing kicked it (stranded results of dead processes). */
 const IDLE_POLL_MS = 1000;
 
@@ -185,6 +193,10 @@ export class ResultRecorder {
   /** Failures that were not outages, per matchId (in memory: a restart gives a result new chances). */
   private refusals = new Map<string, number>();
   private readonly locks = new KeyedLocks();
+  /** Store writes not settled yet, per matchId (a retry joins the one in flight). */
+  private readonly writes = new Map<string, Promise<boolean>>();
+  /** The last snapshot of what waits in the outboxes, shared for a moment (a read of the stream can be large). */
+  private waiting?: { at: number; results: Promise<MatchResult[]> };
   private recorded = 0;
   private resumed?: Promise<void>;
 
@@ -211,7 +223,8 @@ export class ResultRecorder {
   async start(): Promise<void> {
     const dead = await this.deadLetters.load(this.log);
     if (dead.length > 0) this.log.warn({ results: dead.length, path: this.deadLetters.path }, "dead letters: results the store refused wait for an operator (GET /admin/dead-letters)");
-    for (const box of this.boxes()) await box.start().catch((err) => this.log.warn({ err: (err as Error).message, outbox: box.where }, "outbox: not reachable yet; retrying in the background"));
+    // A box that cannot start yet (Redis still connecting) is started by its first use.
+    for (const box of this.boxes()) await box.start().catch((err) => this.log.debug({ err: (err as Error).message, outbox: box.where }, "outbox: not reachable yet; retrying in the background"));
     this.resumed = this.resumePending();
     this.loop = this.run();
   }
@@ -220,7 +233,7 @@ export class ResultRecorder {
   private async resumePending(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        const resumed = await this.store.resumePending();
+        const resumed = await this.store.resumePending((userIds, write) => this.locks.run(userIds, write));
         if (resumed > 0) this.log.info({ resumed }, "store: finished results an earlier run left half-applied");
         return;
       } catch (err) {
@@ -286,8 +299,15 @@ export class ResultRecorder {
    * in the progress's `applied` ids and is not counted twice.
    */
   async snapshot(): Promise<PendingResults> {
-    const waiting = await Promise.all(this.boxes().map((b) => b.pending().catch(() => [] as MatchResult[])));
-    return new PendingResults([...this.inFlight.values(), ...waiting.flat()]);
+    const inFlight = [...this.inFlight.values()];
+    // Shared for SNAPSHOT_SHARE_MS: an older list is still safe (whatever was applied since
+    // shows in the learner's applied ids); one result may show a moment late.
+    if (!this.waiting || Date.now() - this.waiting.at > SNAPSHOT_SHARE_MS) {
+      this.waiting = { at: Date.now(), results: Promise.all(this.boxes().map((b) => b.pending().catch(() => [] as MatchResult[]))).then((all) => all.flat()) };
+    }
+    const waiting = await this.waiting.results;
+    // An unreadable entry (it waits for the writer to put it aside) counts for nobody.
+    return new PendingResults([...inFlight, ...waiting].filter((r) => resultProblem(r) === undefined));
   }
 
   /** Results the store does not have yet, as last counted: being written, or in the outbox. */
@@ -344,19 +364,30 @@ export class ResultRecorder {
 
   /**
    * Writes one result to the store; never two touching one learner at once. A write slower
-   * than writeTimeoutMs is reported as an outage, but its learners stay locked until it
-   * settles, so a retry can never race it.
+   * than writeTimeoutMs is reported as an outage, but it goes on: its learners stay locked
+   * until it settles, and a retry of the same result waits for that very write instead of
+   * queueing another behind it (they piled up behind a hung database, one per retry).
    */
   private async apply(result: MatchResult): Promise<boolean> {
-    const learners = [...new Set(result.players.filter((p) => !p.isBot).map((p) => p.userId))];
-    const write = this.locks.run(learners, () => this.store.recordMatch(result));
-    const applied = await withTimeout(write, this.opts.writeTimeoutMs);
-    this.refusals.delete(result.matchId);
-    if (applied) {
-      this.recorded += 1;
-      this.onApplied(result);
+    let write = this.writes.get(result.matchId);
+    if (!write) {
+      const learners = [...new Set(result.players.filter((p) => !p.isBot).map((p) => p.userId))];
+      const started = this.locks.run(learners, () => this.store.recordMatch(result)).then((applied) => {
+        this.refusals.delete(result.matchId);
+        if (applied) {
+          this.recorded += 1;
+          this.onApplied(result);
+        }
+        return applied;
+      });
+      write = started;
+      this.writes.set(result.matchId, started);
+      void started.then(
+        () => this.writes.delete(result.matchId),
+        () => this.writes.delete(result.matchId),
+      );
     }
-    return applied;
+    return withTimeout(write, this.opts.writeTimeoutMs);
   }
 
   /** Something was appended: the writer looks at once. */
@@ -425,9 +456,9 @@ export class ResultRecorder {
    */
   private async writeBatch(box: Outbox, entries: OutboxEntry[]): Promise<"ok" | "stalled"> {
     if (entries.length === 0) return "ok";
-    for (const e of entries) this.inFlight.set(e.result?.matchId ?? e.id, e.result);
+    for (const e of entries) if (resultProblem(e.result) === undefined) this.inFlight.set(e.result.matchId, e.result);
     const outcomes = await Promise.all(entries.map((e) => this.writeEntry(e)));
-    for (const e of entries) this.inFlight.delete(e.result?.matchId ?? e.id);
+    for (const e of entries) if (resultProblem(e.result) === undefined) this.inFlight.delete(e.result.matchId);
     const done = entries.filter((_, i) => outcomes[i] === "done").map((e) => e.id);
     await box.remove(done);
     if (done.length > 0) this.log.debug({ done: done.length, outbox: box.where }, "outbox: results written to the store or put aside");

@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
 import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
 import type { MatchResult } from "../../rooms/word-duel/services";
-import type { Store, UserRecord } from "./store";
+import type { Serialize, Store, UserRecord } from "./store";
 
 type UserDoc = UserRecord & { _id: string };
 /** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
@@ -240,13 +240,13 @@ export class MongoStore implements Store {
   }
 
   /** Finishes every pending match it can; one that fails stays pending and does not stop the others. */
-  async resumePending(): Promise<number> {
+  async resumePending(serialize: Serialize = (_, write) => write()): Promise<number> {
     const pending = await this.matches.find({ status: "pending" }).toArray();
     let resumed = 0;
     const failed: { matchId: string; err: string }[] = [];
     for (const m of pending) {
       try {
-        await this.applyPlan(m.plan);
+        await serialize(m.plan.users.map((u) => u.userId), () => this.applyPlan(m.plan));
         resumed += 1;
       } catch (err) {
         failed.push({ matchId: m._id, err: (err as Error).message });

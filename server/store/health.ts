@@ -17,7 +17,8 @@ const UP_EVERY_MS = 5000;
 export class StoreHealth {
   private up = true;
   private timer?: NodeJS.Timeout;
-  private waiters: (() => void)[] = [];
+  /** One promise per outage, whoever waits (not one waiter per call). */
+  private back?: { promise: Promise<void>; resolve: () => void };
   private checking?: Promise<void>;
   private stopped = false;
 
@@ -38,12 +39,23 @@ export class StoreHealth {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const resolve of this.waiters.splice(0)) resolve();
+    this.release();
   }
 
   /** Resolves once the store answers (at once when it is up). */
   whenUp(): Promise<void> {
-    return this.up ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+    if (this.up) return Promise.resolve();
+    if (!this.back) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.back = { promise, resolve };
+    }
+    return this.back.promise;
+  }
+
+  private release(): void {
+    this.back?.resolve();
+    this.back = undefined;
   }
 
   /** A call just failed as an outage: check now rather than at the next tick. */
@@ -103,7 +115,7 @@ export class StoreHealth {
     this.up = ok;
     if (ok) {
       this.log.info({}, "store: the database answers again");
-      for (const resolve of this.waiters.splice(0)) resolve();
+      this.release();
     } else this.log.warn({}, "store: the database does not answer; results wait in the outbox, joins go on without it");
   }
 }

@@ -21,6 +21,9 @@ export interface UserRecord {
   expiresAt?: number;
 }
 
+/** Runs a write touching these learners' documents when no other write of theirs runs (the recorder's locks). */
+export type Serialize = (userIds: string[], write: () => Promise<void>) => Promise<void>;
+
 export interface Store {
   /** True when what it holds outlives the process (MongoDB); the in-memory store needs no outbox. */
   readonly durable: boolean;
@@ -45,7 +48,7 @@ export interface Store {
    */
   recordMatch(result: MatchResult): Promise<boolean>;
   /** Finishes results a crash left half-applied; resolves with how many it finished (rejects, after trying them all, when some could not be). */
-  resumePending(): Promise<number>;
+  resumePending(serialize?: Serialize): Promise<number>;
   progress(userId: string): Promise<Progress>;
   /** The best `limit` rows of a board. */
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
