@@ -147,7 +147,11 @@ export function wordKey(prompt: string): string {
   return prompt.replace(/%/g, "%25").replace(/\./g, "%2E").replace(/^\$/, "%24");
 }
 
-/** What one match changes for one learner. Absolute values (streak, rating) were computed from the progress before it. */
+/**
+ * What one match changes for one learner. The rating moves by a difference (added to whatever
+ * the rating is when it applies, so two results of one learner applied at once by two
+ * processes both count); the streak is computed from the progress before it.
+ */
 export interface UserDelta {
   userId: string;
   name: string;
@@ -156,7 +160,9 @@ export interface UserDelta {
   wins: number;
   streak: number;
   lastPlayedDay: string;
-  /** New rating in the match's language, when the match is rated. */
+  /** How much the rating in the match's language moves, when the match is rated. */
+  ratingChange?: number;
+  /** A plan stored before ratingChange: the new rating itself. */
   rating?: number;
   words: { key: string; seen: number; missed: number }[];
 }
@@ -219,7 +225,7 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
     if (other) {
       const mine = prev.ratings[result.lang] ?? START_RATING;
       const theirs = before.get(other.userId)?.ratings[result.lang] ?? START_RATING;
-      delta.rating = eloUpdate(mine, theirs, player.won ? 1 : other.won ? 0 : 0.5);
+      delta.ratingChange = eloUpdate(mine, theirs, player.won ? 1 : other.won ? 0 : 0.5) - mine;
     }
     return delta;
   });
@@ -238,8 +244,10 @@ export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta
   next.duels += delta.duels;
   next.wins += delta.wins;
   next.streak = delta.streak;
-  next.lastPlayedDay = delta.lastPlayedDay;
-  if (delta.rating !== undefined) next.ratings[plan.lang] = delta.rating;
+  // The later day wins (ISO days compare as strings): an older result applied late does not move it back.
+  if (delta.lastPlayedDay > next.lastPlayedDay) next.lastPlayedDay = delta.lastPlayedDay;
+  if (delta.ratingChange !== undefined) next.ratings[plan.lang] = (next.ratings[plan.lang] ?? START_RATING) + delta.ratingChange;
+  else if (delta.rating !== undefined) next.ratings[plan.lang] = delta.rating;
   next.applied = [...next.applied, plan.matchId].slice(-APPLIED_MEMORY);
   const words = (next.words[plan.lang] ??= {});
   for (const w of delta.words) {

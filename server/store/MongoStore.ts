@@ -1,7 +1,7 @@
 import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb";
 import { AppError } from "../errors";
 import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
-import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
+import { APPLIED_MEMORY, START_RATING, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
 import type { MatchResult } from "../../rooms/word-duel/services";
 import type { Serialize, Store, UserRecord } from "./store";
 
@@ -23,6 +23,15 @@ async function upsert<T>(write: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (!isDuplicate(err)) throw err;
     return write();
+  }
+}
+
+/** An upsert whose filter did not match an existing document: the insert's duplicate key means "already there". */
+async function upsertIgnoringExisting(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
   }
 }
 
@@ -225,9 +234,16 @@ export class MongoStore implements Store {
       inc[`words.${plan.lang}.${w.key}.seen`] = (inc[`words.${plan.lang}.${w.key}.seen`] ?? 0) + w.seen;
       inc[`words.${plan.lang}.${w.key}.missed`] = (inc[`words.${plan.lang}.${w.key}.missed`] ?? 0) + w.missed;
     }
-    const set: Record<string, unknown> = { userId: d.userId, streak: d.streak, lastPlayedDay: d.lastPlayedDay };
-    if (d.rating !== undefined) set[`ratings.${plan.lang}`] = d.rating;
-    const update = { $inc: inc, $set: set, $push: { applied: { $each: [plan.matchId], $slice: -APPLIED_MEMORY } } };
+    const set: Record<string, unknown> = { userId: d.userId, streak: d.streak };
+    const rating = `ratings.${plan.lang}`;
+    if (d.ratingChange !== undefined) {
+      // The rating moves by a difference ($inc, atomic), from START_RATING for a first rated
+      // match: the field is made first if missing (idempotent: only where it is missing).
+      await upsertIgnoringExisting(() => this.progressDocs.updateOne({ _id: d.userId, [rating]: { $exists: false } }, { $set: { [rating]: START_RATING, userId: d.userId } }, { upsert: true }));
+      inc[rating] = d.ratingChange;
+    } else if (d.rating !== undefined) set[rating] = d.rating; // a plan stored before ratingChange
+    // The later day wins: an older result applied late does not move it back.
+    const update = { $inc: inc, $set: set, $max: { lastPlayedDay: d.lastPlayedDay }, $push: { applied: { $each: [plan.matchId], $slice: -APPLIED_MEMORY } } };
     const filter = { _id: d.userId, applied: { $ne: plan.matchId } };
     try {
       await this.progressDocs.updateOne(filter, update, { upsert: true });

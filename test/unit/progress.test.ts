@@ -61,12 +61,25 @@ describe("progress rules", () => {
       assert.equal(wordFromKey(key), prompt);
     }
   });
+  it("two rated results planned from the same progress both move the rating (two processes writing one learner at once)", () => {
+    const won = (matchId: string) => ({ ...result([p("a", true, ["correct"]), p("b", false, ["wrong"])]), matchId });
+    const [m1, m2] = [won("m1"), won("m2")].map((r) => planMatch(r, new Map(), new Map()));
+    let ana = emptyProgress("a");
+    for (const plan of [m1, m2]) ana = applyDelta(ana, plan, plan.users.find((u) => u.userId === "a")!);
+    assert.equal(m1.users[0].ratingChange, eloUpdate(1200, 1200, 1) - 1200);
+    assert.equal(ana.ratings[m1.lang], 1200 + 2 * m1.users[0].ratingChange!, "both changes count, neither overwrites the other");
+  });
+  it("an older result applied late does not move the last played day back", () => {
+    const plan = planMatch(result([p("a", true, ["correct"])]), new Map(), new Map([["a", "UTC"]]));
+    const later = { ...emptyProgress("a"), lastPlayedDay: "2099-01-01" };
+    assert.equal(applyDelta(later, plan, { ...plan.users[0], lastPlayedDay: "2026-11-18" }).lastPlayedDay, "2099-01-01");
+  });
   it("plans and applies a match; review lists the worst words first", () => {
     const r = result([p("a", true, ["correct", "wrong", "wrong"]), p("bot", false, [], { isBot: true })]);
     const plan = planMatch(r, new Map(), new Map([["a", "UTC"]]));
     assert.equal(plan.againstBot, true);
     assert.equal(plan.users.length, 1, "no progress for bots");
-    assert.equal(plan.users[0].rating, undefined, "unrated against a bot");
+    assert.equal(plan.users[0].ratingChange, undefined, "unrated against a bot");
     const after = applyDelta(emptyProgress("a"), plan, plan.users[0]);
     assert.deepEqual([after.xp, after.level, after.streak, after.applied], [10 + 25, 1, 1, ["m1"]]);
     assert.equal(after.weekly["2026-W47"].global, 35);
@@ -90,7 +103,7 @@ describe("progress rules: planning is total", () => {
     const plan = planMatch(twice, new Map(), new Map());
     assert.equal(plan.users.length, 1);
     assert.equal(plan.users[0].xp, 10 + 10 + 25);
-    assert.equal(plan.users[0].rating, undefined, "one learner against themselves is not rated");
+    assert.equal(plan.users[0].ratingChange, undefined, "one learner against themselves is not rated");
   });
   it("plans odd but well-formed results: no players, only bots, a time zone this runtime does not know", () => {
     assert.deepEqual(planMatch(result([]), new Map(), new Map()).users, []);
