@@ -36,6 +36,9 @@ export interface WatchOptions {
   ttlMs: number;
 }
 
+/** How long after an outage every process has to beat again before a missing one counts as gone. */
+const REJOIN_GRACE_MS = 3000;
+
 export const DEFAULT_WATCH: WatchOptions = { beatMs: 250, ttlMs: 1000 };
 
 export class ProcessWatch {
@@ -50,6 +53,8 @@ export class ProcessWatch {
   /** What this process's key says: "1", or "draining" once it drains. */
   private mood: "1" | "draining" = "1";
   private swept = 0;
+  /** Until then (after this process's own key had lapsed) nobody is taken for gone. */
+  private quietUntil = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -149,10 +154,16 @@ export class ProcessWatch {
       for (const id of others) checks.get(aliveKey(id));
       const answers = (await checks.exec()) ?? [];
       const [lapsedAnswer] = answers;
-      if (lapsedAnswer?.[1] === 0) await this.relist();
+      const now = Date.now();
+      if (lapsedAnswer?.[1] === 0) {
+        await this.relist();
+        // Our key had lapsed: Redis was away, or this loop stalled. The others' keys lapsed
+        // too, and they beat again only once reconnected: nobody is taken for gone meanwhile.
+        this.quietUntil = now + REJOIN_GRACE_MS;
+      }
       const beats = others.map((_, i) => answers[i + 2]?.[1] as string | null | undefined);
       this.draining = new Set(others.filter((_, i) => beats[i] === "draining"));
-      const missing = new Set(others.filter((_, i) => beats[i] === null));
+      const missing = now < this.quietUntil ? new Set<string>() : new Set(others.filter((_, i) => beats[i] === null));
       await this.sweep(missing);
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, "cluster: heartbeat failed (Redis away?)");
