@@ -285,6 +285,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
       }
     }
     if (rooms.size > 0) await new Promise<void>((resolve) => (onEmpty = resolve));
+    cluster?.stop(); // Colyseus's shutdown below closes the Redis clients: not an outage to report
     // Matchmaking requests still on their way finish before Redis is closed under them.
     const until = Date.now() + config.MATCHMAKE_TIMEOUT_MS;
     while (matchmaking.active > 0 && Date.now() < until) await delay(20);
