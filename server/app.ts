@@ -159,8 +159,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   /** Why this process takes no new learners now, or undefined when it does. */
   const unavailable = (): { code: "UNAVAILABLE" | "CLUSTER_UNAVAILABLE"; reason: string } | undefined => {
     if (draining) return { code: "UNAVAILABLE", reason: "this server is shutting down; try again" };
-    if (cluster && !cluster.isUp) return { code: "CLUSTER_UNAVAILABLE", reason: "the cluster's Redis cannot be reached: matchmaking is paused; retry shortly" };
-    if (!joined) return { code: "UNAVAILABLE", reason: "this server is starting; try again" };
+    if (cluster?.isDown) return { code: "CLUSTER_UNAVAILABLE", reason: "the cluster's Redis cannot be reached: matchmaking is paused; retry shortly" };
+    if (!joined || (cluster && !cluster.isUp)) return { code: "UNAVAILABLE", reason: "this server is starting; try again" };
     return undefined;
   };
 

@@ -230,6 +230,11 @@ export class ClusterHealth {
     private readonly everyMs = 500,
   ) {}
 
+  /** True once a check found Redis away (not while a starting process still connects). */
+  get isDown(): boolean {
+    return this.up === false || (this.up === true && !this.isUp);
+  }
+
   get isUp(): boolean {
     return this.up === true && [this.pinged, ...this.clients].every((c) => c.status === "ready");
   }

@@ -31,7 +31,7 @@ export class OwnRedis {
     probe.on("error", () => undefined);
     try {
       await waitUntil(async () => {
-        if (child.exitCode !== null) throw new Error("redis-server exited at start (is redis-server installed?)");
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error("redis-server exited at start (is redis-server installed?)");
         return probe.connect().then(() => probe.ping().then(() => true), () => false);
       }, `redis-server on port ${this.port}`, 10000, 50);
     } finally {
@@ -42,7 +42,7 @@ export class OwnRedis {
   /** Kills it at once (no save beyond the AOF), as a crash or a lost machine would. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return; // already gone (a signal sets signalCode, not exitCode)
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
     await exited;
