@@ -110,6 +110,8 @@ async function startOf(pid: number): Promise<string> {
 }
 
 const lockOf = (path: string) => `${path}.lock`;
+/** The one shared file of versions before the per-process outbox (the old OUTBOX_PATH default): adopted by the first process that starts beside it. */
+const LEGACY_NAME = "outbox.jsonl";
 
 /**
  * This process's append-only file of JSON lines, one result each. A torn last line (a crash
@@ -162,7 +164,7 @@ export class FileOutbox implements Outbox {
   private async orphans(): Promise<string[]> {
     const dir = dirname(this.configured);
     const stem = basename(this.configured, extname(this.configured));
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.startsWith(stem) && n.endsWith(extname(this.configured)) && !n.endsWith(".tmp"));
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => (n.startsWith(stem) && n.endsWith(extname(this.configured)) && !n.endsWith(".tmp")) || n === LEGACY_NAME);
     const out: string[] = [];
     for (const name of names) {
       const path = join(dir, name);

@@ -51,4 +51,15 @@ describe("outbox lock: a stale lock never strands a crashed run's results", () =
       other.kill();
     }
   });
+
+  it("adopts the one shared outbox.jsonl an earlier version left beside the per-process files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ll-lock-"));
+    writeFileSync(join(dir, "outbox.jsonl"), `${JSON.stringify(result("from-the-old-version"))}\n`);
+    const box = new FileOutbox(join(dir, "outbox-2567.jsonl"), silent);
+    await box.start();
+    const waiting = (await box.pending()).map((r) => r.matchId);
+    await box.stop();
+    assert.deepEqual(waiting, ["from-the-old-version"]);
+    assert.ok(!readdirSync(dir).includes("outbox.jsonl"), "the old file is gone once adopted");
+  });
 });
