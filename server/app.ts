@@ -30,6 +30,7 @@ import { corsFor, monitorHeaders, securityHeaders } from "./http/security";
 import { DeadLetters, ResultRecorder } from "./results.service";
 import { FileOutbox, RedisOutbox, type Outbox } from "./outbox";
 import { StoreHealth } from "./store/health";
+import { withDeadline } from "./waiting";
 import { commandClient, HealingRedisDriver, presenceClients, quietErrors, quietPresence, redisOptions, redisWhere } from "./redis";
 import { buildLimits } from "./limits";
 import { Placement } from "./placement";
@@ -79,10 +80,6 @@ export interface LinguaLeap {
 const REDIS_STEP_MS = 3000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, delay(ms).then(() => Promise.reject(new Error(`no answer within ${ms} ms`)))]);
-}
 
 function listenOn(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -275,7 +272,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     // The others stop sending learners and rooms here: the heartbeat says "draining", and
     // nobody listens for room creation any more (a creation sent anyway is answered at
     // once by their CallGuard and made there).
-    await bounded(Promise.all([watch?.drain(), presence.unsubscribe(`p:${matchMaker.processId}`), matchMaker.stats.excludeProcess(matchMaker.processId)]), REDIS_STEP_MS).catch(() => undefined);
+    await withDeadline(Promise.all([watch?.drain(), presence.unsubscribe(`p:${matchMaker.processId}`), matchMaker.stats.excludeProcess(matchMaker.processId)]), REDIS_STEP_MS).catch(() => undefined);
     for (const room of rooms) {
       void Promise.resolve(room.lock()).catch(() => undefined);
       try {
@@ -289,7 +286,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
     // Matchmaking requests still on their way finish before Redis is closed under them.
     const until = Date.now() + config.MATCHMAKE_TIMEOUT_MS;
     while (matchmaking.active > 0 && Date.now() < until) await delay(20);
-    await bounded(gameServer.gracefullyShutdown(false), REDIS_STEP_MS).catch((err) => log.warn({ err: (err as Error).message }, "shutdown: Colyseus's cleanup did not finish (Redis away?)"));
+    await withDeadline(gameServer.gracefullyShutdown(false), REDIS_STEP_MS).catch((err) => log.warn({ err: (err as Error).message }, "shutdown: Colyseus's cleanup did not finish (Redis away?)"));
   }
 
   return {

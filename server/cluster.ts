@@ -19,10 +19,10 @@
 import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type Room } from "@colyseus/core";
 import type Redis from "ioredis";
 import type { Logger } from "./logger";
+import { Comeback } from "./waiting";
+import { ROOMS_KEY } from "./redis";
 
 const aliveKey = (processId: string) => `lingualeap:alive:${processId}`;
-/** The driver's one hash of every room (its name in @colyseus/redis-driver). */
-const ROOMS_KEY = "roomcaches";
 
 /** Whether a process of the cluster still beats (its key has not expired). */
 export function isProcessAlive(presence: Presence, processId: string): Promise<boolean> {
@@ -218,8 +218,7 @@ export class ClusterHealth {
   /** undefined until the first check, so a start with Redis away is said at once. */
   private up?: boolean;
   private since = Date.now();
-  /** One promise per outage, whoever waits (not one waiter per call). */
-  private back?: { promise: Promise<void>; resolve: () => void };
+  private readonly back = new Comeback();
 
   constructor(
     private readonly pinged: Redis,
@@ -251,18 +250,7 @@ export class ClusterHealth {
 
   /** Resolves once Redis answers (at once when it does now). */
   whenUp(): Promise<void> {
-    if (this.isUp) return Promise.resolve();
-    if (!this.back) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.back = { promise, resolve };
-    }
-    return this.back.promise;
-  }
-
-  private release(): void {
-    this.back?.resolve();
-    this.back = undefined;
+    return this.isUp ? Promise.resolve() : this.back.wait();
   }
 
   private async check(): Promise<void> {
@@ -280,7 +268,7 @@ export class ClusterHealth {
     this.since = Date.now();
     if (ok) {
       if (!first) this.log.info({ redis: this.where }, "cluster: Redis answers again");
-      this.release();
+      this.back.release();
     } else this.log.warn({ redis: this.where }, "cluster: Redis unreachable; matchmaking answers CLUSTER_UNAVAILABLE until it is back, running duels go on");
   }
 }

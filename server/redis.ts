@@ -123,7 +123,7 @@ export function quietErrors(client: Redis, name: string, log: Logger): void {
 }
 
 /** The driver's one hash of every room in the cluster (its name in @colyseus/redis-driver). */
-const ROOMS_KEY = "roomcaches";
+export const ROOMS_KEY = "roomcaches";
 
 /** Which rooms a join may be sent to (ProcessWatch). */
 export interface RoomGate {

@@ -22,6 +22,7 @@ import { resultProblem, xpFor } from "./progress.rules";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
 import { Serial, type Outbox, type OutboxEntry } from "./outbox";
+import { withDeadline } from "./waiting";
 
 /**
  * An append-only file of JSON lines, one entry each, kept in memory too. A torn last line
@@ -120,15 +121,7 @@ const IDLE_POLL_MS = 1000;
 
 class StoreTimeout extends Error {}
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeout(`store did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const withTimeout = <T>(write: Promise<T>, ms: number) => withDeadline(write, ms, () => new StoreTimeout(`store did not answer within ${ms} ms`));
 
 /** MongoDB server codes that mean "not now" (shutting down, no primary, network). */
 const MONGO_OUTAGE_CODES = new Set([6, 7, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);

@@ -20,6 +20,7 @@ import { clientMistake, closeUnreadBody, loggable } from "./errors.middleware";
 import { bearerToken } from "./bearer";
 import { handle } from "./handle";
 import { setRetryAfter } from "./rate-limit.middleware";
+import { withDeadline } from "../waiting";
 
 /** Largest matchmaking request body. */
 export const MATCHMAKE_BODY_LIMIT = 4 * 1024;
@@ -34,8 +35,8 @@ const TIMED_OUT = Symbol("timed out");
 
 /** The call's answer, or TIMED_OUT after `ms` (the call goes on; a seat it reserves expires unused). */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]).finally(() => clearTimeout(timer));
+  const late = new Error("matchmaking deadline");
+  return withDeadline(promise, ms, () => late).catch((err) => (err === late ? TIMED_OUT : Promise.reject(err)));
 }
 
 /** Room ids and reconnection tokens are Colyseus ids: letters, digits, _ and -. */

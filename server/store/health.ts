@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../logger";
 import type { Store } from "./store";
+import { Comeback, withDeadline } from "../waiting";
 
 const PING_TIMEOUT_MS = 1000;
 /** How long a call on a learner's way into a duel may wait for the store before it goes on without it. */
@@ -17,8 +18,7 @@ const UP_EVERY_MS = 5000;
 export class StoreHealth {
   private up = true;
   private timer?: NodeJS.Timeout;
-  /** One promise per outage, whoever waits (not one waiter per call). */
-  private back?: { promise: Promise<void>; resolve: () => void };
+  private readonly back = new Comeback();
   private checking?: Promise<void>;
   private stopped = false;
 
@@ -39,23 +39,12 @@ export class StoreHealth {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.release();
+    this.back.release();
   }
 
   /** Resolves once the store answers (at once when it is up). */
   whenUp(): Promise<void> {
-    if (this.up) return Promise.resolve();
-    if (!this.back) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.back = { promise, resolve };
-    }
-    return this.back.promise;
-  }
-
-  private release(): void {
-    this.back?.resolve();
-    this.back = undefined;
+    return this.up ? Promise.resolve() : this.back.wait();
   }
 
   /** A call just failed as an outage: check now rather than at the next tick. */
@@ -70,14 +59,11 @@ export class StoreHealth {
    */
   async orElse<T>(call: () => Promise<T>, fallback: T, ms = QUICK_CALL_MS): Promise<T> {
     if (!this.up) return fallback;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([call(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("slow")), ms)))]);
+      return await withDeadline(call(), ms);
     } catch {
       this.suspect();
       return fallback;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -99,15 +85,7 @@ export class StoreHealth {
   }
 
   private async ping(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([this.store.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("ping timed out")), PING_TIMEOUT_MS)))]);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return withDeadline(this.store.ping(), PING_TIMEOUT_MS).then(() => true, () => false);
   }
 
   private set(ok: boolean): void {
@@ -115,7 +93,7 @@ export class StoreHealth {
     this.up = ok;
     if (ok) {
       this.log.info({}, "store: the database answers again");
-      this.release();
+      this.back.release();
     } else this.log.warn({}, "store: the database does not answer; results wait in the outbox, joins go on without it");
   }
 }
