@@ -24,6 +24,12 @@ import { ROOMS_KEY } from "./redis";
 
 const aliveKey = (processId: string) => `lingualeap:alive:${processId}`;
 
+/** How many subscribers each channel has, in order (one PUBSUB NUMSUB). */
+async function listeners(redis: Redis, channels: readonly string[]): Promise<number[]> {
+  const reply = (await redis.pubsub("NUMSUB", ...channels)) as (string | number)[];
+  return channels.map((_, i) => Number(reply[2 * i + 1] ?? 0));
+}
+
 /** Whether a process of the cluster still beats (its key has not expired). */
 export function isProcessAlive(presence: Presence, processId: string): Promise<boolean> {
   return presence.exists(aliveKey(processId));
@@ -107,11 +113,11 @@ export class ProcessWatch {
       await this.redis.hdel(ROOMS_KEY, room.roomId);
       return false;
     }
-    const [, roomListeners, , processListeners] = (await this.redis.pubsub("NUMSUB", `$${room.roomId}`, `p:${room.processId}`)) as [string, number, string, number];
-    if (Number(roomListeners) > 0) return true;
+    const [roomListeners, processListeners] = await this.listeners(`$${room.roomId}`, `p:${room.processId}`);
+    if (roomListeners > 0) return true;
     // Nobody listens for the room: its process is gone, or (it still listens for itself)
     // the listing outlived its room.
-    if (room.processId && Number(processListeners) === 0) this.gone.add(room.processId);
+    if (room.processId && processListeners === 0) this.gone.add(room.processId);
     return false;
   };
 
@@ -120,22 +126,28 @@ export class ProcessWatch {
    * cluster does not wait out Colyseus's 2 s health check of each dead one.
    */
   async sweepGone(): Promise<void> {
-    const me = matchMaker.processId;
-    const others = (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me);
-    const checks = this.redis.pipeline();
-    for (const id of others) checks.exists(aliveKey(id));
-    const answers = (await checks.exec()) ?? [];
-    const missing = new Set(others.filter((_, i) => answers[i]?.[1] === 0));
+    const others = await this.others();
+    const beats = others.length > 0 ? await this.redis.mget(others.map(aliveKey)) : [];
+    const missing = new Set(others.filter((_, i) => beats[i] === null));
     this.gone = missing;
     await this.sweep(missing);
+  }
+
+  /** The other processes the stats name (every process that hosts rooms writes its stats). */
+  private async others(): Promise<string[]> {
+    return (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== matchMaker.processId);
+  }
+
+  private listeners(...channels: string[]): Promise<number[]> {
+    return listeners(this.redis, channels);
   }
 
   /** Whether a process still listens on its own channel (Colyseus's `p:<id>`, used to create rooms there). */
   async processReachable(processId: string): Promise<boolean> {
     if (processId === matchMaker.processId) return true;
     if (!this.available(processId)) return false;
-    const [, listeners] = (await this.redis.pubsub("NUMSUB", `p:${processId}`)) as [string, number];
-    if (Number(listeners) > 0) return true;
+    const [listeners] = await this.listeners(`p:${processId}`);
+    if (listeners > 0) return true;
     this.gone.add(processId);
     return false;
   }
@@ -149,7 +161,7 @@ export class ProcessWatch {
     this.ticking = true;
     try {
       const me = matchMaker.processId;
-      const others = (await matchMaker.stats.fetchAll()).map((s) => s.processId).filter((id) => id && id !== me);
+      const others = await this.others();
       const checks = this.redis.pipeline().exists(aliveKey(me)).set(aliveKey(me), this.mood, "PX", this.opts.ttlMs);
       for (const id of others) checks.get(aliveKey(id));
       const answers = (await checks.exec()) ?? [];
@@ -335,15 +347,14 @@ export class CallGuard {
       }
       const entries = [...this.calls];
       const channels = entries.flatMap(([id, call]) => [`ipc:${id}`, call.target]);
-      const counts = (await this.redis.pubsub("NUMSUB", ...channels)) as (string | number)[];
-      const listeners = new Map<string, number>();
-      for (let i = 0; i + 1 < counts.length; i += 2) listeners.set(String(counts[i]), Number(counts[i + 1]));
-      for (const [id, call] of entries) {
-        if (!listeners.get(`ipc:${id}`)) {
+      const counts = await listeners(this.redis, channels);
+      for (const [i, [id, call]] of entries.entries()) {
+        const [caller, callee] = [counts[2 * i], counts[2 * i + 1]];
+        if (!caller) {
           this.calls.delete(id); // answered (or given up) already
           continue;
         }
-        if (listeners.get(call.target)) continue;
+        if (callee) continue;
         this.calls.delete(id);
         // A room creation treats "ipc_timeout" by creating the room here; a seat reservation
         // treats any other error as "try another room".
