@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { answerKey, type LangCode } from "../rooms/word-duel/judge";
+import { answerKey, type LangCode } from "../rooms/word-duel/judge.rules";
 
 /** Target languages a deck may be written for (English is always the source). */
 export const TARGET_LANGS = ["es", "fr", "de", "it", "pt"] as const;

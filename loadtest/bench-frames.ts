@@ -6,7 +6,7 @@
  */
 import { pack, unpack } from "@colyseus/msgpackr";
 import { decode } from "@colyseus/schema";
-import { parseFrame } from "../rooms/shared/frames";
+import { parseFrame } from "../rooms/shared/frames.rules";
 
 const type = Buffer.from("answer");
 const frame = Buffer.concat([Buffer.from([13, 0xa0 | type.length]), type, Buffer.from(pack({ answer: "la manzana" }))]);

@@ -3,7 +3,7 @@ import { ArraySchema } from "@colyseus/schema";
 import { ERROR_CODES } from "../../server/errors";
 import { boardKey, parseBoardQuery, type BoardRef, type LeaderboardEntry } from "../../server/boards";
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
-import { pickOptions, replaceOptions } from "../shared/options";
+import { pickOptions, replaceOptions } from "../shared/options.rules";
 import { EntryState, LeaderboardState } from "./LeaderboardState";
 import { LIVE_ROWS } from "./messages";
 

@@ -2,7 +2,7 @@
  * The ranked_queue wire contract: room name, join options and messages. The room and
  * client-sdk both import this file.
  */
-import type { Direction, Mode } from "../word-duel/rules";
+import type { Direction, Mode } from "../word-duel/duel.rules";
 
 export const ROOM_RANKED_QUEUE = "ranked_queue";
 

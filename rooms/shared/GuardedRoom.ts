@@ -1,8 +1,8 @@
 import { ClientState, Room, type AuthContext, type Client, type ClientPrivate, type RoomException } from "@colyseus/core";
 import { CLOSE_BAD_FRAME, CLOSE_FLOODING } from "./close-codes";
-import { FRAME, parseFrame } from "./frames";
+import { FRAME, parseFrame } from "./frames.rules";
 import { publicError } from "./public-error";
-import { admit, RateLimiter, type RateLimitOptions } from "./rate-limit";
+import { admit, RateLimiter, type RateLimitOptions } from "./rate-limit.rules";
 
 /** The log a room writes to (pino's shape). */
 export interface RoomLog {

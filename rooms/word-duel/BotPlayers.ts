@@ -1,6 +1,6 @@
 import type { Delayed } from "@colyseus/core";
-import { botMove, botSkill, type BotSkill } from "./bot";
-import type { Question, Rng } from "./rules";
+import { botMove, botSkill, type BotSkill } from "./bot.rules";
+import type { Question, Rng } from "./duel.rules";
 
 /** A bot seat's id (bots have no client; ids of real clients never start like this). */
 export const BOT_PREFIX = "bot:";

@@ -6,12 +6,12 @@ import { authenticate, type JoinContext } from "../shared/authenticate";
 import { ERROR_CODES, type ErrorCode } from "../../server/errors";
 import { PlayerState, WordDuelState } from "./WordDuelState";
 import * as msg from "./messages";
-import * as rules from "./rules";
+import * as rules from "./duel.rules";
 import type { DuelServices, Identity, MatchResult } from "./services";
 import { Challenge } from "./challenge";
 import { joinOptions, prepareJoin, rankedSetup, type DuelKind, type DuelOptions, type RankedSetup } from "./options";
 import { BotPlayers } from "./BotPlayers";
-import { duelResult } from "./result";
+import { duelResult } from "./result.rules";
 import { duelQuestions } from "./questions";
 
 /** Private, per-player bookkeeping the clients never see. */

@@ -1,6 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import { CHALLENGE_ALPHABET, CHALLENGE_CODE_LENGTH, CHALLENGES_KEY, type ChallengeInfo } from "./messages";
-import { challengeCode, type Rng } from "./rules";
+import { challengeCode, type Rng } from "./duel.rules";
 
 /**
  * A private duel's code, listed in presence (so every process can resolve it) while the

@@ -3,7 +3,7 @@
  * payload validators. The room and client-sdk both import this file.
  * Validators never throw: they return `{ ok: true, value }` or `{ ok: false, message }`.
  */
-import type { Direction, Mode } from "./rules";
+import type { Direction, Mode } from "./duel.rules";
 
 /** Registered room names. */
 export const ROOM_WORD_DUEL = "word_duel";

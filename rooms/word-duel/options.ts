@@ -1,6 +1,6 @@
 import { ServerError } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
-import { isPlainObject, pickOptions, replaceOptions } from "../shared/options";
+import { isPlainObject, pickOptions, replaceOptions } from "../shared/options.rules";
 import * as msg from "./messages";
 import type { DuelServices } from "./services";
 

@@ -1,5 +1,5 @@
 import type { DuelJoinOptions } from "./messages";
-import { buildQuestion, pickForReview, type LangCode, type Question } from "./rules";
+import { buildQuestion, pickForReview, type LangCode, type Question } from "./duel.rules";
 import type { DuelServices } from "./services";
 
 /**

@@ -3,7 +3,7 @@
  * free of configuration and storage code.
  */
 import type { GuardServices } from "../shared/GuardedRoom";
-import type { Rng, RuleWord, Mode } from "./rules";
+import type { Rng, RuleWord, Mode } from "./duel.rules";
 
 /** Phase lengths and limits of a duel. */
 export interface DuelTiming {

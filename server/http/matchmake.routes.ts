@@ -10,7 +10,7 @@
  */
 import express, { Router, type Request, type Response } from "express";
 import { matchMaker } from "@colyseus/core";
-import { ownOptions } from "../../rooms/shared/options";
+import { ownOptions } from "../../rooms/shared/options.rules";
 import { publicError } from "../../rooms/shared/public-error";
 import type { TokenService } from "../auth/tokens";
 import type { Limits } from "../limits";

@@ -8,7 +8,7 @@
  */
 import { Client, type Room } from "colyseus.js";
 import { WS_MAX_PAYLOAD } from "../../server/app";
-import { parseFrame } from "../../rooms/shared/frames";
+import { parseFrame } from "../../rooms/shared/frames.rules";
 import { guestToken } from "../helpers/server";
 import { withTimeout } from "../helpers/wait";
 import { codeFrame, FrameGenerator, type Frame } from "./frame-generators";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { botMove, botName, botSkill } from "../../rooms/word-duel/bot";
-import { buildQuestion, judgeAnswer, type RuleWord } from "../../rooms/word-duel/rules";
+import { botMove, botName, botSkill } from "../../rooms/word-duel/bot.rules";
+import { buildQuestion, judgeAnswer, type RuleWord } from "../../rooms/word-duel/duel.rules";
 import { seededRng } from "../helpers/rng";
 
 const word = (en: string, target: string): RuleWord => ({ en: [en], target: [target], lessonId: "es-food", level: "A1" });

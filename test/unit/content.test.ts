@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DECK_MINIMUMS, deckWords, loadDecks, TARGET_LANGS, validateDeck, type Deck } from "../../content/decks";
-import { answerKey } from "../../rooms/word-duel/judge";
-import { buildQuestion } from "../../rooms/word-duel/rules";
+import { answerKey } from "../../rooms/word-duel/judge.rules";
+import { buildQuestion } from "../../rooms/word-duel/duel.rules";
 import { seededRng } from "../helpers/rng";
 
 const small = (): Deck => ({

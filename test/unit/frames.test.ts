@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Protocol } from "@colyseus/core";
 import { pack, Packr } from "@colyseus/msgpackr";
-import { FRAME, MAX_DEPTH, MAX_TYPE_LENGTH, parseFrame } from "../../rooms/shared/frames";
+import { FRAME, MAX_DEPTH, MAX_TYPE_LENGTH, parseFrame } from "../../rooms/shared/frames.rules";
 import { truncateUtf8 } from "../../rooms/shared/GuardedRoom";
 import { seededRng } from "../helpers/rng";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { foldAccents, judgeTyped, normalize, stripArticle, withinOneEdit, TYPO_MIN_LENGTH } from "../../rooms/word-duel/judge";
+import { foldAccents, judgeTyped, normalize, stripArticle, withinOneEdit, TYPO_MIN_LENGTH } from "../../rooms/word-duel/judge.rules";
 
 describe("judge: normalising", () => {
   it("folds case, spacing, NFC and edge punctuation", () => {

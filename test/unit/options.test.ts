@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ServerError } from "@colyseus/core";
-import { FORBIDDEN_KEYS, pickOptions, replaceOptions } from "../../rooms/shared/options";
+import { FORBIDDEN_KEYS, pickOptions, replaceOptions } from "../../rooms/shared/options.rules";
 import { publicError } from "../../rooms/shared/public-error";
 import { joinOptions, prepareJoin, rankedSetup } from "../../rooms/word-duel/options";
 

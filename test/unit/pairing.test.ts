@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { acceptableGap, DEFAULT_POLICY, pairUp, type QueueEntry } from "../../rooms/ranked-queue/pairing";
+import { acceptableGap, DEFAULT_POLICY, pairUp, type QueueEntry } from "../../rooms/ranked-queue/pairing.rules";
 
 const e = (id: string, rating: number, since = 0, key = "choice/en-target"): QueueEntry => ({ id, rating, key, since });
 const ids = (pairs: [QueueEntry, QueueEntry][]) => pairs.map(([a, b]) => [a.id, b.id].sort().join("+")).sort();

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { RateLimiter } from "../../rooms/shared/rate-limit";
+import { RateLimiter } from "../../rooms/shared/rate-limit.rules";
 
 describe("rate limit (token bucket)", () => {
   const opts = { perSecond: 5, burst: 10, disconnectAfter: 3 };

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import {
   buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, tooFewToGoOn,
   type RuleWord,
-} from "../../rooms/word-duel/rules";
+} from "../../rooms/word-duel/duel.rules";
 import { seededRng } from "../helpers/rng";
 
 const word = (en: string[], target: string[], lessonId = "es-food", level = "A1"): RuleWord => ({ en, target, lessonId, level });

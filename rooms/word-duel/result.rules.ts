@@ -4,7 +4,7 @@
  */
 import { xpFor } from "../../server/progress.rules";
 import type { DuelResultMessage } from "./messages";
-import { duelOutcome, type FinalLine, type Mode } from "./rules";
+import { duelOutcome, type FinalLine, type Mode } from "./duel.rules";
 import type { MatchPlayer, MatchResult } from "./services";
 
 export interface FinishedDuel {

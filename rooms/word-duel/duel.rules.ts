@@ -3,9 +3,9 @@
  * choices shown, how an answer is judged and scored, and who wins. No Colyseus, no I/O;
  * time (`now`, elapsed ms) and randomness (`rng`) come in as arguments.
  */
-import { judgeTyped, answerKey, normalize, type Judgement, type LangCode } from "./judge";
+import { judgeTyped, answerKey, normalize, type Judgement, type LangCode } from "./judge.rules";
 
-export * from "./judge";
+export * from "./judge.rules";
 
 /** A random source in [0, 1), like Math.random. Tests pass a seeded one. */
 export type Rng = () => number;

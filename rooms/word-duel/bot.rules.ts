@@ -3,7 +3,7 @@
  * (the learner's own, so the bot is about their level). The room only schedules its answers.
  */
 import { START_RATING } from "../../server/progress.rules";
-import type { Question, Rng } from "./rules";
+import type { Question, Rng } from "./duel.rules";
 
 export interface BotSkill {
   /** Chance of a right answer. */
