@@ -42,7 +42,7 @@ import { bindQueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import { BOARDS_CHANGED_CHANNEL, ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
-import type { MatchResult } from "../rooms/word-duel/services";
+import type { MatchResult } from "../rooms/shared/match-result";
 import { CallGuard, ClusterHealth, isProcessAlive, ProcessWatch } from "./cluster";
 import { bindServices } from "../rooms/word-duel/WordDuelRoom";
 import { ROOM_PRACTICE, ROOM_RANKED_DUEL, ROOM_WORD_DUEL } from "../rooms/word-duel/messages";

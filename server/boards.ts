@@ -5,20 +5,9 @@
  */
 import { AppError } from "./errors";
 import { isoWeek, type Progress } from "./progress.rules";
+import type { BoardRef, LeaderboardEntry } from "../rooms/leaderboard/messages";
 
-/** A board and a period: "alltime" or an ISO week such as "2026-W47". */
-export interface BoardRef {
-  board: string;
-  period: string;
-}
-
-/** One row of a board. */
-export interface LeaderboardEntry {
-  rank: number;
-  userId: string;
-  name: string;
-  score: number;
-}
+export type { BoardRef, LeaderboardEntry };
 
 export const MAX_LIMIT = 100;
 export const DEFAULT_LIMIT = 10;

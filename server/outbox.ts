@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type Redis from "ioredis";
-import type { MatchResult } from "../rooms/word-duel/services";
+import type { MatchResult } from "../rooms/shared/match-result";
 import type { Logger } from "./logger";
 
 /** One waiting result; `result` is what was appended (it may be malformed: the recorder checks). */

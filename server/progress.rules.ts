@@ -2,22 +2,12 @@
  * Progress rules, pure: what a finished duel or practice is worth to each learner (XP,
  * level, daily streak in the learner's time zone, Elo rating per language, per-word stats),
  * and which leaderboard scores follow from a learner's progress. Stores apply a
- * {@link MatchPlan} exactly once per matchId.
- *
- * XP table:
- * | event                   | duel | practice |
- * |-------------------------|------|----------|
- * | correct answer          | 10   | 5        |
- * | "almost" answer         | 5    | 2        |
- * | win                     | +25  | —        |
- * | draw                    | +10  | —        |
- * | forfeit (left the duel) | 0 in all |     |
+ * {@link MatchPlan} exactly once per matchId. What a result is worth (XP, Elo) is a game
+ * rule: rooms/word-duel/worth.rules.ts.
  */
-import type { MatchPlayer, MatchResult } from "../rooms/word-duel/services";
+import type { MatchResult } from "../rooms/shared/match-result";
+import { START_RATING, eloUpdate, xpFor } from "../rooms/word-duel/worth.rules";
 
-export const XP = { duel: { correct: 10, almost: 5, win: 25, draw: 10 }, practice: { correct: 5, almost: 2 } } as const;
-export const START_RATING = 1200;
-export const ELO_K = 32;
 /** XP needed to go from level n to n+1 is LEVEL_STEP × n. */
 export const LEVEL_STEP = 100;
 
@@ -52,20 +42,6 @@ export const APPLIED_MEMORY = 1000;
 
 export function emptyProgress(userId: string): Progress {
   return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {}, applied: [] };
-}
-
-/** XP one player earns from a result. */
-export function xpFor(player: MatchPlayer, result: MatchResult): number {
-  if (player.forfeited) return 0;
-  const table = result.practice ? XP.practice : XP.duel;
-  const count = (v: string) => (player.words ?? []).filter((w) => w.verdict === v).length;
-  let xp = count("correct") * table.correct + count("almost") * table.almost;
-  if (!result.practice) {
-    const draw = !result.players.some((p) => p.won);
-    if (player.won) xp += XP.duel.win;
-    else if (draw) xp += XP.duel.draw;
-  }
-  return xp;
 }
 
 /**
@@ -131,12 +107,6 @@ export function nextStreak(streak: number, lastPlayedDay: string, today: string)
 /** The streak as it stands on `today`: alive while the last day played is today or yesterday. */
 export function currentStreak(progress: Pick<Progress, "streak" | "lastPlayedDay">, today: string): number {
   return progress.lastPlayedDay === today || progress.lastPlayedDay === previousDay(today) ? progress.streak : 0;
-}
-
-/** Elo: new rating of A after scoring `scoreA` (1 win, 0.5 draw, 0 loss) against B. */
-export function eloUpdate(ratingA: number, ratingB: number, scoreA: number, k = ELO_K): number {
-  const expected = 1 / (1 + 10 ** ((ratingB - ratingA) / 400));
-  return Math.round(ratingA + k * (scoreA - expected));
 }
 
 /**

@@ -17,8 +17,9 @@
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { MatchResult } from "../rooms/word-duel/services";
-import { resultProblem, xpFor } from "./progress.rules";
+import type { MatchResult } from "../rooms/shared/match-result";
+import { resultProblem } from "./progress.rules";
+import { xpFor } from "../rooms/word-duel/worth.rules";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
 import { Serial, type Outbox, type OutboxEntry } from "./outbox";

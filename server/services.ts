@@ -8,7 +8,8 @@ import type { Logger } from "./logger";
 import type { Store } from "./store/store";
 import type { LessonCatalog } from "./lessons.service";
 import type { ResultRecorder } from "./results.service";
-import { START_RATING, wordsToReview } from "./progress.rules";
+import { wordsToReview } from "./progress.rules";
+import { START_RATING } from "../rooms/word-duel/worth.rules";
 import type { DuelServices } from "../rooms/word-duel/services";
 import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
@@ -16,6 +17,8 @@ import type { GuardServices } from "../rooms/shared/GuardedRoom";
 import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
 import type { Presence } from "@colyseus/core";
 import type { StoreHealth } from "./store/health";
+import { isProcessAlive } from "./cluster";
+import { boardKey, parseBoardQuery } from "./boards";
 
 /** Missed words a review practice may bring back. */
 const REVIEW_PROMPTS = 50;
@@ -79,6 +82,7 @@ export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServi
     ratingOf: (userId, lang) => deps.storeHealth.orElse(async () => (await store.progress(userId)).ratings[lang] ?? START_RATING, START_RATING),
     policy: { baseGap: config.QUEUE_GAP_BASE, gapPerSecond: config.QUEUE_GAP_PER_SECOND, maxGap: config.QUEUE_GAP_MAX, botAfterMs: config.QUEUE_BOT_AFTER_MS },
     tickMs: config.QUEUE_TICK_MS,
+    processAlive: (processId) => isProcessAlive(deps.presence, processId),
   };
 }
 
@@ -115,5 +119,13 @@ export class BoardChanges {
 
 export function boardServices(deps: ServiceDeps): LeaderboardServices {
   const changes = new BoardChanges(deps.presence);
-  return { ...guard(deps), langs: () => deps.catalog.langCodes(), top: (ref, n) => deps.store.top(ref, n), watch: (key, onChange) => changes.watch(key, onChange) };
+  return {
+    ...guard(deps),
+    board: (board, period) => {
+      const { board: name, period: resolved } = parseBoardQuery(board, { period }, deps.catalog.langCodes(), deps.now());
+      return { board: name, period: resolved };
+    },
+    top: (ref, n) => deps.store.top(ref, n),
+    watch: (ref, onChange) => changes.watch(boardKey(ref), onChange),
+  };
 }

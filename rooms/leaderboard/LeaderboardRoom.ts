@@ -1,17 +1,20 @@
 import { ServerError } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
 import { ERROR_CODES } from "../../server/errors";
-import { boardKey, parseBoardQuery, type BoardRef, type LeaderboardEntry } from "../../server/boards";
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { pickOptions, replaceOptions } from "../shared/options.rules";
 import { EntryState, LeaderboardState } from "./LeaderboardState";
-import { LIVE_ROWS } from "./messages";
+import { LIVE_ROWS, type BoardRef, type LeaderboardEntry } from "./messages";
 
 export interface LeaderboardServices extends GuardServices {
-  langs(): readonly string[];
+  /**
+   * The board a watcher asks for, checked, with its period filled in ("weekly" → this ISO
+   * week); throws an Error saying what is wrong with it.
+   */
+  board(board: string, period: unknown): BoardRef;
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
-  /** Calls `onChange` whenever a recorded result (on any process) changed the board `key`; resolves with how to stop. */
-  watch(key: string, onChange: () => void): Promise<() => void>;
+  /** Calls `onChange` whenever a recorded result (on any process) changed the board; resolves with how to stop. */
+  watch(ref: BoardRef, onChange: () => void): Promise<() => void>;
 }
 
 /**
@@ -43,7 +46,7 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
     if (!picked.ok) throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${picked.message}`);
     const board = typeof picked.value.board === "string" ? picked.value.board : "";
     try {
-      const ref = parseBoardQuery(board, { period: picked.value.period }, this.services.langs(), this.services.now());
+      const ref = this.services.board(board, picked.value.period);
       replaceOptions(options, { board: ref.board, period: ref.period });
     } catch (err) {
       throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${(err as Error).message}`);
@@ -61,7 +64,7 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
       this.services.log.error({ err, board: this.ref }, "leaderboard: first read failed");
       throw new ServerError(ERROR_CODES.UNAVAILABLE, "UNAVAILABLE: leaderboards are unavailable right now; try again shortly");
     }
-    this.unwatch = await this.services.watch(boardKey(this.ref), this.onChanged);
+    this.unwatch = await this.services.watch(this.ref, this.onChanged);
   }
 
   private async refresh(): Promise<void> {

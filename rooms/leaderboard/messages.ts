@@ -10,3 +10,17 @@ export interface LeaderboardJoinOptions {
   board: string;
   period?: "alltime" | "weekly";
 }
+
+/** A board and a period: "alltime" or an ISO week such as "2026-W47". */
+export interface BoardRef {
+  board: string;
+  period: string;
+}
+
+/** One row of a board (the room's state and the HTTP API show the same rows). */
+export interface LeaderboardEntry {
+  rank: number;
+  userId: string;
+  name: string;
+  score: number;
+}

@@ -5,7 +5,8 @@ import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { botName } from "../word-duel/bot.rules";
 import { CLOSE_SERVER_SHUTDOWN, ROOM_RANKED_DUEL } from "../word-duel/messages";
 import { prepareJoin, type RankedSetup } from "../word-duel/options";
-import type { DuelServices, Identity } from "../word-duel/services";
+import type { DuelServices } from "../word-duel/services";
+import type { Identity } from "../shared/identity";
 import type { Rng } from "../word-duel/duel.rules";
 import { pairUp, type PairingPolicy, type QueueEntry } from "./pairing.rules";
 import { QueueState } from "./QueueState";
@@ -19,6 +20,8 @@ export interface QueueServices extends Authenticator, GuardServices, Pick<DuelSe
   /** How often the queue looks for pairs. */
   tickMs: number;
   rng: Rng;
+  /** Whether the process with this id is alive (a claim held by a dead one is taken over). */
+  processAlive(processId: string): Promise<boolean>;
 }
 
 /** What onAuth hands to onJoin (JSON-safe: it may cross processes). */
@@ -68,7 +71,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState> {
 
   override onCreate(options: msg.QueueJoinOptions): void {
     this.state.lang = options.lang;
-    this.claims = new QueueClaims(this.presence, matchMaker.processId);
+    this.claims = new QueueClaims(this.presence, matchMaker.processId, (id) => this.services.processAlive(id));
     this.clock.setInterval(() => void this.tick(), this.services.tickMs);
   }
 

@@ -1,5 +1,4 @@
 import type { Presence } from "@colyseus/core";
-import { isProcessAlive } from "../../server/cluster";
 
 /** A claim lives this long unless its queue renews it (the queue does every couple of seconds). */
 export const CLAIM_TTL_SECONDS = 6;
@@ -16,6 +15,8 @@ export class QueueClaims {
   constructor(
     private readonly presence: Presence,
     private readonly processId: string,
+    /** Whether a process (by id) is still alive in the cluster (a service: the server knows how). */
+    private readonly isAlive: (processId: string) => Promise<boolean>,
   ) {}
 
   /** Claims the learner's place; false when a live queue holds it. */
@@ -23,7 +24,7 @@ export class QueueClaims {
     if (await this.tryTake(userId)) return true;
     const owner = await this.presence.get(ownerKey(userId));
     // No owner yet: another take is half-way through; it wins.
-    if (!owner || owner === this.processId || (await isProcessAlive(this.presence, owner))) return false;
+    if (!owner || owner === this.processId || (await this.isAlive(owner))) return false;
     await this.presence.del(countKey(userId));
     return this.tryTake(userId);
   }

@@ -1,6 +1,6 @@
 import { ServerError, type AuthContext } from "@colyseus/core";
 import { ERROR_CODES } from "../../server/errors";
-import type { Identity } from "../word-duel/services";
+import type { Identity } from "../shared/identity";
 
 export interface Authenticator {
   /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */

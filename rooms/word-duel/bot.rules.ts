@@ -2,7 +2,7 @@
  * The server-side bot opponent, pure: how well and how fast it plays is drawn from a rating
  * (the learner's own, so the bot is about their level). The room only schedules its answers.
  */
-import { START_RATING } from "../../server/progress.rules";
+import { START_RATING } from "./worth.rules";
 import type { Question, Rng } from "./duel.rules";
 
 export interface BotSkill {

@@ -10,9 +10,8 @@ export * from "./judge.rules";
 /** A random source in [0, 1), like Math.random. Tests pass a seeded one. */
 export type Rng = () => number;
 
-/** Which side is shown: "en-target" shows English and asks for the target language. */
-export type Direction = "en-target" | "target-en";
-export type Mode = "choice" | "typed";
+import type { Direction, Mode, Verdict } from "./messages";
+export type { Direction, Mode, Verdict };
 
 /** A word as the rules see it (decks add lesson and level). */
 export interface RuleWord {
@@ -37,8 +36,6 @@ export interface Question {
   english: string;
 }
 
-/** Per-round outcome for one player. */
-export type Verdict = "correct" | "almost" | "wrong" | "none";
 
 /** Points for an answer at the very start of the round. */
 export const MAX_POINTS = 1000;

@@ -3,7 +3,6 @@
  * payload validators. The room and client-sdk both import this file.
  * Validators never throw: they return `{ ok: true, value }` or `{ ok: false, message }`.
  */
-import type { Direction, Mode } from "./duel.rules";
 
 /** Registered room names. */
 export const ROOM_WORD_DUEL = "word_duel";
@@ -40,8 +39,17 @@ export interface ChallengeInfo {
 export const PHASES = ["waiting", "countdown", "round", "reveal", "finished"] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const MODES: readonly Mode[] = ["choice", "typed"];
-export const DIRECTIONS: readonly Direction[] = ["en-target", "target-en"];
+/** "choice": four options to pick from; "typed": the learner types the translation. */
+export const MODES = ["choice", "typed"] as const;
+export type Mode = (typeof MODES)[number];
+/** Which side is shown: "en-target" shows English and asks for the target language. */
+export const DIRECTIONS = ["en-target", "target-en"] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+/** A player's outcome of one round ("none": no answer). */
+export const VERDICTS = ["correct", "almost", "wrong", "none"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+/** Why an answer was "almost": a missing/wrong accent or one typo. */
+export type AlmostReason = "accent" | "typo";
 
 /** Longest answer the server reads, in characters. */
 export const MAX_ANSWER_LENGTH = 100;
@@ -71,9 +79,9 @@ export interface AnswerAcceptedMessage {
 
 /** One player's outcome in `round_result`. */
 export interface PlayerRoundResult {
-  verdict: "correct" | "almost" | "wrong" | "none";
-  /** Why an answer was "almost": a missing/wrong accent or one typo. */
-  reason?: "accent" | "typo";
+  verdict: Verdict;
+  /** Why an answer was "almost". */
+  reason?: AlmostReason;
   points: number;
   /** What the player answered ("" when they did not). */
   answer: string;
@@ -97,7 +105,7 @@ export interface Standing {
   score: number;
   forfeited: boolean;
   isBot: boolean;
-  /** XP this duel earned the player (see the XP table in server/progress.rules.ts). */
+  /** XP this duel earned the player (see the XP table in rooms/word-duel/worth.rules.ts). */
   xp: number;
 }
 
@@ -144,11 +152,11 @@ export function parseJoinOptions(options: unknown, langs: readonly string[]): Pa
     return { ok: false, message: `the "lang" option is required: one of ${langs.join(", ")}` };
   }
   if (!langs.includes(o.lang)) return { ok: false, message: `unknown lang "${o.lang}": use one of ${langs.join(", ")}` };
-  if (typeof o.mode !== "string" || !MODES.includes(o.mode as Mode)) {
+  if (typeof o.mode !== "string" || !(MODES as readonly string[]).includes(o.mode)) {
     return { ok: false, message: `the "mode" option must be one of ${MODES.join(", ")}` };
   }
   const direction = o.direction ?? "en-target";
-  if (typeof direction !== "string" || !DIRECTIONS.includes(direction as Direction)) {
+  if (typeof direction !== "string" || !(DIRECTIONS as readonly string[]).includes(direction)) {
     return { ok: false, message: `the "direction" option must be one of ${DIRECTIONS.join(", ")}` };
   }
   if (o.lessonId !== undefined && o.lessonId !== "" && (typeof o.lessonId !== "string" || !/^[a-z]{2}-[a-z0-9-]{1,60}$/.test(o.lessonId))) {

@@ -2,10 +2,10 @@
  * A finished duel's result, pure: the record for the store (MatchResult) and the standings
  * players see (duel_result), from the final lines of the room.
  */
-import { xpFor } from "../../server/progress.rules";
+import { xpFor } from "./worth.rules";
 import type { DuelResultMessage } from "./messages";
 import { duelOutcome, type FinalLine, type Mode } from "./duel.rules";
-import type { MatchPlayer, MatchResult } from "./services";
+import type { MatchPlayer, MatchResult } from "../shared/match-result";
 
 export interface FinishedDuel {
   matchId: string;

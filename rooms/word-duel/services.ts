@@ -3,7 +3,10 @@
  * free of configuration and storage code.
  */
 import type { GuardServices } from "../shared/GuardedRoom";
-import type { Rng, RuleWord, Mode } from "./duel.rules";
+import type { Identity } from "../shared/identity";
+import type { MatchResult } from "../shared/match-result";
+import type { Mode } from "./messages";
+import type { Rng, RuleWord } from "./duel.rules";
 
 /** Phase lengths and limits of a duel. */
 export interface DuelTiming {
@@ -23,39 +26,6 @@ export interface DuelTiming {
   noShowMs: number;
   /** How long a duel waits for an opponent before it closes (ranked duels: noShowMs). */
   waitingTimeoutMs: number;
-}
-
-/** Who a verified token says the player is. */
-export interface Identity {
-  userId: string;
-  name: string;
-  guest: boolean;
-  /** The matchmaking request that asked for this seat (set by authenticate, for the logs). */
-  requestId?: string;
-}
-
-/** One player's line of a finished duel, as recorded for progress. */
-export interface MatchPlayer {
-  userId: string;
-  name: string;
-  score: number;
-  /** 1 for the winner; equal scores share a place. */
-  placement: number;
-  won: boolean;
-  forfeited: boolean;
-  isBot: boolean;
-  /** Each round's word (its English form) and this player's verdict. */
-  words: { prompt: string; verdict: "correct" | "almost" | "wrong" | "none" }[];
-}
-
-/** A finished duel or practice: recorded exactly once by matchId. */
-export interface MatchResult {
-  matchId: string;
-  lang: string;
-  mode: Mode;
-  practice: boolean;
-  finishedAt: number;
-  players: MatchPlayer[];
 }
 
 export interface DuelServices extends GuardServices {

@@ -9,7 +9,7 @@
 import { createSecretKey } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { AppError } from "../errors";
-import type { Identity } from "../../rooms/word-duel/services";
+import type { Identity } from "../../rooms/shared/identity";
 
 const ALGORITHM = "HS256" as const;
 const ISSUER = "lingualeap";

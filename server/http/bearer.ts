@@ -2,7 +2,7 @@
 import type { Request } from "express";
 import { AppError } from "../errors";
 import type { TokenService } from "../auth/tokens";
-import type { Identity } from "../../rooms/word-duel/services";
+import type { Identity } from "../../rooms/shared/identity";
 
 /** The token of an `Authorization: Bearer <token>` header (scheme in any case), if there is one. */
 export function bearerToken(req: Request): string | undefined {

@@ -1,8 +1,9 @@
 import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb";
 import { AppError } from "../errors";
 import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
-import { APPLIED_MEMORY, START_RATING, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
-import type { MatchResult } from "../../rooms/word-duel/services";
+import { START_RATING } from "../../rooms/word-duel/worth.rules";
+import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
+import type { MatchResult } from "../../rooms/shared/match-result";
 import type { Serialize, Store, UserRecord } from "./store";
 
 type UserDoc = UserRecord & { _id: string };

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { MongoClient } from "mongodb";
 import { MongoStore } from "../../server/store/MongoStore";
 import type { Store } from "../../server/store/store";
-import type { MatchResult } from "../../rooms/word-duel/services";
+import type { MatchResult } from "../../rooms/shared/match-result";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startServer, type TestServer } from "../helpers/server";
 import { call } from "../helpers/http";

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
-import type { MatchPlayer, MatchResult } from "../../rooms/word-duel/services";
+import type { MatchPlayer, MatchResult } from "../../rooms/shared/match-result";
 import type { Store, UserRecord } from "../../server/store/store";
 import { isoWeek } from "../../server/progress.rules";
 

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { FileOutbox } from "../../server/outbox";
-import type { MatchResult } from "../../rooms/word-duel/services";
+import type { MatchResult } from "../../rooms/shared/match-result";
 
 const silent = pino({ level: "silent" });
 const result = (matchId: string): MatchResult => ({

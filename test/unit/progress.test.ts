@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
 import {
-  applyDelta, currentStreak, dayIn, emptyProgress, eloUpdate, isoWeek, isTimeZone, levelForXp, nextStreak, planMatch,
-  resultProblem, wordFromKey, wordKey, wordsToReview, xpFor,
+  applyDelta, currentStreak, dayIn, emptyProgress, isoWeek, isTimeZone, levelForXp, nextStreak, planMatch,
+  resultProblem, wordFromKey, wordKey, wordsToReview,
 } from "../../server/progress.rules";
+import { eloUpdate, xpFor } from "../../rooms/word-duel/worth.rules";
 import { boardScores, parseBoardQuery } from "../../server/boards";
-import type { MatchPlayer, MatchResult } from "../../rooms/word-duel/services";
+import type { MatchPlayer, MatchResult } from "../../rooms/shared/match-result";
 
 const p = (userId: string, won: boolean, verdicts: MatchPlayer["words"][number]["verdict"][], extra: Partial<MatchPlayer> = {}): MatchPlayer => ({
   userId, name: userId, score: 0, placement: won ? 1 : 2, won, forfeited: false, isBot: false,

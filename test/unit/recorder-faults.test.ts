@@ -11,7 +11,7 @@ import pino from "pino";
 import { DeadLetters, ResultRecorder } from "../../server/results.service";
 import { FileOutbox, type Outbox, type OutboxEntry } from "../../server/outbox";
 import { StoreHealth } from "../../server/store/health";
-import type { MatchResult } from "../../rooms/word-duel/services";
+import type { MatchResult } from "../../rooms/shared/match-result";
 import type { Store } from "../../server/store/store";
 import { waitUntil } from "../helpers/wait";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { DeadLetters, isOutage, KeyedLocks, PERMANENT_ATTEMPTS, ResultRecorder } from "../../server/results.service";
 import { FileOutbox, type Outbox } from "../../server/outbox";
-import type { MatchResult } from "../../rooms/word-duel/services";
+import type { MatchResult } from "../../rooms/shared/match-result";
 import type { Store } from "../../server/store/store";
 import { waitUntil } from "../helpers/wait";
 

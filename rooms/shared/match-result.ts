@@ -1,0 +1,30 @@
+/**
+ * A finished duel or practice as the rooms produce it and the server keeps it (outbox,
+ * store, progress rules): the shared data model between rooms/ and server/. Recorded exactly
+ * once by matchId.
+ */
+import type { Mode, Verdict } from "../word-duel/messages";
+
+/** One player's line of a finished duel, as recorded for progress. */
+export interface MatchPlayer {
+  userId: string;
+  name: string;
+  score: number;
+  /** 1 for the winner; equal scores share a place. */
+  placement: number;
+  won: boolean;
+  forfeited: boolean;
+  isBot: boolean;
+  /** Each round's word (its English form) and this player's verdict. */
+  words: { prompt: string; verdict: Verdict }[];
+}
+
+/** A finished duel or practice: recorded exactly once by matchId. */
+export interface MatchResult {
+  matchId: string;
+  lang: string;
+  mode: Mode;
+  practice: boolean;
+  finishedAt: number;
+  players: MatchPlayer[];
+}
