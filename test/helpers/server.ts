@@ -1,5 +1,4 @@
 /** Boots a real LinguaLeap server on 127.0.0.1 (a free port) for integration tests. */
-import { Client } from "colyseus.js";
 import { buildApp, type LinguaLeap } from "../../server/app";
 import { loadConfig, SINGLE_ADDRESS_LIMITS, type Config } from "../../server/config";
 import { createLogger } from "../../server/logger";
@@ -9,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { answersFor as deckAnswers, loadDecks, type Deck, type TargetLang } from "../../content/decks";
+import { testClient, type TestClient } from "./colyseus-testing";
 
 /** Short phases so whole duels run in a couple of seconds. */
 export const TEST_ENV: Record<string, string> = {
@@ -82,9 +82,7 @@ export async function guestToken(http: string, name: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-/** A colyseus.js client signed in as a new guest. */
-export async function guestClient(t: TestServer, name: string): Promise<Client> {
-  const client = new Client(t.ws);
-  client.auth.token = await guestToken(t.http, name);
-  return client;
+/** A @colyseus/testing client of its own, signed in as a new guest. */
+export async function guestClient(t: TestServer, name: string): Promise<TestClient> {
+  return testClient(t, await guestToken(t.http, name));
 }

@@ -1,11 +1,12 @@
 /** Shared moves for room tests: two learners joining, answering rounds, reading results. */
-import type { Client, Room } from "colyseus.js";
+import type { Room } from "colyseus.js";
 import type { DuelResultMessage, DuelSession, LinguaLeapClient } from "../../client-sdk";
+import type { TestClient } from "../helpers/colyseus-testing";
 import { answersFor, guestClient, type TestServer } from "../helpers/server";
 import { MessageLog, waitForState, withTimeout } from "../helpers/wait";
 
 export interface Seat {
-  client: Client;
+  client: TestClient;
   room: Room<any>;
   log: MessageLog;
 }

@@ -6,9 +6,10 @@
 import { strict as assert } from "node:assert";
 import { matchMaker } from "@colyseus/core";
 import { pack } from "@colyseus/msgpackr";
-import { Client, type Room } from "colyseus.js";
+import type { Room } from "colyseus.js";
 import { LinguaLeapClient } from "../../client-sdk";
 import { CLOSE_BAD_FRAME, CLOSE_FLOODING, CLOSE_WAIT_EXPIRED } from "../../rooms/word-duel/messages";
+import { colyseusOf, testClient } from "../helpers/colyseus-testing";
 import { guestClient, guestToken, startServer, type TestServer } from "../helpers/server";
 import { call, INTERNAL_TEXT, json } from "../helpers/http";
 import { MessageLog, waitUntil, withTimeout } from "../helpers/wait";
@@ -59,7 +60,7 @@ describe("rooms at the edge: nothing a client sends ends the process or reaches 
     const queueClient = await guestClient(t, "Quinn");
     const queue = await queueClient.joinOrCreate("ranked_queue", { lang: "de", mode: "choice" });
     for (const type of PROTOTYPE_NAMES) raw(queue, frame(type, "y".repeat(300)));
-    const board = await new Client(t.ws).joinOrCreate("leaderboard", { board: "global", period: "alltime" });
+    const board = await colyseusOf(t).sdk.joinOrCreate("leaderboard", { board: "global", period: "alltime" });
     const boardClosed = closed(board);
     raw(board, frame("__no_message_handler", "z".repeat(3000)));
     const { code, reason } = await boardClosed;
@@ -94,7 +95,7 @@ describe("rooms at the edge: nothing a client sends ends the process or reaches 
       for (let i = 0; i < 80; i++) flood(seat.room);
       assert.equal((await done).code, CLOSE_FLOODING);
     }
-    const board = await new Client(t.ws).joinOrCreate("leaderboard", { board: "es", period: "alltime" });
+    const board = await colyseusOf(t).sdk.joinOrCreate("leaderboard", { board: "es", period: "alltime" });
     const done = closed(board);
     for (let i = 0; i < 80; i++) ping(board);
     assert.equal((await done).code, CLOSE_FLOODING, "a watcher who only pings is limited too");
@@ -102,8 +103,7 @@ describe("rooms at the edge: nothing a client sends ends the process or reaches 
 
   it("gives one account one seat: a second tab is refused, and a real opponent takes the other seat", async () => {
     const token = await guestToken(t.http, "Twin");
-    const [tab1, tab2] = [new Client(t.ws), new Client(t.ws)];
-    tab1.auth.token = tab2.auth.token = token;
+    const [tab1, tab2] = [testClient(t, token), testClient(t, token)];
     const room = await tab1.joinOrCreate<any>("word_duel", { lang: "it", mode: "typed" });
     seats.push({ client: tab1, room, log: new MessageLog(room) });
     await assert.rejects(tab2.joinOrCreate("word_duel", { lang: "it", mode: "typed" }), /DUEL_ALREADY_JOINED/);
@@ -123,7 +123,7 @@ describe("rooms at the edge: nothing a client sends ends the process or reaches 
     // Below the HTTP route, onAuth refuses the same body on its own.
     await assert.rejects(matchMaker.create("word_duel", JSON.parse(polluted), { token, headers: {}, ip: "127.0.0.1" } as never), /DUEL_BAD_OPTIONS: option names/);
     const plain = await call(t, "/matchmake/create/word_duel", json(forged, token));
-    const created = matchMaker.getLocalRoomById(plain.body.room.roomId) as any;
+    const created = colyseusOf(t).getRoomById(plain.body.room.roomId) as any;
     assert.deepEqual([created.state.ranked, created.state.practice, created.maxClients, created.state.players.size], [false, false, 2, 0], "an ordinary duel");
     const ranked = await call(t, "/matchmake/create/ranked_duel", json({ lang: "es", mode: "typed", invited: ["me"] }, token));
     assert.match(ranked.body.error, /^DUEL_NOT_INVITED:/);
@@ -133,8 +133,7 @@ describe("rooms at the edge: nothing a client sends ends the process or reaches 
     const token = await guestToken(t.http, "Ana");
     const anaId = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).sub as string;
     const practise = async (who: string, options: Record<string, unknown>, answer?: string) => {
-      const client = new Client(t.ws);
-      client.auth.token = who;
+      const client = testClient(t, who);
       const room = await client.joinOrCreate<any>("practice", { lang: "es", mode: "typed", ...options });
       const seat = { client, room, log: new MessageLog(room) };
       seats.push(seat);

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { matchMaker } from "@colyseus/core";
-import { Client } from "colyseus.js";
 import { LinguaLeapClient, type DuelSession, type LinguaLeapError, type RankedSearch } from "../../client-sdk";
 import { CLOSE_NO_SHOW, CLOSE_SERVER_SHUTDOWN } from "../../rooms/word-duel/messages";
+import { testClient } from "../helpers/colyseus-testing";
 import { startServer, type TestServer } from "../helpers/server";
 import { waitUntil, withTimeout } from "../helpers/wait";
 import { playOut } from "./duel-helpers";
@@ -55,8 +55,7 @@ describe("ranked queue (one process)", function () {
     assert.equal(view.mode, "typed");
 
     // Nobody else gets in: not by id, and matchmaking does not offer it.
-    const cy = new Client(t.ws);
-    cy.auth.token = (await learner("Cy")).token!;
+    const cy = testClient(t, (await learner("Cy")).token!);
     await assert.rejects(cy.joinById(a.roomId, { lang: "es", mode: "typed" }), /DUEL_NOT_INVITED|locked/);
     const casual = await cy.joinOrCreate("word_duel", { lang: "es", mode: "typed" });
     assert.notEqual(casual.roomId, a.roomId);
@@ -125,8 +124,7 @@ describe("ranked queue (one process)", function () {
 
   it("calls a ranked duel off when the paired learner never takes the seat", async () => {
     const fay = await learner("Fay");
-    const ghost = new Client(t.ws);
-    ghost.auth.token = (await learner("Ghost")).token!;
+    const ghost = testClient(t, (await learner("Ghost")).token!);
     const ghostQueue = await ghost.joinOrCreate("ranked_queue", { lang: "it", mode: "typed" });
     ghostQueue.onMessage("*", () => undefined); // takes no seat
     const duel = await matched(await fay.findRankedDuel({ lang: "it", mode: "typed" }));
