@@ -1,9 +1,9 @@
 import { AppError } from "../errors";
 import { boardKey, boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
 import { applyDelta, emptyProgress, levelForXp, planMatch, type Progress } from "../progress.rules";
-import type { MatchResult } from "../../rooms/word-duel/services";
+import type { MatchResult } from "../../rooms/shared/match-result";
 import { SortedBoard } from "./SortedBoard";
-import type { Store, UserRecord } from "./store";
+import type { SeedLearner, Store, UserRecord } from "./store";
 
 /** The embedded store: everything in this process's memory, gone on restart. */
 export class MemoryStore implements Store {
@@ -80,6 +80,34 @@ export class MemoryStore implements Store {
       for (const s of boardScores(next, plan.lang, plan.week)) this.board(s).set(delta.userId, name, s.score);
     }
     return true;
+  }
+
+  async seedLearners(learners: readonly SeedLearner[]): Promise<void> {
+    // Every check first, so that a refused seed writes nothing.
+    const ids = new Set<string>();
+    const names = new Set<string>();
+    for (const { user } of learners) {
+      if (this.users.has(user.id) || ids.has(user.id)) throw new AppError("BAD_REQUEST", `learner ${user.id} exists already`);
+      ids.add(user.id);
+      const name = user.username?.toLowerCase();
+      if (name === undefined) continue;
+      if (this.usernames.has(name) || names.has(name)) throw new AppError("AUTH_USERNAME_TAKEN", `the username "${user.username}" is taken`);
+      names.add(name);
+    }
+    const rows = new Map<string, { ref: BoardRef; rows: { userId: string; name: string; score: number }[] }>();
+    for (const { user, progress, boards } of learners) {
+      this.claimUsername(user.username, user.id);
+      this.users.set(user.id, { ...user });
+      // A shallow copy is enough: a stored progress is never changed in place (applyDelta
+      // makes a new one), and a deep clone each would cost seconds at a million learners.
+      this.progressByUser.set(user.id, { ...progress, userId: user.id, level: levelForXp(progress.xp) });
+      for (const { score, ...ref } of boards) {
+        const key = boardKey(ref);
+        if (!rows.has(key)) rows.set(key, { ref, rows: [] });
+        rows.get(key)!.rows.push({ userId: user.id, name: user.name, score });
+      }
+    }
+    for (const board of rows.values()) this.board(board.ref).load(board.rows);
   }
 
   async resumePending(): Promise<number> {

@@ -4,7 +4,7 @@ import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
 import { START_RATING } from "../../rooms/word-duel/worth.rules";
 import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
-import type { Serialize, Store, UserRecord } from "./store";
+import type { SeedLearner, Serialize, Store, UserRecord } from "./store";
 
 type UserDoc = UserRecord & { _id: string };
 /** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
@@ -254,6 +254,23 @@ export class MongoStore implements Store {
       // another): update it without upserting; no match means this result is already in.
       await this.progressDocs.updateOne(filter, update);
     }
+  }
+
+  /** Bulk inserts (unordered) of the documents the other methods read and write. */
+  async seedLearners(learners: readonly SeedLearner[]): Promise<void> {
+    if (learners.length === 0) return;
+    const claims: UsernameDoc[] = learners.flatMap(({ user }) => (user.username ? [{ _id: user.username.toLowerCase(), userId: user.id }] : []));
+    const users: UserDoc[] = learners.map(({ user }) => ({ ...user, _id: user.id }));
+    const progress: ProgressDoc[] = learners.map(({ user, progress: { level: _level, ...rest } }) => ({ ...rest, userId: user.id, _id: user.id }));
+    const rows: BoardDoc[] = learners.flatMap(({ user, boards }) => boards.map((b) => ({ board: b.board, period: b.period, userId: user.id, name: user.name, score: b.score })));
+    const taken = (code: "AUTH_USERNAME_TAKEN" | "BAD_REQUEST", what: string) => (err: unknown) => {
+      throw isDuplicate(err) ? new AppError(code, `${what} taken already`) : err;
+    };
+    // Usernames first: a taken one stops the seed before any account is written.
+    if (claims.length > 0) await this.usernames.insertMany(claims, { ordered: false }).catch(taken("AUTH_USERNAME_TAKEN", "a username is"));
+    await this.users.insertMany(users, { ordered: false }).catch(taken("BAD_REQUEST", "a learner id is"));
+    await this.progressDocs.insertMany(progress, { ordered: false });
+    if (rows.length > 0) await this.boards.insertMany(rows, { ordered: false });
   }
 
   /** Finishes every pending match it can; one that fails stays pending and does not stop the others. */

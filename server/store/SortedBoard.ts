@@ -51,6 +51,28 @@ export class SortedBoard {
     this.rows[to] = row;
   }
 
+  /**
+   * Many rows at once, one per learner: a learner already on the board is set() as usual;
+   * the others are sorted once and merged in, O(n + m log m), where a set() each would
+   * splice every row into place (about m²/2 moves for a million new rows).
+   */
+  load(rows: readonly Row[]): void {
+    const incoming: Row[] = [];
+    for (const r of rows) {
+      if (this.byUser.has(r.userId)) this.set(r.userId, r.name, r.score);
+      else incoming.push({ userId: r.userId, name: r.name, score: r.score });
+    }
+    if (incoming.length === 0) return;
+    incoming.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    const merged: Row[] = new Array(this.rows.length + incoming.length);
+    let [i, j, k] = [0, 0, 0];
+    while (i < this.rows.length && j < incoming.length) merged[k++] = before(incoming[j], this.rows[i]) ? incoming[j++] : this.rows[i++];
+    while (i < this.rows.length) merged[k++] = this.rows[i++];
+    while (j < incoming.length) merged[k++] = incoming[j++];
+    this.rows = merged;
+    for (const r of incoming) this.byUser.set(r.userId, r);
+  }
+
   /** A learner's new display name (their place does not change). */
   rename(userId: string, name: string): void {
     const row = this.byUser.get(userId);

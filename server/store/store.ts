@@ -3,7 +3,7 @@
  * (embedded default) and MongoDB (MONGODB_URL) implement it; one contract suite
  * (test/integration/store.contract.ts) runs against both.
  */
-import type { MatchResult } from "../../rooms/word-duel/services";
+import type { MatchResult } from "../../rooms/shared/match-result";
 import type { BoardRef, LeaderboardEntry } from "../boards";
 import type { Progress } from "../progress.rules";
 
@@ -19,6 +19,17 @@ export interface UserRecord {
   createdAt: number;
   /** A guest who has not played yet is deleted after this (epoch ms); cleared by the first recorded result. */
   expiresAt?: number;
+}
+
+/**
+ * One learner written by {@link Store.seedLearners}: the account, its progress (`level` is
+ * worked out from `xp`, as everywhere) and the boards it is on with its score there (its row
+ * shows `user.name`).
+ */
+export interface SeedLearner {
+  user: UserRecord;
+  progress: Progress;
+  boards: (BoardRef & { score: number })[];
 }
 
 /** Runs a write touching these learners' documents when no other write of theirs runs (the recorder's locks). */
@@ -47,6 +58,13 @@ export interface Store {
    * now, false when it was already recorded.
    */
   recordMatch(result: MatchResult): Promise<boolean>;
+  /**
+   * Writes many new learners at once, each with its progress and board rows, in bulk (for the
+   * results bench; no result is recorded). Ids and usernames must be new, in the store and
+   * among them: a taken one rejects (the in-memory store then writes nothing; MongoDB may have
+   * written the others).
+   */
+  seedLearners(learners: readonly SeedLearner[]): Promise<void>;
   /** Finishes results a crash left half-applied; resolves with how many it finished (rejects, after trying them all, when some could not be). */
   resumePending(serialize?: Serialize): Promise<number>;
   progress(userId: string): Promise<Progress>;
