@@ -15,7 +15,7 @@ function isRedisOutage(reason: unknown): boolean {
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`lingualeap: ${err.message}\n`);
