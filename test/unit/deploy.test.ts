@@ -176,13 +176,13 @@ describe("deploy files", () => {
   it("the Dockerfile builds the browser game and runs the server as a non-root user; .dockerignore keeps out builds, data and secrets", () => {
     const docker = read("Dockerfile");
     assert.match(docker, /RUN npm ci\b/);
-    assert.match(docker, /npm run build:web/, "the game is built in the image (else / says it is not built)");
+    assert.match(docker, /RUN npm run build\b/, "the server is compiled and the game built in the image (else / says it is not built)");
     assert.match(docker, /npm ci --omit=dev/, "the runtime stage has production dependencies only");
-    assert.match(docker, /COPY --from=build \/app\/web\/dist/);
+    assert.match(docker, /COPY --from=build \/app\/dist \.\/dist/, "the build output: the compiled server, its decks and the built game");
     const users = [...docker.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
     assert.ok(users.length > 0 && users.at(-1) !== "root", "the server does not run as root");
     const cmd = /^CMD\s+(.+)$/m.exec(docker)?.[1] ?? "";
-    assert.ok(existsSync(join(ROOT, JSON.parse(cmd)[1].replace(/\.js$/, ".ts"))), `CMD runs the compiled entry point: ${cmd}`);
+    assert.ok(existsSync(join(ROOT, JSON.parse(cmd)[1].replace(/^dist\//, "").replace(/\.js$/, ".ts"))), `CMD runs the compiled entry point: ${cmd}`);
     const ignored = read(".dockerignore").split("\n").map((l) => l.trim());
     for (const entry of [".git", "**/node_modules", "web/dist", ".data", ".env", ".tools"]) assert.ok(ignored.includes(entry), `.dockerignore has ${entry}`);
   });
