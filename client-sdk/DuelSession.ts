@@ -18,7 +18,7 @@ export interface PlayerView {
   lastPoints: number;
 }
 
-/** A plain snapshot of the duel state (see docs/protocol.md for each field). */
+/** A plain snapshot of the duel state (see docs/protocol/rooms.md for each field). */
 export interface DuelView {
   phase: msg.Phase;
   lang: string;

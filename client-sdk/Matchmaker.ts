@@ -19,7 +19,7 @@ export interface Seat {
   base: string;
 }
 
-/** A seat reservation as the matchmaking route answers it (docs/protocol.md 4.2). */
+/** A seat reservation as the matchmaking route answers it (docs/protocol/rooms.md 1.2). */
 interface Reservation {
   room: { name: string; roomId: string; processId: string; publicAddress?: string };
   sessionId: string;

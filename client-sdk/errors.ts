@@ -1,5 +1,5 @@
 /**
- * The one error type the SDK throws and emits: a stable `code` (see docs/protocol.md) and
+ * The one error type the SDK throws and emits: a stable `code` (see docs/protocol/errors.md) and
  * a sentence a learner can read.
  * @example
  * try { await ll.login("maria", "wrong") } catch (e) { if (e instanceof LinguaLeapError && e.code === "AUTH_BAD_CREDENTIALS") … }

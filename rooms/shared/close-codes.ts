@@ -1,5 +1,5 @@
 /**
- * WebSocket close codes LinguaLeap's rooms use (the SDK and docs/protocol.md §7.2 read them
+ * WebSocket close codes LinguaLeap's rooms use (the SDK and docs/protocol/rooms.md §4.2 read them
  * from here). Pure constants: the browser bundle imports this file.
  */
 

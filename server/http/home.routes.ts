@@ -22,7 +22,7 @@ npm run play -- --name Ben --lang es</pre>
 <p>Add <code>--mode typed</code> to type answers, <code>--direction target-en</code> to translate into English,
 or <code>--practice es-food</code> to practise one lesson alone.</p>
 <h2>Languages</h2><ul>${list}</ul>
-<p>API: <a href="/api/languages">/api/languages</a> · <a href="/healthz">/healthz</a> · the wire contract is in docs/protocol.md.</p>
+<p>API: <a href="/api/languages">/api/languages</a> · <a href="/healthz">/healthz</a> · the wire contract is in docs/protocol/.</p>
 </body></html>`;
   const router = Router();
   router.get("/", (_req, res) => {

@@ -2,7 +2,7 @@
  * Hostile room frames: what a client could put on a joined room's WebSocket. A frame is the
  * protocol byte, then (ROOM_DATA 13, ROOM_DATA_BYTES 17) a message type encoded like
  * MessagePack (fixstr, str8, or str16 little-endian, as @colyseus/schema writes it) and a
- * MessagePack payload (docs/protocol.md §4.3). Each generator aims at one way Colyseus or
+ * MessagePack payload (docs/protocol/rooms.md §1.3). Each generator aims at one way Colyseus or
  * msgpackr has been seen to go wrong: prototype-named types, the reserved no-handler type,
  * lengths that lie, invalid UTF-8, extension types that build Errors, RegExps, Sets, typed
  * arrays or BigInts, nesting deep enough to exhaust a recursive reader, sizes around the

@@ -64,7 +64,7 @@ describe("rooms at the edge: nothing a client sends ends the process or reaches 
     const boardClosed = closed(board);
     raw(board, frame("__no_message_handler", "z".repeat(3000)));
     const { code, reason } = await boardClosed;
-    assert.equal(code, CLOSE_BAD_FRAME, "a watcher who sends a message is closed, as docs/protocol.md says");
+    assert.equal(code, CLOSE_BAD_FRAME, "a watcher who sends a message is closed, as docs/protocol/rooms.md says");
     assert.ok(Buffer.byteLength(reason) <= 123 && reason.startsWith("ROOM_BAD_FRAME:"), reason);
     assert.equal(queue.connection.isOpen, true, "the queue ignores messages");
     await queue.leave();
