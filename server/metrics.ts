@@ -102,7 +102,7 @@ export class Metrics implements RoomTelemetry {
 
   constructor(private readonly probes: MetricsProbes) {
     const registers = [this.own];
-    const metrics = this;
+    const messages = this.messages;
     const seenRooms = new Map<string, { room: string; phase: string }>();
     new Gauge({
       name: `${PREFIX}rooms`,
@@ -137,7 +137,7 @@ export class Metrics implements RoomTelemetry {
       registers,
       collect() {
         this.reset();
-        for (const [room, types] of metrics.messages) for (const [type, n] of types) this.inc({ room, type }, n);
+        for (const [room, types] of messages) for (const [type, n] of types) this.inc({ room, type }, n);
       },
     });
     this.answerPatch = new Histogram({

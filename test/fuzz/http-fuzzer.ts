@@ -169,7 +169,9 @@ export function sendHuge(base: string, path: string, totalBytes: number, declare
     socket.on("data", (c: Buffer) => {
       received += c.toString("latin1");
       const status = /^HTTP\/1\.1 (\d{3}) /.exec(received)?.[1];
-      if (status) (done({ status: Number(status) }), socket.destroy());
+      if (!status) return;
+      done({ status: Number(status) });
+      socket.destroy();
     });
     socket.on("error", () => undefined);
     socket.on("close", () => done({ error: received ? `unreadable answer ${JSON.stringify(received.slice(0, 100))}` : "closed without an answer" }));

@@ -31,7 +31,10 @@ describe("results recorder under faults", () => {
     const busy = new Map<string, number>();
     let worst = 0;
     const touch = async (ids: string[], ms: number) => {
-      for (const id of ids) busy.set(id, (busy.get(id) ?? 0) + 1), (worst = Math.max(worst, busy.get(id)!));
+      for (const id of ids) {
+        busy.set(id, (busy.get(id) ?? 0) + 1);
+        worst = Math.max(worst, busy.get(id)!);
+      }
       await sleep(ms);
       for (const id of ids) busy.set(id, busy.get(id)! - 1);
     };
