@@ -17,8 +17,8 @@ import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startProcess, type ServerProcess } from "../helpers/processes";
 import { OwnRedis } from "../helpers/redis-server";
 import { answersFor, realDecks, TEST_ENV } from "../helpers/server";
-import { freePort } from "../infra/ferretdb-process";
-import { TcpProxy } from "../helpers/tcp-proxy";
+import { freePort } from "../../loadtest/support/ports";
+import { TcpProxy } from "../../loadtest/support/TcpProxy";
 import { waitUntil, withTimeout } from "../helpers/wait";
 
 const decks = realDecks();

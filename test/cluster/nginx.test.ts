@@ -8,7 +8,7 @@ import http from "node:http";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
 import { LinguaLeapClient, type DuelSession } from "../../client-sdk";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startNginx, type NginxProcess } from "../helpers/nginx";
 import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startNginx, type NginxProcess } from "../helpers/nginx";
 import { CLUSTER_REDIS_URL } from "../helpers/processes";

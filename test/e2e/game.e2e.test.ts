@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import type { Browser, Page } from "playwright-core";
 import { LinguaLeapClient } from "../../client-sdk";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
-import { TcpProxy } from "../helpers/tcp-proxy";
+import { TcpProxy } from "../../loadtest/support/TcpProxy";
 import { playSdkDuel } from "../integration/duel-helpers";
 import { checkAccessibility, DESKTOP, ensureWebBuilt, launch, newPlayer, PHONE, playAsGuest, shot } from "./browser";
 

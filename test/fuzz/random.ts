@@ -1,10 +1,10 @@
 /**
- * The fuzz suite's one source of randomness: a seeded generator (test/helpers/rng.ts) with
+ * The fuzz suite's one source of randomness: a seeded generator (loadtest/support/rng.ts) with
  * the draws the generators need. Every stream is derived from the run's seed, so a failing
  * run is replayed with `LL_FUZZ_SEED=<seed printed by the run>`.
  */
 import { randomInt } from "node:crypto";
-import { seededRng } from "../helpers/rng";
+import { seededRng } from "../../loadtest/support/rng";
 
 /** The run's seed: LL_FUZZ_SEED, or a fresh one (printed, so any run can be replayed). */
 export function fuzzSeed(): number {

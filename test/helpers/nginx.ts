@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { withTimeout } from "./wait";
 
 const ROOT = resolve(__dirname, "..", "..");

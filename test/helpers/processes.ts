@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { TEST_ENV } from "./server";
 import { withTimeout } from "./wait";
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { waitUntil } from "./wait";
 
 export class OwnRedis {

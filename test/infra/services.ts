@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startFerretDb, type FerretDbProcess } from "./ferretdb-process";
+import { startFerretDb, type FerretDbProcess } from "../../loadtest/support/ferretdb-process";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BINARY = path.join(ROOT, ".tools", "ferretdb");

@@ -7,7 +7,7 @@ import { LinguaLeapClient } from "../../client-sdk";
 import { MongoStore } from "../../server/store/MongoStore";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { startServer, type TestServer } from "../helpers/server";
-import { TcpProxy } from "../helpers/tcp-proxy";
+import { TcpProxy } from "../../loadtest/support/TcpProxy";
 import { playSdkDuel } from "./duel-helpers";
 import { waitUntil } from "../helpers/wait";
 

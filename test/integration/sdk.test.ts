@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import net from "node:net";
 import { matchMaker } from "@colyseus/core";
 import { LinguaLeapClient, LinguaLeapError, type DuelSession } from "../../client-sdk";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
 import { waitUntil, withTimeout } from "../helpers/wait";
 

@@ -1,5 +1,5 @@
 /**
- * The headless load harness (loadtest/harness.ts) as a child process: a short run against a
+ * The headless load harness (loadtest/harness/harness.ts) as a child process: a short run against a
  * spawned server passes with a full report, and an unreachable endpoint fails fast.
  */
 import { strict as assert } from "node:assert";
@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort } from "../infra/ferretdb-process";
+import { freePort } from "../../loadtest/support/ports";
 import { withTimeout } from "../helpers/wait";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -22,7 +22,7 @@ interface Outcome {
 async function runHarness(args: string[], timeoutMs: number): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), "ll-loadtest-test-"));
   const json = join(dir, "report.json");
-  const child = spawn(process.execPath, ["--import", "tsx", "loadtest/harness.ts", ...args, "--json", json], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "loadtest/harness/harness.ts", ...args, "--json", json], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { botMove, botName, botSkill } from "../../rooms/word-duel/bot.rules";
 import { buildQuestion, judgeAnswer, type RuleWord } from "../../rooms/word-duel/duel.rules";
-import { seededRng } from "../helpers/rng";
+import { seededRng } from "../../loadtest/support/rng";
 
 const word = (en: string, target: string): RuleWord => ({ en: [en], target: [target], lessonId: "es-food", level: "A1" });
 const pool = [word("apple", "la manzana"), word("pear", "la pera"), word("bread", "el pan"), word("cheese", "el queso"), word("milk", "la leche")];

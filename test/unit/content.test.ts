@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { DECK_MINIMUMS, deckWords, loadDecks, TARGET_LANGS, validateDeck, type Deck } from "../../content/decks";
 import { answerKey } from "../../rooms/word-duel/judge.rules";
 import { buildQuestion } from "../../rooms/word-duel/duel.rules";
-import { seededRng } from "../helpers/rng";
+import { seededRng } from "../../loadtest/support/rng";
 
 const small = (): Deck => ({
   lang: "es",

@@ -3,7 +3,7 @@ import { Protocol } from "@colyseus/core";
 import { pack, Packr } from "@colyseus/msgpackr";
 import { FRAME, MAX_DEPTH, MAX_TYPE_LENGTH, parseFrame } from "../../rooms/shared/frames.rules";
 import { truncateUtf8 } from "../../rooms/shared/GuardedRoom";
-import { seededRng } from "../helpers/rng";
+import { seededRng } from "../../loadtest/support/rng";
 
 /** A ROOM_DATA frame as colyseus.js writes it: code, fixstr/str8 type, MessagePack payload. */
 function data(type: string | Uint8Array, payload?: Uint8Array, code: number = FRAME.ROOM_DATA): Uint8Array {

@@ -3,7 +3,7 @@ import {
   buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, tooFewToGoOn,
   type RuleWord,
 } from "../../rooms/word-duel/duel.rules";
-import { seededRng } from "../helpers/rng";
+import { seededRng } from "../../loadtest/support/rng";
 
 const word = (en: string[], target: string[], lessonId = "es-food", level = "A1"): RuleWord => ({ en, target, lessonId, level });
 const apple = word(["apple"], ["la manzana"]);

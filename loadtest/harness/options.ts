@@ -1,0 +1,99 @@
+/**
+ * The command line of the load harness (harness.ts): its options, their checks and the usage
+ * text. Every problem is a UsageError (support/args.ts: exit code 2).
+ */
+import { CONFIG_KEYS } from "../../server/config";
+import { SCENARIOS, type LearnerOptions } from "../learner/options";
+import { number, oneOf, readFlags, UsageError } from "../support/args";
+
+const MAX_BOTS = 5000;
+const MAX_DURATION_S = 600;
+/** Hosts a load run may talk to (endpoints, Redis): it stays on 127.0.0.1. */
+export const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export const USAGE = `usage: npm run loadtest -- [--servers N | --endpoint http://127.0.0.1:PORT[,…]] [--bots 100] [--shards 2]
+  [--duration 30] [--ramp 5] [--scenario ranked|casual|pairing] [--lang es] [--mode choice|typed]
+  [--direction en-target|target-en] [--accuracy 0.8] [--think 1500] [--fast] [--rounds N]
+  [--server-env KEY=VALUE]… [--max-errors 0] [--json FILE]`;
+
+/** The harness's options; what every learner plays comes straight from its own options. */
+export interface HarnessOptions extends Pick<LearnerOptions, "scenario" | "lang" | "mode" | "direction" | "accuracy" | "thinkMs"> {
+  /** Server processes to spawn (0 when --endpoint is given). */
+  servers: number;
+  /** Running servers to use instead (HTTP bases). */
+  endpoints: string[];
+  bots: number;
+  shards: number;
+  durationS: number;
+  rampS: number;
+  fast: boolean;
+  rounds?: number;
+  serverEnv: Record<string, string>;
+  maxErrors: number;
+  json?: string;
+}
+
+/** HTTP bases of running servers; loopback only. */
+function parseEndpoints(raw: string): string[] {
+  return raw.split(",").map((s) => {
+    let url: URL;
+    try {
+      url = new URL(s.trim());
+    } catch {
+      throw new UsageError(`--endpoint: "${s}" is not a URL such as http://127.0.0.1:2567`);
+    }
+    if (url.protocol !== "http:") throw new UsageError(`--endpoint: "${s}" must be http:// (the SDK's base)`);
+    if (!LOOPBACK.has(url.hostname)) throw new UsageError(`--endpoint: "${s}" is not a loopback address (load runs stay on 127.0.0.1)`);
+    return `${url.protocol}//${url.host}`;
+  });
+}
+
+/** --server-env KEY=VALUE pairs (keys of server/config.ts); the fault run takes them too. */
+export function parseServerEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    const key = pair.slice(0, eq);
+    if (eq < 1 || !(key in CONFIG_KEYS)) throw new UsageError(`--server-env: "${pair}" must be KEY=VALUE with a key of server/config.ts`);
+    env[key] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+const FLAGS = {
+  servers: { type: "string" }, endpoint: { type: "string" }, bots: { type: "string" }, shards: { type: "string" },
+  duration: { type: "string" }, ramp: { type: "string" }, scenario: { type: "string" }, lang: { type: "string" },
+  mode: { type: "string" }, direction: { type: "string" }, accuracy: { type: "string" }, think: { type: "string" },
+  fast: { type: "boolean" }, rounds: { type: "string" }, "server-env": { type: "string", multiple: true },
+  "max-errors": { type: "string" }, json: { type: "string" },
+} as const;
+
+export function parseOptions(argv: string[]): HarnessOptions {
+  const values = readFlags(argv, FLAGS);
+  if (values.endpoint !== undefined && values.servers !== undefined) throw new UsageError("give either --servers or --endpoint, not both");
+  const endpoints = values.endpoint !== undefined ? parseEndpoints(values.endpoint) : [];
+  const durationS = number("duration", values.duration, 30, 1, MAX_DURATION_S);
+  const opts: HarnessOptions = {
+    servers: endpoints.length > 0 ? 0 : number("servers", values.servers, 1, 1, 8),
+    endpoints,
+    bots: number("bots", values.bots, 100, 1, MAX_BOTS),
+    shards: number("shards", values.shards, 2, 1, 16),
+    durationS,
+    rampS: number("ramp", values.ramp, Math.min(5, Math.floor(durationS / 3)), 0, durationS, false),
+    scenario: oneOf("scenario", values.scenario, "ranked", SCENARIOS),
+    lang: oneOf("lang", values.lang, "es", ["es", "fr", "de", "it", "pt"]),
+    mode: oneOf("mode", values.mode, "choice", ["choice", "typed"] as const),
+    direction: oneOf("direction", values.direction, "en-target", ["en-target", "target-en"] as const),
+    accuracy: number("accuracy", values.accuracy, 0.8, 0, 1, false),
+    thinkMs: number("think", values.think, 1500, 0, 60_000),
+    fast: values.fast ?? false,
+    rounds: values.rounds === undefined ? undefined : number("rounds", values.rounds, 10, 1, 30),
+    serverEnv: parseServerEnv(values["server-env"] ?? []),
+    maxErrors: number("max-errors", values["max-errors"], 0, 0, 1e9),
+    json: values.json,
+  };
+  if (opts.endpoints.length > 0 && (opts.fast || opts.rounds !== undefined || Object.keys(opts.serverEnv).length > 0)) {
+    throw new UsageError("--fast, --rounds and --server-env configure spawned servers: they do not apply with --endpoint");
+  }
+  return opts;
+}

@@ -1,0 +1,171 @@
+/**
+ * The servers of a load run: spawned processes (`node --import tsx server/main.ts`) on free
+ * loopback ports with their environment, running ones (--endpoint) checked before any bot
+ * starts, and the Redis DB a cluster shares.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import Redis from "ioredis";
+import { CONFIG_KEYS, SINGLE_ADDRESS_LIMITS } from "../../server/config";
+import { exitWithin, hasExited, ROOT, track, withTimeout } from "../support/children";
+import { UsageError } from "../support/args";
+import { freePort } from "../support/ports";
+import { LOOPBACK, type HarnessOptions } from "./options";
+import { ProcWatch } from "./procs";
+
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12";
+/** --fast: short phases, so duels churn. */
+const FAST_ENV: Record<string, string> = {
+  DUEL_COUNTDOWN_MS: "500",
+  DUEL_REVEAL_MS: "500",
+  DUEL_CHOICE_ROUND_MS: "4000",
+  DUEL_TYPED_ROUND_MS: "4000",
+  DUEL_FINISHED_LINGER_MS: "500",
+};
+
+/** One spawned server process: its output is kept (tail) and its log levels counted. */
+export class ServerProc {
+  readonly http: string;
+  readonly watch: ProcWatch;
+  /** Set once the harness asks it to stop: an exit before that is a crash. */
+  stopping = false;
+  logWarn = 0;
+  logError = 0;
+  /** Warn-or-worse log lines by message (first line, shortened), with how often each came. */
+  readonly logMessages: Record<string, number> = {};
+  private tail = "";
+  private partial = "";
+
+  constructor(
+    readonly port: number,
+    readonly child: ChildProcess,
+  ) {
+    this.http = `http://127.0.0.1:${port}`;
+    this.watch = new ProcWatch(child.pid!);
+    child.stdout!.on("data", (chunk: Buffer) => this.read(chunk));
+    child.stderr!.on("data", (chunk: Buffer) => this.read(chunk));
+  }
+
+  get exited(): boolean {
+    return hasExited(this.child);
+  }
+
+  output(): string {
+    return this.tail;
+  }
+
+  /** Keeps the last 8 kB and counts pino lines at warn (40) and error or worse (50+). */
+  private read(chunk: Buffer): void {
+    const text = chunk.toString();
+    this.tail = (this.tail + text).slice(-8000);
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop() ?? "";
+    for (const line of lines) {
+      let entry: { level?: number; msg?: string; err?: { message?: string } | string };
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if ((entry.level ?? 0) >= 50) this.logError++;
+      else if (entry.level === 40) this.logWarn++;
+      else continue;
+      const detail = typeof entry.err === "string" ? entry.err : entry.err?.message;
+      const key = `${entry.msg ?? "?"}${detail ? `: ${detail}` : ""}`.split("\n")[0].slice(0, 160);
+      if (key in this.logMessages || Object.keys(this.logMessages).length < 20) this.logMessages[key] = (this.logMessages[key] ?? 0) + 1;
+    }
+  }
+
+  /** Waits for GET /readyz, or throws with the tail of its output. */
+  async ready(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) throw new Error(`server on port ${this.port} exited while starting (code ${this.child.exitCode}):\n${this.tail}`);
+      const ok = await fetch(`${this.http}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      if (ok) return;
+      await exitWithin(this.child, 100);
+    }
+    throw new Error(`server on port ${this.port} was not ready within ${timeoutMs} ms:\n${this.tail}`);
+  }
+
+  /** SIGTERM (it drains quickly: SHUTDOWN_GRACE_MS is short), SIGKILL after 6 s. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.exited) return;
+    this.child.kill("SIGTERM");
+    if (!(await exitWithin(this.child, 6000))) {
+      this.child.kill("SIGKILL");
+      await exitWithin(this.child, 2000);
+    }
+  }
+}
+
+/** The environment of spawned servers: none of the caller's server settings leak in. */
+export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string | undefined, jwtSecret: string, outboxDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(CONFIG_KEYS)) delete env[key];
+  return {
+    ...env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+    JWT_SECRET: jwtSecret,
+    LOG_LEVEL: "warn",
+    // Every learner comes from 127.0.0.1: the per-address limits at their ceilings; bots
+    // queue again at once, far faster than a learner, so their accounts' limits go up too.
+    ...SINGLE_ADDRESS_LIMITS,
+    MATCHMAKE_PER_MINUTE: "100000",
+    ROOMS_PER_MINUTE: "100000",
+    OUTBOX_PATH: path.join(outboxDir, `outbox-${port}.jsonl`),
+    SHUTDOWN_GRACE_MS: "3000",
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    // Pairing measures learners meeting learners: no bot may step in.
+    ...(opts.scenario === "pairing" ? { QUEUE_BOT_AFTER_MS: "0" } : {}),
+    ...(opts.fast ? FAST_ENV : {}),
+    ...(opts.rounds !== undefined ? { DUEL_ROUNDS: String(opts.rounds) } : {}),
+    ...opts.serverEnv,
+  };
+}
+
+/** Spawns one server on a free port (a new port if another process took it first). */
+export async function startServer(envFor: (port: number) => NodeJS.ProcessEnv): Promise<ServerProc> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env: envFor(port), stdio: ["ignore", "pipe", "pipe"] }));
+    const server = new ServerProc(port, child);
+    try {
+      await server.ready(30_000);
+      return server;
+    } catch (err) {
+      await server.stop();
+      if (attempt >= 3 || !/EADDRINUSE/.test(server.output())) throw err;
+    }
+  }
+}
+
+/** Running servers (--endpoint) must answer /readyz before any bot starts. */
+export async function checkEndpoints(endpoints: string[]): Promise<string[]> {
+  const problems = await Promise.all(
+    endpoints.map(async (base) => {
+      try {
+        const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(3000) });
+        return res.ok ? undefined : `${base}/readyz answered ${res.status}`;
+      } catch (err) {
+        return `${base} is unreachable: ${(err as Error).cause ?? (err as Error).message}`;
+      }
+    }),
+  );
+  return problems.filter((p): p is string => p !== undefined);
+}
+
+/** Connects to the cluster's Redis DB (loopback only) and flushes it. */
+export async function openRedis(url: string): Promise<Redis> {
+  const parsed = new URL(url);
+  if (!LOOPBACK.has(parsed.hostname)) throw new UsageError(`LOADTEST_REDIS_URL must be a loopback address (got ${parsed.hostname})`);
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
+  redis.on("error", () => undefined); // failures surface through the awaited commands
+  await withTimeout(redis.connect(), 5000, "Redis");
+  await withTimeout(redis.flushdb(), 5000, "Redis FLUSHDB");
+  return redis;
+}
