@@ -64,13 +64,18 @@ export class SortedBoard {
     }
     if (incoming.length === 0) return;
     incoming.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-    const merged: Row[] = new Array(this.rows.length + incoming.length);
-    let [i, j, k] = [0, 0, 0];
-    while (i < this.rows.length && j < incoming.length) merged[k++] = before(incoming[j], this.rows[i]) ? incoming[j++] : this.rows[i++];
-    while (i < this.rows.length) merged[k++] = this.rows[i++];
-    while (j < incoming.length) merged[k++] = incoming[j++];
-    this.rows = merged;
     for (const r of incoming) this.byUser.set(r.userId, r);
+    if (this.rows.length === 0) {
+      this.rows = incoming;
+      return;
+    }
+    const merged: Row[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.rows.length && j < incoming.length) merged.push(before(incoming[j], this.rows[i]) ? incoming[j++] : this.rows[i++]);
+    while (i < this.rows.length) merged.push(this.rows[i++]);
+    while (j < incoming.length) merged.push(incoming[j++]);
+    this.rows = merged;
   }
 
   /** A learner's new display name (their place does not change). */

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import type { MatchPlayer, MatchResult } from "../../rooms/shared/match-result";
 import type { Store, UserRecord } from "../../server/store/store";
-import { isoWeek } from "../../server/progress.rules";
+import { emptyProgress, isoWeek, levelForXp } from "../../server/progress.rules";
 
 export function user(name: string, extra: Partial<UserRecord> = {}): UserRecord {
   return { id: randomUUID(), name, guest: true, timeZone: "UTC", createdAt: Date.now(), ...extra };
@@ -137,6 +137,33 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       const p = await store.progress(twin.id);
       assert.deepEqual([p.xp, p.duels, p.ratings.es], [10 + 25, 1, undefined]);
       assert.equal(await store.recordMatch(match), false, "and still once on a replay");
+    });
+
+    it("seeds learners in bulk with their progress and boards, which results then build on", async () => {
+      const alltime = (board: string) => ({ board, period: "alltime" });
+      const seeded = (u: UserRecord, xp: number, rating: number) => ({
+        user: u,
+        progress: { ...emptyProgress(u.id), xp, xpByLang: { es: xp }, ratings: { es: rating }, duels: 3, wins: 1 },
+        boards: [{ ...alltime("global"), score: xp }, { ...alltime("es"), score: xp }, { ...alltime("rating-es"), score: rating }],
+      });
+      const [low, mid, top] = [user("Low"), user("mid_c", { username: "mid_c", guest: false, passwordHash: "h" }), user("Top")];
+      await store.seedLearners([seeded(mid, 250, 1300), seeded(low, 50, 1100), seeded(top, 900, 1250)]);
+      assert.equal((await store.userById(top.id))?.name, "Top");
+      assert.equal((await store.userByUsername("MID_C"))?.id, mid.id);
+      const p = await store.progress(mid.id);
+      assert.deepEqual([p.xp, p.level, p.duels, p.wins, p.ratings.es, p.xpByLang.es], [250, levelForXp(250), 3, 1, 1300, 250]);
+      assert.deepEqual((await store.top(alltime("global"), 10)).map((r) => [r.rank, r.name, r.score]), [[1, "Top", 900], [2, "mid_c", 250], [3, "Low", 50]]);
+      assert.deepEqual((await store.top(alltime("rating-es"), 10)).map((r) => r.name), ["mid_c", "Top", "Low"]);
+      assert.deepEqual((await store.around(alltime("es"), low.id, 1))!.map((r) => [r.rank, r.name]), [[2, "mid_c"], [3, "Low"]]);
+
+      await store.recordMatch(duel([player(low, 900, true, ["correct"]), player(top, 0, false, ["wrong"])]));
+      assert.equal((await store.progress(low.id)).xp, 50 + 10 + 25, "a result adds to the seeded XP");
+      assert.deepEqual((await store.top(alltime("global"), 10)).map((r) => r.name), ["Top", "mid_c", "Low"]);
+      assert.ok((await store.progress(low.id)).ratings.es > 1100, "and moves the seeded rating");
+
+      await assert.rejects(store.seedLearners([seeded(user("Again", { id: top.id }), 1, 1)]), (e: any) => e.code === "BAD_REQUEST");
+      await assert.rejects(store.seedLearners([seeded(user("x", { username: "Mid_C" }), 1, 1)]), (e: any) => e.code === "AUTH_USERNAME_TAKEN");
+      assert.equal((await store.top(alltime("global"), 10)).length, 3, "a refused seed adds no row");
     });
 
     it("replaces a password hash", async () => {

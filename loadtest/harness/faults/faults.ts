@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   clearInterval(ticker);
   clearInterval(sampler);
   let check: CheckResult | undefined;
-  let leftover: Record<string, number> = {};
+  const leftover: Record<string, number> = {};
   try {
     const waiting = await waitingResults(run);
     for (const where of waiting.values()) {
