@@ -238,7 +238,7 @@ describe("cluster faults: SIGTERM with duels running", function () {
       const x = await ana.joinDuel({ lang: "es", mode: "typed" });
       const y = await ben.joinDuel({ lang: "es", mode: "typed" });
       const cut1 = await cy.joinDuel({ lang: "fr", mode: "typed" });
-      const cut2 = await dee.joinDuel({ lang: "fr", mode: "typed" });
+      await dee.joinDuel({ lang: "fr", mode: "typed" }); // cut1's opponent: the cut duel starts
       await waitUntil(() => [x, cut1].every((s) => s.view?.phase === "round"), "the duels to start", 10000);
       const closedCut = withTimeout(new Promise<any>((r) => cut1.on("closed", r)), 15000, "the cut duel to close");
       const exited = new Promise<number | null>((r) => p.child.once("exit", (code) => r(code)));
