@@ -1,11 +1,12 @@
 // `npm run build`: the browser game (web/dist, when missing or older than its sources), the
 // server compiled by tsc into the output folder, and beside it what the compiled server reads
-// relative to its own files: content/decks/*.json (content/decks.js reads ./decks) and the
-// built game (server/http/web.routes.js serves ../../web/dist). Then `node <out>/server/main.js`
+// relative to its own files: content/'s data, every .json in it (content/decks.js reads
+// ./decks/*.json and what else content/ keeps beside it), and the built game
+// (server/http/web.routes.js serves ../../web/dist). Then `node <out>/server/main.js`
 // runs the game; it finds node_modules by walking up, so <out> belongs inside the project.
 // Usage: node scripts/build.mjs [--out-dir DIR] (default dist)
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,8 +36,7 @@ rmSync(out, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const ms = run("tsc", [tsc, "-p", join(root, "tsconfig.build.json"), "--outDir", out]);
 
-const decks = join(root, "content", "decks");
-mkdirSync(join(out, "content", "decks"), { recursive: true });
-for (const file of readdirSync(decks).filter((f) => f.endsWith(".json"))) cpSync(join(decks, file), join(out, "content", "decks", file));
+const data = (src) => statSync(src).isDirectory() || src.endsWith(".json");
+cpSync(join(root, "content"), join(out, "content"), { recursive: true, filter: data });
 cpSync(join(root, "web", "dist"), join(out, "web", "dist"), { recursive: true });
-console.log(`build: compiled the server into ${inside}/ in ${ms} ms, with the decks and the game; run: node ${inside}/server/main.js`);
+console.log(`build: compiled the server into ${inside}/ in ${ms} ms, with content/'s data and the game; run: node ${inside}/server/main.js`);
