@@ -1,22 +1,54 @@
 /**
- * Word decks: loading and validation. A deck is one JSON file per target language in
- * content/decks/<lang>.json; its shape is {@link deckSchema}. Decks are validated at start-up
+ * Word decks and how answers in their languages are judged: loading and validation. A
+ * language is one JSON file, content/decks/<lang>.json, shaped as {@link deckSchema}: its
+ * judging rules (`articles`, `spellings`) and its lessons. English, every deck's source
+ * language, has its rules in content/english.json ({@link languageSchema}). The languages on
+ * offer are the decks found: no list of them is kept in code. Decks are validated at start-up
  * (a bad deck stops the server with every problem listed) and in the test suite.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { answerKey, type LangCode } from "../rooms/word-duel/judge.rules";
+import { answerKey, normalize, type LangRules } from "../rooms/word-duel/judge.rules";
+import type { Direction } from "../rooms/word-duel/messages";
 
-/** Target languages a deck may be written for (English is always the source). */
-export const TARGET_LANGS = ["es", "fr", "de", "it", "pt"] as const;
-export type TargetLang = (typeof TARGET_LANGS)[number];
+/** The shipped decks, one file per language. */
+export const DECKS_DIR = join(__dirname, "decks");
+/** English's judging rules. */
+export const ENGLISH_FILE = join(__dirname, "english.json");
+
+/**
+ * A deck's language code: two lower-case letters, the deck's file name. Which codes exist is
+ * what {@link loadDecks} finds in the folder (and {@link deckLangs} lists).
+ */
+export type TargetLang = string;
 
 export const LEVELS = ["A1", "A2"] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** Minimums every deck must meet. */
 export const DECK_MINIMUMS: { readonly words: number; readonly lessons: number; readonly wordsPerLesson: number; readonly choices: number } = { words: 300, lessons: 12, wordsPerLesson: 12, choices: 4 };
+
+/** Text as the judge compares it: what normalising leaves unchanged (lower case, NFC, no edge punctuation). */
+const judgedText = (what: string, max: number) =>
+  z.string().min(1).max(max).refine((t) => normalize(t) === t && !/\s/.test(t), `${what} must be lower case, one word, as typed after normalising`);
+
+/** How answers in one language are judged: English's file, and the head of every deck. */
+export const languageSchema = z
+  .object({
+    lang: z.string().regex(/^[a-z]{2}$/, "must be a two-letter code such as es"),
+    name: z.string().min(1),
+    /** Leading words a learner may leave out, tried in order; elided forms end with an apostrophe ("l'"). */
+    articles: z
+      .array(judgedText("an article", 12))
+      .max(30)
+      .refine((words) => new Set(words).size === words.length, "lists a word twice"),
+    /** Substitute spellings that are also correct: letter → what may be typed for it ("ß": "ss"). */
+    spellings: z
+      .record(judgedText("a spelled letter", 4), judgedText("a substitute", 8))
+      .refine((map) => Object.entries(map).every(([letter, substitute]) => letter !== substitute), "spells a letter as itself"),
+  })
+  .strict();
 
 const answerText = z
   .string()
@@ -40,10 +72,9 @@ const lessonSchema = z
   })
   .strict();
 
-export const deckSchema = z
-  .object({
-    lang: z.enum(TARGET_LANGS),
-    name: z.string().min(1),
+export const deckSchema = languageSchema
+  .extend({
+    lang: languageSchema.shape.lang.refine((lang) => lang !== "en", "English is the source of every deck (content/english.json), not a deck"),
     nativeName: z.string().min(1),
     lessons: z.array(lessonSchema).min(1),
   })
@@ -52,6 +83,8 @@ export const deckSchema = z
 export type Word = z.infer<typeof wordSchema>;
 export type Lesson = z.infer<typeof lessonSchema>;
 export type Deck = z.infer<typeof deckSchema>;
+/** A language's judging rules as its file declares them (a Deck is one too). */
+export type Language = z.infer<typeof languageSchema>;
 
 /** A word with where it comes from, as the rooms use it. */
 export interface DeckWord extends Word {
@@ -62,18 +95,24 @@ export interface DeckWord extends Word {
 type Side = "en" | "target";
 
 /** Comparable form of a display text that keeps its hint: "orange (fruit)" ≠ "orange (colour)". */
-function displayKey(text: string, lang: LangCode): string {
+function displayKey(text: string, rules: LangRules): string {
   const hint = /\(([^)]*)\)/.exec(text)?.[1]?.trim().toLowerCase() ?? "";
-  return `${answerKey(text, lang)}|${hint}`;
+  return `${answerKey(text, rules)}|${hint}`;
 }
 
-function sideLang(deck: Deck, side: Side): LangCode {
-  return side === "en" ? "en" : deck.lang;
+/** A deck with English: the rules each side of its words is judged by. */
+interface Sides {
+  deck: Deck;
+  english: LangRules;
+}
+
+function sideRules({ deck, english }: Sides, side: Side): LangRules {
+  return side === "en" ? english : deck;
 }
 
 /** Problems inside single words: empty or repeated answers. */
-function wordProblems(deck: Deck, lesson: Lesson, word: Word, side: Side): string[] {
-  const keys = word[side].map((a) => answerKey(a, sideLang(deck, side)));
+function wordProblems(sides: Sides, lesson: Lesson, word: Word, side: Side): string[] {
+  const keys = word[side].map((a) => answerKey(a, sideRules(sides, side)));
   const where = `${lesson.id} "${word.en[0]}"`;
   const problems: string[] = [];
   if (keys.some((k) => k === "")) problems.push(`${where}: an empty ${side} answer after normalising`);
@@ -86,18 +125,18 @@ function wordProblems(deck: Deck, lesson: Lesson, word: Word, side: Side): strin
  * accepted answer of another word on the same side, or a learner shown it could not tell
  * which translation is wanted, and a choice could be right twice.
  */
-function ambiguityProblems(deck: Deck, words: DeckWord[], side: Side): string[] {
-  const lang = sideLang(deck, side);
+function ambiguityProblems(sides: Sides, words: DeckWord[], side: Side): string[] {
+  const rules = sideRules(sides, side);
   const owner = new Map<string, number>();
   words.forEach((w, i) => {
     for (const a of w[side]) {
-      const key = displayKey(a, lang);
+      const key = displayKey(a, rules);
       if (!owner.has(key)) owner.set(key, i);
     }
   });
   const problems: string[] = [];
   words.forEach((w, i) => {
-    const key = displayKey(w[side][0], lang);
+    const key = displayKey(w[side][0], rules);
     const first = owner.get(key);
     if (first !== undefined && first !== i) {
       problems.push(`${w.lessonId} "${w[side][0]}": ${side} prompt is also an answer of ${words[first].lessonId} "${words[first][side][0]}"`);
@@ -107,13 +146,13 @@ function ambiguityProblems(deck: Deck, words: DeckWord[], side: Side): string[] 
 }
 
 /** Every level must offer enough distinct displays for four-option choices. */
-function choiceProblems(deck: Deck, words: DeckWord[]): string[] {
+function choiceProblems(sides: Sides, words: DeckWord[]): string[] {
   const problems: string[] = [];
   for (const level of LEVELS) {
     const atLevel = words.filter((w) => w.level === level);
     if (atLevel.length === 0) continue;
     for (const side of ["en", "target"] as const) {
-      const displays = new Set(atLevel.map((w) => displayKey(w[side][0], sideLang(deck, side))));
+      const displays = new Set(atLevel.map((w) => displayKey(w[side][0], sideRules(sides, side))));
       if (displays.size < DECK_MINIMUMS.choices) {
         problems.push(`level ${level}: only ${displays.size} distinct ${side} choices`);
       }
@@ -122,28 +161,32 @@ function choiceProblems(deck: Deck, words: DeckWord[]): string[] {
   return problems;
 }
 
+function issues(error: z.ZodError, whole: string): string[] {
+  return error.issues.map((i) => `${i.path.join(".") || whole}: ${i.message}`);
+}
+
 /**
  * Validates a parsed deck and returns every problem found (empty when the deck is good).
+ * English answers are judged by `english` (content/english.json unless given).
  * @example validateDeck(JSON.parse(text)) // []
  */
-export function validateDeck(raw: unknown, minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS): string[] {
+export function validateDeck(raw: unknown, minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS, english: LangRules = loadEnglish()): string[] {
   const parsed = deckSchema.safeParse(raw);
-  if (!parsed.success) {
-    return parsed.error.issues.map((i) => `${i.path.join(".") || "deck"}: ${i.message}`);
-  }
+  if (!parsed.success) return issues(parsed.error, "deck");
   const deck = parsed.data;
+  const sides: Sides = { deck, english };
   const problems: string[] = [];
   const ids = deck.lessons.map((l) => l.id);
   if (new Set(ids).size !== ids.length) problems.push("two lessons share an id");
   for (const l of deck.lessons) {
     if (!l.id.startsWith(`${deck.lang}-`)) problems.push(`${l.id}: lesson ids start with "${deck.lang}-"`);
-    for (const w of l.words) problems.push(...wordProblems(deck, l, w, "en"), ...wordProblems(deck, l, w, "target"));
+    for (const w of l.words) problems.push(...wordProblems(sides, l, w, "en"), ...wordProblems(sides, l, w, "target"));
   }
   const words = deckWords(deck);
   if (deck.lessons.length < minimums.lessons) problems.push(`${deck.lessons.length} lessons, at least ${minimums.lessons} needed`);
   if (words.length < minimums.words) problems.push(`${words.length} words, at least ${minimums.words} needed`);
-  problems.push(...ambiguityProblems(deck, words, "en"), ...ambiguityProblems(deck, words, "target"));
-  problems.push(...choiceProblems(deck, words));
+  problems.push(...ambiguityProblems(sides, words, "en"), ...ambiguityProblems(sides, words, "target"));
+  problems.push(...choiceProblems(sides, words));
   return problems;
 }
 
@@ -158,16 +201,47 @@ export function deckWords(deck: Deck): DeckWord[] {
  * the one a duel reveals and offers as the right choice. Undefined when no word has it.
  * @example answersFor(spanish, "apple") // ["la manzana"]
  */
-export function answersFor(deck: Deck, prompt: string, direction: "en-target" | "target-en" = "en-target"): string[] | undefined {
+export function answersFor(deck: Deck, prompt: string, direction: Direction = "en-target"): string[] | undefined {
   const word = deckWords(deck).find((w) => (direction === "en-target" ? w.en[0] : w.target[0]) === prompt);
   return word && (direction === "en-target" ? word.target : word.en);
 }
 
-/** The decks of a folder, validated; throws one error listing every problem of every deck. */
-export function loadDecks(dir = join(__dirname, "decks"), minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS): Map<TargetLang, Deck> {
+/**
+ * English's judging rules, validated; throws one error listing every problem.
+ * @example judgeTyped("eat", ["to eat"], loadEnglish()) // { verdict: "correct" }
+ */
+export function loadEnglish(file = ENGLISH_FILE): Language {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`invalid English rules: ${file} is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = languageSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`invalid English rules in ${file}:\n  ${issues(parsed.error, "file").join("\n  ")}`);
+  if (parsed.data.lang !== "en") throw new Error(`invalid English rules in ${file}: lang must be "en"`);
+  return parsed.data;
+}
+
+/**
+ * The languages of a deck folder, from its file names alone (sorted; nothing is validated):
+ * for option lists that should not load every deck.
+ * @example deckLangs() // ["de", "es", "fr", "it", "pt"]
+ */
+export function deckLangs(dir = DECKS_DIR): TargetLang[] {
+  return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -".json".length)).sort();
+}
+
+/**
+ * The decks of a folder, validated (English's rules from content/english.json); throws one
+ * error listing every problem of every deck.
+ * @example const spanish = loadDecks().get("es");
+ */
+export function loadDecks(dir = DECKS_DIR, minimums: typeof DECK_MINIMUMS = DECK_MINIMUMS, english: LangRules = loadEnglish()): Map<TargetLang, Deck> {
   const decks = new Map<TargetLang, Deck>();
   const problems: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const lang of deckLangs(dir)) {
+    const file = `${lang}.json`;
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(join(dir, file), "utf8"));
@@ -175,13 +249,13 @@ export function loadDecks(dir = join(__dirname, "decks"), minimums: typeof DECK_
       problems.push(`${file}: not valid JSON (${(err as Error).message})`);
       continue;
     }
-    const found = validateDeck(raw, minimums);
+    const found = validateDeck(raw, minimums, english);
     if (found.length > 0) {
       problems.push(...found.map((p) => `${file}: ${p}`));
       continue;
     }
     const deck = raw as Deck;
-    if (file !== `${deck.lang}.json`) problems.push(`${file}: a ${deck.lang} deck must be named ${deck.lang}.json`);
+    if (lang !== deck.lang) problems.push(`${file}: a ${deck.lang} deck must be named ${deck.lang}.json`);
     else decks.set(deck.lang, deck);
   }
   if (problems.length > 0) throw new Error(`invalid word decks:\n  ${problems.join("\n  ")}`);

@@ -50,6 +50,7 @@ export function duelServices(deps: ServiceDeps): DuelServices {
     langs: () => catalog.langCodes(),
     words: (lang, lessonId) => catalog.duelWords(lang, lessonId),
     pool: (lang) => catalog.pool(lang),
+    judging: (lang) => catalog.judging(lang),
     verifyToken: deps.verifyToken,
     // The database down: practise at random instead.
     missedPrompts: (userId, lang) => deps.storeHealth.orElse(async () => wordsToReview(await store.progress(userId), REVIEW_PROMPTS).filter((w) => w.lang === lang).map((w) => w.prompt), []),

@@ -3,15 +3,25 @@
  * choices shown, how an answer is judged and scored, and who wins. No Colyseus, no I/O;
  * time (`now`, elapsed ms) and randomness (`rng`) come in as arguments.
  */
-import { judgeTyped, answerKey, normalize, type Judgement, type LangCode } from "./judge.rules";
+import { judgeTyped, answerKey, normalize, type Judgement, type LangRules } from "./judge.rules";
+import type { AlmostReason, Direction, Mode, Verdict } from "./messages";
 
 export * from "./judge.rules";
+export type { Direction, Mode, Verdict };
 
 /** A random source in [0, 1), like Math.random. Tests pass a seeded one. */
 export type Rng = () => number;
 
-import type { Direction, Mode, Verdict } from "./messages";
-export type { Direction, Mode, Verdict };
+/**
+ * The two languages of a duel's words, each with the rules its answers are judged by.
+ * @example const langs: DuelLangs = { en: loadEnglish(), target: decks.get("es")! }; // content/decks.ts
+ */
+export interface DuelLangs {
+  /** English, every deck's source language (content/english.json). */
+  en: LangRules;
+  /** The deck's language (content/decks/<lang>.json). */
+  target: LangRules;
+}
 
 /** A word as the rules see it (decks add lesson and level). */
 export interface RuleWord {
@@ -30,8 +40,10 @@ export interface Question {
   accepted: string[];
   /** The answer shown at the reveal. */
   reveal: string;
-  /** The language the answers are written in. */
-  answerLang: LangCode;
+  /** The code of the language the answers are written in ("en" in target-en). */
+  answerLang: string;
+  /** How answers in that language are judged. */
+  answerRules: LangRules;
   /** The word's English form, whatever the direction: its key in a learner's word stats. */
   english: string;
 }
@@ -69,10 +81,10 @@ function sides(direction: Direction): { ask: "en" | "target"; answer: "en" | "ta
  * Distractors for a choice question: other words' displays that are not an accepted answer
  * of this word, preferring the same lesson, then the same level; never two equal options.
  */
-export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direction: Direction, lang: LangCode, rng: Rng): string[] {
+export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direction: Direction, langs: DuelLangs, rng: Rng): string[] {
   const { answer } = sides(direction);
-  const answerLang = answer === "en" ? "en" : lang;
-  const taken = new Set(word[answer].map((a) => answerKey(a, answerLang)));
+  const rules = langs[answer === "en" ? "en" : "target"];
+  const taken = new Set(word[answer].map((a) => answerKey(a, rules)));
   const picked: string[] = [];
   const tiers = [
     pool.filter((w) => w.lessonId === word.lessonId),
@@ -82,7 +94,7 @@ export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direc
     for (const candidate of pickWords(tier, tier.length, rng)) {
       if (picked.length === CHOICE_COUNT - 1) return picked;
       const display = candidate[answer][0];
-      const key = answerKey(display, answerLang);
+      const key = answerKey(display, rules);
       if (taken.has(key)) continue;
       taken.add(key);
       picked.push(display);
@@ -93,21 +105,23 @@ export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direc
 
 /**
  * Builds one round's question for a word.
- * @example buildQuestion(word, pool, "choice", "en-target", "es", Math.random)
+ * @example buildQuestion(word, pool, "choice", "en-target", { en: english, target: spanish }, Math.random)
  */
-export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: Mode, direction: Direction, lang: LangCode, rng: Rng): Question {
+export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: Mode, direction: Direction, langs: DuelLangs, rng: Rng): Question {
   const { ask, answer } = sides(direction);
   const reveal = word[answer][0];
+  const answerRules = langs[answer === "en" ? "en" : "target"];
   const question: Question = {
     prompt: word[ask][0],
     choices: [],
     accepted: word[answer].slice(),
     reveal,
-    answerLang: answer === "en" ? "en" : lang,
+    answerLang: answerRules.lang,
+    answerRules,
     english: word.en[0],
   };
   if (mode === "choice") {
-    question.choices = pickWords([reveal, ...pickDistractors(word, pool, direction, lang, rng)], CHOICE_COUNT, rng);
+    question.choices = pickWords([reveal, ...pickDistractors(word, pool, direction, langs, rng)], CHOICE_COUNT, rng);
   }
   return question;
 }
@@ -117,7 +131,7 @@ export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: M
  * (`invalid` otherwise, which costs the player nothing); in typed mode see {@link judgeTyped}.
  */
 export function judgeAnswer(question: Question, input: string): Judgement | { verdict: "invalid" } {
-  if (question.choices.length === 0) return judgeTyped(input, question.accepted, question.answerLang);
+  if (question.choices.length === 0) return judgeTyped(input, question.accepted, question.answerRules);
   const given = normalize(input);
   const index = question.choices.findIndex((c) => normalize(c) === given);
   if (index < 0) return { verdict: "invalid" };
@@ -222,7 +236,7 @@ export interface PendingAnswer {
 /** What one player gets when a round closes. */
 export interface RoundOutcome {
   verdict: Verdict;
-  reason?: "accent" | "typo";
+  reason?: AlmostReason;
   points: number;
   streak: number;
   answer: string;

@@ -1,5 +1,7 @@
 /**
- * Answer judging for word duels: pure text functions, no I/O, no Colyseus.
+ * Answer judging for word duels: pure text functions, no I/O, no Colyseus. What differs from
+ * one language to another comes in as {@link LangRules}: a deck's `articles` and `spellings`
+ * (content/decks/<lang>.json; English's in content/english.json). No word list lives here.
  *
  * How a typed answer is judged against the accepted answers of a word:
  * 1. Both sides are normalised: Unicode NFC, lower case, curly quotes made straight,
@@ -7,35 +9,40 @@
  *    edges dropped ("¿qué?" → "qué"), runs of spaces folded to one.
  * 2. One leading article of the answer's language is optional ("la manzana" = "manzana";
  *    "l'eau" = "eau"; English "the/a/an/to": "to eat" = "eat").
- * 3. Equal after that → `correct`. German `ae/oe/ue/ss` for `ä/ö/ü/ß` is also `correct`
- *    (it is standard German spelling where umlauts cannot be typed).
+ * 3. Equal after that → `correct`. An accepted answer written with the language's substitute
+ *    spellings is also `correct` (German `ae/oe/ue/ss` for `ä/ö/ü/ß`: standard German
+ *    spelling where umlauts cannot be typed).
  * 4. Equal once accents are folded away ("manana" for "mañana") → `almost` (reason `accent`).
  * 5. One typo (insert, delete, substitute or swap two neighbours) on an answer of at least
  *    {@link TYPO_MIN_LENGTH} letters → `almost` (reason `typo`).
  * 6. Anything else → `wrong`.
  */
+import type { AlmostReason } from "./messages";
 
-/** Languages with an article list; English is the source language of every deck. */
-export type LangCode = "en" | "es" | "fr" | "de" | "it" | "pt";
+/**
+ * How answers in one language are compared: what a deck (or content/english.json) declares.
+ * @example const spanish: LangRules = { lang: "es", articles: ["el", "la"], spellings: {} };
+ */
+export interface LangRules {
+  /** The language's code: "es", or "en" for English. */
+  lang: string;
+  /**
+   * Leading words a learner may leave out, lower case, tried in order: articles, elided
+   * forms ending with an apostrophe ("l'"), English's infinitive "to".
+   */
+  articles: readonly string[];
+  /** Substitute spellings that are also correct: each key may be typed as its value ("ß" → "ss"). */
+  spellings: Readonly<Record<string, string>>;
+}
 
 /** How a typed answer compares with the accepted answers. */
 export type Judgement =
   | { verdict: "correct" }
-  | { verdict: "almost"; reason: "accent" | "typo" }
+  | { verdict: "almost"; reason: AlmostReason }
   | { verdict: "wrong" };
 
 /** Answers shorter than this (letters, after folding) get no typo tolerance. */
 export const TYPO_MIN_LENGTH = 5;
-
-/** Leading words a learner may leave out, by language. Elided forms end with an apostrophe. */
-export const OPTIONAL_LEADING_WORDS: Readonly<Record<LangCode, readonly string[]>> = {
-  en: ["the", "a", "an", "to"],
-  es: ["el", "la", "los", "las", "un", "una", "unos", "unas"],
-  fr: ["le", "la", "les", "un", "une", "des", "du", "l'"],
-  de: ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer"],
-  it: ["il", "lo", "la", "i", "gli", "le", "un", "uno", "una", "l'", "un'"],
-  pt: ["o", "a", "os", "as", "um", "uma", "uns", "umas"],
-};
 
 const EDGE_PUNCTUATION = /^[\s¿¡!?.,;:"«»“”„()\-–—…]+|[\s¿¡!?.,;:"«»“”„()\-–—…]+$/gu;
 
@@ -55,11 +62,11 @@ export function normalize(text: string): string {
 }
 
 /**
- * Drops one optional leading article (step 2). Never strips the whole text.
- * @example stripArticle("la manzana", "es") // "manzana"
+ * Drops one optional leading article of the language (step 2). Never strips the whole text.
+ * @example stripArticle("la manzana", { lang: "es", articles: ["el", "la"], spellings: {} }) // "manzana"
  */
-export function stripArticle(normalized: string, lang: LangCode): string {
-  for (const word of OPTIONAL_LEADING_WORDS[lang]) {
+export function stripArticle(normalized: string, rules: LangRules): string {
+  for (const word of rules.articles) {
     if (word.endsWith("'")) {
       if (normalized.startsWith(word) && normalized.length > word.length) {
         return normalized.slice(word.length).trimStart();
@@ -86,9 +93,11 @@ export function foldAccents(text: string): string {
     .normalize("NFC");
 }
 
-/** German substitute spelling: "mädchen" → "maedchen". */
-function germanSubstitute(text: string): string {
-  return text.replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss");
+/** A text written with the language's substitute spellings (step 3): "mädchen" → "maedchen". */
+function respell(text: string, spellings: LangRules["spellings"]): string {
+  let out = text;
+  for (const [letter, substitute] of Object.entries(spellings)) out = out.replaceAll(letter, substitute);
+  return out;
 }
 
 /**
@@ -109,9 +118,12 @@ export function withinOneEdit(a: string, b: string): boolean {
   return s.slice(i) === t.slice(i + 1);
 }
 
-/** The comparable form of one answer: normalised, with its optional article dropped. */
-export function answerKey(text: string, lang: LangCode): string {
-  return stripArticle(normalize(text), lang);
+/**
+ * The comparable form of one answer: normalised, with its optional article dropped.
+ * @example answerKey("La Manzana", spanish) // "manzana"
+ */
+export function answerKey(text: string, rules: LangRules): string {
+  return stripArticle(normalize(text), rules);
 }
 
 function letterCount(text: string): number {
@@ -122,16 +134,15 @@ function letterCount(text: string): number {
  * Judges a typed answer against every accepted answer of a word (the rules at the top).
  * @param input   what the learner typed
  * @param accepted every accepted answer, e.g. `["el coche", "el carro", "el auto"]`
- * @param lang    the language the answers are in
- * @example judgeTyped("manana", ["la mañana"], "es") // { verdict: "almost", reason: "accent" }
+ * @param rules   the rules of the language the answers are in (its deck, or English's)
+ * @example judgeTyped("manana", ["la mañana"], spanish) // { verdict: "almost", reason: "accent" }
  */
-export function judgeTyped(input: string, accepted: readonly string[], lang: LangCode): Judgement {
-  const given = forms(input, lang);
+export function judgeTyped(input: string, accepted: readonly string[], rules: LangRules): Judgement {
+  const given = forms(input, rules);
   if (given.length === 0) return { verdict: "wrong" };
-  const keys = accepted.flatMap((a) => forms(a, lang));
+  const keys = accepted.flatMap((a) => forms(a, rules));
   const any = (match: (g: string, k: string) => boolean) => given.some((g) => keys.some((k) => match(g, k)));
-  if (any((g, k) => g === k)) return { verdict: "correct" };
-  if (lang === "de" && any((g, k) => germanSubstitute(k) === g)) return { verdict: "correct" };
+  if (any((g, k) => g === k || respell(k, rules.spellings) === g)) return { verdict: "correct" };
   if (any((g, k) => foldAccents(g) === foldAccents(k))) return { verdict: "almost", reason: "accent" };
   const typo = any((g, k) => letterCount(foldAccents(k)) >= TYPO_MIN_LENGTH && withinOneEdit(foldAccents(g), foldAccents(k)));
   return typo ? { verdict: "almost", reason: "typo" } : { verdict: "wrong" };
@@ -142,9 +153,9 @@ export function judgeTyped(input: string, accepted: readonly string[], lang: Lan
  * needed because a word may start like an article once accents are gone ("às vezes" typed
  * as "as vezes").
  */
-function forms(text: string, lang: LangCode): string[] {
+function forms(text: string, rules: LangRules): string[] {
   const full = normalize(text);
   if (full === "") return [];
-  const bare = stripArticle(full, lang);
+  const bare = stripArticle(full, rules);
   return bare === full ? [full] : [full, bare];
 }

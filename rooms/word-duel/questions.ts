@@ -1,5 +1,5 @@
 import type { DuelJoinOptions } from "./messages";
-import { buildQuestion, pickForReview, type LangCode, type Question } from "./duel.rules";
+import { buildQuestion, pickForReview, type Question } from "./duel.rules";
 import type { DuelServices } from "./services";
 
 /**
@@ -11,7 +11,8 @@ export async function duelQuestions(services: DuelServices, options: DuelJoinOpt
   const { lang, mode, direction, lessonId } = options;
   const { rng } = services;
   const pool = services.pool(lang);
+  const langs = services.judging(lang)!;
   const missed = reviewFor ? await services.missedPrompts(reviewFor, lang) : [];
   const picked = pickForReview(services.words(lang, lessonId)!, missed, services.timing.rounds, rng);
-  return picked.map((w) => buildQuestion(w, pool, mode, direction, lang as LangCode, rng));
+  return picked.map((w) => buildQuestion(w, pool, mode, direction, langs, rng));
 }

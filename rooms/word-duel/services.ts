@@ -6,7 +6,7 @@ import type { GuardServices } from "../shared/GuardedRoom";
 import type { Identity } from "../shared/identity";
 import type { MatchResult } from "../shared/match-result";
 import type { Mode } from "./messages";
-import type { Rng, RuleWord } from "./duel.rules";
+import type { DuelLangs, Rng, RuleWord } from "./duel.rules";
 
 /** Phase lengths and limits of a duel. */
 export interface DuelTiming {
@@ -35,6 +35,8 @@ export interface DuelServices extends GuardServices {
   words(lang: string, lessonId?: string): readonly RuleWord[] | null;
   /** Every word of `lang`: the pool distractors are drawn from. */
   pool(lang: string): readonly RuleWord[];
+  /** How answers in `lang` and in English are judged (their deck's and content/english.json's rules); null if unknown. */
+  judging(lang: string): DuelLangs | null;
   /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */
   verifyToken(token: string): Identity;
   /** English prompts of the words a learner misses most in `lang`, worst first ([] when unknown). */

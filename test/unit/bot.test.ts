@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { botMove, botName, botSkill } from "../../rooms/word-duel/bot.rules";
-import { buildQuestion, judgeAnswer, type RuleWord } from "../../rooms/word-duel/duel.rules";
+import { buildQuestion, judgeAnswer, type DuelLangs, type RuleWord } from "../../rooms/word-duel/duel.rules";
 import { seededRng } from "../../loadtest/support/rng";
 
 const word = (en: string, target: string): RuleWord => ({ en: [en], target: [target], lessonId: "es-food", level: "A1" });
+const spanish: DuelLangs = { en: { lang: "en", articles: ["the", "a", "an", "to"], spellings: {} }, target: { lang: "es", articles: ["el", "la"], spellings: {} } };
 const pool = [word("apple", "la manzana"), word("pear", "la pera"), word("bread", "el pan"), word("cheese", "el queso"), word("milk", "la leche")];
 
 describe("bot opponent", () => {
@@ -21,7 +22,7 @@ describe("bot opponent", () => {
       let right = 0;
       const n = 2000;
       for (let i = 0; i < n; i++) {
-        const q = buildQuestion(pool[i % pool.length], pool, mode, "en-target", "es", rng);
+        const q = buildQuestion(pool[i % pool.length], pool, mode, "en-target", spanish, rng);
         const move = botMove(q, skill, 10_000, rng);
         assert.ok(move.delayMs >= 400 && move.delayMs <= 9000, `delay ${move.delayMs}`);
         const verdict = judgeAnswer(q, move.answer).verdict;

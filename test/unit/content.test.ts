@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DECK_MINIMUMS, deckWords, loadDecks, TARGET_LANGS, validateDeck, type Deck } from "../../content/decks";
+import { readFileSync } from "node:fs";
+import { DECK_MINIMUMS, deckLangs, deckWords, loadDecks, loadEnglish, validateDeck, type Deck } from "../../content/decks";
 import { answerKey } from "../../rooms/word-duel/judge.rules";
 import { buildQuestion } from "../../rooms/word-duel/duel.rules";
 import { seededRng } from "../../loadtest/support/rng";
@@ -11,6 +12,8 @@ const small = (): Deck => ({
   lang: "es",
   name: "Spanish",
   nativeName: "Español",
+  articles: ["el", "la", "los", "las", "un", "una", "unos", "unas"],
+  spellings: {},
   lessons: [
     {
       id: "es-food",
@@ -24,12 +27,19 @@ const relaxed = { ...DECK_MINIMUMS, words: 1, lessons: 1 };
 
 describe("content: the shipped decks", () => {
   const decks = loadDecks();
+  const english = loadEnglish();
 
-  it("has a valid deck for each of es, fr, de, it, pt", () => {
-    assert.deepEqual([...decks.keys()].sort(), [...TARGET_LANGS].sort());
+  it("has a valid deck for each file of content/decks/", () => {
+    assert.deepEqual([...decks.keys()].sort(), deckLangs());
   });
 
-  for (const lang of TARGET_LANGS) {
+  it("lists those languages in the README's 'Languages on offer' line", () => {
+    const line = /^ *Languages on offer: (.+)\.$/m.exec(readFileSync(join(__dirname, "..", "..", "README.md"), "utf8"));
+    assert.ok(line, "README.md has no 'Languages on offer: …' line");
+    assert.deepEqual(line[1].split(", ").map((code) => code.replace(/`/g, "")), deckLangs());
+  });
+
+  for (const lang of deckLangs()) {
     it(`${lang}: at least 300 words in at least 12 lessons, A1 and A2`, () => {
       const deck = decks.get(lang)!;
       assert.ok(deck.lessons.length >= 12);
@@ -43,10 +53,10 @@ describe("content: the shipped decks", () => {
       const rng = seededRng(7);
       for (const word of pool) {
         for (const direction of ["en-target", "target-en"] as const) {
-          const q = buildQuestion(word, pool, "choice", direction, lang, rng);
+          const q = buildQuestion(word, pool, "choice", direction, { en: english, target: deck }, rng);
           assert.equal(q.choices.length, 4, `${word.en[0]} ${direction}`);
-          const lang2 = direction === "en-target" ? lang : "en";
-          const right = q.choices.filter((c) => q.accepted.some((a) => answerKey(a, lang2) === answerKey(c, lang2)));
+          const rules = direction === "en-target" ? deck : english;
+          const right = q.choices.filter((c) => q.accepted.some((a) => answerKey(a, rules) === answerKey(c, rules)));
           assert.equal(right.length, 1, `${word.en[0]} ${direction}: ${q.choices.join(" | ")}`);
         }
       }
@@ -83,6 +93,25 @@ describe("content: the validator", () => {
     assert.match(problems, /at least 300 needed/);
     assert.match(problems, /at least 12 needed/);
     assert.match(problems, /lesson ids start with "es-"/);
+  });
+  it("checks a deck's judging rules: articles and substitute spellings as the judge compares them", () => {
+    const deck: any = small();
+    deck.articles = ["el", "La", "el", "de la"];
+    deck.spellings = { "ñ": "ñ", "É": "e" };
+    const problems = validateDeck(deck, relaxed).join("\n");
+    assert.match(problems, /articles\.1: an article must be lower case/);
+    assert.match(problems, /articles\.3: an article must be lower case, one word/);
+    assert.match(problems, /articles: lists a word twice/);
+    assert.match(problems, /spellings: spells a letter as itself/);
+    assert.match(problems, /spellings\.É: a spelled letter must be lower case/);
+    assert.deepEqual(validateDeck({ ...small(), articles: undefined }, relaxed), ["articles: Required"]);
+  });
+  it("takes no deck for English, whose rules are content/english.json", () => {
+    assert.match(validateDeck({ ...small(), lang: "en" }, relaxed).join("\n"), /^lang: English is the source/);
+    assert.deepEqual(loadEnglish().articles, ["the", "a", "an", "to"]);
+    const dir = mkdtempSync(join(tmpdir(), "english-"));
+    writeFileSync(join(dir, "english.json"), JSON.stringify({ lang: "es", name: "English", articles: ["The"], spellings: {} }));
+    assert.throws(() => loadEnglish(join(dir, "english.json")), (err: Error) => /articles\.0: an article must be lower case/.test(err.message));
   });
   it("stops loading with every problem listed", () => {
     const dir = mkdtempSync(join(tmpdir(), "decks-"));

@@ -1,9 +1,12 @@
 import { strict as assert } from "node:assert";
 import {
   buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, tooFewToGoOn,
-  type RuleWord,
+  type DuelLangs, type RuleWord,
 } from "../../rooms/word-duel/duel.rules";
+import { loadDecks, loadEnglish } from "../../content/decks";
 import { seededRng } from "../../loadtest/support/rng";
+
+const spanish: DuelLangs = { en: loadEnglish(), target: loadDecks().get("es")! };
 
 const word = (en: string[], target: string[], lessonId = "es-food", level = "A1"): RuleWord => ({ en, target, lessonId, level });
 const apple = word(["apple"], ["la manzana"]);
@@ -50,7 +53,7 @@ describe("rules: questions", () => {
   });
   it("builds four distinct choices with the answer among them", () => {
     for (let seed = 0; seed < 50; seed++) {
-      const q = buildQuestion(apple, pool, "choice", "en-target", "es", seededRng(seed));
+      const q = buildQuestion(apple, pool, "choice", "en-target", spanish, seededRng(seed));
       assert.equal(q.prompt, "apple");
       assert.equal(q.choices.length, 4);
       assert.equal(new Set(q.choices).size, 4);
@@ -59,17 +62,17 @@ describe("rules: questions", () => {
     }
   });
   it("prefers distractors from the same lesson", () => {
-    const d = pickDistractors(apple, pool, "en-target", "es", seededRng(3));
+    const d = pickDistractors(apple, pool, "en-target", spanish, seededRng(3));
     assert.deepEqual(d.slice().sort(), ["el pan", "el queso", "la pera"]);
   });
   it("never offers another accepted answer as a distractor", () => {
     const fish = word(["fish"], ["el pescado", "el pez"]);
     const twin = word(["fish (alive)"], ["el pez"]);
-    const d = pickDistractors(fish, [fish, twin, ...pool], "en-target", "es", seededRng(4));
+    const d = pickDistractors(fish, [fish, twin, ...pool], "en-target", spanish, seededRng(4));
     assert.ok(!d.includes("el pez"));
   });
   it("reverses direction", () => {
-    const q = buildQuestion(apple, pool, "typed", "target-en", "es", seededRng(5));
+    const q = buildQuestion(apple, pool, "typed", "target-en", spanish, seededRng(5));
     assert.equal(q.prompt, "la manzana");
     assert.deepEqual(q.choices, []);
     assert.equal(q.answerLang, "en");
@@ -78,7 +81,7 @@ describe("rules: questions", () => {
 });
 
 describe("rules: judging a question", () => {
-  const q = buildQuestion(apple, pool, "choice", "en-target", "es", seededRng(6));
+  const q = buildQuestion(apple, pool, "choice", "en-target", spanish, seededRng(6));
   it("is correct only for the right option", () => {
     assert.equal(judgeAnswer(q, "la manzana").verdict, "correct");
     assert.equal(judgeAnswer(q, q.choices.find((c) => c !== "la manzana")!).verdict, "wrong");
