@@ -371,7 +371,7 @@ export class WordDuelRoom extends GuardedRoom<WordDuelState> {
     this.bots.stop();
     const lines = [...this.state.players.entries()].map(([id, p]) => {
       const { identity, words } = this.seats.get(id)!;
-      return { id, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, userId: identity.userId, words };
+      return { sessionId: id, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, userId: identity.userId, words };
     });
     const { lang, mode, practice } = this.state;
     const { result, message } = duelResult({ matchId: randomUUID(), lang, mode: mode as rules.Mode, practice, finishedAt: this.services.now(), lines });

@@ -4,7 +4,7 @@
  * time (`now`, elapsed ms) and randomness (`rng`) come in as arguments.
  */
 import { judgeTyped, answerKey, normalize, type Judgement, type LangRules } from "./judge.rules";
-import type { AlmostReason, Direction, Mode, Verdict } from "./messages";
+import type { AlmostReason, Direction, Mode, Standing, Verdict } from "./messages";
 
 export * from "./judge.rules";
 export type { Direction, Mode, Verdict };
@@ -161,24 +161,20 @@ export function scoreAnswer(verdict: Verdict, elapsedMs: number, roundMs: number
   return { points: earned + bonus, streak };
 }
 
-/** A player as the end-of-duel rules see them. */
-export interface Standing {
-  id: string;
-  score: number;
-  forfeited: boolean;
-}
+/** A player as the end-of-duel rules see them: the part of the wire's {@link Standing} they read. */
+export type Contender = Pick<Standing, "sessionId" | "score" | "forfeited">;
 
 /**
- * The winner's id, or "" for a draw. A player who forfeited cannot win; when only one
+ * The winner's sessionId, or "" for a draw. A player who forfeited cannot win; when only one
  * player has not forfeited, that player wins whatever the scores.
- * @example decideWinner([{ id: "a", score: 900, forfeited: false }, { id: "b", score: 900, forfeited: false }]) // ""
+ * @example decideWinner([{ sessionId: "a", score: 900, forfeited: false }, { sessionId: "b", score: 900, forfeited: false }]) // ""
  */
-export function decideWinner(standings: readonly Standing[]): string {
+export function decideWinner(standings: readonly Contender[]): string {
   const inPlay = standings.filter((s) => !s.forfeited);
   if (inPlay.length === 0) return "";
   const best = Math.max(...inPlay.map((s) => s.score));
   const leaders = inPlay.filter((s) => s.score === best);
-  return leaders.length === 1 ? leaders[0].id : "";
+  return leaders.length === 1 ? leaders[0].sessionId : "";
 }
 
 /** A round closes early once every player still in the duel has answered. */
@@ -203,11 +199,11 @@ export function isLate(now: number, roundEndsAt: number): boolean {
 /**
  * Places after a duel: 1 + the number of players with a higher score; equal scores share a
  * place; a player who forfeited comes last.
- * @example placements([{ id: "a", score: 9, forfeited: false }, { id: "b", score: 3, forfeited: false }]) // a→1, b→2
+ * @example placements([{ sessionId: "a", score: 9, forfeited: false }, { sessionId: "b", score: 3, forfeited: false }]) // a→1, b→2
  */
-export function placements(standings: readonly Standing[]): Map<string, number> {
+export function placements(standings: readonly Contender[]): Map<string, number> {
   const inPlay = standings.filter((s) => !s.forfeited);
-  return new Map(standings.map((s) => [s.id, s.forfeited ? standings.length : 1 + inPlay.filter((o) => o.score > s.score).length]));
+  return new Map(standings.map((s) => [s.sessionId, s.forfeited ? standings.length : 1 + inPlay.filter((o) => o.score > s.score).length]));
 }
 
 /** Why an answer is refused: codes from server/errors.ts. */
@@ -254,11 +250,8 @@ export function roundOutcome(pending: PendingAnswer | undefined, roundMs: number
   return outcome;
 }
 
-/** A player's line at the end of a duel. */
-export interface FinalLine extends Standing {
-  name: string;
-  isBot: boolean;
-}
+/** A player's line at the end of a duel: the wire's {@link Standing} before XP is counted. */
+export type FinalLine = Omit<Standing, "xp">;
 
 /**
  * The end of a duel: the winner ("" for a draw) and every player ranked — players still
@@ -267,7 +260,7 @@ export interface FinalLine extends Standing {
 export function duelOutcome<L extends FinalLine>(lines: readonly L[]): { winner: string; ranked: (L & { placement: number })[] } {
   const places = placements(lines);
   const ranked = lines
-    .map((l) => ({ ...l, placement: places.get(l.id)! }))
+    .map((l) => ({ ...l, placement: places.get(l.sessionId)! }))
     .sort((x, y) => Number(x.forfeited) - Number(y.forfeited) || y.score - x.score);
   return { winner: decideWinner(lines), ranked };
 }

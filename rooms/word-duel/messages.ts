@@ -98,7 +98,10 @@ export interface RoundResultMessage {
   results: Record<string, PlayerRoundResult>;
 }
 
-/** One player's line in `duel_result`. */
+/**
+ * One player's line in `duel_result`, and the one shape of a standing: the end-of-duel rules
+ * (duel.rules.ts) read its sessionId, score and forfeited.
+ */
 export interface Standing {
   sessionId: string;
   name: string;

@@ -3,7 +3,7 @@
  * players see (duel_result), from the final lines of the room.
  */
 import { xpFor } from "./worth.rules";
-import type { DuelResultMessage } from "./messages";
+import type { DuelResultMessage, Standing } from "./messages";
 import { duelOutcome, type FinalLine, type Mode } from "./duel.rules";
 import type { MatchPlayer, MatchResult } from "../shared/match-result";
 
@@ -21,8 +21,8 @@ export interface FinishedDuel {
 export function duelResult(duel: FinishedDuel): { result: MatchResult; message: DuelResultMessage } {
   const { winner, ranked } = duelOutcome(duel.lines);
   const { matchId, lang, mode, practice, finishedAt } = duel;
-  const players: MatchPlayer[] = ranked.map(({ id, name, score, forfeited, isBot, placement, userId, words }) => ({ userId, name, score, placement, won: id === winner, forfeited, isBot, words }));
+  const players: MatchPlayer[] = ranked.map(({ sessionId, name, score, forfeited, isBot, placement, userId, words }) => ({ userId, name, score, placement, won: sessionId === winner, forfeited, isBot, words }));
   const result: MatchResult = { matchId, lang, mode, practice, finishedAt, players };
-  const standings = ranked.map(({ id, name, score, forfeited, isBot }, i) => ({ sessionId: id, name, score, forfeited, isBot, xp: isBot ? 0 : xpFor(players[i], result) }));
+  const standings: Standing[] = ranked.map(({ sessionId, name, score, forfeited, isBot }, i) => ({ sessionId, name, score, forfeited, isBot, xp: isBot ? 0 : xpFor(players[i], result) }));
   return { result, message: { matchId, winner, standings } };
 }

@@ -106,10 +106,10 @@ describe("rules: end of round and duel", () => {
     assert.ok(isLate(1000, 1000));
   });
   it("decides the winner, a draw, and a forfeit", () => {
-    assert.equal(decideWinner([{ id: "a", score: 10, forfeited: false }, { id: "b", score: 20, forfeited: false }]), "b");
-    assert.equal(decideWinner([{ id: "a", score: 20, forfeited: false }, { id: "b", score: 20, forfeited: false }]), "");
-    assert.equal(decideWinner([{ id: "a", score: 0, forfeited: false }, { id: "b", score: 900, forfeited: true }]), "a");
-    assert.equal(decideWinner([{ id: "a", score: 0, forfeited: true }]), "");
+    assert.equal(decideWinner([{ sessionId: "a", score: 10, forfeited: false }, { sessionId: "b", score: 20, forfeited: false }]), "b");
+    assert.equal(decideWinner([{ sessionId: "a", score: 20, forfeited: false }, { sessionId: "b", score: 20, forfeited: false }]), "");
+    assert.equal(decideWinner([{ sessionId: "a", score: 0, forfeited: false }, { sessionId: "b", score: 900, forfeited: true }]), "a");
+    assert.equal(decideWinner([{ sessionId: "a", score: 0, forfeited: true }]), "");
   });
 });
 
@@ -126,10 +126,10 @@ describe("rules: answering and placements", () => {
   it("shares places on equal scores and puts forfeits last", () => {
 
     const p = placements([
-      { id: "a", score: 10, forfeited: false },
-      { id: "b", score: 10, forfeited: false },
-      { id: "c", score: 5, forfeited: false },
-      { id: "d", score: 99, forfeited: true },
+      { sessionId: "a", score: 10, forfeited: false },
+      { sessionId: "b", score: 10, forfeited: false },
+      { sessionId: "c", score: 5, forfeited: false },
+      { sessionId: "d", score: 99, forfeited: true },
     ]);
     assert.deepEqual([...p.entries()], [["a", 1], ["b", 1], ["c", 3], ["d", 4]]);
   });
@@ -143,10 +143,10 @@ describe("rules: round and duel outcomes", () => {
     });
   });
   it("ranks players: in play by score, forfeits last, with places and the winner", () => {
-    const line = (id: string, score: number, forfeited = false) => ({ id, name: id, score, forfeited, isBot: false });
+    const line = (id: string, score: number, forfeited = false) => ({ sessionId: id, name: id, score, forfeited, isBot: false });
     const { winner, ranked } = duelOutcome([line("a", 100), line("b", 900, true), line("c", 300)]);
     assert.equal(winner, "c");
-    assert.deepEqual(ranked.map((r) => [r.id, r.placement]), [["c", 1], ["a", 2], ["b", 3]]);
+    assert.deepEqual(ranked.map((r) => [r.sessionId, r.placement]), [["c", 1], ["a", 2], ["b", 3]]);
   });
 });
 
