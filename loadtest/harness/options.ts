@@ -2,6 +2,8 @@
  * The command line of the load harness (harness.ts): its options, their checks and the usage
  * text. Every problem is a UsageError (support/args.ts: exit code 2).
  */
+import { deckLangs } from "../../content/decks";
+import { DIRECTIONS, MODES } from "../../rooms/word-duel/messages";
 import { CONFIG_KEYS } from "../../server/config";
 import { SCENARIOS, type LearnerOptions } from "../learner/options";
 import { number, oneOf, readFlags, UsageError } from "../support/args";
@@ -81,9 +83,9 @@ export function parseOptions(argv: string[]): HarnessOptions {
     durationS,
     rampS: number("ramp", values.ramp, Math.min(5, Math.floor(durationS / 3)), 0, durationS, false),
     scenario: oneOf("scenario", values.scenario, "ranked", SCENARIOS),
-    lang: oneOf("lang", values.lang, "es", ["es", "fr", "de", "it", "pt"]),
-    mode: oneOf("mode", values.mode, "choice", ["choice", "typed"] as const),
-    direction: oneOf("direction", values.direction, "en-target", ["en-target", "target-en"] as const),
+    lang: oneOf("lang", values.lang, "es", deckLangs()),
+    mode: oneOf("mode", values.mode, "choice", MODES),
+    direction: oneOf("direction", values.direction, "en-target", DIRECTIONS),
     accuracy: number("accuracy", values.accuracy, 0.8, 0, 1, false),
     thinkMs: number("think", values.think, 1500, 0, 60_000),
     fast: values.fast ?? false,

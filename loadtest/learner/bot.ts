@@ -25,6 +25,7 @@
  * shows (SINGLE_ADDRESS_LIMITS in server/config.ts lists them).
  */
 import { cli, type Options } from "@colyseus/loadtest";
+import { DIRECTIONS, MODES } from "../../rooms/word-duel/messages";
 import { number, oneOf, parseOrExit, readKnownFlags, UsageError } from "../support/args";
 import { formatSummary, summarize } from "../support/stats";
 import { Learner } from "./Learner";
@@ -60,8 +61,8 @@ function readLearnerOptions(values: ReturnType<typeof readKnownFlags<typeof FLAG
   return {
     scenario,
     lang: pick("lang", "LL_LANG") ?? "es",
-    mode: oneOf("mode", pick("mode", "LL_MODE"), "choice", ["choice", "typed"] as const),
-    direction: oneOf("direction", pick("direction", "LL_DIRECTION"), "en-target", ["en-target", "target-en"] as const),
+    mode: oneOf("mode", pick("mode", "LL_MODE"), "choice", MODES),
+    direction: oneOf("direction", pick("direction", "LL_DIRECTION"), "en-target", DIRECTIONS),
     accuracy: number("accuracy", pick("accuracy", "LL_ACCURACY"), 0.8, 0, 1, false),
     thinkMs: number("think", pick("think", "LL_THINK_MS"), 1500, 0, Infinity, false),
   };

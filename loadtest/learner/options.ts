@@ -2,11 +2,11 @@
  * What a simulated learner (Learner.ts) is told to do, and the states it goes through. Kept
  * apart so the harness's option parsing does not load the client SDK.
  */
+import type { Direction, Mode } from "../../rooms/word-duel/messages";
 
+export type { Direction, Mode };
 export type Scenario = "ranked" | "casual" | "pairing";
 export const SCENARIOS: readonly Scenario[] = ["ranked", "casual", "pairing"];
-export type Mode = "choice" | "typed";
-export type Direction = "en-target" | "target-en";
 
 export interface LearnerOptions {
   /** The server's HTTP base, e.g. http://127.0.0.1:2567. */
