@@ -16,7 +16,7 @@
  * {@link ClusterHealth} says whether Redis answers: while it does not, matchmaking answers
  * CLUSTER_UNAVAILABLE at once and /readyz says 503; running duels go on.
  */
-import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type Room } from "@colyseus/core";
+import { matchMaker, type IRoomCache, type MatchMakerDriver, type Presence, type Room } from "colyseus";
 import type Redis from "ioredis";
 import type { Logger } from "./logger";
 import { Comeback } from "./waiting";

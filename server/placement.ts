@@ -6,7 +6,7 @@
  * the one place rooms are really made (a joinOrCreate that finds a room creates nothing).
  * Rooms the server makes itself (the ranked queue's duels) have no requester.
  */
-import { matchMaker, ServerError } from "@colyseus/core";
+import { matchMaker, ServerError } from "colyseus";
 import { ERROR_CODES } from "./errors";
 import type { Limits } from "./limits";
 

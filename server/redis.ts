@@ -11,9 +11,7 @@
  */
 import type { Socket } from "node:net";
 import Redis, { SentinelConnector, type RedisOptions, type SentinelConnectionOptions } from "ioredis";
-import { RedisDriver } from "@colyseus/redis-driver";
-import { RedisPresence } from "@colyseus/redis-presence";
-import type { IRoomCache, SortOptions } from "@colyseus/core";
+import { RedisDriver, RedisPresence, type IRoomCache, type SortOptions } from "colyseus";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 

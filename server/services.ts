@@ -15,7 +15,7 @@ import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
 import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
-import type { Presence } from "@colyseus/core";
+import type { Presence } from "colyseus";
 import type { StoreHealth } from "./store/health";
 import { isProcessAlive } from "./cluster";
 import { boardKey, parseBoardQuery } from "./boards";

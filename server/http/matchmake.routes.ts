@@ -9,7 +9,7 @@
  * colyseus.js reads them; a refusal not raised on purpose is a plain INTERNAL (logged whole).
  */
 import express, { Router, type Request, type Response } from "express";
-import { matchMaker } from "@colyseus/core";
+import { matchMaker } from "colyseus";
 import { ownOptions } from "../../rooms/shared/options.rules";
 import { publicError } from "../../rooms/shared/public-error";
 import type { TokenService } from "../auth/tokens";
