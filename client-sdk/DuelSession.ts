@@ -14,7 +14,8 @@ export interface PlayerView {
   answered: boolean;
   isBot: boolean;
   forfeited: boolean;
-  lastVerdict: string;
+  /** Verdict in the last revealed round ("" before the first). */
+  lastVerdict: msg.Verdict | "";
   lastPoints: number;
 }
 
@@ -22,8 +23,8 @@ export interface PlayerView {
 export interface DuelView {
   phase: msg.Phase;
   lang: string;
-  mode: string;
-  direction: string;
+  mode: msg.Mode;
+  direction: msg.Direction;
   practice: boolean;
   /** Made by the ranked queue. */
   ranked: boolean;

@@ -28,7 +28,7 @@ export type { Timeouts } from "./HttpTransport";
 export type { RetryOptions } from "./retry";
 export type { BackoffOptions } from "./backoff";
 export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
-export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing } from "../rooms/word-duel/messages";
+export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing, Mode, Direction, Phase, Verdict, AlmostReason } from "../rooms/word-duel/messages";
 
 export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow };
 /** A language on offer. */

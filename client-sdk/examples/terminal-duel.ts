@@ -4,7 +4,7 @@
  *
  *   --server     http://127.0.0.1:2567     the game server, or several of a cluster's, comma-separated
  *   --name       Learner                   your display name (a guest account)
- *   --lang       es                        es, fr, de, it or pt
+ *   --lang       es                        a language on offer (GET /api/languages; one deck per language in content/decks/)
  *   --mode       choice                    choice (type 1–4) or typed
  *   --direction  en-target                 or target-en
  *   --practice   es-food                   practise one lesson alone instead of a duel
@@ -12,7 +12,7 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { LinguaLeapClient, LinguaLeapError, type DuelSession } from "..";
+import { LinguaLeapClient, LinguaLeapError, type Direction, type DuelSession, type Mode } from "..";
 
 const { values: args } = parseArgs({
   options: {
@@ -80,7 +80,7 @@ function play(duel: DuelSession): Promise<void> {
 }
 
 /** Waits in the ranked queue (Ctrl+C leaves it) until an opponent or a bot is found. */
-async function ranked(ll: LinguaLeapClient, options: { lang: string; mode: "choice" | "typed"; direction: "en-target" | "target-en" }): Promise<DuelSession> {
+async function ranked(ll: LinguaLeapClient, options: { lang: string; mode: Mode; direction: Direction }): Promise<DuelSession> {
   const search = await ll.findRankedDuel(options);
   const bot = search.status.botAfterMs ? `; a bot steps in after ${Math.round(search.status.botAfterMs / 1000)} s` : "";
   out(`Looking for a ranked duel at rating ${search.status.rating}${bot}… (Ctrl+C to cancel)`);
@@ -93,7 +93,7 @@ async function ranked(ll: LinguaLeapClient, options: { lang: string; mode: "choi
 async function main(): Promise<void> {
   const ll = new LinguaLeapClient(args.server!.split(","));
   await ll.signInAsGuest(args.name!);
-  const options = { lang: args.lang!, mode: args.mode as "choice" | "typed", direction: args.direction as "en-target" | "target-en" };
+  const options = { lang: args.lang!, mode: args.mode as Mode, direction: args.direction as Direction };
   const duel = args.practice ? await ll.practice({ ...options, lessonId: args.practice }) : args.ranked ? await ranked(ll, options) : await ll.joinDuel(options);
   await play(duel);
   const me = await ll.me();

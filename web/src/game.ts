@@ -1,4 +1,4 @@
-import { LinguaLeapClient, type Language, type Profile, type User } from "../../client-sdk";
+import { LinguaLeapClient, type Direction, type Language, type Mode, type Profile, type User } from "../../client-sdk";
 
 const TOKEN_KEY = "lingualeap.token";
 const PREFS_KEY = "lingualeap.prefs";
@@ -6,8 +6,8 @@ const PREFS_KEY = "lingualeap.prefs";
 /** What the learner picked on the home screen (kept across visits). */
 export interface Prefs {
   lang: string;
-  mode: "choice" | "typed";
-  direction: "en-target" | "target-en";
+  mode: Mode;
+  direction: Direction;
 }
 
 const DEFAULT_PREFS: Prefs = { lang: "es", mode: "choice", direction: "en-target" };

@@ -40,7 +40,7 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
   async function again() {
     setBusy(true);
     try {
-      const options = { lang, mode: view.mode as "choice" | "typed", direction: view.direction as "en-target" | "target-en" };
+      const options = { lang, mode: view.mode, direction: view.direction };
       if (how.kind === "ranked") nav.go({ name: "queue", search: await client.findRankedDuel(options) });
       else if (how.kind === "practice") nav.go({ name: "duel", duel: await client.practice({ ...options, lessonId: how.lessonId, review: how.review }), how });
       else nav.go({ name: "home" });
