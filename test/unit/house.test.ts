@@ -86,8 +86,8 @@ describe("the house rules (STYLE.md, layers and folders)", () => {
     assert.deepEqual(found, []);
   });
 
-  it("lets a rules file import only other rules files and the rooms' contracts (messages, shared model)", () => {
-    const allowed = (local: string) => local.endsWith(".rules") || /^rooms\/[^/]+\/messages$/.test(local) || /^rooms\/shared\/(identity|match-result|close-codes)$/.test(local);
+  it("lets a rules file import only other rules files, the rooms' contracts (messages, shared model) and the error catalogue", () => {
+    const allowed = (local: string) => local.endsWith(".rules") || local === "server/errors" || /^rooms\/[^/]+\/messages$/.test(local) || /^rooms\/shared\/(identity|match-result|close-codes)$/.test(local);
     const found = violations(RULES, (imp) => imp.local !== undefined && !allowed(imp.local));
     assert.deepEqual(found, []);
   });
