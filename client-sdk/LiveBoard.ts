@@ -1,6 +1,16 @@
 import type { Room } from "colyseus.js";
 import type { LeaderboardRow } from "../server/http/api.types";
 
+/** A plain snapshot of a leaderboard room's state (docs/protocol/rooms.md, LeaderboardState). */
+export interface BoardView {
+  /** The board: "global", a language code, or "rating-<lang>". */
+  board: string;
+  /** "alltime" or the ISO week shown, e.g. "2026-W47". */
+  period: string;
+  /** The top rows, best first. */
+  entries: LeaderboardRow[];
+}
+
 /**
  * The live top rows of one leaderboard, from `LinguaLeapClient.watchLeaderboard()`: `rows`
  * is always the latest, and `change` fires when a recorded duel moves them.
@@ -10,19 +20,30 @@ import type { LeaderboardRow } from "../server/http/api.types";
  * await live.close();
  */
 export class LiveBoard {
-  /** The rows as of now, best first. */
-  rows: LeaderboardRow[] = [];
-  /** "alltime" or the ISO week shown, e.g. "2026-W47". */
-  period = "";
+  /** The latest snapshot of the board. */
+  view: BoardView = { board: "", period: "", entries: [] };
   private listeners = new Set<(rows: LeaderboardRow[]) => void>();
 
   /** Use `LinguaLeapClient.watchLeaderboard()`. */
   constructor(private readonly room: Room) {
     room.onStateChange((state: any) => {
-      this.period = state.period;
-      this.rows = [...(state.entries ?? [])].map((e: any) => ({ rank: e.rank, userId: e.userId, name: e.name, score: e.score }));
+      this.view = {
+        board: state.board,
+        period: state.period,
+        entries: [...(state.entries ?? [])].map((e: any) => ({ rank: e.rank, userId: e.userId, name: e.name, score: e.score })),
+      };
       for (const l of this.listeners) l(this.rows);
     });
+  }
+
+  /** The rows as of now, best first (`view.entries`). */
+  get rows(): LeaderboardRow[] {
+    return this.view.entries;
+  }
+
+  /** "alltime" or the ISO week shown, e.g. "2026-W47" (`view.period`). */
+  get period(): string {
+    return this.view.period;
   }
 
   /**

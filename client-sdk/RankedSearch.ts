@@ -6,6 +6,14 @@ import { DuelSession, type DuelSessionOptions } from "./DuelSession";
 import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
 import type { Matchmaker } from "./Matchmaker";
 
+/** A plain snapshot of the queue room's state (docs/protocol/rooms.md, QueueState). */
+export interface QueueView {
+  /** The queue's language. */
+  lang: string;
+  /** How many learners wait in this language's queue. */
+  waiting: number;
+}
+
 /** Events of a ranked search. */
 export interface RankedSearchEvents {
   /** In the queue (again, after a lost connection): show the wait from `queuedAt`. */
@@ -47,6 +55,8 @@ export class RankedSearch {
   readonly duel: Promise<DuelSession>;
   /** The latest `queued` message (when the wait started, your rating, when a bot comes). */
   status: q.QueuedMessage = { queuedAt: 0, rating: 0, botAfterMs: 0 };
+  /** The queue as of now: its language and how many learners wait in it. */
+  queue: QueueView = { lang: "", waiting: 0 };
   private settle!: { resolve: (d: DuelSession) => void; reject: (e: LinguaLeapError) => void };
   private listeners = new Map<keyof RankedSearchEvents, Set<Listener<any>>>();
   private done = false;
@@ -115,6 +125,7 @@ export class RankedSearch {
       });
     });
     room.onMessage(q.MSG_MATCHED, (m: q.MatchedMessage) => void this.take(m));
+    room.onStateChange((state: any) => (this.queue = { lang: state.lang, waiting: state.waiting }));
     room.onLeave((code) => void this.onLeave(room, code));
     return queued;
   }

@@ -23,7 +23,8 @@ import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
 
 export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch };
-export type { RankedSearchEvents } from "./RankedSearch";
+export type { RankedSearchEvents, QueueView } from "./RankedSearch";
+export type { BoardView } from "./LiveBoard";
 export type { Timeouts } from "./HttpTransport";
 export type { RetryOptions } from "./retry";
 export type { BackoffOptions } from "./backoff";
