@@ -315,7 +315,7 @@ export class CallGuard {
   /** Starts watching the calls this process makes through its presence. */
   install(): void {
     const publish = this.presence.publish.bind(this.presence);
-    this.presence.publish = (channel: string, data: any) => {
+    this.presence.publish = (channel: string, data: unknown) => {
       const remote = channel.startsWith("$") || channel.startsWith("p:");
       if (remote && Array.isArray(data) && typeof data[1] === "string") this.watch(channel, data[0], data[1]);
       return publish(channel, data);

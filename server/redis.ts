@@ -166,20 +166,26 @@ export class HealingRedisDriver extends RedisDriver {
     return roomName === undefined ? this.listing : this.listing.then((rooms) => rooms.filter((r) => r.name === roomName));
   }
 
-  override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): any {
+  override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): ReturnType<RedisDriver["findOne"]> {
     if (conditions.roomId !== undefined) return super.findOne(conditions, sortOptions);
-    return this.rooms(conditions.name).then(async (rooms) => {
+    // The base type promises a room; Colyseus reads undefined as "none found" (as the base does).
+    return this.rooms(conditions.name).then(async (rooms): Promise<IRoomCache | undefined> => {
       const gate = this.gate;
       const matching = rooms.filter((room) => matches(room, conditions) && (gate?.available(room.processId) ?? true));
       if (sortOptions) matching.sort(compareBy(sortOptions));
       for (const room of matching) if (!gate || (await gate.reachable(room))) return room;
       return undefined;
-    });
+    }) as ReturnType<RedisDriver["findOne"]>;
   }
 }
 
+/** A listing's field by name (conditions and sort options name them as strings). */
+function fieldOf(room: IRoomCache, field: string): unknown {
+  return (room as unknown as Record<string, unknown>)[field];
+}
+
 function matches(room: IRoomCache, conditions: Partial<IRoomCache>): boolean {
-  for (const [field, value] of Object.entries(conditions)) if ((room as any)[field] !== value) return false;
+  for (const [field, value] of Object.entries(conditions)) if (fieldOf(room, field) !== value) return false;
   return true;
 }
 
@@ -187,7 +193,7 @@ function compareBy(sortOptions: SortOptions): (a: IRoomCache, b: IRoomCache) => 
   const order = Object.entries(sortOptions).map(([field, dir]) => [field, dir === 1 || dir === "asc" || dir === "ascending" ? 1 : -1] as const);
   return (a, b) => {
     for (const [field, dir] of order) {
-      const [x, y] = [(a as any)[field], (b as any)[field]];
+      const [x, y] = [fieldOf(a, field), fieldOf(b, field)] as [string | number, string | number];
       if (x > y) return dir;
       if (x < y) return -dir;
     }
