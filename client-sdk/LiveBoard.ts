@@ -26,11 +26,11 @@ export class LiveBoard {
 
   /** Use `LinguaLeapClient.watchLeaderboard()`. */
   constructor(private readonly room: Room) {
-    room.onStateChange((state: any) => {
+    room.onStateChange((state: { board: string; period: string; entries?: Iterable<LeaderboardRow> }) => {
       this.view = {
         board: state.board,
         period: state.period,
-        entries: [...(state.entries ?? [])].map((e: any) => ({ rank: e.rank, userId: e.userId, name: e.name, score: e.score })),
+        entries: [...(state.entries ?? [])].map((e) => ({ rank: e.rank, userId: e.userId, name: e.name, score: e.score })),
       };
       for (const l of this.listeners) l(this.rows);
     });

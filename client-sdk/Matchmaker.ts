@@ -8,7 +8,7 @@
  * once rather than after the whole reconnection window (rooms live in their process's memory;
  * no other process can hand the seat back).
  */
-import { Client, type Room } from "colyseus.js";
+import { Client, type Room, type SeatReservation } from "colyseus.js";
 import { HttpTransport, type Timeouts } from "./HttpTransport";
 import { fromAnswer, fromRoomError, LinguaLeapError } from "./errors";
 
@@ -20,7 +20,7 @@ export interface Seat {
 }
 
 /** A seat reservation as the matchmaking route answers it (docs/protocol/rooms.md 1.2). */
-interface Reservation {
+export interface Reservation {
   room: { name: string; roomId: string; processId: string; publicAddress?: string };
   sessionId: string;
   reconnectionToken?: string;
@@ -31,8 +31,8 @@ interface Reservation {
 class SeatClient extends Client {
   lastRoom?: Room;
 
-  protected override createRoom<T = any>(roomName: string, rootSchema?: any): Room<T> {
-    const room = super.createRoom<T>(roomName, rootSchema);
+  protected override createRoom<T>(roomName: string, rootSchema?: Parameters<Client["joinOrCreate"]>[2]): Room<T> {
+    const room = super.createRoom(roomName, rootSchema) as Room<T>;
     this.lastRoom = room;
     return room;
   }
@@ -95,7 +95,8 @@ export class Matchmaker {
    */
   async consume(reservation: Reservation, endpoint: string = this.http.pool.current): Promise<Seat> {
     const client = this.client(endpoint);
-    const joining = client.consumeSeatReservation(reservation as any);
+    // Our reservation is the route's answer as is: colyseus.js reads the same fields.
+    const joining = client.consumeSeatReservation(reservation as unknown as SeatReservation);
     const room = client.lastRoom;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {

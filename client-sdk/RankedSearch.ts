@@ -4,7 +4,7 @@ import { CLOSE_FLOODING } from "../rooms/word-duel/messages";
 import { backoffDelay } from "./backoff";
 import { DuelSession, type DuelSessionOptions } from "./DuelSession";
 import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
-import type { Matchmaker } from "./Matchmaker";
+import type { Matchmaker, Reservation } from "./Matchmaker";
 
 /** A plain snapshot of the queue room's state (docs/protocol/rooms.md, QueueState). */
 export interface QueueView {
@@ -58,7 +58,7 @@ export class RankedSearch {
   /** The queue as of now: its language and how many learners wait in it. */
   queue: QueueView = { lang: "", waiting: 0 };
   private settle!: { resolve: (d: DuelSession) => void; reject: (e: LinguaLeapError) => void };
-  private listeners = new Map<keyof RankedSearchEvents, Set<Listener<any>>>();
+  private listeners = new Map<keyof RankedSearchEvents, Set<Listener<never>>>();
   private done = false;
 
   private constructor(
@@ -103,7 +103,7 @@ export class RankedSearch {
   }
 
   private emit<K extends keyof RankedSearchEvents>(event: K, payload: RankedSearchEvents[K]): void {
-    for (const l of this.listeners.get(event) ?? []) l(payload);
+    for (const l of this.listeners.get(event) ?? []) (l as Listener<K>)(payload);
   }
 
   /**
@@ -125,7 +125,7 @@ export class RankedSearch {
       });
     });
     room.onMessage(q.MSG_MATCHED, (m: q.MatchedMessage) => void this.take(m));
-    room.onStateChange((state: any) => (this.queue = { lang: state.lang, waiting: state.waiting }));
+    room.onStateChange((state: QueueView) => (this.queue = { lang: state.lang, waiting: state.waiting }));
     room.onLeave((code) => void this.onLeave(room, code));
     return queued;
   }
@@ -134,7 +134,7 @@ export class RankedSearch {
     if (this.done) return;
     this.emit("matched", m.opponent);
     try {
-      const seat = await this.matchmaker.consume(m.reservation as any);
+      const seat = await this.matchmaker.consume(m.reservation as unknown as Reservation);
       const session = new DuelSession(this.matchmaker, seat, this.sessionOptions);
       this.finish(session);
     } catch (err) {
