@@ -1,0 +1,216 @@
+/**
+ * The lifecycle of a word duel as pure steps, in the manner of boardgame.io's flow.ts: each
+ * function takes the duel's state as plain data (`now` as a number) and returns what follows
+ * as a list of {@link Effect}s — the public fields to write, the room's one timer, the round
+ * to start or close, the end. WordDuelRoom carries the effects out in order with its clock
+ * and broadcasts; nothing here reads a clock, holds a timer or touches a socket.
+ *
+ *   waiting ──full──▶ countdown ──▶ round ──all answered / deadline──▶ reveal ──▶ round …
+ *      ▲                  │                                                └─last─▶ finished
+ *      └──a seat given up (a ranked duel is called off instead)
+ */
+import type { ErrorCode } from "../../server/errors";
+import { CLOSE_NO_SHOW, CLOSE_SERVER_SHUTDOWN, CLOSE_WAIT_EXPIRED } from "../shared/close-codes";
+import { roundComplete, tooFewToGoOn } from "./duel.rules";
+import type { Phase } from "./messages";
+
+/** The phase lengths the flow reads (the room's DuelTiming has them all). */
+export interface FlowTiming {
+  countdownMs: number;
+  revealMs: number;
+  finishedLingerMs: number;
+  reconnectSeconds: number;
+  shutdownGraceMs: number;
+  noShowMs: number;
+  waitingTimeoutMs: number;
+}
+
+/** A player as the flow sees them. */
+export interface FlowPlayer {
+  answered: boolean;
+  connected: boolean;
+  forfeited: boolean;
+}
+
+/** A duel ended without a result: the `error` everyone is told, then the close code. */
+export interface Ending {
+  code: ErrorCode;
+  message: string;
+  closeCode: number;
+  /** Only while the duel still waits for players (it may have started since this was planned). */
+  whileWaiting?: true;
+}
+
+/** The endings of a duel that is never played out. */
+export const ENDINGS = {
+  waitExpired: { code: "DUEL_WAIT_EXPIRED", message: "nobody joined this duel in time: it is closed; look for another", closeCode: CLOSE_WAIT_EXPIRED, whileWaiting: true },
+  noShow: { code: "DUEL_NO_SHOW", message: "your opponent did not arrive: the duel is called off; look for another", closeCode: CLOSE_NO_SHOW, whileWaiting: true },
+  leftBeforeStart: { code: "DUEL_NO_SHOW", message: "your opponent left before the start: the duel is called off; look for another", closeCode: CLOSE_NO_SHOW, whileWaiting: true },
+  shutdownBeforeStart: { code: "DUEL_SERVER_SHUTDOWN", message: "the server is restarting: join again to find a duel", closeCode: CLOSE_SERVER_SHUTDOWN },
+  shutdownGraceOver: { code: "DUEL_SERVER_SHUTDOWN", message: "the server had to stop before this duel ended: it does not count; join again", closeCode: CLOSE_SERVER_SHUTDOWN },
+} as const satisfies Record<string, Ending>;
+
+/** What the room does now, or when its timer fires. */
+export type Action =
+  | { do: "start_round"; round: number }
+  | { do: "close_round" }
+  /** The result is kept, then shown. */
+  | { do: "finish" }
+  /** Ended without a result (see {@link endsNow}). */
+  | { do: "end"; ending: Ending }
+  /** Everyone is disconnected: the room closes. */
+  | { do: "close" };
+
+/** The public fields a phase change writes (prompt, choices and the reveal text are the table's). */
+export interface PhasePatch {
+  phase: Phase;
+  phaseEndsAt: number;
+  round?: number;
+  roundEndsAt?: number;
+  winner?: string;
+}
+
+export type Effect =
+  | Action
+  | { do: "patch"; patch: PhasePatch }
+  /** Sets the room's one timer (replacing the last) to `then` in `inMs`. */
+  | { do: "arm"; inMs: number; then: Action }
+  /** The server stops: a timer of its own, beside the duel's; a result from now on closes at once. */
+  | { do: "grace"; inMs: number; then: Action }
+  /** Open to newcomers again (unlocked, a challenge's code listed), or closed to them. */
+  | { do: "listing"; open: boolean };
+
+const patch = (p: PhasePatch): Effect => ({ do: "patch", patch: p });
+const arm = (inMs: number, then: Action): Effect => ({ do: "arm", inMs, then });
+
+/**
+ * A new duel's first timer: a ranked duel waits `noShowMs` for its paired learners, an open
+ * duel `waitingTimeoutMs` for an opponent; a practice starts with its one seat.
+ * @example opening({ ranked: false, practice: true }, timing) // []
+ */
+export function opening(duel: { ranked: boolean; practice: boolean }, t: FlowTiming): Effect[] {
+  if (duel.ranked) return [arm(t.noShowMs, { do: "end", ending: ENDINGS.noShow })];
+  return duel.practice ? [] : [arm(t.waitingTimeoutMs, { do: "end", ending: ENDINGS.waitExpired })];
+}
+
+/**
+ * Whether an ending still applies: never twice, never after the result, and one planned
+ * while waiting only if the duel still waits.
+ * @example endsNow(ENDINGS.waitExpired, { phase: "round", over: false }) // false: the duel started meanwhile
+ */
+export function endsNow(ending: Ending, duel: { phase: Phase; over: boolean }): boolean {
+  if (duel.over || duel.phase === "finished") return false;
+  return !ending.whileWaiting || duel.phase === "waiting";
+}
+
+/**
+ * A player sat down: the last free seat of a waiting duel starts the countdown (and the duel
+ * stops taking newcomers), then round 1.
+ * @example afterJoin({ phase: "waiting", seated: 2, seats: 2 }, 1000, timing)[1] // patch: countdown until 1000 + countdownMs
+ */
+export function afterJoin(duel: { phase: Phase; seated: number; seats: number }, now: number, t: FlowTiming): Effect[] {
+  if (duel.phase !== "waiting" || duel.seated < duel.seats) return [];
+  return [{ do: "listing", open: false }, patch({ phase: "countdown", phaseEndsAt: now + t.countdownMs }), arm(t.countdownMs, { do: "start_round", round: 1 })];
+}
+
+/** Round `round` opens at `now`; it closes at its deadline unless everyone answers first. */
+export function roundStart(round: number, now: number, roundMs: number): Effect[] {
+  return [patch({ phase: "round", round, roundEndsAt: now + roundMs, phaseEndsAt: now + roundMs }), arm(roundMs, { do: "close_round" })];
+}
+
+/**
+ * Whether the round closes now: in a round, every active player (connected and not
+ * forfeited) has answered. A dropped player is not waited for; their seat still is.
+ */
+export function roundCloses(phase: Phase, players: readonly FlowPlayer[]): boolean {
+  return phase === "round" && roundComplete(players.map((p) => ({ answered: p.answered, active: p.connected && !p.forfeited })));
+}
+
+/**
+ * An answer was taken: the round closes if it was the last one awaited.
+ * @example afterAnswer("round", [{ answered: true, connected: true, forfeited: false }]) // [{ do: "close_round" }]
+ */
+export function afterAnswer(phase: Phase, players: readonly FlowPlayer[]): Effect[] {
+  return roundCloses(phase, players) ? [{ do: "close_round" }] : [];
+}
+
+/**
+ * A round closed at `now`: its reveal, then the next round, or the end after the last one.
+ * @example reveal({ round: 10, totalRounds: 10 }, 0, timing)[1] // arm finish in revealMs
+ */
+export function reveal(duel: { round: number; totalRounds: number }, now: number, t: FlowTiming): Effect[] {
+  const then: Action = duel.round >= duel.totalRounds ? { do: "finish" } : { do: "start_round", round: duel.round + 1 };
+  return [patch({ phase: "reveal", phaseEndsAt: now + t.revealMs }), arm(t.revealMs, then)];
+}
+
+/**
+ * The result is out: the room stays open `finishedLingerMs` for clients to read it, or
+ * closes at once when the server is stopping.
+ */
+export function finished(winner: string, shuttingDown: boolean, t: FlowTiming): Effect[] {
+  return [patch({ phase: "finished", winner, phaseEndsAt: 0, roundEndsAt: 0 }), arm(shuttingDown ? 0 : t.finishedLingerMs, { do: "close" })];
+}
+
+/** What a player's leave means. */
+export type Departure =
+  /** Before the first round: the seat is given up ({@link afterVacate}). */
+  | { do: "vacate" }
+  /** After the end: only shown as gone. */
+  | { do: "mark_gone" }
+  /** Dropped during play: the seat is kept this long; not back in time, a forfeit. */
+  | { do: "hold_seat"; seconds: number }
+  /** Left for good during play: a forfeit now ({@link afterForfeit}). */
+  | { do: "forfeit" };
+
+/**
+ * What a leave means in each phase. Leaving for good is a consented leave or a flooder's
+ * disconnect (no reconnection window). A drop in the countdown keeps the seat: the learner
+ * is likely back before round 1.
+ * @example departure({ phase: "round", consented: false, kicked: false }, timing) // { do: "hold_seat", seconds: timing.reconnectSeconds }
+ */
+export function departure(leave: { phase: Phase; consented: boolean; kicked: boolean }, t: FlowTiming): Departure {
+  const forGood = leave.consented || leave.kicked;
+  if (leave.phase === "waiting" || (leave.phase === "countdown" && forGood)) return { do: "vacate" };
+  if (leave.phase === "finished") return { do: "mark_gone" };
+  return forGood ? { do: "forfeit" } : { do: "hold_seat", seconds: t.reconnectSeconds };
+}
+
+/**
+ * A seat given up before the first round (`phase` as it was then): in the countdown the duel
+ * waits and is listed again — unless it is ranked, whose seats were for the paired learners
+ * only: then it is called off.
+ * @example afterVacate("countdown", true, timing) // [patch waiting, end leftBeforeStart]
+ */
+export function afterVacate(phase: Phase, ranked: boolean, t: FlowTiming): Effect[] {
+  if (phase !== "countdown") return [];
+  const waiting = patch({ phase: "waiting", phaseEndsAt: 0 });
+  if (ranked) return [waiting, { do: "end", ending: ENDINGS.leftBeforeStart }];
+  return [waiting, arm(t.waitingTimeoutMs, { do: "end", ending: ENDINGS.waitExpired }), { do: "listing", open: true }];
+}
+
+/** Whether a player can still forfeit: seated, not forfeited already, the duel not over. */
+export function mayForfeit(phase: Phase, player: { forfeited: boolean } | undefined): player is { forfeited: boolean } {
+  return player !== undefined && !player.forfeited && phase !== "finished";
+}
+
+/**
+ * A forfeit, counted in `players` already: the end when too few remain (a duel: fewer than
+ * two; a practice: nobody), else the round closes if the rest have all answered.
+ * @example afterForfeit({ phase: "round", practice: true, players: [{ answered: false, connected: false, forfeited: true }] }) // [{ do: "finish" }]
+ */
+export function afterForfeit(duel: { phase: Phase; practice: boolean; players: readonly FlowPlayer[] }): Effect[] {
+  if (tooFewToGoOn(duel.players.filter((p) => !p.forfeited).length, duel.practice)) return [{ do: "finish" }];
+  return afterAnswer(duel.phase, duel.players);
+}
+
+/**
+ * The server stops (the room is already locked): a finished duel closes now; one not started
+ * ends at once; a running one may finish within the grace time (its result recorded as
+ * usual), else it ends without a result.
+ * @example shutdown("round", timing) // [{ do: "grace", inMs: timing.shutdownGraceMs, then: end shutdownGraceOver }]
+ */
+export function shutdown(phase: Phase, t: FlowTiming): Effect[] {
+  if (phase === "finished") return [arm(0, { do: "close" })];
+  if (phase === "waiting") return [{ do: "end", ending: ENDINGS.shutdownBeforeStart }];
+  return [{ do: "grace", inMs: t.shutdownGraceMs, then: { do: "end", ending: ENDINGS.shutdownGraceOver } }];
+}
