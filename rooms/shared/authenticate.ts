@@ -1,6 +1,7 @@
-import { ServerError, type AuthContext } from "@colyseus/core";
-import { ERROR_CODES } from "../../server/errors";
+import type { AuthContext } from "@colyseus/core";
+import { ERROR_CODES, type ErrorCode } from "../../server/errors";
 import type { Identity } from "../shared/identity";
+import { refuse } from "./public-error";
 
 export interface Authenticator {
   /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */
@@ -31,16 +32,18 @@ export function requestIdOf(context: JoinContext | undefined): string | undefine
  * log lines about this learner can be found from the request log.
  */
 export async function authenticate(auth: Authenticator, token: string, context?: JoinContext): Promise<Identity> {
-  if (!token) throw new ServerError(ERROR_CODES.AUTH_MISSING_TOKEN, "AUTH_MISSING_TOKEN: sign in first and join with your token");
+  if (!token) throw refuse("AUTH_MISSING_TOKEN", "sign in first and join with your token");
   let identity: Identity;
   try {
     identity = auth.verifyToken(token);
   } catch (err) {
-    const code = (err as { code?: string }).code ?? "AUTH_BAD_TOKEN";
-    throw new ServerError(ERROR_CODES.AUTH_BAD_TOKEN, `${code}: ${(err as Error).message}`);
+    const code: unknown = (err as { code?: unknown }).code ?? "AUTH_BAD_TOKEN";
+    // Not a refusal (no catalogue code): an INTERNAL for the client, logged whole (publicError).
+    if (typeof code !== "string" || !Object.hasOwn(ERROR_CODES, code)) throw err;
+    throw refuse(code as ErrorCode, (err as Error).message);
   }
   if (!(await auth.userExists(identity.userId))) {
-    throw new ServerError(ERROR_CODES.AUTH_UNKNOWN_USER, "AUTH_UNKNOWN_USER: this account no longer exists: sign in again");
+    throw refuse("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
   }
   const requestId = requestIdOf(context);
   return requestId ? { ...identity, requestId } : identity;

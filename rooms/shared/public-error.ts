@@ -20,6 +20,15 @@ const OURS = /^([A-Z][A-Z0-9_]+): /;
 export const INTERNAL_MESSAGE = "INTERNAL: something went wrong on our side; please try again";
 
 /**
+ * A join refused on purpose: the catalogue's status for `code`, and the text the client reads
+ * (the SDK parses "CODE: message"). Throw it from onAuth, onJoin or onCreate.
+ * @example throw refuse("DUEL_NOT_INVITED", "ranked duels are joined through the ranked queue")
+ */
+export function refuse(code: CatalogueCode, message: string): ServerError {
+  return new ServerError(ERROR_CODES[code], `${code}: ${message}`);
+}
+
+/**
  * What a client may be told about an error raised while joining: a refusal raised on purpose
  * (ours, or one of Colyseus's fixed ones) as it is; anything else — a TypeError, a driver's
  * message, Colyseus's "unhandled" wrapper of one — as a plain INTERNAL, so no exception text

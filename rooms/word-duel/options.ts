@@ -1,8 +1,7 @@
-import { ServerError } from "@colyseus/core";
-import { ERROR_CODES } from "../../server/errors";
 import { isPlainObject, pickOptions, replaceOptions } from "../shared/options.rules";
 import * as msg from "./messages";
 import type { DuelServices } from "./services";
+import { refuse } from "../shared/public-error";
 
 /** The rooms of the duel actor; the kind decides which options a client may send. */
 export type DuelKind = typeof msg.ROOM_WORD_DUEL | typeof msg.ROOM_PRACTICE | typeof msg.ROOM_RANKED_DUEL | "ranked_queue";
@@ -19,10 +18,6 @@ const CLIENT_KEYS: Record<DuelKind, readonly string[]> = {
 /** A client's join options, checked: what the room plays, and the room's own switches. */
 export type DuelOptions = msg.DuelJoinOptions;
 
-function refuse(message: string): ServerError {
-  return new ServerError(ERROR_CODES.DUEL_BAD_OPTIONS, `DUEL_BAD_OPTIONS: ${message}`);
-}
-
 /**
  * The client's options for a room of `kind`, checked; a ServerError the client reads as
  * "DUEL_BAD_OPTIONS: …" when they are wrong. Only the keys of that room are read (own
@@ -30,11 +25,11 @@ function refuse(message: string): ServerError {
  */
 export function joinOptions(services: Pick<DuelServices, "langs" | "words">, raw: unknown, kind: DuelKind = msg.ROOM_WORD_DUEL): DuelOptions {
   const picked = pickOptions(raw, CLIENT_KEYS[kind]);
-  if (!picked.ok) throw refuse(picked.message);
+  if (!picked.ok) throw refuse("DUEL_BAD_OPTIONS", picked.message);
   const parsed = msg.parseJoinOptions(picked.value, services.langs());
-  if (!parsed.ok) throw refuse(parsed.message);
+  if (!parsed.ok) throw refuse("DUEL_BAD_OPTIONS", parsed.message);
   const value = parsed.value;
-  if (!services.words(value.lang, value.lessonId)?.length) throw refuse(`no lesson "${value.lessonId}" in ${value.lang}`);
+  if (!services.words(value.lang, value.lessonId)?.length) throw refuse("DUEL_BAD_OPTIONS", `no lesson "${value.lessonId}" in ${value.lang}`);
   if (kind === msg.ROOM_WORD_DUEL && picked.value.challenge === true) value.challenge = true;
   if (kind === msg.ROOM_PRACTICE && picked.value.review === true) value.review = true;
   return value;
