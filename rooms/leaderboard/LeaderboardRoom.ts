@@ -1,7 +1,7 @@
-import { ServerError } from "@colyseus/core";
 import { ArraySchema } from "@colyseus/schema";
-import { ERROR_CODES } from "../../server/errors";
+import { bindRoom } from "../shared/bind-room";
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
+import { refuse } from "../shared/public-error";
 import { pickOptions, replaceOptions } from "../shared/options.rules";
 import { EntryState, LeaderboardState } from "./LeaderboardState";
 import { LIVE_ROWS, type BoardRef, type LeaderboardEntry } from "./messages";
@@ -23,9 +23,9 @@ export interface LeaderboardServices extends GuardServices {
  * the rooms watching them); the room re-reads its rows and the change reaches watchers as a
  * schema patch. Anyone may watch: boards are public.
  */
-export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
-  static services: LeaderboardServices;
-  protected override readonly kind = "leaderboard";
+export class LeaderboardRoom extends GuardedRoom<LeaderboardState, LeaderboardServices> {
+  static override services: LeaderboardServices;
+  static override roomKind = "leaderboard";
   override state = new LeaderboardState();
   private ref!: BoardRef;
   private unwatch?: () => void;
@@ -33,23 +33,19 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
     this.refresh().catch((err) => this.services.log.error({ err, board: this.ref }, "leaderboard: refresh failed"));
   };
 
-  protected override get services(): LeaderboardServices {
-    return (this.constructor as typeof LeaderboardRoom).services;
-  }
-
   /**
    * No token needed (boards are public); this checks the options and fills in the period
    * (the current ISO week for "weekly") so matchmaking meets on the real board.
    */
   static override async onAuth(_token: string, options: Record<string, unknown>): Promise<true> {
     const picked = pickOptions(options, ["board", "period"]);
-    if (!picked.ok) throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${picked.message}`);
+    if (!picked.ok) throw refuse("BAD_REQUEST", picked.message);
     const board = typeof picked.value.board === "string" ? picked.value.board : "";
     try {
       const ref = this.services.board(board, picked.value.period);
       replaceOptions(options, { board: ref.board, period: ref.period });
     } catch (err) {
-      throw new ServerError(ERROR_CODES.BAD_REQUEST, `BAD_REQUEST: ${(err as Error).message}`);
+      throw refuse("BAD_REQUEST", (err as Error).message);
     }
     return true;
   }
@@ -62,7 +58,7 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
       await this.refresh();
     } catch (err) {
       this.services.log.error({ err, board: this.ref }, "leaderboard: first read failed");
-      throw new ServerError(ERROR_CODES.UNAVAILABLE, "UNAVAILABLE: leaderboards are unavailable right now; try again shortly");
+      throw refuse("UNAVAILABLE", "leaderboards are unavailable right now; try again shortly");
     }
     this.unwatch = await this.services.watch(this.ref, this.onChanged);
   }
@@ -84,7 +80,5 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState> {
 
 /** A leaderboard room class bound to one app's services. */
 export function bindLeaderboardServices(services: LeaderboardServices): typeof LeaderboardRoom {
-  return class BoundLeaderboardRoom extends LeaderboardRoom {
-    static override services = services;
-  };
+  return bindRoom(LeaderboardRoom, { services });
 }

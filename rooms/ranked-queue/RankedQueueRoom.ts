@@ -1,7 +1,8 @@
-import { matchMaker, ServerError, type Client } from "@colyseus/core";
-import { ERROR_CODES } from "../../server/errors";
+import { matchMaker, type Client } from "@colyseus/core";
 import { authenticate, type Authenticator, type JoinContext } from "../shared/authenticate";
+import { bindRoom } from "../shared/bind-room";
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
+import { refuse } from "../shared/public-error";
 import { botName } from "../word-duel/bot.rules";
 import { CLOSE_SERVER_SHUTDOWN, ROOM_RANKED_DUEL } from "../word-duel/messages";
 import { prepareJoin, type RankedSetup } from "../word-duel/options";
@@ -44,19 +45,15 @@ const CLAIM_RENEW_MS = 2000;
  * pairing.ts, creates each pair's ranked_duel through the matchmaker (on the least-loaded
  * process), reserves both seats and hands them over in `matched`. Leaving is cancelling.
  */
-export class RankedQueueRoom extends GuardedRoom<QueueState> {
-  static services: QueueServices;
-  protected override readonly kind = "ranked_queue";
+export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
+  static override services: QueueServices;
+  static override roomKind = "ranked_queue";
   override state = new QueueState();
   override maxClients = 10_000;
   private entries = new Map<string, Entry>();
   private ticking = false;
   private claims!: QueueClaims;
   private renewedAt = 0;
-
-  protected override get services(): QueueServices {
-    return (this.constructor as typeof RankedQueueRoom).services;
-  }
 
   /**
    * Runs where the request lands: the token, the options (normalised so every learner of a
@@ -83,7 +80,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState> {
   override async onJoin(client: Client, options: msg.QueueJoinOptions, queued: Queued): Promise<void> {
     const { rating, ...identity } = queued;
     if (!(await this.claims.take(identity.userId))) {
-      throw new ServerError(ERROR_CODES.QUEUE_ALREADY_QUEUED, "QUEUE_ALREADY_QUEUED: you are already looking for a ranked duel (in another tab or language): cancel it first");
+      throw refuse("QUEUE_ALREADY_QUEUED", "you are already looking for a ranked duel (in another tab or language): cancel it first");
     }
     const now = this.services.now();
     const entry: Entry = {
@@ -167,7 +164,5 @@ export class RankedQueueRoom extends GuardedRoom<QueueState> {
 
 /** A ranked_queue room class bound to one app's services. */
 export function bindQueueServices(services: QueueServices): typeof RankedQueueRoom {
-  return class BoundRankedQueueRoom extends RankedQueueRoom {
-    static override services = services;
-  };
+  return bindRoom(RankedQueueRoom, { services });
 }

@@ -1,49 +1,12 @@
 import { ClientState, Room, type AuthContext, type Client, type ClientPrivate, type RoomException } from "@colyseus/core";
 import { CLOSE_BAD_FRAME, CLOSE_FLOODING } from "./close-codes";
 import { FRAME, parseFrame } from "./frames.rules";
+import { PatchMeter } from "./PatchMeter";
 import { publicError } from "./public-error";
-import { admit, RateLimiter, type RateLimitOptions } from "./rate-limit.rules";
+import { admit, RateLimiter } from "./rate-limit.rules";
+import type { GuardServices, RoomLog } from "./room-services";
 
-/** The log a room writes to (pino's shape). */
-export interface RoomLog {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-  /** A log whose every line also carries `bindings`. */
-  child(bindings: object): RoomLog;
-}
-
-/**
- * What rooms report for the operators' metrics (server/metrics.ts keeps the counts). Called
- * on the hot paths: an implementation does no more than bump a number.
- */
-export interface RoomTelemetry {
-  /** A message arrived: its type when a handler takes it, else "unknown" (or "bad_frame"). */
-  message(room: string, type: string): void;
-  /**
-   * A patch went out: its size in bytes (0 when it could not be read), how many clients it
-   * went to, and how long the oldest message since the last patch waited for it (undefined
-   * when no message did).
-   */
-  patched(room: string, bytes: number, recipients: number, waitedMs: number | undefined): void;
-}
-
-/** What every room needs to guard its edge. */
-export interface GuardServices {
-  rateLimit: RateLimitOptions;
-  log: RoomLog;
-  /** A client's mistake (a malformed frame, …): logged at debug level, sampled. */
-  mistake(kind: string, detail: object): void;
-  now(): number;
-  /** Metrics hooks; absent when metrics are off (no cost at all then). */
-  telemetry?: RoomTelemetry;
-}
-
-/** The part of Colyseus's schema encoder a room taps to read a patch's size (see broadcastPatch). */
-interface PatchEncoder {
-  encode(...args: unknown[]): Uint8Array;
-}
+export type { GuardServices, RoomLog, RoomTelemetry } from "./room-services";
 
 /** The longest close reason `ws` sends (the WebSocket limit), in UTF-8 bytes. */
 const MAX_REASON_BYTES = 123;
@@ -51,31 +14,41 @@ const MAX_REASON_BYTES = 123;
 export type MessageHandler = (client: Client, payload: unknown) => void;
 
 /**
- * The edge every LinguaLeap room shares, in front of Colyseus's own message dispatch:
+ * The base every LinguaLeap room shares, in front of Colyseus's own message dispatch:
+ * - services: one app's, on the class bindRoom (bind-room.ts) registers (Colyseus calls the
+ *   static onAuth on that class); `this.services` and `this.kind` read them there;
  * - every frame a client sends, of any kind (pings too), costs one token of that client's
  *   rate limit before it is even read; a flood is warned once, then disconnected (4429);
- * - a frame is read strictly (frames.ts): a malformed one closes the socket with 4002 and a
- *   short fixed reason; a well-formed message goes to the handler registered for its type
- *   (an own-property lookup, so `constructor` or `__no_message_handler` are just unknown
- *   types) or to {@link onUnknownMessage};
+ * - a frame is read strictly (frames.rules.ts): a malformed one closes the socket with 4002
+ *   and a short fixed reason; a well-formed message goes to the handler registered for its
+ *   type with {@link handle} (an own-property lookup, so `constructor` or
+ *   `__no_message_handler` are just unknown types) or to {@link onUnknownMessage};
  * - a handler that throws is logged and the client stays; nothing a client sends reaches a
- *   `throw` outside a try;
- * - a join refused by an error not raised on purpose tells the client INTERNAL, never the
- *   exception's text.
- * Rooms register handlers with {@link handle} instead of `onMessage`.
+ *   `throw` outside a try; an uncaught exception anywhere else is logged, never fatal;
+ * - a join refused by an error not raised on purpose (rooms refuse with `refuse(code, …)`)
+ *   tells the client INTERNAL, never the exception's text.
  */
-export abstract class GuardedRoom<S extends object = any> extends Room<S> {
-  protected abstract get services(): GuardServices;
-  /** The room's name in logs ("word_duel"). */
-  protected abstract readonly kind: string;
+export abstract class GuardedRoom<S extends object = object, Services extends GuardServices = GuardServices> extends Room<S> {
+  /** One app's services, set by bindRoom; static so the static onAuth can reach them. */
+  static services: GuardServices;
+  /** The name the class is registered under ("word_duel"), for logs and metrics. */
+  static roomKind = "room";
   private readonly handlers = new Map<string, MessageHandler>();
   private readonly limiters = new Map<string, RateLimiter>();
   private roomLog?: RoomLog;
-  /** When the oldest message not yet followed by a patch arrived (performance.now()); 0 for none. */
-  private unpatchedSince = 0;
-  /** The encoder whose encode() is tapped, and the size of the last patch it encoded. */
-  private tappedEncoder?: PatchEncoder;
-  private readonly encoded = { bytes: 0 };
+  private meter?: PatchMeter;
+  /** A patch is due right after the current callback (see {@link flush}). */
+  private flushing = false;
+  /** Set as disposal starts: nothing is sent after it. */
+  protected disposed = false;
+
+  protected get services(): Services {
+    return (this.constructor as unknown as { services: Services }).services;
+  }
+
+  protected get kind(): string {
+    return (this.constructor as typeof GuardedRoom).roomKind;
+  }
 
   /** This room's log: every line carries the room kind and roomId. */
   protected get log(): RoomLog {
@@ -110,6 +83,23 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
     client.leave(code, truncateUtf8(reason, MAX_REASON_BYTES));
   }
 
+  /**
+   * Sends the state change now instead of at the next patch tick (every 50 ms): an answer
+   * shows on the opponent's screen at once, and a round starts for everyone together.
+   * Right after the current callback, never inside it: broadcastPatch ticks the room's clock,
+   * and a tick inside the clock's own tick (a round started by a timer, a bot's answer) walks
+   * a timer list the outer tick is still walking — a crash, found by the fuzz suite. Several
+   * flushes in one turn send one patch.
+   */
+  protected flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => {
+      this.flushing = false;
+      if (!this.disposed) this.broadcastPatch();
+    });
+  }
+
   protected override _onMessage(client: Client & ClientPrivate, buffer: Buffer): void {
     try {
       if (client.state === ClientState.LEAVING) return;
@@ -120,11 +110,11 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
       switch (frame.kind) {
         case "data": {
           const handler = this.handlers.get(frame.type);
-          this.count(handler ? frame.type : "unknown");
+          this.patchMeter()?.message(handler ? frame.type : "unknown");
           return handler ? handler(client, frame.payload) : this.onUnknownMessage(client, frame.type);
         }
         case "bytes":
-          this.count("unknown");
+          this.patchMeter()?.message("unknown");
           return this.onUnknownMessage(client, frame.type);
         case "join":
         case "leave":
@@ -132,7 +122,7 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
           // handshake, and a consented leave.
           return super._onMessage(client, buffer);
         case "bad":
-          this.count("bad_frame");
+          this.patchMeter()?.message("bad_frame");
           this.services.mistake("bad_frame", { room: this.kind, reason: frame.reason });
           return this.closeClient(client, CLOSE_BAD_FRAME, `ROOM_BAD_FRAME: ${frame.reason}`);
       }
@@ -141,51 +131,17 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
     }
   }
 
-  /** Counts a message for the metrics and notes when the first one since the last patch came. */
-  private count(type: string): void {
+  /** The metrics of this room's messages and patches; undefined when metrics are off. */
+  private patchMeter(): PatchMeter | undefined {
     const telemetry = this.services.telemetry;
-    if (!telemetry) return;
-    telemetry.message(this.kind, type);
-    if (this.unpatchedSince === 0) this.unpatchedSince = performance.now();
+    if (!telemetry) return undefined;
+    return (this.meter ??= new PatchMeter(telemetry, this.kind));
   }
 
-  /**
-   * Colyseus's patch, timed and sized for the metrics: how long the oldest message since the
-   * last patch waited for this one, and the patch's bytes. A patch that changed nothing ends
-   * the wait too (those messages changed nothing to send).
-   */
+  /** Colyseus's patch, timed and sized for the metrics when they are on (PatchMeter). */
   override broadcastPatch(): boolean {
-    const telemetry = this.services.telemetry;
-    if (!telemetry) return super.broadcastPatch();
-    const encoded = this.tapEncoder();
-    if (encoded) encoded.bytes = 0;
-    const since = this.unpatchedSince;
-    const changed = super.broadcastPatch();
-    this.unpatchedSince = 0;
-    if (changed) telemetry.patched(this.kind, encoded?.bytes ?? 0, this.clients.length, since === 0 ? undefined : performance.now() - since);
-    return changed;
-  }
-
-  /**
-   * Colyseus 0.16's SchemaSerializer keeps the encoded patch in a local variable, so its size
-   * is read where it is made: the state's encoder (a new one whenever the state is replaced)
-   * gets an own encode() that notes the length of what it returns. Without the encoder (a
-   * room with no state, another serializer) sizes read 0.
-   */
-  private tapEncoder(): { bytes: number } | undefined {
-    const encoder = (this as unknown as { _serializer?: { encoder?: PatchEncoder } })._serializer?.encoder;
-    if (!encoder || typeof encoder.encode !== "function") return undefined;
-    if (encoder !== this.tappedEncoder) {
-      const encode = encoder.encode;
-      const encoded = this.encoded;
-      encoder.encode = function (this: PatchEncoder, ...args: unknown[]) {
-        const out = encode.apply(this, args);
-        encoded.bytes = out.length;
-        return out;
-      };
-      this.tappedEncoder = encoder;
-    }
-    return this.encoded;
+    const meter = this.patchMeter();
+    return meter ? meter.patch(this, this.clients.length, () => super.broadcastPatch()) : super.broadcastPatch();
   }
 
   /** Counts one frame (of any kind) against the client's limit; false when it is dropped. */
@@ -217,6 +173,11 @@ export abstract class GuardedRoom<S extends object = any> extends Room<S> {
     // Forgotten once the client is gone for good; one that reconnected keeps its bucket.
     if (!this.clients.some((c) => c.sessionId === client.sessionId)) this.limiters.delete(client.sessionId);
     return left;
+  }
+
+  protected override _dispose(): Promise<unknown> {
+    this.disposed = true;
+    return super._dispose();
   }
 
   override onUncaughtException(error: RoomException<this>, methodName: string): void {

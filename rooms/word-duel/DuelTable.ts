@@ -1,0 +1,113 @@
+import { ArraySchema } from "@colyseus/schema";
+import type { ErrorCode } from "../../server/errors";
+import type { Identity } from "../shared/identity";
+import type { MatchPlayer } from "../shared/match-result";
+import * as rules from "./duel.rules";
+import type { RoundResultMessage } from "./messages";
+import type { FinishedDuel } from "./result.rules";
+import { PlayerState, type WordDuelState } from "./WordDuelState";
+
+/** Private, per-player bookkeeping the clients never see. */
+interface Seat {
+  identity: Identity;
+  /** This round's answer, kept until the round closes. */
+  pending?: rules.PendingAnswer;
+  words: MatchPlayer["words"];
+  /** Disconnected for flooding: no reconnection window, it counts as leaving. */
+  kicked?: boolean;
+}
+
+/**
+ * The players and questions of one duel: each player's public line (`state.players`) beside
+ * their private seat, the round's prompt and choices, and the answers taken until the
+ * reveal. No clock, no socket: the room passes `now` in and sends what comes out.
+ */
+export class DuelTable {
+  private readonly seats = new Map<string, Seat>();
+  questions: rules.Question[] = [];
+  private roundStartedAt = 0;
+
+  constructor(private readonly state: WordDuelState) {}
+
+  /** Every player's public line (what flow.rules.ts reads). */
+  get players(): PlayerState[] {
+    return [...this.state.players.values()];
+  }
+
+  sit(id: string, identity: Identity, isBot: boolean): void {
+    this.seats.set(id, { identity, words: [] });
+    this.state.players.set(id, new PlayerState().assign({ name: identity.name, isBot }));
+  }
+
+  /** A seat given up before the first round. */
+  free(id: string): void {
+    this.state.players.delete(id);
+    this.seats.delete(id);
+  }
+
+  has(id: string): boolean {
+    return this.seats.has(id);
+  }
+
+  /** Whether this account already has a seat (one seat per account). */
+  holds(userId: string): boolean {
+    return [...this.seats.values()].some((s) => s.identity.userId === userId);
+  }
+
+  /** Marks a seat as disconnected for flooding: its leave is for good. */
+  kick(id: string): void {
+    const seat = this.seats.get(id);
+    if (seat) seat.kicked = true;
+  }
+
+  kicked(id: string): boolean {
+    return this.seats.get(id)?.kicked === true;
+  }
+
+  /** Round `round` opens at `now`: nobody has answered; its prompt and choices go public. */
+  openRound(round: number, now: number): rules.Question {
+    const question = this.questions[round - 1];
+    this.roundStartedAt = now;
+    for (const p of this.state.players.values()) p.answered = false;
+    for (const seat of this.seats.values()) seat.pending = undefined;
+    Object.assign(this.state, { prompt: question.prompt, reveal: "", choices: new ArraySchema<string>(...question.choices) });
+    return question;
+  }
+
+  /** Takes one player's answer for this round (clients and bots alike), or says why not. */
+  take(id: string, answer: string, now: number): { code: ErrorCode; message: string } | undefined {
+    const seat = this.seats.get(id)!;
+    const player = this.state.players.get(id)!;
+    const { phase, round, roundEndsAt } = this.state;
+    const may = rules.mayAnswer({ phase, round, roundEndsAt, now, answered: player.answered, forfeited: player.forfeited });
+    if (!may.ok) return may;
+    const judgement = rules.judgeAnswer(this.questions[round - 1], answer);
+    if (judgement.verdict === "invalid") return { code: "DUEL_INVALID_CHOICE", message: "that is not one of the choices offered this round" };
+    seat.pending = { answer, judgement, elapsedMs: now - this.roundStartedAt };
+    player.answered = true;
+    return undefined;
+  }
+
+  /** The round closes: everyone is scored, the answer goes public; the round_result to broadcast. */
+  closeRound(): RoundResultMessage {
+    const question = this.questions[this.state.round - 1];
+    const results: RoundResultMessage["results"] = {};
+    for (const [sessionId, player] of this.state.players) {
+      const seat = this.seats.get(sessionId)!;
+      const { streak, ...result } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
+      Object.assign(player, { score: player.score + result.points, streak, lastVerdict: result.verdict, lastPoints: result.points });
+      seat.words.push({ prompt: question.english, verdict: result.verdict });
+      results[sessionId] = result;
+    }
+    this.state.reveal = question.reveal;
+    return { round: this.state.round, prompt: question.prompt, answer: question.reveal, accepted: question.accepted, results };
+  }
+
+  /** Every player's final line, with their account and the words they were asked. */
+  lines(): FinishedDuel["lines"] {
+    return [...this.state.players.entries()].map(([sessionId, p]) => {
+      const { identity, words } = this.seats.get(sessionId)!;
+      return { sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, userId: identity.userId, words };
+    });
+  }
+}
