@@ -40,6 +40,8 @@ export interface DuelView {
   players: PlayerView[];
   reveal: string;
   winner: string;
+  /** How long the server keeps this learner's seat after a drop (the SDK reconnects for this long). */
+  reconnectSeconds: number;
 }
 
 /** Events of a duel and what each carries. */
@@ -68,13 +70,15 @@ type Listener<K extends keyof DuelEvents> = (payload: DuelEvents[K]) => void;
 
 export interface DuelSessionOptions {
   backoff?: BackoffOptions;
-  /** Give up reconnecting after this long (the server keeps a seat 20 s by default). */
+  /** Give up reconnecting after this long (default: as long as the server keeps the seat, its `reconnectSeconds`). */
   reconnectForMs?: number;
   /** How long `answer()` waits for the server's reply. */
   answerTimeoutMs?: number;
 }
 
 const CONSENTED = 4000;
+/** The server's default seat window: for a drop before the first state, or a server that does not say. */
+const DEFAULT_RECONNECT_SECONDS = 20;
 /**
  * Closes after which there is nothing to reconnect to, and the error the session ends with.
  * Where the server explains itself in an `error` message just before (shutdown, no-show,
@@ -223,7 +227,7 @@ export class DuelSession {
   }
 
   private async reconnect(code: number): Promise<void> {
-    const deadline = Date.now() + (this.opts.reconnectForMs ?? 20_000);
+    const deadline = Date.now() + (this.opts.reconnectForMs ?? (this.last?.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS) * 1000);
     const token = this.room.reconnectionToken;
     let message = "the connection to the duel was lost and could not be restored";
     for (let attempt = 0; Date.now() < deadline && !this.leaving; attempt++) {
@@ -273,6 +277,6 @@ function toView(state: any): DuelView {
     phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, ranked: state.ranked ?? false, challengeCode: state.challengeCode ?? "",
     round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices: state.choices ? [...state.choices] : [],
     roundEndsAt: state.roundEndsAt, roundMs: state.roundMs, phaseEndsAt: state.phaseEndsAt, players,
-    reveal: state.reveal, winner: state.winner,
+    reveal: state.reveal, winner: state.winner, reconnectSeconds: state.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS,
   };
 }

@@ -49,7 +49,8 @@ export class WordDuelRoom extends DuelPlay {
     // from the verified token, never from anything in the options.
     if (!chosen.review) this.table.questions = await duelQuestions(this.services, chosen);
     this.maxClients = practice ? 1 : timing.maxPlayers;
-    Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.table.questions.length, roundMs: timing.roundMs[mode] });
+    const { reconnectSeconds } = timing;
+    Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.table.questions.length, roundMs: timing.roundMs[mode], reconnectSeconds });
     this.setMetadata({ lang, mode, direction, practice });
     if (kind === msg.ROOM_RANKED_DUEL) await this.openRanked(rankedSetup(options));
     this.run(flow.opening({ ranked: this.state.ranked, practice }, timing));

@@ -43,4 +43,9 @@ export class WordDuelState extends Schema {
   @type("string") reveal = "";
   /** Winner's sessionId; "" for a draw (or before the end). */
   @type("string") winner = "";
+  /**
+   * How long the server keeps a dropped player's seat (RECONNECT_SECONDS): set at creation,
+   * so it reaches the client once, with the first state. The SDK reconnects for this long.
+   */
+  @type("uint16") reconnectSeconds = 0;
 }
