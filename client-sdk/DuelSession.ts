@@ -103,7 +103,7 @@ const FINAL_CLOSES: Record<number, { code: string; message: string; explained?: 
  * await duel.answer("la manzana");
  */
 export class DuelSession {
-  private listeners = new Map<keyof DuelEvents, Set<Listener<any>>>();
+  private listeners = new Map<keyof DuelEvents, Set<Listener<never>>>();
   private pending: { resolve: (m: msg.AnswerAcceptedMessage) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
   private last?: DuelView;
   private leaving = false;
@@ -175,7 +175,7 @@ export class DuelSession {
   }
 
   private emit<K extends keyof DuelEvents>(event: K, payload: DuelEvents[K]): void {
-    for (const l of this.listeners.get(event) ?? []) l(payload);
+    for (const l of this.listeners.get(event) ?? []) (l as Listener<K>)(payload);
   }
 
   private bind(room: Room): void {
@@ -199,7 +199,7 @@ export class DuelSession {
     fn(first);
   }
 
-  private onState(state: any): void {
+  private onState(state: DecodedDuel): void {
     const view = toView(state);
     const before = this.last;
     this.last = view;
@@ -265,9 +265,20 @@ export class DuelSession {
   }
 }
 
-function toView(state: any): DuelView {
+/**
+ * The duel's state as colyseus.js decodes it (by reflection, without our schema classes): the
+ * view's fields, with players as a map and choices as an array of the schema's, and the
+ * fields a server before this SDK may not send left optional.
+ */
+type DecodedDuel = Omit<DuelView, "players" | "choices" | "ranked" | "challengeCode" | "reconnectSeconds"> &
+  Partial<Pick<DuelView, "ranked" | "challengeCode" | "reconnectSeconds">> & {
+    players?: { forEach(fn: (p: Omit<PlayerView, "sessionId">, sessionId: string) => void): void };
+    choices?: Iterable<string>;
+  };
+
+function toView(state: DecodedDuel): DuelView {
   const players: PlayerView[] = [];
-  state.players?.forEach((p: any, sessionId: string) => {
+  state.players?.forEach((p, sessionId) => {
     players.push({
       sessionId, name: p.name, score: p.score, streak: p.streak, connected: p.connected, answered: p.answered,
       isBot: p.isBot, forfeited: p.forfeited, lastVerdict: p.lastVerdict, lastPoints: p.lastPoints,
