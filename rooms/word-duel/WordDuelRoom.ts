@@ -91,11 +91,7 @@ export class WordDuelRoom extends DuelPlay {
     const player = this.state.players.get(id);
     if (!player) return;
     const leave = flow.departure({ phase: this.phase, consented, kicked: this.table.kicked(id) }, this.services.timing);
-    if (leave.do === "vacate") {
-      const next = flow.afterVacate(this.phase, this.state.ranked, this.services.timing);
-      this.table.free(id);
-      return this.run(next);
-    }
+    if (leave.do === "vacate") return this.vacate(id);
     player.connected = false;
     if (leave.do === "mark_gone") return;
     if (leave.do === "hold_seat") {
@@ -104,12 +100,20 @@ export class WordDuelRoom extends DuelPlay {
         player.connected = true;
         return;
       } catch {
-        // The window closed without the player coming back: that is a forfeit.
+        // The window closed without the player coming back: a forfeit, or a seat given up.
+        if (flow.windowClosed(this.phase).do === "vacate") return this.vacate(id);
       }
     }
     if (!flow.mayForfeit(this.phase, player)) return;
     Object.assign(player, { forfeited: true, connected: false });
     this.run(flow.afterForfeit({ phase: this.phase, practice: this.state.practice, players: this.table.players }));
+  }
+
+  /** A seat given up before the first round: see flow.afterVacate. */
+  private vacate(id: string): void {
+    const next = flow.afterVacate(this.phase, this.state.ranked, this.services.timing);
+    this.table.free(id);
+    this.run(next);
   }
 
   /** The server is stopping (SIGTERM): see flow.shutdown. */

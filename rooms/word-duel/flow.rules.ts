@@ -176,6 +176,16 @@ export function departure(leave: { phase: Phase; consented: boolean; kicked: boo
 }
 
 /**
+ * A held seat whose reconnection window closed without the learner, in the phase as it is
+ * now: a forfeit during play; but if the duel went back to waiting meanwhile (the others
+ * left during the countdown), the seat is just given up — a duel never played records nothing.
+ * @example windowClosed("waiting") // { do: "vacate" }
+ */
+export function windowClosed(phase: Phase): Extract<Departure, { do: "vacate" | "forfeit" }> {
+  return phase === "waiting" ? { do: "vacate" } : { do: "forfeit" };
+}
+
+/**
  * A seat given up before the first round (`phase` as it was then): in the countdown the duel
  * waits and is listed again — unless it is ranked, whose seats were for the paired learners
  * only: then it is called off.

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { colyseusOf } from "../helpers/colyseus-testing";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
-import { withTimeout } from "../helpers/wait";
+import { waitUntil, withTimeout } from "../helpers/wait";
 import { join, leaveAll, pair, rightAnswer, waitPhase, type Seat } from "./duel-helpers";
 
 describe("word_duel room: whole duels with real clients", function () {
@@ -274,6 +274,19 @@ describe("word_duel room: who may join when", function () {
   });
   after(async () => {
     await t.close();
+  });
+
+  it("records nothing when a learner who dropped in the countdown stays away after the other left (the duel never started)", async () => {
+    const [a, b] = await pair(t, { lang: "pt", mode: "typed" });
+    await waitPhase(a, "countdown");
+    const roomId = a.room.roomId;
+    const recordedBefore = t.server.recorder.recordedCount;
+    (a.room.connection.transport as any).ws.terminate(); // a drop: the seat is held RECONNECT_SECONDS
+    await waitUntil(() => colyseusOf(t).getRoomById(roomId)?.state.players.get(a.room.sessionId)?.connected === false, "the drop seen");
+    await b.room.leave(true); // back to waiting, with only the dropped learner's held seat
+    // The window closes, the seat is given up, and the empty duel is disposed.
+    await waitUntil(() => colyseusOf(t).getRoomById(roomId) === undefined, "the empty duel disposed", 8000);
+    assert.equal(t.server.recorder.recordedCount, recordedBefore, "no result for a duel that never started");
   });
 
   it("keeps a started duel locked after a player leaves; a newcomer gets a new room", async () => {

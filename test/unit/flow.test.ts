@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  afterAnswer, afterForfeit, afterJoin, afterVacate, departure, endsNow, ENDINGS, finished, mayForfeit, opening, reveal, roundCloses, roundStart, shutdown,
+  afterAnswer, afterForfeit, afterJoin, afterVacate, departure, endsNow, ENDINGS, finished, mayForfeit, opening, reveal, roundCloses, roundStart, shutdown, windowClosed,
   type Action, type Effect, type FlowPlayer, type FlowTiming, type PhasePatch,
 } from "../../rooms/word-duel/flow.rules";
 import type { Phase } from "../../rooms/word-duel/messages";
@@ -100,6 +100,13 @@ describe("flow: departure (what a leave means in each phase)", () => {
     ]);
     assert.deepEqual(afterVacate("countdown", true, timing), [{ do: "patch", patch: { phase: "waiting", phaseEndsAt: 0 } }, { do: "end", ending: ENDINGS.leftBeforeStart }]);
   });
+  it("gives up a held seat whose window closed in a duel back to waiting (never played: no result), else forfeits", () => {
+    assert.deepEqual(windowClosed("waiting"), { do: "vacate" });
+    for (const phase of ["countdown", "round", "reveal"] as const) assert.deepEqual(windowClosed(phase), { do: "forfeit" });
+    // Given up in waiting, nothing follows: the duel just waits on.
+    assert.deepEqual(afterVacate("waiting", false, timing), []);
+  });
+
   it("lets a player forfeit once, and never after the end", () => {
     assert.equal(mayForfeit("round", { forfeited: false }), true);
     assert.equal(mayForfeit("round", { forfeited: true }), false);
