@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import Redis from "ioredis";
-import { CONFIG_KEYS, SINGLE_ADDRESS_LIMITS } from "../../server/config";
+import { loopbackServerEnv } from "../support/server-env";
 import { exitWithin, hasExited, ROOT, track, withTimeout } from "../support/children";
 import { UsageError } from "../support/args";
 import { freePort } from "../support/ports";
@@ -102,21 +102,8 @@ export class ServerProc {
 
 /** The environment of spawned servers: none of the caller's server settings leak in. */
 export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string | undefined, jwtSecret: string, outboxDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(CONFIG_KEYS)) delete env[key];
   return {
-    ...env,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-    JWT_SECRET: jwtSecret,
-    LOG_LEVEL: "warn",
-    // Every learner comes from 127.0.0.1: the per-address limits at their ceilings; bots
-    // queue again at once, far faster than a learner, so their accounts' limits go up too.
-    ...SINGLE_ADDRESS_LIMITS,
-    MATCHMAKE_PER_MINUTE: "100000",
-    ROOMS_PER_MINUTE: "100000",
+    ...loopbackServerEnv(port, jwtSecret, "warn"),
     OUTBOX_PATH: path.join(outboxDir, `outbox-${port}.jsonl`),
     SHUTDOWN_GRACE_MS: "3000",
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),

@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { CONFIG_KEYS, SINGLE_ADDRESS_LIMITS } from "../../../server/config";
+import { loopbackServerEnv } from "../../support/server-env";
 import { exitWithin, ROOT, track } from "../../support/children";
 import { ServerProc } from "../servers";
 import { clock } from "./infra";
@@ -166,25 +166,13 @@ export interface GameEnvShared {
 
 /** Short phases and a grace long enough for a whole duel; none of the caller's settings leak in. */
 export function gameEnv(shared: GameEnvShared, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(CONFIG_KEYS)) delete env[key];
   return {
-    ...env,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-    JWT_SECRET: shared.jwtSecret,
-    LOG_LEVEL: shared.logLevel,
+    ...loopbackServerEnv(port, shared.jwtSecret, shared.logLevel),
     REDIS_URL: shared.redisUrl,
     MONGODB_URL: shared.mongoUrl,
     MONGODB_DB: "lingualeap_faults",
     ADMIN_USER: shared.admin.user,
     ADMIN_PASSWORD: shared.admin.password,
-    // Every learner comes from 127.0.0.1 and queues again at once.
-    ...SINGLE_ADDRESS_LIMITS,
-    MATCHMAKE_PER_MINUTE: "100000",
-    ROOMS_PER_MINUTE: "100000",
     ADMIN_AUTH_FAILURES_PER_HOUR: "100000",
     // Same port, same files: a restarted process finds what its last life left.
     OUTBOX_PATH: path.join(shared.dataDir, "outbox-{port}.jsonl"),
