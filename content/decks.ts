@@ -76,6 +76,11 @@ export const deckSchema = languageSchema
   .extend({
     lang: languageSchema.shape.lang.refine((lang) => lang !== "en", "English is the source of every deck (content/english.json), not a deck"),
     nativeName: z.string().min(1),
+    /** Letters learners of the language need and keyboards often lack: the game's typing buttons. */
+    keyboard: z
+      .array(z.string().refine((ch) => [...ch].length === 1 && ch.trim() === ch, "must be one character"))
+      .max(30)
+      .refine((letters) => new Set(letters).size === letters.length, "lists a letter twice"),
     lessons: z.array(lessonSchema).min(1),
   })
   .strict();

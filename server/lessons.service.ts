@@ -18,7 +18,7 @@ export class LessonCatalog {
   }
 
   languages(): LanguageInfo[] {
-    return [...this.decks.values()].map((d) => ({ code: d.lang, name: d.name, nativeName: d.nativeName }));
+    return [...this.decks.values()].map((d) => ({ code: d.lang, name: d.name, nativeName: d.nativeName, keyboard: [...d.keyboard] }));
   }
 
   langCodes(): TargetLang[] {

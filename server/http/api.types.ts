@@ -46,6 +46,8 @@ export interface LanguageInfo {
   code: string;
   name: string;
   nativeName: string;
+  /** Letters learners need and keyboards often lack (the deck's `keyboard`), e.g. ["ä", "ö", "ü", "ß"]. */
+  keyboard: string[];
 }
 
 /** GET /api/lessons?lang=, one entry. */

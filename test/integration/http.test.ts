@@ -167,6 +167,7 @@ describe("HTTP API against the built app", function () {
       const langs = await call(t, "/api/languages");
       assert.deepEqual(langs.body.map((l: any) => l.code).sort(), ["de", "es", "fr", "it", "pt"]);
       assert.ok(langs.body.every((l: any) => l.name && l.nativeName));
+      assert.deepEqual(langs.body.find((l: any) => l.code === "de").keyboard, ["ä", "ö", "ü", "ß"]);
       const lessons = await call(t, "/api/lessons?lang=fr");
       assert.ok(lessons.body.length >= 12);
       const first = lessons.body[0];

@@ -14,6 +14,7 @@ const small = (): Deck => ({
   nativeName: "Español",
   articles: ["el", "la", "los", "las", "un", "una", "unos", "unas"],
   spellings: {},
+  keyboard: ["á", "é", "í", "ó", "ú", "ñ"],
   lessons: [
     {
       id: "es-food",

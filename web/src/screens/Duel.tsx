@@ -3,7 +3,6 @@ import type { DuelResultMessage, DuelSession, DuelView, PlayerView, RoundResultM
 import type { Nav } from "../app";
 import { languageName } from "../game";
 import { explain } from "../errors";
-import { ACCENTS } from "../ui/accents";
 import { Banner } from "../ui/Banner";
 import { RoundTimer } from "../ui/RoundTimer";
 
@@ -143,7 +142,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
               </div>
               {answerLang !== "en" && (
                 <div class="accents" role="group" aria-label="Accented letters">
-                  {(ACCENTS[answerLang] ?? []).map((ch) => (
+                  {(nav.languages.find((l) => l.code === answerLang)?.keyboard ?? []).map((ch) => (
                     <button key={ch} type="button" class="accent" disabled={!!sent} aria-label={`Insert ${ch}`} onClick={() => { insertAt(input.current, ch, setTyped); }}>
                       {ch}
                     </button>
