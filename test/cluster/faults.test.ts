@@ -288,7 +288,11 @@ describe("cluster faults: two processes given one outbox file", function () {
         await waitUntil(async () => (await progressOf(dbName, ll.user!.id))?.xp === xp, `learner ${i}'s result in MongoDB`, 30000, 200);
       }
       const mongo = await MongoClient.connect(testMongoUrl());
-      assert.equal(await mongo.db(dbName).collection("matches").countDocuments({ status: "applied" }), 2, "each result once");
+      const matches = mongo.db(dbName).collection("matches");
+      // The store marks a match applied right after the learner's progress: wait for the mark.
+      await waitUntil(async () => (await matches.countDocuments({ status: "applied" })) >= 2, "both matches marked applied", 10000, 100);
+      assert.equal(await matches.countDocuments({}), 2, "each result once");
+      assert.equal(await matches.countDocuments({ status: "applied" }), 2);
       await mongo.close();
     } finally {
       await Promise.all([p1.stop(), p2.stop()]);
