@@ -15,91 +15,15 @@
  * (an append-only file), is logged and counted, and waits there for an operator to replay it
  * (`POST /admin/dead-letters/replay`).
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import type { MatchResult } from "../rooms/shared/match-result";
 import { resultProblem } from "./progress.rules";
 import { xpFor } from "../rooms/word-duel/worth.rules";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
-import { Serial, type Outbox, type OutboxEntry } from "./outbox";
+import type { Outbox, OutboxEntry } from "./outbox";
+import type { DeadLetter, DeadLetters } from "./DeadLetters";
+import { KeyedLocks } from "./KeyedLocks";
 import { withDeadline } from "./waiting";
-
-/**
- * An append-only file of JSON lines, one entry each, kept in memory too. A torn last line
- * (a crash mid-write) is skipped on load; removals rewrite the file atomically.
- */
-export class JsonLines<T> {
-  private entries: T[] = [];
-  private readonly io = new Serial();
-
-  constructor(
-    readonly path: string,
-    private readonly keyOf: (entry: T) => string,
-  ) {}
-
-  async load(log: Pick<Logger, "warn">): Promise<T[]> {
-    let text = "";
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-    }
-    this.entries = [];
-    for (const line of text.split("\n").filter((l) => l.trim() !== "")) {
-      try {
-        this.entries.push(JSON.parse(line) as T);
-      } catch {
-        log.warn({ path: this.path }, "skipped a torn line");
-      }
-    }
-    return this.list();
-  }
-
-  list(): T[] {
-    return this.entries.slice();
-  }
-
-  get size(): number {
-    return this.entries.length;
-  }
-
-  /** Appends; one file operation at a time, so an append never lands in a file being rewritten. */
-  append(entry: T): Promise<void> {
-    return this.io.run(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      await appendFile(this.path, `${JSON.stringify(entry)}\n`, "utf8");
-      this.entries.push(entry);
-    });
-  }
-
-  /** Drops the entries with these keys; rewrites the file atomically (temp file + rename). */
-  remove(keys: ReadonlySet<string>): Promise<void> {
-    return this.io.run(async () => {
-      this.entries = this.entries.filter((e) => !keys.has(this.keyOf(e)));
-      await mkdir(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.tmp`;
-      await writeFile(tmp, this.entries.map((e) => `${JSON.stringify(e)}\n`).join(""), "utf8");
-      await rename(tmp, this.path);
-    });
-  }
-}
-
-/** A result the store refused for good, with why. */
-export interface DeadLetter {
-  matchId: string;
-  /** Epoch ms of the last failure. */
-  failedAt: number;
-  reason: string;
-  /** The result as it came (it may be malformed: that can be the reason). */
-  result: unknown;
-}
-
-export class DeadLetters extends JsonLines<DeadLetter> {
-  constructor(path: string) {
-    super(path, (d) => d.matchId);
-  }
-}
 
 export interface RecorderOptions {
   /** A store write slower than this counts as failed (the write itself is still awaited before the next one). */
@@ -140,31 +64,6 @@ export function isOutage(err: unknown): boolean {
   if (typeof e.hasErrorLabel === "function" && (e.hasErrorLabel("RetryableWriteError") || e.hasErrorLabel("NetworkError") || e.hasErrorLabel("ResetPool"))) return true;
   if (typeof e.code === "number" && MONGO_OUTAGE_CODES.has(e.code)) return true;
   return typeof e.code === "string" && NETWORK_CODES.has(e.code);
-}
-
-/**
- * Runs tasks so that two tasks sharing a key never overlap, in call order per key. A task
- * with several keys waits for all of them; keys are taken together at call time, so two
- * tasks can never wait on each other.
- */
-export class KeyedLocks {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
-    const before = keys.map((k) => this.tails.get(k)).filter((p): p is Promise<unknown> => p !== undefined);
-    const run = Promise.all(before).then(task, task);
-    const settled = run.then(() => undefined, () => undefined);
-    for (const key of keys) this.tails.set(key, settled);
-    void settled.then(() => {
-      for (const key of keys) if (this.tails.get(key) === settled) this.tails.delete(key);
-    });
-    return run;
-  }
-
-  /** Keys with a task running or waiting. */
-  get size(): number {
-    return this.tails.size;
-  }
 }
 
 /** Whether the store answers (StoreHealth); optional for tests and the in-memory store. */

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { DeadLetters } from "../../server/results.service";
+import { DeadLetters } from "../../server/DeadLetters";
 
 const silent = pino({ level: "silent" });
 const letter = (matchId: string) => ({ matchId, failedAt: Date.now(), reason: "refused", result: { matchId } });

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { FileOutbox } from "../../server/outbox";
+import { FileOutbox } from "../../server/FileOutbox";
 import type { MatchResult } from "../../rooms/shared/match-result";
 
 const silent = pino({ level: "silent" });
