@@ -83,7 +83,13 @@ export class WordDuelRoom extends DuelPlay {
       this.state.totalRounds = this.table.questions.length;
     }
     this.table.sit(client.sessionId, identity, false);
-    this.run(flow.afterJoin({ phase: this.phase, seated: this.state.players.size, seats: this.maxClients }, this.services.now(), this.services.timing));
+    this.startWhenAllThere();
+  }
+
+  /** A duel starts once every seat has its learner there (a held seat of one who dropped waits for them). */
+  private startWhenAllThere(): void {
+    const there = [...this.state.players.values()].filter((p) => p.connected).length;
+    this.run(flow.afterJoin({ phase: this.phase, seated: there, seats: this.maxClients }, this.services.now(), this.services.timing));
   }
 
   override async onLeave(client: Client, consented: boolean): Promise<void> {
@@ -98,7 +104,8 @@ export class WordDuelRoom extends DuelPlay {
       try {
         await this.allowReconnection(client, leave.seconds);
         player.connected = true;
-        return;
+        // Back in a duel that fell back to waiting meanwhile (and filled again): it starts now.
+        return this.startWhenAllThere();
       } catch {
         // The window closed without the player coming back: a forfeit, or a seat given up.
         if (flow.windowClosed(this.phase).do === "vacate") return this.vacate(id);

@@ -104,8 +104,10 @@ export function endsNow(ending: Ending, duel: { phase: Phase; over: boolean }): 
 }
 
 /**
- * A player sat down: the last free seat of a waiting duel starts the countdown (and the duel
- * stops taking newcomers), then round 1.
+ * A player sat down (or came back): once every seat of a waiting duel has its learner there
+ * (`seated` counts those present: a held seat of one who dropped is not), the countdown
+ * starts (and the duel stops taking newcomers), then round 1. A duel never starts with a
+ * learner who is not there: it could only end in a forfeit of a duel nobody played.
  * @example afterJoin({ phase: "waiting", seated: 2, seats: 2 }, 1000, timing)[1] // patch: countdown until 1000 + countdownMs
  */
 export function afterJoin(duel: { phase: Phase; seated: number; seats: number }, now: number, t: FlowTiming): Effect[] {

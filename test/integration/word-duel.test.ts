@@ -289,6 +289,42 @@ describe("word_duel room: who may join when", function () {
     assert.equal(t.server.recorder.recordedCount, recordedBefore, "no result for a duel that never started");
   });
 
+  it("never starts a duel with a held seat whose learner is away: a newcomer waits, and nothing is recorded when the window closes", async () => {
+    const [a, b] = await pair(t, { lang: "it", mode: "typed" });
+    await waitPhase(a, "countdown");
+    const room = colyseusOf(t).getRoomById(a.room.roomId);
+    const recordedBefore = t.server.recorder.recordedCount;
+    (a.room.connection.transport as any).ws.terminate();
+    await waitUntil(() => room.state.players.get(a.room.sessionId)?.connected === false, "the drop seen");
+    await b.room.leave(true);
+    await waitUntil(() => room.state.phase === "waiting", "back to waiting");
+    const c = await join(t, "Cleo", { lang: "it", mode: "typed" });
+    assert.equal(c.room.roomId, a.room.roomId, "the newcomer takes the free seat");
+    // The dropped learner's window closes: their seat is given up, the newcomer still waits.
+    await waitUntil(() => !room.state.players.has(a.room.sessionId), "the held seat given up", 8000);
+    assert.equal(room.state.phase, "waiting");
+    assert.equal(c.log.of("duel_result").length, 0, "no duel_result for a duel that never started");
+    assert.equal(t.server.recorder.recordedCount, recordedBefore, "nothing recorded");
+    await leaveAll(c);
+  });
+
+  it("starts the duel when the learner of a held seat comes back to a duel that filled again meanwhile", async () => {
+    const [a, b] = await pair(t, { lang: "it", mode: "choice" });
+    await waitPhase(a, "countdown");
+    const room = colyseusOf(t).getRoomById(a.room.roomId);
+    const token = a.room.reconnectionToken;
+    (a.room.connection.transport as any).ws.terminate();
+    await waitUntil(() => room.state.players.get(a.room.sessionId)?.connected === false, "the drop seen");
+    await b.room.leave(true);
+    await waitUntil(() => room.state.phase === "waiting", "back to waiting");
+    const c = await join(t, "Cleo", { lang: "it", mode: "choice" });
+    assert.equal(room.state.phase, "waiting", "not without the learner who dropped");
+    const back = await withTimeout(a.client.reconnect<any>(token), 5000, "reconnect");
+    await waitPhase(c, "countdown");
+    await back.leave(true);
+    await leaveAll(c);
+  });
+
   it("keeps a started duel locked after a player leaves; a newcomer gets a new room", async () => {
     const [a, b] = await pair(t, { lang: "de", mode: "typed" });
     await waitPhase(a, "round", 1);
