@@ -2,7 +2,6 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
 import { DECK_MINIMUMS, deckLangs, deckWords, loadDecks, loadEnglish, validateDeck, type Deck } from "../../content/decks";
 import { answerKey } from "../../rooms/word-duel/judge.rules";
 import { buildQuestion } from "../../rooms/word-duel/duel.rules";
@@ -32,12 +31,6 @@ describe("content: the shipped decks", () => {
 
   it("has a valid deck for each file of content/decks/", () => {
     assert.deepEqual([...decks.keys()].sort(), deckLangs());
-  });
-
-  it("lists those languages in the README's 'Languages on offer' line", () => {
-    const line = /^ *Languages on offer: (.+)\.$/m.exec(readFileSync(join(__dirname, "..", "..", "README.md"), "utf8"));
-    assert.ok(line, "README.md has no 'Languages on offer: …' line");
-    assert.deepEqual(line[1].split(", ").map((code) => code.replace(/`/g, "")), deckLangs());
   });
 
   for (const lang of deckLangs()) {
