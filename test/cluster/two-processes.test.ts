@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
 import { Client } from "colyseus.js";
-import { LinguaLeapClient, type DuelSession } from "../../client-sdk";
+import { LinguaLeapClient, type DuelSession, type Mode } from "../../client-sdk";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
 import { answersFor, realDecks } from "../helpers/server";
@@ -18,7 +18,7 @@ const REDIS_URL = CLUSTER_REDIS_URL;
  * Opens practices until one lands on `target` (new rooms go to the less loaded of two random
  * processes); resolves with every session opened and the one on `target`.
  */
-async function practiceOn(target: ServerProcess, learner: LinguaLeapClient, lang: string, mode: "choice" | "typed" = "typed") {
+async function practiceOn(target: ServerProcess, learner: LinguaLeapClient, lang: string, mode: Mode = "typed") {
   const sessions: DuelSession[] = [];
   for (let i = 0; i < 8; i++) {
     const s = await learner.practice({ lang, mode });

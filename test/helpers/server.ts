@@ -1,4 +1,5 @@
 /** Boots a real LinguaLeap server on 127.0.0.1 (a free port) for integration tests. */
+import type { Direction } from "../../rooms/word-duel/messages";
 import { buildApp, type LinguaLeap } from "../../server/app";
 import { loadConfig, SINGLE_ADDRESS_LIMITS, type Config } from "../../server/config";
 import { createLogger } from "../../server/logger";
@@ -69,7 +70,7 @@ export async function startServer(env: Record<string, string> = {}, store: Store
 }
 
 /** Every accepted answer for a prompt of a deck, in the direction asked (throws if none has it). */
-export function answersFor(deck: Deck, prompt: string, direction: "en-target" | "target-en" = "en-target"): string[] {
+export function answersFor(deck: Deck, prompt: string, direction: Direction = "en-target"): string[] {
   const answers = deckAnswers(deck, prompt, direction);
   if (!answers) throw new Error(`no word with prompt "${prompt}" in the ${deck.lang} deck`);
   return answers;
