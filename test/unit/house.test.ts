@@ -112,6 +112,13 @@ describe("the house rules (STYLE.md, layers and folders)", () => {
     assert.deepEqual(found, []);
   });
 
+  it("declares the duel's wire unions (mode, direction, verdict, phase) only in its contract", () => {
+    const copy = /"choice" \| "typed"|"en-target" \| "target-en"|"correct" \| "almost"|"waiting" \| "countdown"|"accent" \| "typo"/;
+    const everywhere = [...PRODUCT, ...sources("web/src"), ...sources("loadtest"), ...sources("test")];
+    const found = everywhere.filter((f) => f !== "rooms/word-duel/messages.ts").flatMap((f) => codeLinesMatching(f, copy));
+    assert.deepEqual(found, []);
+  });
+
   it("reads process.env only in server/config.ts", () => {
     const found = PRODUCT.filter((f) => f !== "server/config.ts").flatMap((f) => codeLinesMatching(f, /\bprocess\.env\b/));
     assert.deepEqual(found, []);
