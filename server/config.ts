@@ -27,7 +27,27 @@ const isProxyItem = (item: string) => {
   }
 };
 /** host:port, the host a name, IPv4 or [IPv6]. */
-const isHostPort = (item: string) => /^([a-z0-9.-]+|\[[0-9a-f:]+\]):\d{1,5}$/i.test(item);
+const isPort = (text: string) => /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535;
+const isHostPort = (item: string) => {
+  const m = /^([a-z0-9.-]+|\[[0-9a-f:]+\]):(\d{1,5})$/i.exec(item);
+  return m !== null && isPort(m[2]);
+};
+/**
+ * A Redis URL that redisOptions (server/redis.ts) reads as written: it parses, its path is
+ * empty or a DB index (a path that is not one would silently mean DB 0), and its user and
+ * password decode.
+ */
+function isRedisUrl(text: string): boolean {
+  if (!/^rediss?:\/\/\S*$/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return /^\/?(\d{1,2})?$/.test(url.pathname) && (url.port === "" || isPort(url.port));
+  } catch {
+    return false;
+  }
+}
 /** An origin as browsers send it: scheme, host and optional port, nothing more. */
 const isOrigin = (item: string) => /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(item) || /^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/i.test(item);
 
@@ -38,7 +58,7 @@ export const CONFIG_KEYS = {
   PORT: [int(0, 65535).default(2567), "TCP port for HTTP and WebSocket"],
   PUBLIC_ADDRESS: [z.string().optional(), "how clients reach this process's rooms (host[:port][/path]); one per process in a cluster; {port} is replaced by PORT"],
   REDIS_URL: [
-    z.string().regex(/^rediss?:\/\/[^\s]*$/, "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/2 (the path is the DB index)").optional(),
+    z.string().refine(isRedisUrl, "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/2 (the path, if any, is a DB index)").optional(),
     "Redis (redis:// or rediss://, DB index as the path) for presence, driver, limits and pending results: processes sharing it form one cluster; needs MONGODB_URL; unset = one process",
   ],
   REDIS_SENTINELS: [list(isHostPort, "host:port addresses of Redis Sentinels"), "Sentinels (host:port, comma-separated) that name the Redis primary; REDIS_URL then gives only the password, DB index and TLS"],

@@ -33,6 +33,9 @@ describe("config", () => {
     assert.throws(() => loadConfig({ ...mongo, REDIS_URL: "http://127.0.0.1:6379" }), /REDIS_URL/);
     assert.equal(loadConfig({ ...mongo, REDIS_URL: "rediss://:pw@cache.example.org:6380/3" }).REDIS_URL, "rediss://:pw@cache.example.org:6380/3");
     assert.throws(() => loadConfig({ REDIS_URL: "redis://127.0.0.1:6379/2" }), /REDIS_URL needs MONGODB_URL/);
+    // Values a regex would let through but the URL reader would misread or throw on.
+    for (const bad of ["redis://[bad", "redis://%zz@h/0", "redis://h:6379/x", "redis://h:99999/1"]) assert.throws(() => loadConfig({ ...mongo, REDIS_URL: bad }), /REDIS_URL/, bad);
+    assert.throws(() => loadConfig({ ...mongo, REDIS_URL: "redis://h", REDIS_SENTINELS: "h:99999" }), /REDIS_SENTINELS/);
   });
   it("reads Sentinel addresses, and wants REDIS_URL with them", () => {
     const c = loadConfig({ MONGODB_URL: "mongodb://m", REDIS_URL: "redis://:pw@primary/2", REDIS_SENTINELS: "10.0.0.1:26379, [::1]:26380" });
