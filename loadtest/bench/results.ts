@@ -20,6 +20,7 @@ import os from "node:os";
 import { AROUND_SPAN } from "../../server/boards";
 import { number, oneOf, parseOrExit, readFlags, UsageError } from "../support/args";
 import type { FerretDbProcess } from "../support/ferretdb-process";
+import { assertLoopbackMongo } from "../support/loopback";
 import { seededRng } from "../support/rng";
 import { count, measure, ms, note, rate, type Phase } from "./measure";
 import { duelResult, GLOBAL, makeLearners, pick } from "./results-data";
@@ -58,20 +59,9 @@ function parseOptions(argv: string[]): Options {
   };
   if (opts.mongoUrl !== undefined) {
     if (opts.store !== "mongo") throw new UsageError("--mongo-url goes with --store mongo");
-    assertLoopback(opts.mongoUrl);
+    assertLoopbackMongo("--mongo-url", opts.mongoUrl);
   }
   return opts;
-}
-
-/** The bench writes and drops databases: only a server on this machine's loopback may be used. */
-function assertLoopback(url: string): void {
-  const m = /^mongodb:\/\/(?:[^@/]*@)?([^/?]+)/.exec(url);
-  if (!m) throw new UsageError(`--mongo-url must look like mongodb://127.0.0.1:27017/ (mongodb+srv is not loopback)`);
-  for (const hostPort of m[1].split(",")) {
-    const host = hostPort.startsWith("[") ? hostPort.slice(1, hostPort.indexOf("]")) : hostPort.split(":")[0];
-    const loopback = host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-    if (!loopback) throw new UsageError(`--mongo-url must name only loopback hosts (127.x.x.x, localhost, [::1]); "${host}" is not`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,24 +13,26 @@ import { join } from "node:path";
 import Redis from "ioredis";
 import { number, parseOrExit, readFlags } from "../support/args";
 import { ROOT } from "../support/children";
+import { assertLoopbackMongo, loopbackUrl } from "../support/loopback";
+import { loopbackServerEnv } from "../support/server-env";
 import { freePort } from "../support/ports";
 import { percentile } from "../support/stats";
 
 const USAGE = "usage: npm run bench:startup -- [--runs 5] [--redis redis://127.0.0.1:PORT/DB --mongo mongodb://127.0.0.1:PORT/]";
 const { runs, ...values } = parseOrExit("bench:startup", USAGE, () => {
   const flags = readFlags(process.argv.slice(2), { runs: { type: "string" }, redis: { type: "string" }, mongo: { type: "string" } });
+  // It flushes the Redis DB and writes to the MongoDB it is given: only this machine's.
+  if (flags.redis !== undefined) loopbackUrl("--redis", flags.redis);
+  if (flags.mongo !== undefined) assertLoopbackMongo("--mongo", flags.mongo);
   return { runs: number("runs", flags.runs, 5, 1, 50), redis: flags.redis, mongo: flags.mongo };
 });
 
 async function once(): Promise<number> {
   const port = await freePort();
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+  // None of the caller's own settings leak in: embedded means embedded.
+  const env: NodeJS.ProcessEnv = {
+    ...loopbackServerEnv(port, "bench-secret-that-is-only-for-this-benchmark-0123", "warn"),
     NODE_ENV: "test",
-    JWT_SECRET: "bench-secret-that-is-only-for-this-benchmark-0123",
-    LOG_LEVEL: "warn",
-    HOST: "127.0.0.1",
-    PORT: String(port),
     OUTBOX_PATH: join(mkdtempSync(join(tmpdir(), "ll-start-")), "outbox.jsonl"),
   };
   if (values.redis) env.REDIS_URL = values.redis;

@@ -7,11 +7,10 @@ import { DIRECTIONS, MODES } from "../../rooms/word-duel/messages";
 import { CONFIG_KEYS } from "../../server/config";
 import { SCENARIOS, type LearnerOptions } from "../learner/options";
 import { number, oneOf, readFlags, UsageError } from "../support/args";
+import { loopbackUrl } from "../support/loopback";
 
 const MAX_BOTS = 5000;
 const MAX_DURATION_S = 600;
-/** Hosts a load run may talk to (endpoints, Redis): it stays on 127.0.0.1. */
-export const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export const USAGE = `usage: npm run loadtest -- [--servers N | --endpoint http://127.0.0.1:PORT[,…]] [--bots 100] [--shards 2]
   [--duration 30] [--ramp 5] [--scenario ranked|casual|pairing] [--lang es] [--mode choice|typed]
@@ -38,25 +37,27 @@ export interface HarnessOptions extends Pick<LearnerOptions, "scenario" | "lang"
 /** HTTP bases of running servers; loopback only. */
 function parseEndpoints(raw: string): string[] {
   return raw.split(",").map((s) => {
-    let url: URL;
-    try {
-      url = new URL(s.trim());
-    } catch {
-      throw new UsageError(`--endpoint: "${s}" is not a URL such as http://127.0.0.1:2567`);
-    }
+    const url = loopbackUrl("--endpoint", s);
     if (url.protocol !== "http:") throw new UsageError(`--endpoint: "${s}" must be http:// (the SDK's base)`);
-    if (!LOOPBACK.has(url.hostname)) throw new UsageError(`--endpoint: "${s}" is not a loopback address (load runs stay on 127.0.0.1)`);
     return `${url.protocol}//${url.host}`;
   });
 }
 
-/** --server-env KEY=VALUE pairs (keys of server/config.ts); the fault run takes them too. */
+/**
+ * Settings a run owns: where the servers listen and which Redis, MongoDB, secret and files
+ * they use. A --server-env for one of them could send a run off loopback or onto data that
+ * is not its own, so it is refused.
+ */
+const RUN_OWNED = new Set(["HOST", "PORT", "PUBLIC_ADDRESS", "REDIS_URL", "REDIS_SENTINELS", "MONGODB_URL", "MONGODB_DB", "JWT_SECRET", "OUTBOX_PATH", "DEAD_LETTER_PATH"]);
+
+/** --server-env KEY=VALUE pairs (keys of server/config.ts but those the run owns); the fault run takes them too. */
 export function parseServerEnv(pairs: string[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     const key = pair.slice(0, eq);
     if (eq < 1 || !(key in CONFIG_KEYS)) throw new UsageError(`--server-env: "${pair}" must be KEY=VALUE with a key of server/config.ts`);
+    if (RUN_OWNED.has(key)) throw new UsageError(`--server-env: ${key} is set by the run itself (its servers stay on loopback, on data of their own)`);
     env[key] = pair.slice(eq + 1);
   }
   return env;

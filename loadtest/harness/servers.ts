@@ -8,9 +8,9 @@ import path from "node:path";
 import Redis from "ioredis";
 import { loopbackServerEnv } from "../support/server-env";
 import { exitWithin, hasExited, ROOT, track, withTimeout } from "../support/children";
-import { UsageError } from "../support/args";
+import { loopbackUrl } from "../support/loopback";
 import { freePort } from "../support/ports";
-import { LOOPBACK, type HarnessOptions } from "./options";
+import type { HarnessOptions } from "./options";
 import { ProcWatch } from "./procs";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12";
@@ -148,8 +148,7 @@ export async function checkEndpoints(endpoints: string[]): Promise<string[]> {
 
 /** Connects to the cluster's Redis DB (loopback only) and flushes it. */
 export async function openRedis(url: string): Promise<Redis> {
-  const parsed = new URL(url);
-  if (!LOOPBACK.has(parsed.hostname)) throw new UsageError(`LOADTEST_REDIS_URL must be a loopback address (got ${parsed.hostname})`);
+  loopbackUrl("LOADTEST_REDIS_URL", url);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
   redis.on("error", () => undefined); // failures surface through the awaited commands
   await withTimeout(redis.connect(), 5000, "Redis");

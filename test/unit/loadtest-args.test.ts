@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { parseFaultOptions } from "../../loadtest/harness/faults/options";
 import { parseOptions } from "../../loadtest/harness/options";
 import { number, oneOf, parseOrExit, readFlags, readKnownFlags, UsageError } from "../../loadtest/support/args";
+import { assertLoopbackMongo, loopbackUrl } from "../../loadtest/support/loopback";
 
 class Exited extends Error {
   constructor(readonly code: number) {
@@ -71,6 +72,17 @@ describe("load-test command lines (loadtest/support/args.ts)", () => {
     assert.deepEqual([help.code, help.out, help.err], [0, `${usage}\n`, ""]);
     assert.equal(caught(() => parseOrExit("demo", usage, () => 7)).value, 7);
     assert.throws(() => parseOrExit("demo", usage, () => { throw new RangeError("not a usage error"); }), RangeError);
+  });
+
+  it("keeps every run on loopback: other hosts, and --server-env for what the run owns (Redis, MongoDB, host, port, files), are usage errors", () => {
+    for (const ok of ["http://127.0.0.1:2567", "redis://localhost:6390/12", "http://[::1]:2567", "http://127.0.0.2:1"]) assert.equal(loopbackUrl("--x", ok).href.length > 0, true);
+    for (const bad of ["http://10.0.0.1:2567", "redis://example.org/0", "not a url"]) assert.throws(() => loopbackUrl("--x", bad), UsageError);
+    assert.doesNotThrow(() => assertLoopbackMongo("--mongo", "mongodb://127.0.0.1:27017,localhost:27018/"));
+    assert.throws(() => assertLoopbackMongo("--mongo", "mongodb://127.0.0.1,db.example.org/"), UsageError);
+    for (const owned of ["REDIS_URL=redis://127.0.0.1:6379/0", "MONGODB_URL=mongodb://x/", "HOST=0.0.0.0", "PORT=80"]) {
+      assert.throws(() => parseOptions(["--server-env", owned]), /set by the run itself/);
+    }
+    assert.equal(parseOptions(["--server-env", "DUEL_ROUNDS=3"]).serverEnv.DUEL_ROUNDS, "3");
   });
 
   it("keeps the harness's and the fault run's defaults, and their checks are usage errors", () => {
