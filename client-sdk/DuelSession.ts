@@ -84,11 +84,12 @@ const DEFAULT_RECONNECT_SECONDS = 20;
  * Where the server explains itself in an `error` message just before (shutdown, no-show,
  * wait expired), that message is the one kept.
  */
-const FINAL_CLOSES: Record<number, { code: string; message: string; explained?: true }> = {
+const FINAL_CLOSES: Record<number, { code: string; message: string; explainedBy?: readonly string[] }> = {
   [msg.CLOSE_FLOODING]: { code: "DUEL_RATE_LIMITED", message: "disconnected for sending too many messages" },
-  [msg.CLOSE_SERVER_SHUTDOWN]: { code: "DUEL_SERVER_SHUTDOWN", message: "the server stopped this duel: join again", explained: true },
-  [msg.CLOSE_NO_SHOW]: { code: "DUEL_NO_SHOW", message: "your opponent did not arrive: look for another duel", explained: true },
-  [msg.CLOSE_WAIT_EXPIRED]: { code: "DUEL_WAIT_EXPIRED", message: "nobody joined this duel in time: look for another", explained: true },
+  // 4503 also ends a duel whose result could not be saved (INTERNAL): that is what the learner is told then.
+  [msg.CLOSE_SERVER_SHUTDOWN]: { code: "DUEL_SERVER_SHUTDOWN", message: "the server stopped this duel: join again", explainedBy: ["DUEL_SERVER_SHUTDOWN", "INTERNAL"] },
+  [msg.CLOSE_NO_SHOW]: { code: "DUEL_NO_SHOW", message: "your opponent did not arrive: look for another duel", explainedBy: ["DUEL_NO_SHOW"] },
+  [msg.CLOSE_WAIT_EXPIRED]: { code: "DUEL_WAIT_EXPIRED", message: "nobody joined this duel in time: look for another", explainedBy: ["DUEL_WAIT_EXPIRED"] },
   [msg.CLOSE_BAD_FRAME]: { code: "ROOM_BAD_FRAME", message: "the server could not read what this client sent" },
 };
 
@@ -223,7 +224,8 @@ export class DuelSession {
   private closeError(code: number): LinguaLeapError | undefined {
     const final = FINAL_CLOSES[code];
     if (!final) return undefined;
-    return final.explained && this.lastError?.code === final.code ? this.lastError : new LinguaLeapError(final.code, final.message);
+    const said = this.lastError;
+    return said && final.explainedBy?.includes(said.code) ? said : new LinguaLeapError(final.code, final.message);
   }
 
   private async reconnect(code: number): Promise<void> {

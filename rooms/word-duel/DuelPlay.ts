@@ -28,7 +28,8 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
   /** The duel's one timer: arming another replaces it. */
   private timer?: Delayed;
   /** Its result is being kept, or it ended unplayed: nothing more happens in this duel. */
-  private over = false;
+  /** Nothing more happens in this duel: its result is being kept, or it ended. */
+  protected over = false;
   /** Set on shutdown: a finished duel then closes at once instead of lingering. */
   private shuttingDown = false;
 
@@ -144,6 +145,11 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
   private end(ending: flow.Ending): void {
     if (!flow.endsNow(ending, { phase: this.phase, over: this.over })) return;
     this.stop();
+    this.announce(ending);
+  }
+
+  /** Tells everyone how the duel ended without a result, then closes the room with the ending's code. */
+  private announce(ending: flow.Ending): void {
     this.broadcast(msg.MSG_ERROR, { code: ending.code, message: ending.message } satisfies msg.ErrorMessage);
     void this.disconnect(ending.closeCode);
   }
@@ -162,8 +168,7 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
       await this.services.recordResult(result);
     } catch (err) {
       this.services.log.error({ err, roomId: this.roomId, matchId: result.matchId }, "word_duel: the result could not be kept anywhere; the duel ends unsaved");
-      this.broadcast(msg.MSG_ERROR, { code: "INTERNAL", message: "this duel's result could not be saved: it does not count; sorry" } satisfies msg.ErrorMessage);
-      return void this.disconnect(msg.CLOSE_SERVER_SHUTDOWN);
+      return this.announce(flow.ENDINGS.unsaved);
     }
     if (this.disposed) return;
     this.run(flow.finished(message.winner, this.shuttingDown, this.services.timing));

@@ -96,7 +96,7 @@ export class WordDuelRoom extends DuelPlay {
     const id = client.sessionId;
     const player = this.state.players.get(id);
     if (!player) return;
-    const leave = flow.departure({ phase: this.phase, consented, kicked: this.table.kicked(id) }, this.services.timing);
+    const leave = flow.departure({ phase: this.phase, consented, kicked: this.table.kicked(id), over: this.over }, this.services.timing);
     if (leave.do === "vacate") return this.vacate(id);
     player.connected = false;
     if (leave.do === "mark_gone") return;

@@ -48,6 +48,8 @@ export const ENDINGS = {
   leftBeforeStart: { code: "DUEL_NO_SHOW", message: "your opponent left before the start: the duel is called off; look for another", closeCode: CLOSE_NO_SHOW, whileWaiting: true },
   shutdownBeforeStart: { code: "DUEL_SERVER_SHUTDOWN", message: "the server is restarting: join again to find a duel", closeCode: CLOSE_SERVER_SHUTDOWN },
   shutdownGraceOver: { code: "DUEL_SERVER_SHUTDOWN", message: "the server had to stop before this duel ended: it does not count; join again", closeCode: CLOSE_SERVER_SHUTDOWN },
+  /** Played out, but nothing could keep the result: nobody is shown XP they would lose. */
+  unsaved: { code: "INTERNAL", message: "this duel's result could not be saved: it does not count; sorry", closeCode: CLOSE_SERVER_SHUTDOWN },
 } as const satisfies Record<string, Ending>;
 
 /** What the room does now, or when its timer fires. */
@@ -170,10 +172,11 @@ export type Departure =
  * is likely back before round 1.
  * @example departure({ phase: "round", consented: false, kicked: false }, timing) // { do: "hold_seat", seconds: timing.reconnectSeconds }
  */
-export function departure(leave: { phase: Phase; consented: boolean; kicked: boolean }, t: FlowTiming): Departure {
+export function departure(leave: { phase: Phase; consented: boolean; kicked: boolean; over?: boolean }, t: FlowTiming): Departure {
   const forGood = leave.consented || leave.kicked;
   if (leave.phase === "waiting" || (leave.phase === "countdown" && forGood)) return { do: "vacate" };
-  if (leave.phase === "finished") return { do: "mark_gone" };
+  // Over (its result being saved, or ended): the result is settled, a leave changes nothing in it.
+  if (leave.phase === "finished" || leave.over) return { do: "mark_gone" };
   return forGood ? { do: "forfeit" } : { do: "hold_seat", seconds: t.reconnectSeconds };
 }
 

@@ -4,6 +4,7 @@
  * while it is being kept (found by the outside review of issue 11's room split).
  */
 import { strict as assert } from "node:assert";
+import { LinguaLeapClient, type LinguaLeapError } from "../../client-sdk";
 import { colyseusOf } from "../helpers/colyseus-testing";
 import { startServer, type TestServer } from "../helpers/server";
 import { withTimeout } from "../helpers/wait";
@@ -54,6 +55,27 @@ describe("word_duel room: keeping the result", function () {
       assert.equal(await closed, 4503);
       assert.equal(a.log.of("duel_result").length, 0);
       assert.equal(t.server.recorder.recordedCount, before);
+    } finally {
+      recorder.record = record;
+    }
+  });
+
+  it("tells an SDK learner a result nothing can keep could not be saved (INTERNAL), not that the server restarts", async () => {
+    const [ana, ben] = [new LinguaLeapClient(t.http), new LinguaLeapClient(t.http)];
+    await Promise.all([ana.signInAsGuest("Ana"), ben.signInAsGuest("Ben")]);
+    const a = await ana.joinDuel({ lang: "fr", mode: "choice" });
+    const b = await ben.joinDuel({ lang: "fr", mode: "choice" });
+    await withTimeout(new Promise<void>((r) => a.on("round", () => r())), 8000, "round 1");
+    const recorder = t.server.recorder as any;
+    const record = recorder.record;
+    recorder.record = async () => { throw new Error("disk full"); };
+    try {
+      const closed = withTimeout(new Promise<{ code: number; error?: LinguaLeapError }>((r) => a.on("closed", r)), 8000, "the session to end");
+      await b.leave();
+      const { code, error } = await closed;
+      assert.equal(code, 4503);
+      assert.equal(error?.code, "INTERNAL");
+      assert.match(error!.message, /could not be saved/);
     } finally {
       recorder.record = record;
     }

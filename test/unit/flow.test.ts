@@ -91,6 +91,9 @@ describe("flow: departure (what a leave means in each phase)", () => {
       assert.deepEqual(PHASES.map((phase) => departure({ phase, ...leave }, timing).do), ["vacate", "vacate", "forfeit", "forfeit", "mark_gone"]);
     }
   });
+  it("takes no forfeit once the duel is over (its result being saved): the result already settled stays as it is", () => {
+    for (const phase of ["round", "reveal"] as const) assert.deepEqual(departure({ phase, consented: true, kicked: false, over: true }, timing), { do: "mark_gone" });
+  });
   it("gives the seat back in the countdown: the duel waits (listed again) or, ranked, is called off", () => {
     assert.deepEqual(afterVacate("waiting", false, timing), []);
     assert.deepEqual(afterVacate("countdown", false, timing), [
