@@ -16,14 +16,13 @@ import type { ClusterParts } from "./backends";
 import type { LiveRooms } from "./rooms";
 import type { MatchmakingGuard } from "./matchmaking-guard";
 import { redisWhere } from "./redis";
-import { withDeadline } from "./waiting";
+import { delay, withDeadline } from "./waiting";
 
 /** Longest a shutdown step that needs Redis may take. */
 const REDIS_STEP_MS = 3000;
 /** Pause between two attempts to join the cluster. */
 const JOIN_RETRY_MS = 1000;
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 function listenOn(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

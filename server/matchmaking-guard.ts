@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { IRoomCache } from "colyseus";
 import type { ClusterHealth, ProcessWatch } from "./cluster";
 import type { HealingRedisDriver } from "./redis";
+import { Comeback, withDeadline } from "./waiting";
 
 /** Why this process takes no new learners: the code answered, and a reason for people. */
 export interface Unavailable {
@@ -16,10 +17,6 @@ export interface Unavailable {
   reason: string;
 }
 
-/** How often a drain looks again whether the matchmaking requests in flight are done. */
-const SETTLE_POLL_MS = 20;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** The gate to this process's matchmaking and the requests going through it. */
 export class MatchmakingGuard {
@@ -28,6 +25,8 @@ export class MatchmakingGuard {
   private draining = false;
   /** Matchmaking requests being answered. */
   private active = 0;
+  /** Released when the last request in flight is answered. */
+  private readonly idle = new Comeback();
 
   /** @param cluster Redis's health; absent without REDIS_URL. */
   constructor(private readonly cluster?: Pick<ClusterHealth, "isUp" | "isDown">) {}
@@ -53,13 +52,17 @@ export class MatchmakingGuard {
   /** Express middleware: counts a matchmaking request until its connection closes. */
   readonly count = (_req: Request, res: Response, next: NextFunction): void => {
     this.active += 1;
-    res.once("close", () => (this.active -= 1));
+    res.once("close", () => {
+      this.active -= 1;
+      if (this.active === 0) this.idle.release();
+    });
     next();
   };
 
   /** Resolves once no matchmaking request is in flight, or at `until` (epoch ms) if some still are. */
   async settled(until: number): Promise<void> {
-    while (this.active > 0 && Date.now() < until) await delay(SETTLE_POLL_MS);
+    if (this.active === 0) return;
+    await withDeadline(this.idle.wait(), Math.max(0, until - Date.now())).catch(() => undefined);
   }
 }
 

@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks";
 import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RoomTelemetry } from "../rooms/shared/GuardedRoom";
+import { withDeadline } from "./waiting";
 
 /** How long the store's ping may take before the store counts as down. */
 export const STORE_PING_TIMEOUT_MS = 1000;
@@ -60,17 +61,6 @@ function processMetrics(): Registry {
     collectDefaultMetrics({ register: processRegistry });
   }
   return processRegistry;
-}
-
-/** Resolves true when `ping` settles well within `ms`, false when it fails or takes longer. */
-export async function answersWithin(ping: () => Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([ping().then(() => true, () => false), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The phase a room's state shows ("round", …), "none" for rooms without one. */
@@ -193,7 +183,7 @@ export class Metrics implements RoomTelemetry {
         help: `1 when MongoDB answers a ping within ${STORE_PING_TIMEOUT_MS} ms, else 0`,
         registers,
         async collect() {
-          this.set((await answersWithin(storePing, STORE_PING_TIMEOUT_MS)) ? 1 : 0);
+          this.set(await withDeadline(storePing(), STORE_PING_TIMEOUT_MS).then(() => 1, () => 0));
         },
       });
     }

@@ -6,6 +6,7 @@
  */
 import type { Room, Server } from "colyseus";
 import type { ProcessWatch } from "./cluster";
+import { Comeback } from "./waiting";
 import { boardServices, duelServices, queueServices, type ServiceDeps } from "./services";
 import { bindQueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
@@ -19,8 +20,8 @@ export class LiveRooms {
   /** The rooms living in this process. */
   readonly rooms = new Set<Room>();
   private types: string[] = [];
-  /** Called when the last room is gone while someone waits for that. */
-  private onEmpty?: () => void;
+  /** Released when the last room is gone (every waiter shares it). */
+  private readonly gone = new Comeback();
 
   /** @param watch Lists each room for the cluster while it lives; absent without Redis. */
   constructor(private readonly watch?: Pick<ProcessWatch, "track" | "untrack">) {}
@@ -33,7 +34,7 @@ export class LiveRooms {
   /** Resolves once no room lives in this process (at once when none does). */
   empty(): Promise<void> {
     if (this.rooms.size === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => (this.onEmpty = resolve));
+    return this.gone.wait();
   }
 
   /** Follows every room of this type from its creation to its disposal. */
@@ -41,7 +42,7 @@ export class LiveRooms {
     this.types.push(handler.name);
     handler
       .on("create", (room: Room) => (this.rooms.add(room), this.watch?.track(room)))
-      .on("dispose", (room: Room) => (this.rooms.delete(room), this.watch?.untrack(room), this.rooms.size === 0 && this.onEmpty?.()));
+      .on("dispose", (room: Room) => (this.rooms.delete(room), this.watch?.untrack(room), this.rooms.size === 0 && this.gone.release()));
   }
 }
 

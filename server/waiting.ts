@@ -13,6 +13,11 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, late: () => Err
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** Resolves after `ms`; never keeps the process alive on its own. */
+export function delay(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** One promise per outage that every waiter shares (not one waiter kept per call), resolved when it ends. */
 export class Comeback {
   private pending?: { promise: Promise<void>; resolve: () => void };

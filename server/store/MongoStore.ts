@@ -5,6 +5,7 @@ import { START_RATING } from "../../rooms/word-duel/worth.rules";
 import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import type { SeedLearner, Serialize, Store, UserRecord } from "./store";
+import { delay } from "../waiting";
 
 type UserDoc = UserRecord & { _id: string };
 /** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
@@ -82,7 +83,7 @@ export class MongoStore implements Store {
         } catch (err) {
           if (store.closed) return;
           if (attempt === 1) log.warn({ err: (err as Error).message }, "store: MongoDB not reachable yet; serving meanwhile (results wait in the outbox), retrying");
-          await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 5000)).unref());
+          await delay(Math.min(500 * attempt, 5000));
         }
       }
     })();
