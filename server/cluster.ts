@@ -35,17 +35,14 @@ export function isProcessAlive(presence: Presence, processId: string): Promise<b
   return presence.exists(aliveKey(processId));
 }
 
-export interface WatchOptions {
-  /** How often this process renews its key and checks the others. */
-  beatMs: number;
-  /** Lifetime of the key: a process silent this long is gone. */
-  ttlMs: number;
-}
-
+/** How often this process renews its key and checks the others. */
+const BEAT_MS = 250;
+/** Lifetime of the key: a process silent this long is gone. */
+const ALIVE_TTL_MS = 1000;
 /** How long after an outage every process has to beat again before a missing one counts as gone. */
 const REJOIN_GRACE_MS = 3000;
-
-export const DEFAULT_WATCH: WatchOptions = { beatMs: 250, ttlMs: 1000 };
+/** How often ClusterHealth pings Redis. */
+const HEALTH_CHECK_MS = 500;
 
 export class ProcessWatch {
   private timer?: NodeJS.Timeout;
@@ -66,7 +63,6 @@ export class ProcessWatch {
     private readonly redis: Redis,
     private readonly driver: MatchMakerDriver,
     private readonly log: Logger,
-    private readonly opts: WatchOptions = DEFAULT_WATCH,
   ) {}
 
   /** Dead processes this one has swept since it started. */
@@ -77,7 +73,7 @@ export class ProcessWatch {
   /** Beats once, then keeps beating (call before the process takes rooms). */
   async start(): Promise<void> {
     await this.beat();
-    this.timer ??= setInterval(() => void this.tick(), this.opts.beatMs);
+    this.timer ??= setInterval(() => void this.tick(), BEAT_MS);
     this.timer.unref();
   }
 
@@ -153,7 +149,7 @@ export class ProcessWatch {
   }
 
   private async beat(): Promise<void> {
-    await this.redis.set(aliveKey(matchMaker.processId), this.mood, "PX", this.opts.ttlMs);
+    await this.redis.set(aliveKey(matchMaker.processId), this.mood, "PX", ALIVE_TTL_MS);
   }
 
   private async tick(): Promise<void> {
@@ -162,7 +158,7 @@ export class ProcessWatch {
     try {
       const me = matchMaker.processId;
       const others = await this.others();
-      const checks = this.redis.pipeline().exists(aliveKey(me)).set(aliveKey(me), this.mood, "PX", this.opts.ttlMs);
+      const checks = this.redis.pipeline().exists(aliveKey(me)).set(aliveKey(me), this.mood, "PX", ALIVE_TTL_MS);
       for (const id of others) checks.get(aliveKey(id));
       const answers = (await checks.exec()) ?? [];
       const [lapsedAnswer] = answers;
@@ -238,7 +234,6 @@ export class ClusterHealth {
     private readonly clients: readonly Redis[],
     private readonly log: Logger,
     private readonly where: string,
-    private readonly everyMs = 500,
   ) {}
 
   /** True once a check found Redis away (not while a starting process still connects). */
@@ -252,7 +247,7 @@ export class ClusterHealth {
 
   start(): void {
     void this.check();
-    this.timer = setInterval(() => void this.check(), this.everyMs);
+    this.timer = setInterval(() => void this.check(), HEALTH_CHECK_MS);
     this.timer.unref();
   }
 

@@ -30,15 +30,14 @@ export interface RecorderOptions {
   writeTimeoutMs: number;
   /** First retry while the store is down; doubles up to {@link MAX_RETRY_MS}. */
   retryMs: number;
-  /** Results taken from the outbox per pass. */
-  batch?: number;
 }
 
 /** Failures (not outages) a result may have before it is put aside as a dead letter. */
 export const PERMANENT_ATTEMPTS = 3;
 /** Longest wait between two tries while the store is down (a ping that answers wakes it sooner). */
 export const MAX_RETRY_MS = 5000;
-const DEFAULT_BATCH = 32;
+/** Results taken from the outbox per pass. */
+const BATCH = 32;
 /** How long one read of the outboxes serves every profile that asks (pending XP). */
 const SNAPSHOT_SHARE_MS = 1000;
 /** How often the writer looks at the outbox when nothing kicked it (stranded results of dead processes). */
@@ -312,7 +311,7 @@ export class ResultRecorder {
         if (stalled || this.stopped) break;
         let entries: OutboxEntry[];
         try {
-          entries = await box.next(this.opts.batch ?? DEFAULT_BATCH);
+          entries = await box.next(BATCH);
         } catch (err) {
           stalled = "outbox";
           this.log.debug({ err: (err as Error).message, outbox: box.where }, "outbox: could not be read; retrying");
