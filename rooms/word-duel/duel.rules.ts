@@ -3,7 +3,7 @@
  * choices shown, how an answer is judged and scored, and who wins. No Colyseus, no I/O;
  * time (`now`, elapsed ms) and randomness (`rng`) come in as arguments.
  */
-import { judgeTyped, answerKey, normalize, type Judgement, type LangRules } from "./judge.rules";
+import { answerKey, answerKeys, judgeKeys, normalize, type AnswerKey, type Judgement, type LangRules } from "./judge.rules";
 import type { AlmostReason, Direction, Mode, Standing, Verdict } from "./messages";
 
 export * from "./judge.rules";
@@ -44,6 +44,10 @@ export interface Question {
   answerLang: string;
   /** How answers in that language are judged. */
   answerRules: LangRules;
+  /** `accepted`, prepared for judging once (typed mode). */
+  keys: AnswerKey[];
+  /** `choices` as the judge compares them (choice mode). */
+  choiceKeys: string[];
   /** The word's English form, whatever the direction: its key in a learner's word stats. */
   english: string;
 }
@@ -118,22 +122,25 @@ export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: M
     reveal,
     answerLang: answerRules.lang,
     answerRules,
+    keys: [],
+    choiceKeys: [],
     english: word.en[0],
   };
   if (mode === "choice") {
     question.choices = pickWords([reveal, ...pickDistractors(word, pool, direction, langs, rng)], CHOICE_COUNT, rng);
-  }
+    question.choiceKeys = question.choices.map(normalize);
+  } else question.keys = answerKeys(question.accepted, answerRules);
   return question;
 }
 
 /**
  * Judges an answer to a question. In choice mode the answer must be one of the options
- * (`invalid` otherwise, which costs the player nothing); in typed mode see {@link judgeTyped}.
+ * (`invalid` otherwise, which costs the player nothing); in typed mode see {@link judgeKeys} (the rules of judge.rules.ts).
  */
 export function judgeAnswer(question: Question, input: string): Judgement | { verdict: "invalid" } {
-  if (question.choices.length === 0) return judgeTyped(input, question.accepted, question.answerRules);
+  if (question.choices.length === 0) return judgeKeys(input, question.keys, question.answerRules);
   const given = normalize(input);
-  const index = question.choices.findIndex((c) => normalize(c) === given);
+  const index = question.choiceKeys.indexOf(given);
   if (index < 0) return { verdict: "invalid" };
   return question.choices[index] === question.reveal ? { verdict: "correct" } : { verdict: "wrong" };
 }

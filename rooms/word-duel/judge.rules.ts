@@ -130,6 +130,30 @@ function letterCount(text: string): number {
   return text.replace(/[\s'-]/g, "").length;
 }
 
+/** One comparable form of an accepted answer with what the judge compares it by, made once. */
+export interface AnswerKey {
+  key: string;
+  /** Written with the language's substitute spellings. */
+  respelled: string;
+  folded: string;
+  /** Long enough for one typo to count as "almost". */
+  typoAllowed: boolean;
+}
+
+/**
+ * The accepted answers of a word, ready to judge against: deck text does not change, so a
+ * question prepares them once (buildQuestion) instead of on every answer.
+ * @example answerKeys(["la mañana"], spanish) // [{ key: "la mañana", … }, { key: "mañana", folded: "manana", … }]
+ */
+export function answerKeys(accepted: readonly string[], rules: LangRules): AnswerKey[] {
+  return accepted
+    .flatMap((a) => forms(a, rules))
+    .map((key) => {
+      const folded = foldAccents(key);
+      return { key, respelled: respell(key, rules.spellings), folded, typoAllowed: letterCount(folded) >= TYPO_MIN_LENGTH };
+    });
+}
+
 /**
  * Judges a typed answer against every accepted answer of a word (the rules at the top).
  * @param input   what the learner typed
@@ -138,13 +162,20 @@ function letterCount(text: string): number {
  * @example judgeTyped("manana", ["la mañana"], spanish) // { verdict: "almost", reason: "accent" }
  */
 export function judgeTyped(input: string, accepted: readonly string[], rules: LangRules): Judgement {
+  return judgeKeys(input, answerKeys(accepted, rules), rules);
+}
+
+/**
+ * {@link judgeTyped} against accepted answers prepared by {@link answerKeys}.
+ * @example judgeKeys("manana", answerKeys(["la mañana"], spanish), spanish) // { verdict: "almost", reason: "accent" }
+ */
+export function judgeKeys(input: string, keys: readonly AnswerKey[], rules: LangRules): Judgement {
   const given = forms(input, rules);
   if (given.length === 0) return { verdict: "wrong" };
-  const keys = accepted.flatMap((a) => forms(a, rules));
-  const any = (match: (g: string, k: string) => boolean) => given.some((g) => keys.some((k) => match(g, k)));
-  if (any((g, k) => g === k || respell(k, rules.spellings) === g)) return { verdict: "correct" };
-  if (any((g, k) => foldAccents(g) === foldAccents(k))) return { verdict: "almost", reason: "accent" };
-  const typo = any((g, k) => letterCount(foldAccents(k)) >= TYPO_MIN_LENGTH && withinOneEdit(foldAccents(g), foldAccents(k)));
+  if (given.some((g) => keys.some((k) => g === k.key || g === k.respelled))) return { verdict: "correct" };
+  const folded = given.map(foldAccents);
+  if (folded.some((g) => keys.some((k) => g === k.folded))) return { verdict: "almost", reason: "accent" };
+  const typo = folded.some((g) => keys.some((k) => k.typoAllowed && withinOneEdit(g, k.folded)));
   return typo ? { verdict: "almost", reason: "typo" } : { verdict: "wrong" };
 }
 
