@@ -13,7 +13,7 @@ import Redis from "ioredis";
 import { MongoClient } from "mongodb";
 import { LinguaLeapClient, type DuelSession } from "../../client-sdk";
 import type { DuelResultMessage } from "../../rooms/word-duel/messages";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { freshDbName, testMongoUrl, dropTestDb, proxyToTestMongo } from "../infra/mongo";
 import { startProcess, type ServerProcess } from "../helpers/processes";
 import { OwnRedis } from "../helpers/redis-server";
 import { answersFor, realDecks, TEST_ENV } from "../helpers/server";
@@ -72,11 +72,6 @@ async function progressOf(db: string, userId: string): Promise<{ xp: number; due
   }
 }
 
-async function dropDb(db: string): Promise<void> {
-  const mongo = await MongoClient.connect(testMongoUrl());
-  await mongo.db(db).dropDatabase();
-  await mongo.close();
-}
 
 describe("cluster faults: failover, Redis outages, drains, shared outboxes", function () {
   this.timeout(120000);
@@ -106,7 +101,7 @@ describe("cluster faults: failover, Redis outages, drains, shared outboxes", fun
     await Promise.all(started.map((p) => p.stop()));
     peek?.disconnect();
     await redis.stop();
-    await dropDb(dbName);
+    await dropTestDb(dbName);
   });
 
   it("kill -9 right after a duel ends: the result the learners saw is in the database", async () => {
@@ -229,7 +224,7 @@ describe("cluster faults: failover, Redis outages, drains, shared outboxes", fun
 describe("cluster faults: SIGTERM with duels running", function () {
   this.timeout(60000);
   const dbName = freshDbName("drain");
-  after(() => dropDb(dbName));
+  after(() => dropTestDb(dbName));
 
   it("records the duel that finishes within the grace, nothing for the one cut", async () => {
     const p = await startProcess({ MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName, SHUTDOWN_GRACE_MS: "5000", DUEL_TYPED_ROUND_MS: "60000", DUEL_ROUNDS: "3" });
@@ -265,13 +260,11 @@ describe("cluster faults: two processes given one outbox file", function () {
   const dbName = freshDbName("shared-outbox");
   let proxy: TcpProxy;
   before(async () => {
-    const target = new URL(testMongoUrl());
-    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port) });
-    await proxy.start();
+    proxy = await proxyToTestMongo();
   });
   after(async () => {
     await proxy.stop();
-    await dropDb(dbName);
+    await dropTestDb(dbName);
   });
 
   it("lose nothing: each keeps its own file, and every result reaches MongoDB once the database returns", async () => {

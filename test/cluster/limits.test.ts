@@ -4,9 +4,8 @@
  */
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
-import { MongoClient } from "mongodb";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
-import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
+import { CLUSTER_REDIS_URL, startProcess, type ServerProcess, openClusterRedis, closeClusterRedis } from "../helpers/processes";
 import { call, json } from "../helpers/http";
 
 describe("cluster: limits counted in Redis hold across processes", function () {
@@ -17,20 +16,15 @@ describe("cluster: limits counted in Redis hold across processes", function () {
   const dbName = freshDbName("cluster-limits");
 
   before(async () => {
-    redis = new Redis(CLUSTER_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    await redis.flushdb();
+    redis = await openClusterRedis();
     // One store of record for both (an account made on one process is known to the other).
     const env = { REDIS_URL: CLUSTER_REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName, AUTH_RATE_PER_MINUTE: "6", MATCHMAKE_PER_MINUTE: "3" };
     [p1, p2] = await Promise.all([startProcess(env), startProcess(env)]);
   });
   after(async () => {
     await Promise.all([p1?.stop(), p2?.stop()]);
-    await redis.flushdb();
-    redis.disconnect();
-    const client = await MongoClient.connect(testMongoUrl());
-    await client.db(dbName).dropDatabase();
-    await client.close();
+    await closeClusterRedis(redis);
+    await dropTestDb(dbName);
   });
 
   it("counts one address's sign-ins once for the whole cluster", async () => {

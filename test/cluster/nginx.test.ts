@@ -6,12 +6,11 @@
 import { strict as assert } from "node:assert";
 import http from "node:http";
 import Redis from "ioredis";
-import { MongoClient } from "mongodb";
 import { LinguaLeapClient, type DuelSession } from "../../client-sdk";
 import { freePort } from "../../loadtest/support/ports";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
 import { startNginx, type NginxProcess } from "../helpers/nginx";
-import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
+import { CLUSTER_REDIS_URL, startProcess, type ServerProcess, openClusterRedis, closeClusterRedis } from "../helpers/processes";
 import { answersFor, guestToken, realDecks } from "../helpers/server";
 import { waitUntil, withTimeout } from "../helpers/wait";
 
@@ -61,9 +60,7 @@ describe("cluster: nginx (server/deploy/nginx.conf) in front of two processes", 
   const routeOf = (p: ServerProcess) => `127.0.0.1:${nginx.port}/${p.port}`;
 
   before(async () => {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    await redis.flushdb();
+    redis = await openClusterRedis(REDIS_URL);
     // nginx's port is needed before the processes start (their PUBLIC_ADDRESS names it), and
     // their ports before nginx starts: the processes announce "{port}" behind a port picked here.
     const front = await freePort();
@@ -83,11 +80,8 @@ describe("cluster: nginx (server/deploy/nginx.conf) in front of two processes", 
   after(async () => {
     await Promise.all([p1?.stop(), p2?.stop()]);
     await nginx?.stop();
-    await redis?.flushdb();
-    redis?.disconnect();
-    const mongo = await MongoClient.connect(testMongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await closeClusterRedis(redis);
+    await dropTestDb(dbName);
   });
 
   it("learners sign in and play a duel through nginx; their WebSockets reach the room's own process", async () => {

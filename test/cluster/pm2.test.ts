@@ -14,11 +14,10 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
-import { MongoClient } from "mongodb";
 import { freePort } from "../../loadtest/support/ports";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
 import { startNginx, type NginxProcess } from "../helpers/nginx";
-import { CLUSTER_REDIS_URL } from "../helpers/processes";
+import { CLUSTER_REDIS_URL, openClusterRedis, closeClusterRedis } from "../helpers/processes";
 import { guestToken, TEST_ENV } from "../helpers/server";
 import { waitUntil, withTimeout } from "../helpers/wait";
 
@@ -81,9 +80,7 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
   before(async () => {
     const binary = pm2Binary();
     home = mkdtempSync(join(tmpdir(), "ll-pm2-"));
-    redis = new Redis(CLUSTER_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    await redis.flushdb();
+    redis = await openClusterRedis();
     base = await freePortPair();
     const front = await freePort();
     env = {
@@ -109,11 +106,8 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
     kill();
     process.removeListener("exit", kill);
     await nginx?.stop();
-    await redis?.flushdb();
-    redis?.disconnect();
-    const mongo = await MongoClient.connect(testMongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await closeClusterRedis(redis);
+    await dropTestDb(dbName);
     if (home) rmSync(home, { recursive: true, force: true });
   });
 

@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
-import { MongoClient } from "mongodb";
 import { LinguaLeapClient, type DuelSession, type RankedSearch } from "../../client-sdk";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
-import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
+import { CLUSTER_REDIS_URL, startProcess, type ServerProcess, openClusterRedis, closeClusterRedis } from "../helpers/processes";
 import { waitUntil, withTimeout } from "../helpers/wait";
 
 /** Where the rooms named `name` are listed in Redis: their publicAddress, by roomId. */
@@ -28,9 +27,7 @@ describe("cluster: ranked matchmaking across processes", function () {
   }
 
   before(async () => {
-    redis = new Redis(CLUSTER_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    await redis.flushdb();
+    redis = await openClusterRedis();
     // No bots: only learners meet here.
     const env = { REDIS_URL: CLUSTER_REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName, QUEUE_BOT_AFTER_MS: "0", QUEUE_TICK_MS: "50" };
     [pA, pB] = await Promise.all([startProcess(env), startProcess(env)]);
@@ -38,11 +35,8 @@ describe("cluster: ranked matchmaking across processes", function () {
 
   after(async () => {
     await Promise.all([pA?.stop(), pB?.stop()]);
-    await redis.flushdb();
-    redis.disconnect();
-    const mongo = await MongoClient.connect(testMongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await closeClusterRedis(redis);
+    await dropTestDb(dbName);
   });
 
   it("pairs two learners who queued through different processes: one queue per language, cluster-wide", async () => {

@@ -1,9 +1,8 @@
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
-import { MongoClient } from "mongodb";
 import { LinguaLeapClient, type DuelSession, type LinguaLeapError, type RankedSearch } from "../../client-sdk";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
-import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
+import { CLUSTER_REDIS_URL, startProcess, type ServerProcess, openClusterRedis, closeClusterRedis } from "../helpers/processes";
 import { waitUntil, withTimeout } from "../helpers/wait";
 
 /**
@@ -54,20 +53,15 @@ describe("cluster: the SDK survives a dead server process", function () {
   }
 
   before(async () => {
-    redis = new Redis(CLUSTER_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    await redis.flushdb();
+    redis = await openClusterRedis();
     await Promise.all([start(), start()]);
   });
 
   after(async () => {
     await Promise.all(open.map((o) => withTimeout(o.leave(), 5000, "leave").catch(() => undefined)));
     await Promise.all(procs.map((p) => p.stop()));
-    await redis.flushdb();
-    redis.disconnect();
-    const mongo = await MongoClient.connect(testMongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await closeClusterRedis(redis);
+    await dropTestDb(dbName);
   });
 
   it("kill -9 of a duel's process: both learners get SESSION_LOST within seconds, whether their HTTP went to it or to the survivor", async () => {

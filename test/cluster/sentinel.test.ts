@@ -12,7 +12,7 @@ import { strict as assert } from "node:assert";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
 import { LinguaLeapClient, type DuelResultMessage, type DuelSession } from "../../client-sdk";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
 import { startProcess, type ServerProcess } from "../helpers/processes";
 import { redisCommand, startSentinelSet, type SentinelSet } from "../helpers/redis-sentinel";
 import { answersFor, realDecks } from "../helpers/server";
@@ -81,9 +81,7 @@ describe("cluster: Redis Sentinel promotes a replica when the primary goes", fun
     await Promise.allSettled([...open].map((s) => withTimeout(s.leave(), 2000, "leave")));
     await Promise.allSettled(procs.map((p) => p.stop()));
     await set?.stop();
-    const mongo = await MongoClient.connect(testMongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await dropTestDb(dbName);
   });
 
   /** Answers every round as it opens (and the one already open), once per round. */

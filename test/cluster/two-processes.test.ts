@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
-import { MongoClient } from "mongodb";
 import { Client } from "colyseus.js";
 import { LinguaLeapClient, type DuelSession, type Mode } from "../../client-sdk";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
-import { CLUSTER_REDIS_URL, startProcess, type ServerProcess } from "../helpers/processes";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
+import { CLUSTER_REDIS_URL, startProcess, type ServerProcess, openClusterRedis, closeClusterRedis } from "../helpers/processes";
 import { answersFor, realDecks } from "../helpers/server";
 import { waitForState, waitUntil, withTimeout } from "../helpers/wait";
 
@@ -38,20 +37,15 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
   const stopLater: ServerProcess[] = [];
 
   before(async () => {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    await redis.flushdb();
+    redis = await openClusterRedis(REDIS_URL);
     const env = { REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName, DUEL_ROUNDS: "3" };
     [p1, p2] = await Promise.all([startProcess(env), startProcess(env)]);
   });
 
   after(async () => {
     await Promise.all([p1?.stop(), p2?.stop(), ...stopLater.map((p) => p.stop())]);
-    await redis.flushdb();
-    redis.disconnect();
-    const mongo = await MongoClient.connect(testMongoUrl());
-    await mongo.db(dbName).dropDatabase();
-    await mongo.close();
+    await closeClusterRedis(redis);
+    await dropTestDb(dbName);
   });
 
   it("learners joining through different processes play one duel, and the live board on either process updates", async () => {

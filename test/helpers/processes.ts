@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import Redis from "ioredis";
 import { freePort } from "../../loadtest/support/ports";
 import { TEST_ENV } from "./server";
 import { withTimeout } from "./wait";
@@ -15,6 +16,20 @@ const ROOT = resolve(__dirname, "..", "..");
  * picks another (two suites at once need two).
  */
 export const CLUSTER_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/13";
+
+/** The cluster tests' Redis DB (or `url`), connected and emptied. */
+export async function openClusterRedis(url = CLUSTER_REDIS_URL): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  await redis.flushdb();
+  return redis;
+}
+
+/** Empties a Redis DB {@link openClusterRedis} gave and lets go of it (nothing when there is none). */
+export async function closeClusterRedis(redis: Redis | undefined): Promise<void> {
+  await redis?.flushdb();
+  redis?.disconnect();
+}
 
 export interface ServerProcess {
   port: number;

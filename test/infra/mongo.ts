@@ -3,6 +3,8 @@
  * (set by test/infra/services.ts, or by you to use another server); never from MONGODB_URL,
  * so a developer's real database is never touched by a test.
  */
+import { MongoClient } from "mongodb";
+import { TcpProxy } from "../../loadtest/support/TcpProxy";
 
 /** The MongoDB URL for tests; throws when no test server was set up. */
 export function testMongoUrl(): string {
@@ -28,4 +30,22 @@ export function freshDbName(prefix: string): string {
   const suffix = `_${process.pid}_${counter}_${Math.random().toString(36).slice(2, 8)}`;
   const clean = prefix.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 63 - suffix.length) || "test";
   return clean + suffix;
+}
+
+/** Drops a test database (a suite's own, from {@link freshDbName}). */
+export async function dropTestDb(name: string): Promise<void> {
+  const mongo = await MongoClient.connect(testMongoUrl());
+  try {
+    await mongo.db(name).dropDatabase();
+  } finally {
+    await mongo.close();
+  }
+}
+
+/** A TCP proxy in front of the test MongoDB, started: cut() and restore() make an outage. */
+export async function proxyToTestMongo(): Promise<TcpProxy> {
+  const target = new URL(testMongoUrl());
+  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port) });
+  await proxy.start();
+  return proxy;
 }

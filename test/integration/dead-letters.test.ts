@@ -8,11 +8,10 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MongoClient } from "mongodb";
 import { MongoStore } from "../../server/store/MongoStore";
 import type { Store } from "../../server/store/store";
 import type { MatchResult } from "../../rooms/shared/match-result";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
 import { startServer, type TestServer } from "../helpers/server";
 import { call } from "../helpers/http";
 import { waitUntil } from "../helpers/wait";
@@ -42,9 +41,7 @@ describe("dead letters: a result the store refuses is put aside, never in the wa
 
   after(async () => {
     await t?.close();
-    const client = await MongoClient.connect(testMongoUrl());
-    await client.db(dbName).dropDatabase();
-    await client.close();
+    await dropTestDb(dbName);
   });
 
   it("records the results behind a refused one, keeps it across a restart, and replays it once fixed", async () => {

@@ -2,10 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MongoClient } from "mongodb";
 import { LinguaLeapClient } from "../../client-sdk";
 import { MongoStore } from "../../server/store/MongoStore";
-import { freshDbName, testMongoUrl } from "../infra/mongo";
+import { freshDbName, testMongoUrl, dropTestDb, proxyToTestMongo } from "../infra/mongo";
 import { startServer, type TestServer } from "../helpers/server";
 import { TcpProxy } from "../../loadtest/support/TcpProxy";
 import { playSdkDuel } from "./duel-helpers";
@@ -24,15 +23,11 @@ describe("results survive a database that goes down (outbox) and a restart", fun
   let proxy: TcpProxy;
 
   before(async () => {
-    const target = new URL(testMongoUrl());
-    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port) });
-    await proxy.start();
+    proxy = await proxyToTestMongo();
   });
   after(async () => {
     await proxy.stop();
-    const client = await MongoClient.connect(testMongoUrl());
-    await client.db(dbName).dropDatabase();
-    await client.close();
+    await dropTestDb(dbName);
   });
 
   const viaProxy = () => MongoStore.connect(`mongodb://127.0.0.1:${proxy.port}/`, dbName, undefined, 500);

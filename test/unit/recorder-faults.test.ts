@@ -18,7 +18,15 @@ import type { Store } from "../../server/store/store";
 import { waitUntil } from "../helpers/wait";
 
 const silent = pino({ level: "silent" });
+/** How long a fake store's write takes (work being simulated, not a wait for an event). */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A logger that counts the writer's passes that found the store down (its "results wait" line). */
+function stallCounter(): { log: pino.Logger; stalls: () => number } {
+  let stalls = 0;
+  const log = pino({ level: "warn" }, { write: (line: string) => void (line.includes("outbox: results wait for the store") && (stalls += 1)) });
+  return { log, stalls: () => stalls };
+}
 const duel = (matchId: string, ...userIds: string[]): MatchResult => ({
   matchId, lang: "es", mode: "typed", practice: false, finishedAt: Date.now(),
   players: userIds.map((userId, i) => ({ userId, name: userId, score: 10 - i, placement: i + 1, won: i === 0, forfeited: false, isBot: false, words: [] })),
@@ -68,10 +76,12 @@ describe("results recorder under faults", () => {
       async resumePending() { return 0; },
     } as unknown as Store;
     const dir = tmp();
-    const rec = new ResultRecorder(store, new FileOutbox(join(dir, "outbox.jsonl"), silent), undefined, new DeadLetters(join(dir, "dead.jsonl")), silent, { writeTimeoutMs: 20, retryMs: 10 });
+    const passes = stallCounter();
+    const rec = new ResultRecorder(store, new FileOutbox(join(dir, "outbox.jsonl"), silent), undefined, new DeadLetters(join(dir, "dead.jsonl")), passes.log, { writeTimeoutMs: 20, retryMs: 10 });
     await rec.start();
     await rec.record(duel("M", "ana", "ben"));
-    await sleep(1500); // an outage of 1.5 s at these settings; a real one of an hour at 5 s a pass queues ~720 per result
+    // Six passes into the outage; a real one of an hour at 5 s a pass would queue ~720 per result.
+    await waitUntil(() => passes.stalls() >= 6, "six writer passes during the outage", 10000);
     release();
     await waitUntil(() => rec.pendingCount === 0, "M written", 3000);
     await rec.stop();
@@ -89,12 +99,14 @@ describe("results recorder under faults", () => {
     health.start();
     await waitUntil(() => !health.isUp, "health down");
     const dir = tmp();
-    const rec = new ResultRecorder(store, new FileOutbox(join(dir, "outbox.jsonl"), silent), undefined, new DeadLetters(join(dir, "dead.jsonl")), silent, { writeTimeoutMs: 100, retryMs: 10 }, undefined, health);
+    const passes = stallCounter();
+    const rec = new ResultRecorder(store, new FileOutbox(join(dir, "outbox.jsonl"), silent), undefined, new DeadLetters(join(dir, "dead.jsonl")), passes.log, { writeTimeoutMs: 100, retryMs: 10 }, undefined, health);
     await rec.start();
     await rec.record(duel("M", "ana", "ben"));
-    await sleep(1500);
+    await waitUntil(() => passes.stalls() >= 4, "four paused passes of the outage", 10000);
     const first = health.whenUp();
-    await sleep(200);
+    const at = passes.stalls();
+    await waitUntil(() => passes.stalls() >= at + 2, "two more paused passes", 10000);
     const same = health.whenUp() === first;
     await rec.stop();
     health.stop();
