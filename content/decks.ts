@@ -7,7 +7,7 @@
  * (a bad deck stops the server with every problem listed) and in the test suite.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { z } from "zod";
 import { answerKey, normalize, type LangRules } from "../rooms/word-duel/judge.rules";
 import type { Direction } from "../rooms/word-duel/messages";
@@ -238,6 +238,26 @@ export function deckLangs(dir = DECKS_DIR): TargetLang[] {
 }
 
 /**
+ * One deck file read and checked as the server reads it: valid JSON, a valid deck, named for
+ * its language (`<lang>.json`). Every problem is prefixed with the file's name.
+ * @example readDeckFile("content/decks/es.json", DECK_MINIMUMS, loadEnglish()).deck?.lang // "es"
+ */
+export function readDeckFile(path: string, minimums: typeof DECK_MINIMUMS, english: LangRules): { deck?: Deck; problems: string[] } {
+  const file = basename(path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    return { problems: [`${file}: not valid JSON (${(err as Error).message})`] };
+  }
+  const found = validateDeck(raw, minimums, english);
+  if (found.length > 0) return { problems: found.map((p) => `${file}: ${p}`) };
+  const deck = raw as Deck;
+  if (file !== `${deck.lang}.json`) return { problems: [`${file}: a ${deck.lang} deck must be named ${deck.lang}.json`] };
+  return { deck, problems: [] };
+}
+
+/**
  * The decks of a folder, validated (English's rules from content/english.json); throws one
  * error listing every problem of every deck.
  * @example const spanish = loadDecks().get("es");
@@ -246,22 +266,9 @@ export function loadDecks(dir = DECKS_DIR, minimums: typeof DECK_MINIMUMS = DECK
   const decks = new Map<TargetLang, Deck>();
   const problems: string[] = [];
   for (const lang of deckLangs(dir)) {
-    const file = `${lang}.json`;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(join(dir, file), "utf8"));
-    } catch (err) {
-      problems.push(`${file}: not valid JSON (${(err as Error).message})`);
-      continue;
-    }
-    const found = validateDeck(raw, minimums, english);
-    if (found.length > 0) {
-      problems.push(...found.map((p) => `${file}: ${p}`));
-      continue;
-    }
-    const deck = raw as Deck;
-    if (lang !== deck.lang) problems.push(`${file}: a ${deck.lang} deck must be named ${deck.lang}.json`);
-    else decks.set(deck.lang, deck);
+    const read = readDeckFile(join(dir, `${lang}.json`), minimums, english);
+    if (read.deck) decks.set(read.deck.lang, read.deck);
+    else problems.push(...read.problems);
   }
   if (problems.length > 0) throw new Error(`invalid word decks:\n  ${problems.join("\n  ")}`);
   return decks;
