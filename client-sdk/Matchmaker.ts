@@ -9,6 +9,7 @@
  * no other process can hand the seat back).
  */
 import { Client, type Room, type SeatReservation } from "colyseus.js";
+import type { SeatReservation as QueueSeat } from "../rooms/ranked-queue/messages";
 import { HttpTransport, type Timeouts } from "./HttpTransport";
 import { fromAnswer, fromRoomError, LinguaLeapError } from "./errors";
 
@@ -19,13 +20,11 @@ export interface Seat {
   base: string;
 }
 
-/** A seat reservation as the matchmaking route answers it (docs/protocol/rooms.md 1.2). */
-export interface Reservation {
-  room: { name: string; roomId: string; processId: string; publicAddress?: string };
-  sessionId: string;
-  reconnectionToken?: string;
-  [key: string]: unknown;
-}
+/**
+ * A seat reservation as the matchmaking route answers it (docs/protocol/rooms.md 1.2): the
+ * contract's seat (what the ranked queue's `matched` carries too), plus the token of a reconnection.
+ */
+export type Reservation = QueueSeat & { reconnectionToken?: string };
 
 /** colyseus.js's Client, telling which Room it creates so a join that hangs can be closed. */
 class SeatClient extends Client {

@@ -4,7 +4,7 @@ import { CLOSE_FLOODING } from "../rooms/word-duel/messages";
 import { backoffDelay } from "./backoff";
 import { DuelSession, type DuelSessionOptions } from "./DuelSession";
 import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
-import type { Matchmaker, Reservation } from "./Matchmaker";
+import type { Matchmaker } from "./Matchmaker";
 
 /** A plain snapshot of the queue room's state (docs/protocol/rooms.md, QueueState). */
 export interface QueueView {
@@ -134,7 +134,7 @@ export class RankedSearch {
     if (this.done) return;
     this.emit("matched", m.opponent);
     try {
-      const seat = await this.matchmaker.consume(m.reservation as unknown as Reservation);
+      const seat = await this.matchmaker.consume(m.reservation);
       const session = new DuelSession(this.matchmaker, seat, this.sessionOptions);
       this.finish(session);
     } catch (err) {
