@@ -132,6 +132,8 @@ export interface UserDelta {
   lastPlayedDay: string;
   /** How much the rating in the match's language moves, when the match is rated. */
   ratingChange?: number;
+  /** The learner had a rating in that language when the match was planned (ratings are never removed). */
+  ratingKnown?: true;
   /** A plan stored before ratingChange: the new rating itself. */
   rating?: number;
   words: { key: string; seen: number; missed: number }[];
@@ -196,6 +198,7 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
       const mine = prev.ratings[result.lang] ?? START_RATING;
       const theirs = before.get(other.userId)?.ratings[result.lang] ?? START_RATING;
       delta.ratingChange = eloUpdate(mine, theirs, player.won ? 1 : other.won ? 0 : 0.5) - mine;
+      if (prev.ratings[result.lang] !== undefined) delta.ratingKnown = true;
     }
     return delta;
   });

@@ -240,8 +240,9 @@ export class MongoStore implements Store {
     const rating = `ratings.${plan.lang}`;
     if (d.ratingChange !== undefined) {
       // The rating moves by a difference ($inc, atomic), from START_RATING for a first rated
-      // match: the field is made first if missing (idempotent: only where it is missing).
-      await upsertIgnoringExisting(() => this.progressDocs.updateOne({ _id: d.userId, [rating]: { $exists: false } }, { $set: { [rating]: START_RATING, userId: d.userId } }, { upsert: true }));
+      // match: the field is made first if missing (idempotent: only where it is missing). A
+      // learner who had a rating when the match was planned has it still: no write needed.
+      if (!d.ratingKnown) await upsertIgnoringExisting(() => this.progressDocs.updateOne({ _id: d.userId, [rating]: { $exists: false } }, { $set: { [rating]: START_RATING, userId: d.userId } }, { upsert: true }));
       inc[rating] = d.ratingChange;
     } else if (d.rating !== undefined) set[rating] = d.rating; // a plan stored before ratingChange
     // The later day wins: an older result applied late does not move it back.
