@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import type { MatchPlayer, MatchResult } from "../../rooms/shared/match-result";
+import { eloUpdate } from "../../rooms/word-duel/worth.rules";
 import type { Store, UserRecord } from "../../server/store/store";
 import { emptyProgress, isoWeek, levelForXp } from "../../server/progress.rules";
 
@@ -66,6 +67,14 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       assert.equal((await store.progress(b.id)).ratings.es, 1184);
       assert.deepEqual(pa.words.es["word 2"], { seen: 1, missed: 1 });
       assert.deepEqual(pa.words.es["word 0"], { seen: 1, missed: 0 });
+    });
+
+    it("moves ratings the learners already have by the next rated duel (from 1216/1184)", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      await store.recordMatch(duel([player(a, 2000, true, ["correct"]), player(b, 500, false, ["wrong"])]));
+      await store.recordMatch(duel([player(a, 100, false, ["wrong"]), player(b, 900, true, ["correct"])]));
+      assert.equal((await store.progress(a.id)).ratings.es, 1216 + eloUpdate(1216, 1184, 0) - 1216);
+      assert.equal((await store.progress(b.id)).ratings.es, 1184 + eloUpdate(1184, 1216, 1) - 1184);
     });
 
     it("applies a replayed result exactly once", async () => {
