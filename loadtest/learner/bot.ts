@@ -27,6 +27,7 @@
 import { cli, type Options } from "@colyseus/loadtest";
 import { DIRECTIONS, MODES } from "../../rooms/word-duel/messages";
 import { number, oneOf, parseOrExit, readKnownFlags, UsageError } from "../support/args";
+import { loopbackUrl } from "../support/loopback";
 import { formatSummary, summarize } from "../support/stats";
 import { Learner } from "./Learner";
 import { SCENARIOS, type LearnerOptions } from "./options";
@@ -42,7 +43,7 @@ the other flags are @colyseus/loadtest's (its --help lists them)`;
 
 /** This script's flags; every other one is @colyseus/loadtest's. */
 const FLAGS = {
-  room: { type: "string" }, roomId: { type: "string" }, help: { type: "boolean" },
+  room: { type: "string" }, roomId: { type: "string" }, help: { type: "boolean" }, endpoint: { type: "string" },
   lang: { type: "string" }, mode: { type: "string" }, direction: { type: "string" }, accuracy: { type: "string" }, think: { type: "string" }, scenario: { type: "string" },
 } as const;
 
@@ -58,6 +59,8 @@ function readLearnerOptions(values: ReturnType<typeof readKnownFlags<typeof FLAG
   if (room !== "ranked_queue" && room !== "word_duel") throw new UsageError(`--room must be ranked_queue or word_duel (got "${room ?? ""}"; --roomId is not supported)`);
   const scenario = oneOf("scenario", pick("scenario", "LL_SCENARIO"), room === "word_duel" ? "casual" : "ranked", SCENARIOS);
   if ((scenario === "casual") !== (room === "word_duel")) throw new UsageError(`--scenario ${scenario} does not go with --room ${room}`);
+  // The tool's own option, read here too: bot learners only ever play against this machine.
+  if (values.endpoint !== undefined) loopbackUrl("--endpoint", httpBase(String(values.endpoint)));
   return {
     scenario,
     lang: pick("lang", "LL_LANG") ?? "es",
