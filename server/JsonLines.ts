@@ -29,28 +29,26 @@ export async function readJsonLines<T>(path: string, log: Pick<Logger, "warn">):
   return out;
 }
 
-/** `entries` as the lines of `path`, fsynced, then put in place by rename (all or nothing). */
-export async function rewriteJsonLines(path: string, entries: readonly unknown[]): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const file = await open(tmp, "w");
+/** Writes `entries` as lines to `path` (flag "w" or "a") and waits until they are on disk. */
+async function writeLines(path: string, flag: "w" | "a", entries: readonly unknown[]): Promise<void> {
+  const file = await open(path, flag);
   try {
     await file.write(entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
     await file.datasync();
   } finally {
     await file.close();
   }
-  await rename(tmp, path);
+}
+
+/** `entries` as the lines of `path`, fsynced, then put in place by rename (all or nothing). */
+export async function rewriteJsonLines(path: string, entries: readonly unknown[]): Promise<void> {
+  await writeLines(`${path}.tmp`, "w", entries);
+  await rename(`${path}.tmp`, path);
 }
 
 /** Appends `entries` to `path` and waits until they are on disk. */
-export async function appendJsonLines(path: string, entries: readonly unknown[]): Promise<void> {
-  const file = await open(path, "a");
-  try {
-    await file.write(entries.map((e) => `${JSON.stringify(e)}\n`).join(""));
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
+export function appendJsonLines(path: string, entries: readonly unknown[]): Promise<void> {
+  return writeLines(path, "a", entries);
 }
 
 /** A JSON-lines file kept in memory too, one file operation at a time, entries found by key. */
