@@ -15,7 +15,10 @@ const MAX_DURATION_S = 600;
 export const USAGE = `usage: npm run loadtest -- [--servers N | --endpoint http://127.0.0.1:PORT[,…]] [--bots 100] [--shards 2]
   [--duration 30] [--ramp 5] [--scenario ranked|casual|pairing] [--lang es] [--mode choice|typed]
   [--direction en-target|target-en] [--accuracy 0.8] [--think 1500] [--fast] [--rounds N]
-  [--server-env KEY=VALUE]… [--max-errors 0] [--json FILE]`;
+  [--server-env KEY=VALUE]… [--server-cmd js|tsx] [--max-errors 0] [--json FILE]`;
+
+/** How spawned servers run: the compiled build (scripts/build.mjs, once per run) or tsx on the sources. */
+export const SERVER_CMDS = ["js", "tsx"] as const;
 
 /** The harness's options; what every learner plays comes straight from its own options. */
 export interface HarnessOptions extends Pick<LearnerOptions, "scenario" | "lang" | "mode" | "direction" | "accuracy" | "thinkMs"> {
@@ -30,6 +33,7 @@ export interface HarnessOptions extends Pick<LearnerOptions, "scenario" | "lang"
   fast: boolean;
   rounds?: number;
   serverEnv: Record<string, string>;
+  serverCmd: (typeof SERVER_CMDS)[number];
   maxErrors: number;
   json?: string;
 }
@@ -69,6 +73,7 @@ const FLAGS = {
   mode: { type: "string" }, direction: { type: "string" }, accuracy: { type: "string" }, think: { type: "string" },
   fast: { type: "boolean" }, rounds: { type: "string" }, "server-env": { type: "string", multiple: true },
   "max-errors": { type: "string" }, json: { type: "string" },
+  "server-cmd": { type: "string" },
 } as const;
 
 export function parseOptions(argv: string[]): HarnessOptions {
@@ -92,11 +97,12 @@ export function parseOptions(argv: string[]): HarnessOptions {
     fast: values.fast ?? false,
     rounds: values.rounds === undefined ? undefined : number("rounds", values.rounds, 10, 1, 30),
     serverEnv: parseServerEnv(values["server-env"] ?? []),
+    serverCmd: oneOf("server-cmd", values["server-cmd"], "js", SERVER_CMDS),
     maxErrors: number("max-errors", values["max-errors"], 0, 0, 1e9),
     json: values.json,
   };
-  if (opts.endpoints.length > 0 && (opts.fast || opts.rounds !== undefined || Object.keys(opts.serverEnv).length > 0)) {
-    throw new UsageError("--fast, --rounds and --server-env configure spawned servers: they do not apply with --endpoint");
+  if (opts.endpoints.length > 0 && (opts.fast || opts.rounds !== undefined || Object.keys(opts.serverEnv).length > 0 || values["server-cmd"] !== undefined)) {
+    throw new UsageError("--fast, --rounds, --server-env and --server-cmd configure spawned servers: they do not apply with --endpoint");
   }
   return opts;
 }
