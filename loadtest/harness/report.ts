@@ -1,11 +1,13 @@
 /**
  * The end of a load run: its report (built from the run's state), printed and optionally
- * written as JSON, and the exit code that goes with it.
+ * written as JSON, and the exit code that goes with it. The report ends with the verdict of
+ * saturation.rules.ts: which side was saturated, and the servers' CPU per learner-second.
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import type { HarnessOptions } from "./options";
-import { round1, type ProcFigures } from "./procs";
+import { machine, round1, type MachineFigures, type ProcFigures } from "./procs";
+import { COST_TARGET_MS, saturation, type SaturationVerdict } from "./saturation.rules";
 import { elapsedS, log, run } from "./run";
 import { formatSummary, summarize, type Summary } from "../support/stats";
 
@@ -17,6 +19,8 @@ interface Report {
   date: string;
   command: string;
   machine: { nproc: number; cpu: string; node: string; loadavg: number[] };
+  /** Every CPU of the machine over the run (100 = one core), from /proc/stat. */
+  machineCpu?: MachineFigures;
   options: HarnessOptions;
   bots: number;
   botsStarted: number;
@@ -33,6 +37,8 @@ interface Report {
   expected: Record<string, number>;
   duringStop: Record<string, number>;
   errorExamples: Record<string, string>;
+  /** Which side was saturated, and the server's CPU per connected learner-second. */
+  saturation: SaturationVerdict;
 }
 
 /** The run's failures, with those its figures show (too many errors, no duel, nobody paired). */
@@ -47,7 +53,18 @@ function failuresOf(): string[] {
   return failures;
 }
 
+/** The verdict from the figures the report shows (servers only when spawned here). */
+function verdictOf(r: Omit<Report, "saturation">): SaturationVerdict {
+  const servers = r.servers.filter((s): s is typeof s & ProcFigures => s.pid !== undefined);
+  return saturation({ nproc: r.machine.nproc, durationS: r.durationS, ccuMean: r.ccu.mean, servers, shards: r.loadGenerator.filter((g) => g.bots > 0), machine: r.machineCpu });
+}
+
 function buildReport(): Report {
+  const r = reportFigures();
+  return { ...r, saturation: verdictOf(r) };
+}
+
+function reportFigures(): Omit<Report, "saturation"> {
   const t = run.totals;
   const durationS = Math.round(elapsedS() * 10) / 10;
   const ccu = run.ccuSamples;
@@ -61,6 +78,7 @@ function buildReport(): Report {
     date: new Date().toISOString(),
     command: `npm run loadtest -- ${process.argv.slice(2).join(" ")}`,
     machine: { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadavg: os.loadavg().map(round1) },
+    machineCpu: machine.figures(),
     options: run.opts,
     bots: run.opts.bots,
     botsStarted: run.shards.reduce((n, p) => n + p.started, 0),
@@ -112,16 +130,29 @@ function summaryLines(r: Report): string[] {
   ];
 }
 
+/** The saturation verdict and the server's cost, as report lines. */
+function verdictLines(v: SaturationVerdict): string[] {
+  const cost = v.serverCpuMsPerLearnerSecond;
+  return [
+    `saturated        ${v.verdict}${v.serversJudged ? "" : " (servers not spawned here: not judged)"}`,
+    ...v.reasons.map((why) => `  ${why}`),
+    `server cost      ${cost === null ? "n/a" : `${cost} ms CPU per connected learner-second (target ≤ ${COST_TARGET_MS}: ${v.withinCostTarget ? "met" : "missed"})`}`,
+  ];
+}
+
 function printReport(r: Report): void {
   const lines = summaryLines(r);
   for (const [code, text] of Object.entries(r.errorExamples)) if (r.errors[code]) lines.push(`  ${code}: ${text.split("\n")[0]}`);
   for (const s of r.servers) {
     if (s.pid === undefined) lines.push(`server ${s.endpoint}: not spawned here (no CPU/RSS figures)`);
-    else lines.push(`server ${s.endpoint} pid ${s.pid}: cpu mean ${s.cpuPercentMean}% (last 5 s ${s.cpuPercentLast5s}%), rss ${s.rssMB} MB (peak ${s.peakRssMB} MB), log warn ${s.logWarn} error ${s.logError}`);
+    else lines.push(`server ${s.endpoint} pid ${s.pid}: cpu mean ${s.cpuPercentMean}% (busiest 5 s ${s.cpuPercentBusiest5s}%, last 5 s ${s.cpuPercentLast5s}%, ${s.cpuMs} ms in all), rss ${s.rssMB} MB (peak ${s.peakRssMB} MB), log warn ${s.logWarn} error ${s.logError}`);
     for (const [text, n] of Object.entries(s.logMessages ?? {})) lines.push(`  ${n}× ${text}`);
   }
-  for (const g of r.loadGenerator.filter((g) => g.bots > 0)) lines.push(`shard ${g.shard} pid ${g.pid}: ${g.bots} bots, cpu mean ${g.cpuPercentMean}%, rss ${g.rssMB} MB, event-loop delay p99 max ${g.maxLoopDelayP99Ms} ms`);
+  for (const g of r.loadGenerator.filter((g) => g.bots > 0)) lines.push(`shard ${g.shard} pid ${g.pid}: ${g.bots} bots, cpu mean ${g.cpuPercentMean}% (busiest 5 s ${g.cpuPercentBusiest5s}%), rss ${g.rssMB} MB, event-loop delay p99 max ${g.maxLoopDelayP99Ms} ms`);
   lines.push(`machine          ${r.machine.nproc} CPUs (${r.machine.cpu}), node ${r.machine.node}, load ${r.machine.loadavg.join(" ")}`);
+  const m = r.machineCpu;
+  if (m) lines.push(`machine cpu      mean ${m.cpuPercentMean}% of ${r.machine.nproc * 100}% (busiest 5 s ${m.cpuPercentBusiest5s}%), steal ${m.stealPercentMean}%`);
+  lines.push(...verdictLines(r.saturation));
   for (const f of r.failures) lines.push(`FAILED: ${f}`);
   log(lines.join("\n"));
 }
