@@ -1,17 +1,23 @@
 /**
- * The servers of a load run: spawned processes (`node --import tsx server/main.ts`) on free
- * loopback ports with their environment, running ones (--endpoint) checked before any bot
- * starts, and the Redis DB a cluster shares.
+ * The servers of a load run: spawned processes on free loopback ports with their environment,
+ * running ones (--endpoint) checked before any bot starts, and the Redis DB a cluster shares.
+ * A spawned server runs the compiled build, as production does (`node <build>/server/main.js`,
+ * built once per run by scripts/build.mjs), or with --server-cmd tsx the sources through tsx
+ * (`node --import tsx server/main.ts`, which spends some of its CPU compiling at run time).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import Redis from "ioredis";
 import { loopbackServerEnv } from "../support/server-env";
 import { exitWithin, hasExited, ROOT, track, withTimeout } from "../support/children";
 import { loopbackUrl } from "../support/loopback";
 import { freePort } from "../support/ports";
-import type { HarnessOptions } from "./options";
+import type { HarnessOptions, SERVER_CMDS } from "./options";
 import { ProcWatch } from "./procs";
+import { log, run } from "./run";
+
+type ServerCmd = (typeof SERVER_CMDS)[number];
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12";
 /** --fast: short phases, so duels churn. */
@@ -115,11 +121,43 @@ export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string |
   };
 }
 
-/** Spawns one server on a free port (a new port if another process took it first). */
-export async function startServer(envFor: (port: number) => NodeJS.ProcessEnv): Promise<ServerProc> {
+/**
+ * Where a run compiles the server: inside the project, so the build finds node_modules
+ * (.tmp/ is git-ignored), and one folder per run, so that a run started beside another (a
+ * test, a second sweep) never rebuilds under the other's running servers. Removed on exit.
+ */
+const BUILD_DIR = path.join(".tmp", "loadtest-build", String(process.pid));
+let build: Promise<string> | undefined;
+
+/** Compiles the server once (scripts/build.mjs); resolves with its entry point. */
+function buildServer(): Promise<string> {
+  const started = Date.now();
+  process.once("exit", () => rmSync(path.join(ROOT, BUILD_DIR), { recursive: true, force: true }));
+  return new Promise((resolve, reject) => {
+    const args = [path.join(ROOT, "scripts", "build.mjs"), "--out-dir", BUILD_DIR];
+    track(
+      execFile(process.execPath, args, { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`the server build (node scripts/build.mjs --out-dir ${BUILD_DIR}) failed: ${err.message}\n${stdout}${stderr}`));
+        log(`servers: compiled into ${BUILD_DIR}/ in ${Date.now() - started} ms`);
+        resolve(path.join(ROOT, BUILD_DIR, "server", "main.js"));
+      }),
+    );
+  });
+}
+
+/** Node's arguments for a server process: the run's build (compiled at the first call) or tsx on the sources. */
+export async function serverArgs(cmd: ServerCmd): Promise<string[]> {
+  if (cmd === "tsx") return ["--import", "tsx", "server/main.ts"];
+  build ??= buildServer();
+  return [await build];
+}
+
+/** Spawns one server on a free port (a new port if another process took it first), as --server-cmd says. */
+export async function startServer(envFor: (port: number) => NodeJS.ProcessEnv, cmd: ServerCmd = run.opts?.serverCmd ?? "js"): Promise<ServerProc> {
+  const args = await serverArgs(cmd);
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env: envFor(port), stdio: ["ignore", "pipe", "pipe"] }));
+    const child = track(spawn(process.execPath, args, { cwd: ROOT, env: envFor(port), stdio: ["ignore", "pipe", "pipe"] }));
     const server = new ServerProc(port, child);
     try {
       await server.ready(30_000);

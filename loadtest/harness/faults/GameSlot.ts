@@ -1,16 +1,16 @@
 /**
- * One game process of a fault-injection run (faults.ts), {@link GameSlot}: `node --import tsx
- * server/main.ts` on a fixed port, which can be killed, drained and started again on that
- * port; its whole output goes to a log file, and its warn/error lines and the
- * cluster/outbox/store lines are kept with times. {@link gameEnv}: the environment every
- * game process of the run gets.
+ * One game process of a fault-injection run (faults.ts), {@link GameSlot}: the compiled server
+ * (`node <build>/server/main.js`, built once per run by ../servers.ts serverArgs) on a fixed
+ * port, which can be killed, drained and started again on that port; its whole output goes
+ * to a log file, and its warn/error lines and the cluster/outbox/store lines are kept with
+ * times. {@link gameEnv}: the environment every game process of the run gets.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { loopbackServerEnv } from "../../support/server-env";
 import { exitWithin, ROOT, track } from "../../support/children";
-import { ServerProc } from "../servers";
+import { ServerProc, serverArgs } from "../servers";
 import { clock } from "./infra";
 
 /**
@@ -68,8 +68,9 @@ export class GameSlot {
 
   /** Starts a new life on the slot's port; resolves once /readyz answers (its time in ms). */
   async start(timeoutMs = 45_000): Promise<number> {
+    const args = await serverArgs("js");
     const started = Date.now();
-    const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] }));
+    const child = track(spawn(process.execPath, args, { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] }));
     const proc = new ServerProc(this.port, child);
     this.proc = proc;
     this.lives++;
