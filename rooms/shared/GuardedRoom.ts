@@ -1,10 +1,11 @@
-import { ClientState, Room, type AuthContext, type Client, type ClientPrivate, type RoomException } from "@colyseus/core";
+import { ClientState, Room, type AuthContext, type Client, type ClientPrivate, type RoomException, type Serializer } from "@colyseus/core";
 import { CLOSE_BAD_FRAME, CLOSE_FLOODING } from "./close-codes";
 import { FRAME, parseFrame } from "./frames.rules";
 import { PatchMeter } from "./PatchMeter";
 import { publicError } from "./public-error";
 import { admit, RateLimiter } from "./rate-limit.rules";
 import type { GuardServices, RoomLog } from "./room-services";
+import { TimerClock } from "./TimerClock";
 
 export type { GuardServices, RoomLog, RoomTelemetry } from "./room-services";
 
@@ -26,19 +27,28 @@ export type MessageHandler = (client: Client, payload: unknown) => void;
  * - a handler that throws is logged and the client stays; nothing a client sends reaches a
  *   `throw` outside a try; an uncaught exception anywhere else is logged, never fatal;
  * - a join refused by an error not raised on purpose (rooms refuse with `refuse(code, …)`)
- *   tells the client INTERNAL, never the exception's text.
+ *   tells the client INTERNAL, never the exception's text;
+ * - a patch goes out when the state changes, right after the callback that changed it, and
+ *   never otherwise: no patch interval, and the clock's timers run on Node's timers
+ *   (TimerClock), so a room where nothing happens does no work at all.
  */
 export abstract class GuardedRoom<S extends object = object, Services extends GuardServices = GuardServices> extends Room<S> {
   /** One app's services, set by bindRoom; static so the static onAuth can reach them. */
   static services: GuardServices;
   /** The name the class is registered under ("word_duel"), for logs and metrics. */
   static roomKind = "room";
+  /** Timers fire when due, with no tick (see TimerClock). */
+  override clock = new TimerClock();
+  /** No patch interval (0 turns Colyseus's off): a change schedules its patch (see {@link watchChanges}). */
+  override patchRate = 0;
   private readonly handlers = new Map<string, MessageHandler>();
   private readonly limiters = new Map<string, RateLimiter>();
   private roomLog?: RoomLog;
   private meter?: PatchMeter;
   /** A patch is due right after the current callback (see {@link flush}). */
   private flushing = false;
+  /** Inside broadcastPatch: what the encoder queues then is that patch's own bookkeeping. */
+  private patching = false;
   /** Set as disposal starts: nothing is sent after it. */
   protected disposed = false;
 
@@ -84,20 +94,49 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   }
 
   /**
-   * Sends the state change now instead of at the next patch tick (every 50 ms): an answer
-   * shows on the opponent's screen at once, and a round starts for everyone together.
-   * Right after the current callback, never inside it: broadcastPatch ticks the room's clock,
-   * and a tick inside the clock's own tick (a round started by a timer, a bot's answer) walks
-   * a timer list the outer tick is still walking — a crash, found by the fuzz suite. Several
-   * flushes in one turn send one patch.
+   * Schedules the patch of a state change: right after the current callback, so every change
+   * one message, timer or join makes goes out in one patch, at once (an answer shows on the
+   * opponent's screen at once, a round starts for everyone together). Never inside the
+   * callback: broadcastPatch ticks the room's clock, and a tick inside the clock's own tick
+   * walked a timer list the outer tick was still walking — a crash the fuzz suite found.
    */
-  protected flush(): void {
-    if (this.flushing) return;
+  private flush(): void {
+    if (this.flushing || this.patching) return;
     this.flushing = true;
     queueMicrotask(() => {
       this.flushing = false;
       if (!this.disposed) this.broadcastPatch();
     });
+  }
+
+  /**
+   * Every state (Colyseus makes a serializer for each one assigned) gets its changes watched:
+   * whatever queues a change in the state's encoder schedules a patch (@colyseus/schema 3's
+   * `Root.enqueueChangeTree`, which every field, map and array change goes through). A
+   * schema version without it would send no patch at all, so the test suite's duels would
+   * stall: test/integration/patches.test.ts says so first.
+   */
+  override setSerializer(serializer: Serializer<S>): void {
+    const reset = serializer.reset.bind(serializer);
+    serializer.reset = (state: unknown) => {
+      reset(state);
+      this.watchChanges(serializer);
+    };
+    super.setSerializer(serializer);
+  }
+
+  private watchChanges(serializer: Serializer<S>): void {
+    const root = (serializer as { encoder?: { root?: ChangeRoot } }).encoder?.root;
+    if (typeof root?.enqueueChangeTree !== "function") {
+      this.log.error({ room: this.kind }, "the schema encoder has no change queue to watch: patching every 50 ms instead");
+      this.patchRate = 50;
+      return;
+    }
+    const enqueue = root.enqueueChangeTree;
+    root.enqueueChangeTree = (...args: unknown[]) => {
+      this.flush();
+      return enqueue.apply(root, args);
+    };
   }
 
   protected override _onMessage(client: Client & ClientPrivate, buffer: Buffer): void {
@@ -141,7 +180,12 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   /** Colyseus's patch, timed and sized for the metrics when they are on (PatchMeter). */
   override broadcastPatch(): boolean {
     const meter = this.patchMeter();
-    return meter ? meter.patch(this, this.clients.length, () => super.broadcastPatch()) : super.broadcastPatch();
+    this.patching = true;
+    try {
+      return meter ? meter.patch(this, this.clients.length, () => super.broadcastPatch()) : super.broadcastPatch();
+    } finally {
+      this.patching = false;
+    }
   }
 
   /** Counts one frame (of any kind) against the client's limit; false when it is dropped. */
@@ -186,6 +230,11 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     if (methodName === "onJoin" && !publicError(cause).internal) return;
     this.log.error({ err: cause, method: methodName }, `${this.kind}: uncaught exception`);
   }
+}
+
+/** The part of @colyseus/schema's change root a room taps (see GuardedRoom.watchChanges). */
+interface ChangeRoot {
+  enqueueChangeTree(...args: unknown[]): unknown;
 }
 
 /** `text` cut to at most `max` UTF-8 bytes, never inside a character. */

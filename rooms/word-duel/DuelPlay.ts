@@ -109,10 +109,9 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     return this.table.take(sessionId, answer, this.services.now());
   }
 
-  /** An answer was taken (and its sender told): the round may close; everyone sees it at once. */
+  /** An answer was taken (and its sender told): the round may close. The patch shows it to everyone at once. */
   private answered(): void {
     this.run(flow.afterAnswer(this.phase, this.table.players));
-    this.flush();
   }
 
   private startRound(round: number): void {
@@ -123,7 +122,6 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     this.bots.play(question, this.state.roundMs, this.services.rng, later, (id, text) => {
       if (!this.take(id, text)) this.answered();
     });
-    this.flush();
   }
 
   private closeRound(): void {
@@ -173,6 +171,5 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     if (this.disposed) return;
     this.run(flow.finished(message.winner, this.shuttingDown, this.services.timing));
     this.broadcast(msg.MSG_DUEL_RESULT, message);
-    this.flush();
   }
 }
