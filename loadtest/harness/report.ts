@@ -11,7 +11,8 @@ import { COST_TARGET_MS, saturation, type SaturationVerdict } from "./saturation
 import { elapsedS, log, run } from "./run";
 import { formatSummary, summarize, type Summary } from "../support/stats";
 
-interface Report {
+/** The report of one run, as printed and as written to --json. */
+export interface Report {
   ok: boolean;
   exitCode: number;
   failures: string[];
