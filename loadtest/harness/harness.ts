@@ -7,7 +7,12 @@
  *   npm run loadtest -- [--servers 1 | --endpoint http://127.0.0.1:PORT[,…]] [--bots 100]
  *     [--shards 2] [--duration 30] [--ramp 5] [--scenario ranked|casual|pairing] [--lang es]
  *     [--mode choice|typed] [--direction en-target|target-en] [--accuracy 0.8] [--think 1500]
- *     [--fast] [--rounds N] [--server-env KEY=VALUE]… [--max-errors 0] [--json FILE]
+ *     [--fast] [--rounds N] [--server-env KEY=VALUE]… [--max-errors 0] [--json FILE] [--lean]
+ *
+ * --lean (casual only) makes the shards run LeanLearners, which speak HTTP and the Colyseus
+ * wire themselves (learner/LeanLearner.ts) for a fraction of an SDK learner's CPU, so the load
+ * generator is not what limits a big run. The progress lines and the end show both sides'
+ * CPU per connected learner.
  *
  * --servers N spawns N processes (`node --import tsx server/main.ts`) on free loopback ports;
  * N > 1 makes them one cluster on Redis DB 12 (LOADTEST_REDIS_URL overrides), flushed at the
@@ -52,23 +57,46 @@ const DEADLINE_SLACK_MS = 45_000;
 
 // ─── the run ────────────────────────────────────────────────────────────────────────────
 
+/** Milliseconds of CPU per connected learner-second, from a CPU % (100 = one core) and a CCU. */
+function perLearner(cpuPercent: number, ccu: number): string {
+  return ccu > 0 && Number.isFinite(cpuPercent) ? ((cpuPercent * 10) / ccu).toFixed(3) : "—";
+}
+
 /** One progress line: load, throughput, recent latencies, errors, and CPU of both sides. */
 function progressLine(): string {
   const t = run.totals;
   const s = elapsedS();
   const ap = summarize(run.recent.samples.answerPatch);
   const join = summarize(run.recent.samples.join);
+  const ccu = run.ccuSamples[run.ccuSamples.length - 1] ?? 0;
+  const srvPercent = run.servers.reduce((n, p) => n + p.watch.recentCpu(), 0);
+  const genPercent = run.shards.reduce((n, p) => n + p.watch.recentCpu(), 0);
   const srvCpu = run.servers.map((p) => `${round1(p.watch.recentCpu())}%`).join("+") || "n/a";
   const srvRss = run.servers.map((p) => `${Math.round(p.watch.figures().rssMB)}`).join("+") || "n/a";
   const genCpu = run.shards.map((p) => `${round1(p.watch.recentCpu())}%`).join("+");
   const lag = Math.max(0, ...run.shards.map((p) => p.loopDelayP99Ms));
   const started = run.shards.reduce((n, p) => n + p.started, 0);
   return (
-    `[${s.toFixed(0).padStart(4)}s] bots ${started}/${run.opts.bots}  ccu ${run.ccuSamples[run.ccuSamples.length - 1] ?? 0}  ` +
+    `[${s.toFixed(0).padStart(4)}s] bots ${started}/${run.opts.bots}  ccu ${ccu}  ` +
     `paired ${t.paired} (${(t.paired / Math.max(s, 1)).toFixed(1)}/s)  duels ${t.matchIds.size}  answers ${t.answersSent}  ` +
     `a→p p50/p99 ${ap ? `${ap.p50}/${ap.p99}` : "—"} ms  join p99 ${join ? join.p99 : "—"} ms  errors ${t.errorCount}` +
-    `  | server cpu ${srvCpu} rss ${srvRss} MB | gen cpu ${genCpu} lag p99 ${lag} ms`
+    `  | server cpu ${srvCpu} rss ${srvRss} MB (${run.servers.length ? perLearner(srvPercent, ccu) : "—"} ms/learner·s)` +
+    ` | gen cpu ${genCpu} (${perLearner(genPercent, ccu)} ms/learner·s) lag p99 ${lag} ms`
   );
+}
+
+/**
+ * Both sides' CPU per connected learner-second over the run (mean CCU), each shard apart:
+ * whether the bots cost less than the server they load.
+ */
+function costLine(): string {
+  const ccu = run.ccuSamples.length ? run.ccuSamples.reduce((a, b) => a + b, 0) / run.ccuSamples.length : 0;
+  const mean = (p: { watch: { figures(): { cpuPercentMean: number } } }) => p.watch.figures().cpuPercentMean;
+  const server = run.servers.reduce((n, p) => n + mean(p), 0);
+  const gen = run.shards.reduce((n, p) => n + mean(p), 0);
+  const shards = run.shards.map((p) => `${round1(mean(p))}% for ${p.started} bots`).join(", ");
+  const ratio = server > 0 ? ` — load generator / server ${(gen / server).toFixed(2)}` : "";
+  return `cpu per learner  server ${run.servers.length ? perLearner(server, ccu) : "n/a"} ms, load generator ${perLearner(gen, ccu)} ms per connected learner-second (mean CCU ${round1(ccu)}; shards ${shards})${ratio}`;
 }
 
 /** Samples every second; resolves with the reason the run stops. */
@@ -187,6 +215,7 @@ async function configureShards(opts: HarnessOptions, endpoints: string[]): Promi
       shard: i,
       bots: plan[i],
       learner: { scenario: opts.scenario, lang: opts.lang, mode: opts.mode, direction: opts.direction, accuracy: opts.accuracy, thinkMs: opts.thinkMs },
+      lean: opts.lean,
       stopGraceMs: SHARD_STOP_GRACE_MS,
     };
     p.send({ type: "configure", config });
@@ -220,6 +249,7 @@ async function runBots(): Promise<void> {
   run.stoppedBy = await runLoop();
   run.endedAt = performance.now();
   for (const p of [...run.servers, ...run.shards]) p.watch.markEnd();
+  log(costLine());
   log(`stopping (${run.stoppedBy}): learners leave their rooms…`);
   await stopShards();
   await cleanUp();

@@ -9,7 +9,19 @@ import { SCENARIOS, type LearnerOptions } from "../learner/options";
 import { number, oneOf, readFlags, UsageError } from "../support/args";
 import { loopbackUrl } from "../support/loopback";
 
+/**
+ * SDK learners cost about as much CPU each as the server spends on them, so past a few
+ * thousand the load generator, not the server, is what a run measures.
+ */
 const MAX_BOTS = 5000;
+/**
+ * Lean learners (--lean) cost a fraction of that. Each holds one WebSocket from 127.0.0.1 to
+ * the server, so the bots share the ephemeral ports (32768–60999: about 28,000) with the
+ * sockets that closed a moment ago, and every connection is a descriptor on both sides.
+ */
+const MAX_LEAN_BOTS = 20_000;
+/** Per process: bots of one shard, or WebSockets of one spawned server, under `ulimit -n` (20,000 here) with room for the rest. */
+const MAX_SOCKETS_PER_PROCESS = 15_000;
 const MAX_DURATION_S = 600;
 
 export const USAGE = `usage: npm run loadtest -- [--servers N | --endpoint http://127.0.0.1:PORT[,…]] [--bots 100] [--shards 2]
@@ -36,6 +48,8 @@ export interface HarnessOptions extends Pick<LearnerOptions, "scenario" | "lang"
   serverCmd: (typeof SERVER_CMDS)[number];
   maxErrors: number;
   json?: string;
+  /** Shards run LeanLearners (learner/LeanLearner.ts; casual only). */
+  lean: boolean;
 }
 
 /** HTTP bases of running servers; loopback only. */
@@ -72,7 +86,7 @@ const FLAGS = {
   duration: { type: "string" }, ramp: { type: "string" }, scenario: { type: "string" }, lang: { type: "string" },
   mode: { type: "string" }, direction: { type: "string" }, accuracy: { type: "string" }, think: { type: "string" },
   fast: { type: "boolean" }, rounds: { type: "string" }, "server-env": { type: "string", multiple: true },
-  "max-errors": { type: "string" }, json: { type: "string" },
+  "max-errors": { type: "string" }, json: { type: "string" }, lean: { type: "boolean" },
   "server-cmd": { type: "string" },
 } as const;
 
@@ -81,10 +95,11 @@ export function parseOptions(argv: string[]): HarnessOptions {
   if (values.endpoint !== undefined && values.servers !== undefined) throw new UsageError("give either --servers or --endpoint, not both");
   const endpoints = values.endpoint !== undefined ? parseEndpoints(values.endpoint) : [];
   const durationS = number("duration", values.duration, 30, 1, MAX_DURATION_S);
+  const lean = values.lean ?? false;
   const opts: HarnessOptions = {
     servers: endpoints.length > 0 ? 0 : number("servers", values.servers, 1, 1, 8),
     endpoints,
-    bots: number("bots", values.bots, 100, 1, MAX_BOTS),
+    bots: number("bots", values.bots, 100, 1, lean ? MAX_LEAN_BOTS : MAX_BOTS),
     shards: number("shards", values.shards, 2, 1, 16),
     durationS,
     rampS: number("ramp", values.ramp, Math.min(5, Math.floor(durationS / 3)), 0, durationS, false),
@@ -100,9 +115,20 @@ export function parseOptions(argv: string[]): HarnessOptions {
     serverCmd: oneOf("server-cmd", values["server-cmd"], "js", SERVER_CMDS),
     maxErrors: number("max-errors", values["max-errors"], 0, 0, 1e9),
     json: values.json,
+    lean,
   };
   if (opts.endpoints.length > 0 && (opts.fast || opts.rounds !== undefined || Object.keys(opts.serverEnv).length > 0 || values["server-cmd"] !== undefined)) {
     throw new UsageError("--fast, --rounds, --server-env and --server-cmd configure spawned servers: they do not apply with --endpoint");
   }
+  checkLean(opts);
   return opts;
+}
+
+/** --lean plays casual duels only, and no process may hold more sockets than it can open. */
+function checkLean(opts: HarnessOptions): void {
+  if (opts.lean && opts.scenario !== "casual") throw new UsageError(`--lean plays --scenario casual only (not ${opts.scenario})`);
+  const perShard = Math.ceil(opts.bots / Math.min(opts.shards, opts.bots));
+  if (perShard > MAX_SOCKETS_PER_PROCESS) throw new UsageError(`--bots ${opts.bots} on --shards ${opts.shards} is ${perShard} sockets per bot process: at most ${MAX_SOCKETS_PER_PROCESS}; add shards`);
+  const perServer = Math.ceil(opts.bots / Math.max(1, opts.servers));
+  if (opts.servers > 0 && perServer > MAX_SOCKETS_PER_PROCESS) throw new UsageError(`--bots ${opts.bots} on --servers ${opts.servers} is ${perServer} WebSockets per server process: at most ${MAX_SOCKETS_PER_PROCESS}`);
 }

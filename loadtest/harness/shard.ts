@@ -7,12 +7,14 @@
  * Protocol: harness → shard `configure`, then `start` (sent to every shard at once) and
  * `stop`; shard → harness `ready` (modules and decks loaded, after `configure`), `tick` every
  * second from `start`, and a last `tick` with `final: true` before it exits.
- * It exits by itself when the harness goes away (IPC disconnect).
+ * It exits by itself when the harness goes away (IPC disconnect). With `lean` it runs
+ * LeanLearners (the wire spoken directly, learner/LeanLearner.ts) instead of SDK learners.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { preloadAnswers } from "../learner/answers";
+import { LeanLearner } from "../learner/LeanLearner";
 import { Learner } from "../learner/Learner";
-import type { LearnerOptions } from "../learner/options";
+import type { LearnerOptions, LearnerState } from "../learner/options";
 import { Metrics, type MetricsDelta } from "../learner/metrics";
 
 export interface ShardBot {
@@ -27,6 +29,8 @@ export interface ShardConfig {
   shard: number;
   bots: ShardBot[];
   learner: Omit<LearnerOptions, "endpoint" | "name" | "signal" | "rng">;
+  /** Run LeanLearners (casual only) instead of SDK learners. */
+  lean: boolean;
   /** How long learners get to leave their rooms after `stop`. */
   stopGraceMs: number;
 }
@@ -39,8 +43,16 @@ export type FromShard =
 
 const TICK_MS = 1000;
 
+/** What the shard needs of a learner, SDK or lean. */
+interface ShardLearner {
+  readonly state: LearnerState;
+  readonly connected: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 const metrics = new Metrics();
-const learners: Learner[] = [];
+const learners: ShardLearner[] = [];
 const startTimers: NodeJS.Timeout[] = [];
 const LOOP_RESOLUTION_MS = 10;
 /** Its samples are whole timer intervals (about the resolution when idle): the lag is the excess. */
@@ -68,7 +80,8 @@ function start(config: ShardConfig): void {
     startTimers.push(
       setTimeout(() => {
         if (stopping) return;
-        const learner = new Learner({ ...config.learner, endpoint: bot.endpoint, name: `lt${bot.index}` }, metrics);
+        const opts: LearnerOptions = { ...config.learner, endpoint: bot.endpoint, name: `lt${bot.index}` };
+        const learner = config.lean ? new LeanLearner(opts, metrics) : new Learner(opts, metrics);
         learners.push(learner);
         void learner.start();
       }, bot.startAfterMs),
