@@ -1,22 +1,26 @@
-// PM2: N LinguaLeap processes on one machine, in fork mode, one port each.
+// PM2: N LinguaLeap processes on one machine, in fork mode, one port each, running the
+// compiled server: build first, `npm run build` (scripts/build.mjs: the browser game, the
+// server compiled into dist/ with its decks and the game beside it), then
 //   npm install -g pm2   (or npx pm2)
 //   JWT_SECRET=… REDIS_URL=redis://127.0.0.1:6379/2 MONGODB_URL=mongodb://127.0.0.1:27017 \
 //   LL_PROCESSES=2 pm2 start ecosystem.config.js
+// and `npm run build` again before a `pm2 reload` that should run new code. LL_BUILD_DIR
+// names another build folder (`node scripts/build.mjs --out-dir DIR`; default dist).
 // Process k listens on 2567 + k (increment_var) and announces PUBLIC_ADDRESS with {port}
 // filled in; server/deploy/nginx.conf routes /<port>/… to it and the rest round-robin.
 // `pm2 reload lingualeap` restarts the processes one at a time (fork mode: each one drains,
 // exits, and its successor starts on the same port); nginx retries matchmaking on the others
-// meanwhile. Build the browser game first (`npm run build:web`): this runs server/main.ts
-// directly, without npm start's build step.
+// meanwhile.
 const instances = Number(process.env.LL_PROCESSES || 2);
+const buildDir = process.env.LL_BUILD_DIR || "dist";
 
 module.exports = {
   apps: [
     {
       name: "lingualeap",
-      script: "server/main.ts",
+      // Plain node on compiled JavaScript: nothing compiles TypeScript at run time in production.
+      script: `${buildDir}/server/main.js`,
       interpreter: "node",
-      node_args: "--import tsx",
       exec_mode: "fork", // Colyseus rooms are stateful: one process per port, never PM2 cluster mode
       instances,
       increment_var: "PORT",

@@ -1,19 +1,23 @@
 /**
  * ecosystem.config.js under a real PM2 (its daemon in a temp PM2_HOME), behind the repo's
- * nginx.conf run by a real nginx: both processes come up on their ports, and `pm2 reload`
- * (each process drains, exits, and its successor starts on the same port) loses no
- * matchmaking request sent through nginx meanwhile (with one resend of a 502/503, as the SDK does).
+ * nginx.conf run by a real nginx: both processes come up on their ports running the compiled
+ * server (`npm run build`'s output, built here into a folder of the test's own and named by
+ * LL_BUILD_DIR), and `pm2 reload` (each process drains, exits, and its successor starts on the
+ * same port) loses no matchmaking request sent through nginx meanwhile (with one resend of a
+ * 502/503, as the SDK does). And every production path runs compiled JavaScript, never tsx:
+ * PM2's script, the compose game services (the image's CMD) and the Dockerfile.
  *
  * PM2 is a tool, not a dependency of the game (and AGPL-licensed): PM2_PATH names one, else
  * this installs the pinned version into .tools/pm2 the first time (npm, a few seconds).
  */
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Redis from "ioredis";
+import { parse } from "yaml";
 import { freePort } from "../../loadtest/support/ports";
 import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
 import { startNginx, type NginxProcess } from "../helpers/nginx";
@@ -24,6 +28,8 @@ import { waitUntil, withTimeout } from "../helpers/wait";
 const ROOT = resolve(__dirname, "..", "..");
 const PM2_VERSION = "7.0.4";
 const PM2_DIR = join(ROOT, ".tools", "pm2");
+/** The test's own build (inside the project, so the compiled server finds node_modules; .tmp/ is ignored). */
+const BUILD_DIR = join(".tmp", `pm2-build-${process.pid}`);
 
 /** PM2's CLI: PM2_PATH, else .tools/pm2 (installed there when missing). */
 function pm2Binary(): string {
@@ -57,7 +63,7 @@ async function freePortPair(): Promise<number> {
 
 interface Pm2App {
   pid: number;
-  pm2_env: { status: string; restart_time: number; PORT?: string | number };
+  pm2_env: { status: string; restart_time: number; PORT?: string | number; pm_exec_path: string; node_args: string[] };
 }
 
 describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
@@ -79,6 +85,8 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
 
   before(async () => {
     const binary = pm2Binary();
+    const build = spawnSync(process.execPath, ["scripts/build.mjs", "--out-dir", BUILD_DIR], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    assert.equal(build.status, 0, `the build failed:\n${build.stdout}\n${build.stderr}`);
     home = mkdtempSync(join(tmpdir(), "ll-pm2-"));
     redis = await openClusterRedis();
     base = await freePortPair();
@@ -87,6 +95,7 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
       ...process.env,
       ...TEST_ENV,
       PM2_HOME: home,
+      LL_BUILD_DIR: BUILD_DIR,
       PORT: String(base),
       LOG_LEVEL: "warn",
       REDIS_URL: CLUSTER_REDIS_URL,
@@ -109,6 +118,7 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
     await closeClusterRedis(redis);
     await dropTestDb(dbName);
     if (home) rmSync(home, { recursive: true, force: true });
+    rmSync(join(ROOT, BUILD_DIR), { recursive: true, force: true });
   });
 
   const apps = () => JSON.parse(pm2("jlist")) as Pm2App[];
@@ -125,6 +135,11 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
     const before = apps();
     assert.deepEqual(before.map((a) => [a.pm2_env.status, Number(a.pm2_env.PORT)]), [["online", base], ["online", base + 1]]);
     assert.ok((await ready(base)) && (await ready(base + 1)), "both processes are ready when `pm2 start` returns (wait_ready)");
+    for (const app of before) {
+      assert.equal(app.pm2_env.pm_exec_path, join(ROOT, BUILD_DIR, "server", "main.js"), "PM2 runs the compiled server");
+      assert.deepEqual(app.pm2_env.node_args, [], "with plain node (no tsx)");
+      assert.doesNotMatch(readFileSync(`/proc/${app.pid}/cmdline`, "utf8"), /tsx/, "nothing in the process's command line compiles TypeScript");
+    }
 
     const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => guestToken(nginx.http, `R${i}`)));
     const logged = nginx.accessLog().length;
@@ -193,5 +208,41 @@ describe("cluster: PM2 runs ecosystem.config.js behind nginx", function () {
     const after = apps();
     assert.deepEqual(after.map((a) => [a.pm2_env.status, a.pm2_env.restart_time]), [["online", 1], ["online", 1]], "each process was restarted once");
     for (const [k, app] of after.entries()) assert.notEqual(app.pid, before[k].pid, "a new process");
+  });
+});
+
+describe("production runs compiled JavaScript", () => {
+  const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
+
+  it("PM2 runs dist/server/main.js with plain node by default; compose's game services run the image's CMD, node dist/server/main.js; nothing runs tsx", () => {
+    const module = { exports: {} as { apps: Record<string, unknown>[] } };
+    new Function("module", "exports", "process", read("ecosystem.config.js"))(module, module.exports, { env: {} });
+    const [app] = module.exports.apps;
+    assert.equal(app.script, "dist/server/main.js");
+    assert.equal(app.node_args, undefined);
+    assert.doesNotMatch(JSON.stringify(app), /tsx|\.ts"/);
+
+    const compose = parse(read("docker-compose.yml"), { merge: true }) as { services: Record<string, Record<string, unknown>> };
+    const games = Object.entries(compose.services).filter(([, s]) => (s.environment as Record<string, string> | undefined)?.PORT);
+    assert.ok(games.length >= 2);
+    for (const [name, s] of games) {
+      assert.ok(s.build, `${name} is built from the Dockerfile`);
+      assert.equal(s.command, undefined, `${name} keeps the image's CMD`);
+      assert.equal(s.entrypoint, undefined, `${name} keeps the image's entry point`);
+    }
+    assert.doesNotMatch(read("docker-compose.yml").replace(/^\s*#.*$/gm, ""), /tsx/, "compose names no tsx outside comments");
+    const docker = read("Dockerfile");
+    assert.deepEqual(JSON.parse(/^CMD\s+(.+)$/m.exec(docker)?.[1] ?? "null"), ["node", "dist/server/main.js"]);
+    assert.doesNotMatch(docker.replace(/^\s*#.*$/gm, ""), /tsx|ENTRYPOINT/);
+  });
+
+  it("`docker compose config` shows the game services without a command of their own, where Docker Compose is installed", function () {
+    if (spawnSync("docker", ["compose", "version"], { encoding: "utf8" }).status !== 0) return this.skip(); // no Compose here: the test above parses the file
+    const env = { ...process.env, JWT_SECRET: "a".repeat(64) };
+    const config = spawnSync("docker", ["compose", "config", "--format", "json"], { cwd: ROOT, env, encoding: "utf8" });
+    assert.equal(config.status, 0, config.stderr);
+    for (const [name, s] of Object.entries((JSON.parse(config.stdout) as { services: Record<string, { command?: unknown; environment?: Record<string, string> }> }).services)) {
+      if (s.environment?.PORT) assert.equal(s.command ?? null, null, `${name}: the image's CMD`);
+    }
   });
 });
