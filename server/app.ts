@@ -110,7 +110,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   });
   serveWith(httpServer, app);
   const verifyToken = (token: string) => tokens.verify(token);
-  defineRooms(gameServer, { config, log, store, catalog, recorder, verifyToken, mistake, presence, telemetry: metrics, storeHealth, now: deps.now ?? Date.now }, live);
+  defineRooms(gameServer, { config, log, store, catalog, recorder, verifyToken, mistake, presence, redis: cluster.redis, telemetry: metrics, storeHealth, now: deps.now ?? Date.now }, live);
 
   const life = new Lifecycle({ config, log, store, storeHealth, cluster, recorder, guests, httpServer, gameServer, live, guard });
   return {

@@ -9,6 +9,7 @@
 import { matchMaker, ServerError } from "colyseus";
 import { ERROR_CODES } from "./errors";
 import type { Limits } from "./limits";
+import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 
 export interface Requester {
   address: string;
@@ -62,11 +63,14 @@ export class Placement {
     this.requesters.set(options, requester);
   }
 
-  /** Colyseus's selectProcessIdToCreateRoom: the requester's creation limits, then a process. */
-  readonly select = async (_roomName: string, options: unknown): Promise<string> => {
+  /**
+   * Colyseus's selectProcessIdToCreateRoom: the requester's creation limits, then a process
+   * (a ranked queue always here: each process has its own, see RankedQueueRoom).
+   */
+  readonly select = async (roomName: string, options: unknown): Promise<string> => {
     const requester = typeof options === "object" && options !== null ? this.requesters.get(options) : undefined;
     if (requester) await this.charge(requester);
-    return leastLoadedProcess(this.watch);
+    return roomName === ROOM_RANKED_QUEUE ? matchMaker.processId : leastLoadedProcess(this.watch);
   };
 
   private async charge({ address, userId }: Requester): Promise<void> {

@@ -48,7 +48,8 @@ export class LiveRooms {
 
 /**
  * Defines every room type on `gameServer`, bound to its services, each filtered by the
- * options that keep learners apart (language, mode, direction, lesson; board and period).
+ * options that keep learners apart (language, mode, direction, lesson; board and period;
+ * the ranked queue's `shard`, the process its onAuth ran on: one queue per language and process).
  */
 export function defineRooms(gameServer: Server, deps: ServiceDeps, live: LiveRooms): void {
   const duel = duelServices(deps);
@@ -56,7 +57,7 @@ export function defineRooms(gameServer: Server, deps: ServiceDeps, live: LiveRoo
     gameServer.define(ROOM_WORD_DUEL, bindServices(duel, ROOM_WORD_DUEL)).filterBy(["lang", "mode", "direction", "lessonId"]),
     gameServer.define(ROOM_PRACTICE, bindServices(duel, ROOM_PRACTICE)),
     gameServer.define(ROOM_RANKED_DUEL, bindServices(duel, ROOM_RANKED_DUEL)),
-    gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, duel))).filterBy(["lang"]),
+    gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, duel))).filterBy(["lang", "shard"]),
     gameServer.define(ROOM_LEADERBOARD, bindLeaderboardServices(boardServices(deps))).filterBy(["board", "period"]),
   ];
   for (const handler of handlers) live.follow(handler);

@@ -16,6 +16,8 @@ import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
 import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
 import type { Presence } from "colyseus";
+import type Redis from "ioredis";
+import { RedisPool } from "../rooms/ranked-queue/RedisPool";
 import type { StoreHealth } from "./store/health";
 import { isProcessAlive } from "./cluster";
 import { boardKey, parseBoardQuery } from "./boards";
@@ -32,6 +34,8 @@ export interface ServiceDeps {
   verifyToken: DuelServices["verifyToken"];
   mistake: GuardServices["mistake"];
   presence: Presence;
+  /** The cluster's own command client (server/backends.ts); absent without REDIS_URL. */
+  redis?: Redis;
   /** Whether the store answers: while it does not, joins go on without it at once. */
   storeHealth: Pick<StoreHealth, "orElse">;
   now: () => number;
@@ -84,6 +88,8 @@ export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServi
     policy: { baseGap: config.QUEUE_GAP_BASE, gapPerSecond: config.QUEUE_GAP_PER_SECOND, maxGap: config.QUEUE_GAP_MAX, botAfterMs: config.QUEUE_BOT_AFTER_MS },
     tickMs: config.QUEUE_TICK_MS,
     processAlive: (processId) => isProcessAlive(deps.presence, processId),
+    // Learners left over on one process meet those of the others there.
+    pool: deps.redis ? new RedisPool(deps.redis) : undefined,
   };
 }
 

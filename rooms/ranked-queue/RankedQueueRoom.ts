@@ -4,14 +4,17 @@ import { bindRoom } from "../shared/bind-room";
 import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { refuse } from "../shared/public-error";
 import { botName } from "../word-duel/bot.rules";
-import { CLOSE_SERVER_SHUTDOWN, ROOM_RANKED_DUEL } from "../word-duel/messages";
-import { prepareJoin, type RankedSetup } from "../word-duel/options";
+import { CLOSE_SERVER_SHUTDOWN } from "../word-duel/messages";
+import { prepareJoin } from "../word-duel/options";
 import type { DuelServices } from "../word-duel/services";
 import type { Identity } from "../shared/identity";
 import type { Rng } from "../word-duel/duel.rules";
-import { pairUp, type PairingPolicy, type QueueEntry } from "./pairing.rules";
+import { pairUp, type PairingPolicy } from "./pairing.rules";
 import { QueueState } from "./QueueState";
 import { QueueClaims } from "./claim";
+import { createDuel, seatAll } from "./duels";
+import { PoolSide, type Entry, type Remote } from "./PoolSide";
+import type { QueuePool } from "./RedisPool";
 import * as msg from "./messages";
 
 export interface QueueServices extends Authenticator, GuardServices, Pick<DuelServices, "langs" | "words"> {
@@ -23,27 +26,30 @@ export interface QueueServices extends Authenticator, GuardServices, Pick<DuelSe
   rng: Rng;
   /** Whether the process with this id is alive (a claim held by a dead one is taken over). */
   processAlive(processId: string): Promise<boolean>;
+  /** The cluster-wide pool of learners no process could pair with its own; absent in one process. */
+  pool?: QueuePool;
 }
 
 /** What onAuth hands to onJoin (JSON-safe: it may cross processes). */
 type Queued = Identity & { rating: number };
 
-interface Entry extends QueueEntry {
-  client: Client;
-  identity: Identity;
-  options: msg.QueueJoinOptions;
-  /** A duel is being set up for this learner: not offered to anyone else meanwhile. */
-  matching?: boolean;
-}
+/** The join options the queue is filtered by: the client's, plus the process that took the request. */
+type ShardOptions = msg.QueueJoinOptions & { shard: string };
 
-/** Claims are renewed at most this often. */
+/** Whether the learner left (read after an await: the state may have changed meanwhile). */
+const isGone = (e: Entry): boolean => e.state === "gone";
+
+/** Claims (and the pool's checks) are renewed at most this often. */
 const CLAIM_RENEW_MS = 2000;
 
 /**
- * One language's ranked queue (matchmaking filters on `lang`, and Colyseus's create lock
- * makes it one room cluster-wide). Every tick it pairs waiting learners by rating with
- * pairing.ts, creates each pair's ranked_duel through the matchmaker (on the least-loaded
- * process), reserves both seats and hands them over in `matched`. Leaving is cancelling.
+ * One language's ranked queue on one process: matchmaking filters on `lang` and on the
+ * process that took the learner's request (onAuth sets it), and the room is made here, so
+ * the learners who reach a process wait in its own queue. Every tick it pairs them by
+ * rating (pairing.rules.ts) and makes each pair's ranked_duel here. Learners left over are
+ * listed in the cluster-wide pool (PoolSide.ts, RedisPool.ts), where another process's queue
+ * may take one for its own learner: it makes the duel, reserves both seats and hands this
+ * room the seat of ours ({@link handOff}). Leaving is cancelling.
  */
 export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   static override services: QueueServices;
@@ -53,22 +59,27 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   private entries = new Map<string, Entry>();
   private ticking = false;
   private claims!: QueueClaims;
+  private side?: PoolSide;
   private renewedAt = 0;
 
   /**
    * Runs where the request lands: the token, the options (normalised so every learner of a
-   * language meets in one room) and the learner's rating.
+   * language meets in one room per process) and the learner's rating.
    */
   static override async onAuth(token: string, options: Record<string, unknown>, context?: JoinContext): Promise<Queued> {
     const identity = await authenticate(this.services, token, context);
     // Ranked duels use every word of the language: a lessonId is not read.
     prepareJoin(this.services, options, "ranked_queue");
+    // This process's queue (server/placement.ts makes it here): set after prepareJoin kept
+    // only the client's own keys, so no client can pick another process's queue.
+    options.shard = matchMaker.processId;
     return { ...identity, rating: await this.services.ratingOf(identity.userId, options.lang as string) };
   }
 
-  override onCreate(options: msg.QueueJoinOptions): void {
+  override onCreate(options: ShardOptions): void {
     this.state.lang = options.lang;
     this.claims = new QueueClaims(this.presence, matchMaker.processId, (id) => this.services.processAlive(id));
+    if (this.services.pool) this.side = new PoolSide(this.services.pool, this.roomId, options.lang, this.log);
     this.clock.setInterval(() => void this.tick(), this.services.tickMs);
   }
 
@@ -77,16 +88,14 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
    * refused cluster-wide. Claimed here, once per real join (onAuth may run again when
    * matchmaking retries).
    */
-  override async onJoin(client: Client, options: msg.QueueJoinOptions, queued: Queued): Promise<void> {
+  override async onJoin(client: Client, options: ShardOptions, queued: Queued): Promise<void> {
     const { rating, ...identity } = queued;
     if (!(await this.claims.take(identity.userId))) {
       throw refuse("QUEUE_ALREADY_QUEUED", "you are already looking for a ranked duel (in another tab or language): cancel it first");
     }
     const now = this.services.now();
-    const entry: Entry = {
-      id: client.sessionId, rating, key: `${options.mode}/${options.direction}`, since: now,
-      client, identity, options,
-    };
+    const { lang, mode, direction } = options;
+    const entry: Entry = { id: client.sessionId, rating, key: `${mode}/${direction}`, since: now, client, identity, options: { lang, mode, direction }, state: "waiting" };
     this.entries.set(client.sessionId, entry);
     this.state.waiting = this.entries.size;
     client.send(msg.MSG_QUEUED, { queuedAt: now, rating, botAfterMs: this.services.policy.botAfterMs } satisfies msg.QueuedMessage);
@@ -94,70 +103,151 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
 
   override onLeave(client: Client): void {
     const entry = this.entries.get(client.sessionId);
-    if (!entry) return;
-    this.remove(entry);
+    if (entry) this.remove(entry);
   }
 
   /** The process is stopping: learners are told to queue again (the SDK does it by itself). */
   override onBeforeShutdown(): void {
-    for (const entry of [...this.entries.values()]) this.remove(entry);
+    this.closeAll();
     void this.disconnect(CLOSE_SERVER_SHUTDOWN);
   }
 
   override onDispose(): void {
-    for (const entry of [...this.entries.values()]) this.remove(entry);
+    this.closeAll();
   }
 
   /** Learners send nothing here: a message is ignored (it still counts against the flood limit). */
   protected override onUnknownMessage(): void {}
 
-  private remove(entry: Entry): void {
+  /**
+   * Another process's queue took this learner's listing from the pool and made their duel:
+   * the learner gets that seat. Refused (false) when the learner left, is being paired here,
+   * or was listed again since (`member` is the listing that was taken).
+   */
+  handOff(sessionId: string, member: string, matched: msg.MatchedMessage): boolean {
+    const entry = this.entries.get(sessionId);
+    if (!entry || entry.listing?.member !== member || (entry.state !== "waiting" && entry.state !== "taken")) return false;
+    entry.client.send(msg.MSG_MATCHED, matched);
+    entry.listing = undefined; // the taker removed it
+    this.remove(entry);
+    return true;
+  }
+
+  private closeAll(): void {
+    const all = [...this.entries.values()];
+    for (const entry of all) this.remove(entry, false);
+    // Listings left behind (Redis away, or the process exits first) lapse with the room's key.
+    void this.side?.close(all).catch((err) => this.log.debug({ err: (err as Error).message }, "ranked_queue: the pool listings could not be removed (Redis away?); they lapse"));
+  }
+
+  private remove(entry: Entry, unlist = true): void {
+    entry.state = "gone";
     this.entries.delete(entry.id);
     this.state.waiting = this.entries.size;
     void this.claims.release(entry.identity.userId);
+    if (unlist && entry.listing) void this.side?.unlist([entry]).catch(() => undefined); // a stale listing is refused at its hand-off
   }
 
   private async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
+    const duels: Promise<void>[] = [];
     try {
       const now = this.services.now();
-      const waiting = [...this.entries.values()].filter((e) => !e.matching);
-      if (now - this.renewedAt >= CLAIM_RENEW_MS) {
-        this.renewedAt = now;
-        await this.claims.renew(waiting.map((e) => e.identity.userId));
-      }
+      await this.upkeep(now);
+      const waiting = [...this.entries.values()].filter((e) => e.state === "waiting");
       const { pairs, bots } = pairUp(waiting, now, this.services.policy);
-      await Promise.all([...pairs, ...bots.map((b) => [b])].map((group) => this.startDuel(group)));
+      const groups: Entry[][] = [...pairs, ...bots.map((b) => [b])];
+      // Redis away: the pairs nobody else can see still go.
+      const whole = this.side ? await this.side.claim(groups, now).catch(() => groups.filter((g) => g.every((e) => !e.listing))) : groups;
+      for (const group of whole) duels.push(this.startDuel(group));
+      if (this.side) await this.tickAcross(this.side, waiting.filter((e) => e.state === "waiting"), now, duels);
     } catch (err) {
-      this.services.log.error({ err, roomId: this.roomId }, "ranked_queue: tick failed");
+      this.log.error({ err }, "ranked_queue: tick failed");
     } finally {
+      await Promise.all(duels);
       this.ticking = false;
     }
   }
 
-  /** Creates the duel of a pair (or of one learner and a bot) and hands out the seats. */
+  /** Pairs of ours left over with other processes' learners, then lists who is still waiting. */
+  private async tickAcross(side: PoolSide, left: Entry[], now: number, duels: Promise<void>[]): Promise<void> {
+    try {
+      for (const [own, remote] of await side.across(left, now, this.services.policy)) duels.push(this.startAcross(own, remote));
+    } finally {
+      // Even when the search failed: the beat keeps this room's listings alive for the others.
+      await side.list(this.entries.values());
+    }
+  }
+
+  /** Every couple of seconds: the claims of learners still waiting, and whether their listings are still there. */
+  private async upkeep(now: number): Promise<void> {
+    this.side?.release(this.entries.values(), now);
+    if (now - this.renewedAt < CLAIM_RENEW_MS) return;
+    this.renewedAt = now;
+    const queued = [...this.entries.values()].filter((e) => e.state !== "matching");
+    await Promise.all([this.claims.renew(queued.map((e) => e.identity.userId)), this.side?.check(queued, now)]);
+  }
+
+  /** Creates the duel of a pair (or of one learner and a bot) here and hands out the seats. */
   private async startDuel(group: Entry[]): Promise<void> {
-    for (const e of group) e.matching = true;
+    for (const e of group) e.state = "matching";
     const [first] = group;
     const bot = group.length === 1 ? { name: botName(this.services.rng), rating: first.rating } : undefined;
     try {
-      const setup: RankedSetup = { invited: group.map((e) => e.identity.userId), bot };
-      const room = await matchMaker.createRoom(ROOM_RANKED_DUEL, { ...first.options, lessonId: "", ...setup });
-      if (group.some((e) => !this.entries.has(e.id))) throw new Error("a learner cancelled while their duel was being set up");
-      const seats = await Promise.all(group.map((e) => matchMaker.reserveSeatFor(room, {}, e.identity)));
+      const room = await createDuel(first.options, group, bot);
+      if (group.some(isGone)) throw new Error("a learner cancelled while their duel was being set up");
+      const matched = await seatAll(room, group, bot);
       group.forEach((e, i) => {
-        const other = group[1 - i];
-        const opponent = other ? { name: other.identity.name, isBot: false, rating: other.rating } : { name: bot!.name, isBot: true, rating: bot!.rating };
-        const { name, roomId, processId, publicAddress } = room;
-        const reservation: msg.SeatReservation = { sessionId: seats[i].sessionId, room: { name, roomId, processId, publicAddress } };
-        e.client.send(msg.MSG_MATCHED, { reservation, opponent } satisfies msg.MatchedMessage);
+        e.client.send(msg.MSG_MATCHED, matched[i]);
+        e.listing = undefined; // taken from the pool before pairing
         this.remove(e);
       });
     } catch (err) {
-      // Whoever is still here keeps waiting (their wait time too); an unused room closes by itself.
-      this.services.log.warn({ err: (err as Error).message, roomId: this.roomId }, "ranked_queue: could not start a duel; the learners keep waiting");
-      for (const e of group) e.matching = false;
+      // Whoever is still here keeps waiting (their wait time too; listed again if they were);
+      // an unused room closes by itself.
+      this.log.warn({ err: (err as Error).message }, "ranked_queue: could not start a duel; the learners keep waiting");
+      this.backToWaiting(group);
+    }
+  }
+
+  /**
+   * Creates the duel of one of ours and another process's learner here, reserves both seats,
+   * and hands theirs to their room first: only once it answers that its learner is there is
+   * ours told, so nobody is paired with a learner whose process died.
+   */
+  private async startAcross(own: Entry, remote: Remote): Promise<void> {
+    own.state = "matching";
+    let handedOff = false;
+    try {
+      const sitters = [own, { identity: remote.member.identity, rating: remote.rating }];
+      const room = await createDuel(own.options, sitters);
+      if (isGone(own)) throw new Error("the learner cancelled while their duel was being set up");
+      const [ours, theirs] = await seatAll(room, sitters);
+      handedOff = true;
+      const taken = await matchMaker.remoteRoomCall(remote.member.roomId, "handOff", [remote.member.sessionId, remote.ref.member, theirs]).catch((err: Error) => {
+        this.side?.suspect(remote.member.roomId, this.services.now());
+        throw err;
+      });
+      if (taken !== true) throw new Error("the other process's learner had left");
+      if (isGone(own)) return; // ours left meanwhile: theirs meets a no-show, as with a learner who never comes
+      own.client.send(msg.MSG_MATCHED, ours);
+      own.listing = undefined;
+      this.remove(own);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, "ranked_queue: could not start a duel with another process's learner; ours keeps waiting");
+      this.backToWaiting([own]);
+      // Before the hand-off the other learner goes back to the pool as it was; after a refused
+      // or failed one its listing is gone for good (it left, was listed anew, or its process died).
+      if (!handedOff) await this.side?.putBack(remote).catch(() => undefined);
+    }
+  }
+
+  private backToWaiting(group: Entry[]): void {
+    for (const e of group) {
+      if (e.state === "gone") continue;
+      e.state = "waiting";
+      e.listing = undefined;
     }
   }
 }

@@ -108,12 +108,13 @@ describe("cluster: the SDK survives a dead server process", function () {
     const fresh = await start();
     const pair = [survivor, fresh];
     const eve = await learner([pair[0].http, pair[1].http], "Eve");
-    const fay = await learner([pair[1].http, pair[0].http], "Fay");
-    // One Italian queue for both; different modes, so they wait rather than meet.
+    const fay = await learner([pair[0].http, pair[1].http], "Fay");
+    // Both reach the cluster through the same process, so they wait in its Italian queue (a
+    // queue per language and process); different modes, so they wait rather than meet.
     const se = await eve.findRankedDuel({ lang: "it", mode: "choice" });
     const sf = await fay.findRankedDuel({ lang: "it", mode: "typed" });
     open.push({ leave: () => se.cancel() }, { leave: () => sf.cancel() });
-    assert.equal(searchPort(se), searchPort(sf), "one queue per language");
+    assert.equal(searchPort(se), searchPort(sf), "the queue of the process they asked");
     const host = pair.find((p) => p.port === searchPort(se))!;
     const other = host === pair[0] ? pair[1] : pair[0];
 
