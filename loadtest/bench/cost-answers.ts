@@ -34,7 +34,8 @@ export interface PlayRun {
   problems: string[];
 }
 
-export interface AnswerFigures {
+/** One pair of runs (2 rounds, 30 rounds) and what their difference gives. */
+export interface AnswerPair {
   runs: [PlayRun, PlayRun];
   /** (CPU30 − CPU2) ÷ (answers30 − answers2), ms. */
   cpuPerAnswerMs: number;
@@ -43,6 +44,11 @@ export interface AnswerFigures {
   /** Frames the server sent per answer (counted where the learners received them). */
   framesPerAnswer: number;
   bytesPerAnswer: number;
+}
+
+/** The median pair's figures (by CPU per answer), and every pair's. */
+export interface AnswerFigures extends AnswerPair {
+  repeats: AnswerPair[];
 }
 
 /** Signs in 2 × `duels` learners and seats them pair by pair (the first of a pair answers right). */
@@ -91,7 +97,7 @@ async function playRun(cmd: ServerCmd, rounds: number, duels: number, concurrenc
 }
 
 /** Runs both duel lengths and takes the difference. */
-export async function runAnswers(cmd: ServerCmd, duels: number, concurrency: number, budgetMs: number): Promise<AnswerFigures> {
+async function runPair(cmd: ServerCmd, duels: number, concurrency: number, budgetMs: number): Promise<AnswerPair> {
   const short = await playRun(cmd, 2, duels, concurrency, budgetMs);
   const long = await playRun(cmd, 30, duels, concurrency, budgetMs);
   const answers = long.answers - short.answers;
@@ -102,4 +108,12 @@ export async function runAnswers(cmd: ServerCmd, duels: number, concurrency: num
     framesPerAnswer: (long.frames - short.frames) / answers,
     bytesPerAnswer: (long.bytes - short.bytes) / answers,
   };
+}
+
+/** `repeats` pairs of runs, one after the other; the figures of the median pair. */
+export async function runAnswers(cmd: ServerCmd, duels: number, repeats: number, concurrency: number, budgetMs: number): Promise<AnswerFigures> {
+  const pairs: AnswerPair[] = [];
+  for (let i = 0; i < repeats; i++) pairs.push(await runPair(cmd, duels, concurrency, budgetMs));
+  const sorted = [...pairs].sort((a, b) => a.cpuPerAnswerMs - b.cpuPerAnswerMs);
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], repeats: pairs };
 }

@@ -14,6 +14,8 @@ export interface CostOptions {
   messages: number;
   /** answers and bytes: duels at once (two learners each). */
   duels: number;
+  /** answers: pairs of runs (2 and 30 rounds); the median pair is the figure. */
+  repeats: number;
   /** memory: learners connected (two per duel). */
   learners: number;
   /** idle: rooms waiting, one learner each, and the seconds their CPU is read over. */
@@ -32,6 +34,7 @@ export const USAGE = `usage: npm run bench:cost -- [options]
   --clients C        floor: echo clients (400)
   --messages M       floor: echoed messages in all (200000)
   --duels D          answers, bytes: duels at once, two learners each (200)
+  --repeat R         answers: pairs of runs (2 and 30 rounds), the median is shown (3)
   --learners N       memory: connected learners, two per duel (10000, even)
   --rooms R          idle: rooms each waiting with one learner (5000)
   --idle-s S         idle: seconds of CPU read over the waiting rooms (10)
@@ -48,6 +51,7 @@ export function costOptions(argv: string[]): CostOptions {
       clients: { type: "string" },
       messages: { type: "string" },
       duels: { type: "string" },
+      repeat: { type: "string" },
       learners: { type: "string" },
       rooms: { type: "string" },
       "idle-s": { type: "string" },
@@ -67,6 +71,7 @@ export function costOptions(argv: string[]): CostOptions {
       clients: number("clients", f.clients, 400, 1, 5000),
       messages: number("messages", f.messages, 200_000, 1, 10_000_000),
       duels: number("duels", f.duels, 200, 1, 2000),
+      repeats: number("repeat", f.repeat, 3, 1, 9),
       learners,
       rooms: number("rooms", f.rooms, 5000, 1, 16_000),
       idleSeconds: number("idle-s", f["idle-s"], 10, 1, 60),

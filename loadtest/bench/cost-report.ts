@@ -58,7 +58,8 @@ export function answersRow(a: AnswerFigures, floor?: FloorFigures): string {
   const [s, l] = a.runs;
   const ratio = floor ? ` (${f1(a.cpuPerAnswerMs / floor.cpuPerMessageMs)}× the floor)` : "";
   const run = (r: typeof s) => `${r.rounds} rounds: ${r.answers} answers, CPU ${f0(r.cpuMs)} ms (play ${f0(r.playCpuMs)}), ${r.frames} frames`;
-  return `| answers | ${ms(a.cpuPerAnswerMs)} ms CPU per answer${ratio}; ${a.framesPerAnswer.toFixed(2)} frames, ${f0(a.bytesPerAnswer)} B sent per answer | ${s.duels} duels at once; ${run(s)}; ${run(l)}; play only ${ms(a.playCpuPerAnswerMs)} ms per answer |`;
+  const spread = a.repeats.length > 1 ? `; ${a.repeats.length} pairs of runs, median shown, all: ${a.repeats.map((p) => ms(p.cpuPerAnswerMs)).join(", ")} ms (play only: ${a.repeats.map((p) => ms(p.playCpuPerAnswerMs)).join(", ")})` : "";
+  return `| answers | ${ms(a.cpuPerAnswerMs)} ms CPU per answer${ratio}; ${a.framesPerAnswer.toFixed(2)} frames, ${f0(a.bytesPerAnswer)} B sent per answer | ${s.duels} duels at once; ${run(s)}; ${run(l)}; play only (release → last result) ${ms(a.playCpuPerAnswerMs)} ms per answer${spread} |`;
 }
 
 export function bytesRow(label: string, b: ByteFigures): string {

@@ -39,7 +39,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The whole bench's cap: every phase's budget, plus start-ups, builds and settles. */
 function hardCapMs(o: CostOptions): number {
-  const phases = { floor: 1, answers: 4, bytes: 4, memory: 3, idle: 3 };
+  const phases = { floor: 1, answers: 4 * o.repeats, bytes: 4, memory: 3, idle: 3 };
   return o.only.reduce((ms, s) => ms + phases[s] * o.budgetMs + 60_000, 60_000);
 }
 
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         out(floorRow(report.floor));
         break;
       case "answers": {
-        const a = await runAnswers(opts.serverCmd, opts.duels, opts.concurrency, opts.budgetMs);
+        const a = await runAnswers(opts.serverCmd, opts.duels, opts.repeats, opts.concurrency, opts.budgetMs);
         report.answers = { ...a, ratioToFloor: report.floor ? a.cpuPerAnswerMs / report.floor.cpuPerMessageMs : undefined };
         out(answersRow(a, report.floor));
         break;
