@@ -119,5 +119,7 @@ export function sweepChart(rows: SweepRow[], title: string): string {
       { name: "server CPU", axis: "right", color: "#2ca02c", dash: "6 3", points: points((r) => r.serverCpuPercent) },
     ],
     leftMarks: [{ y: LATENCY_LINE_MS, label: `${LATENCY_LINE_MS} ms` }],
+    // A whole core is all one server process can use: the axis shows how far from it the servers are.
+    rightAtLeast: 100,
   });
 }

@@ -27,6 +27,8 @@ export interface ChartSpec {
   series: ChartSeries[];
   /** Horizontal marks on the left axis (e.g. a latency target). */
   leftMarks?: { y: number; label: string }[];
+  /** The right axis reaches at least this far (e.g. 100 for "% of a core"), whatever the data. */
+  rightAtLeast?: number;
   width?: number;
   height?: number;
 }
@@ -62,7 +64,7 @@ export function lineChartSvg(spec: ChartSpec): string {
   const plotW = W - m.left - m.right;
   const plotH = H - m.top - m.bottom;
   const all = spec.series.flatMap((s) => s.points);
-  const maxOf = (axis: "left" | "right") => Math.max(0, ...spec.series.filter((s) => s.axis === axis).flatMap((s) => s.points.map((p) => p.y)), ...(axis === "left" ? (spec.leftMarks ?? []).map((k) => k.y) : []));
+  const maxOf = (axis: "left" | "right") => Math.max(0, ...spec.series.filter((s) => s.axis === axis).flatMap((s) => s.points.map((p) => p.y)), ...(axis === "left" ? (spec.leftMarks ?? []).map((k) => k.y) : [spec.rightAtLeast ?? 0]));
   const xTicks = niceTicks(Math.max(0, ...all.map((p) => p.x)), 6);
   const yTicks = { left: niceTicks(maxOf("left")), right: niceTicks(maxOf("right")) };
   const xMax = xTicks[xTicks.length - 1];

@@ -126,6 +126,9 @@ describe("the sweep's rows, table and chart (loadtest/harness/sweep-table.ts)", 
     assert.equal(lines.length, 3, "p50, p99, server CPU");
     for (const l of lines) assert.equal(coords(l).length, 3, "three runs with figures");
     const t = texts(doc);
+    const cpu = coords(lines[2]);
+    assert.deepEqual(cpu.map(([, y]) => y), [30, 60, 95].map((v) => Math.round((364 - (v / 100) * 308) * 10) / 10), "server CPU on a 0…100 % axis");
+    assert.ok(t.includes("100"));
     for (const label of ["answer→patch p50 (left axis)", "answer→patch p99 (left axis)", "server CPU (right axis)", `${LATENCY_LINE_MS} ms`, "CCU (learners holding a WebSocket, peak)"]) assert.ok(t.includes(label), label);
   });
 });
