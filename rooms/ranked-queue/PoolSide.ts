@@ -17,6 +17,7 @@ import { pickRemote, searchWindow, type PairingPolicy, type QueueEntry } from ".
 import type { Found, PoolMember, PoolRef, QueuePool } from "./RedisPool";
 import { ROOM_TTL_MS } from "./RedisPool";
 import type * as msg from "./messages";
+import { DIRECTIONS, MODES } from "../word-duel/messages";
 
 /** A learner waiting in this room. */
 export interface Entry extends QueueEntry {
@@ -143,6 +144,14 @@ export class PoolSide {
   /** Removes these learners' listings (they left, or were paired here). */
   async unlist(entries: Entry[]): Promise<void> {
     await this.pool.remove(entries.flatMap((e) => (e.listing ? [e.listing] : [])));
+  }
+
+  /** How many learners other rooms of this language list in the pool. */
+  async othersListed(entries: Iterable<Entry>): Promise<number> {
+    const total = await this.pool.count(MODES.flatMap((mode) => DIRECTIONS.map((direction) => this.pool.keyOf(this.lang, `${mode}/${direction}`))));
+    let ours = 0;
+    for (const e of entries) if (e.listing && e.state === "waiting") ours++;
+    return Math.max(0, total - ours);
   }
 
   /** This room closes: its learners' listings and its liveness go. */

@@ -41,6 +41,12 @@ const isGone = (e: Entry): boolean => e.state === "gone";
 
 /** Claims (and the pool's checks) are renewed at most this often. */
 const CLAIM_RENEW_MS = 2000;
+/**
+ * `waiting` is counted again at most this often: a patch of it goes to every learner in the
+ * room, so counting on every join and leave cost each join and leave a frame per waiting
+ * learner (the busiest thing a queue did under churn).
+ */
+const COUNT_EVERY_MS = 1000;
 
 /**
  * One language's ranked queue on one process: matchmaking filters on `lang` and on the
@@ -61,6 +67,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   private claims!: QueueClaims;
   private side?: PoolSide;
   private renewedAt = 0;
+  private countedAt = 0;
 
   /**
    * Runs where the request lands: the token, the options (normalised so every learner of a
@@ -97,7 +104,6 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
     const { lang, mode, direction } = options;
     const entry: Entry = { id: client.sessionId, rating, key: `${mode}/${direction}`, since: now, client, identity, options: { lang, mode, direction }, state: "waiting" };
     this.entries.set(client.sessionId, entry);
-    this.state.waiting = this.entries.size;
     client.send(msg.MSG_QUEUED, { queuedAt: now, rating, botAfterMs: this.services.policy.botAfterMs } satisfies msg.QueuedMessage);
   }
 
@@ -143,7 +149,6 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   private remove(entry: Entry, unlist = true): void {
     entry.state = "gone";
     this.entries.delete(entry.id);
-    this.state.waiting = this.entries.size;
     void this.claims.release(entry.identity.userId);
     if (unlist && entry.listing) void this.side?.unlist([entry]).catch(() => undefined); // a stale listing is refused at its hand-off
   }
@@ -162,6 +167,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
       const whole = this.side ? await this.side.claim(groups, now).catch(() => groups.filter((g) => g.every((e) => !e.listing))) : groups;
       for (const group of whole) duels.push(this.startDuel(group));
       if (this.side) await this.tickAcross(this.side, waiting.filter((e) => e.state === "waiting"), now, duels);
+      await this.count(now);
     } catch (err) {
       this.log.error({ err }, "ranked_queue: tick failed");
     } finally {
@@ -178,6 +184,14 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
       // Even when the search failed: the beat keeps this room's listings alive for the others.
       await side.list(this.entries.values());
     }
+  }
+
+  /** This language's waiting learners: ours, and those other processes list in the pool. */
+  private async count(now: number): Promise<void> {
+    if (now - this.countedAt < COUNT_EVERY_MS) return;
+    this.countedAt = now;
+    const others = this.side ? await this.side.othersListed(this.entries.values()) : 0;
+    this.state.waiting = Math.min(0xffff, this.entries.size + others); // a uint16
   }
 
   /** Every couple of seconds: the claims of learners still waiting, and whether their listings are still there. */

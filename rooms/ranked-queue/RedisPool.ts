@@ -60,6 +60,8 @@ export interface QueuePool {
   /** Whether each member is still listed. */
   listed(refs: readonly PoolRef[]): Promise<boolean[]>;
   remove(refs: readonly PoolRef[]): Promise<void>;
+  /** How many learners these sorted sets list, together. */
+  count(keys: readonly string[]): Promise<number>;
   /** The room closed: its liveness key goes. */
   forget(roomId: string): Promise<void>;
 }
@@ -166,6 +168,12 @@ export class RedisPool implements QueuePool {
     const batch = this.redis.pipeline();
     for (const r of refs) batch.zrem(r.key, r.member);
     await exec(batch);
+  }
+
+  async count(keys: readonly string[]): Promise<number> {
+    const batch = this.redis.pipeline();
+    for (const key of keys) batch.zcard(key);
+    return (await exec(batch)).reduce((sum: number, n) => sum + Number(n), 0);
   }
 
   async forget(roomId: string): Promise<void> {

@@ -87,6 +87,11 @@ describe("cluster: ranked matchmaking across processes", function () {
     await xan.findRankedDuel({ lang: "it", mode: "typed" });
     const su = await uma.findRankedDuel({ lang: "it", mode: "choice" });
     await waitUntil(async () => (await pooled(redis, "it", "typed")).length === 1, "Xan listed in the pool");
+    // Another process's queue counts them: its own learner plus those the pool lists.
+    const zed = await learner(pB, "Zed");
+    const sz = await zed.findRankedDuel({ lang: "it", mode: "typed", direction: "target-en" });
+    await waitUntil(() => sz.queue.waiting === 3, "B's Italian queue to count Zed, Xan and Uma", 3000);
+    await sz.cancel();
     const requeued = withTimeout(new Promise((r) => su.on("queued", r)), 15000, "Uma queued again");
     const killedAt = Date.now();
     pA.child.kill("SIGKILL");

@@ -83,6 +83,7 @@ describe("ranked queue (one process)", function () {
   it("lets a learner cancel, and queue again at once", async () => {
     const cy = await learner("Cy");
     const first = await cy.findRankedDuel({ lang: "fr", mode: "choice" });
+    await waitUntil(() => first.queue.waiting === 1, "the queue to count its learner", 3000);
     await first.cancel();
     await assert.rejects(first.duel, (e: LinguaLeapError) => e.code === "QUEUE_CANCELLED");
     const again = await cy.findRankedDuel({ lang: "fr", mode: "choice" });
