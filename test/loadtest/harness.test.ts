@@ -48,10 +48,11 @@ async function runHarness(args: string[], timeoutMs: number): Promise<Outcome> {
 }
 
 describe("load harness", function () {
-  this.timeout(40000);
+  // The spawned server is compiled first (scripts/build.mjs, about 7 s, longer on a busy machine).
+  this.timeout(70000);
 
   it("plays short ranked duels against a spawned server and reports duels, latencies and no errors", async () => {
-    const { code, output, report } = await runHarness(["--bots", "4", "--shards", "2", "--duration", "6", "--ramp", "0", "--fast", "--rounds", "2", "--think", "300"], 35000);
+    const { code, output, report } = await runHarness(["--bots", "4", "--shards", "2", "--duration", "6", "--ramp", "0", "--fast", "--rounds", "2", "--think", "300"], 65000);
     assert.equal(code, 0, output);
     assert.ok(report, `a JSON report:\n${output}`);
     assert.equal(report.ok, true);
@@ -66,6 +67,8 @@ describe("load harness", function () {
     assert.equal(report.servers.length, 1);
     assert.ok(report.servers[0].rssMB > 0 && report.servers[0].cpuPercentMean >= 0, JSON.stringify(report.servers[0]));
     assert.match(output, /answer→patch/);
+    assert.match(output, /servers: compiled into /, "the server ran from the run's build");
+    assert.ok(["neither", "server", "load generator", "machine"].some((side) => report.saturation.verdict.includes(side)), JSON.stringify(report.saturation));
   });
 
   it("fails quickly against an unreachable endpoint", async () => {
