@@ -15,9 +15,10 @@ import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
 import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
-import type { Presence } from "colyseus";
+import { matchMaker, type Presence } from "colyseus";
 import type Redis from "ioredis";
 import { RedisPool } from "../rooms/ranked-queue/RedisPool";
+import { RedisClaims } from "../rooms/ranked-queue/claim";
 import type { StoreHealth } from "./store/health";
 import { isProcessAlive } from "./cluster";
 import { boardKey, parseBoardQuery } from "./boards";
@@ -90,6 +91,7 @@ export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServi
     processAlive: (processId) => isProcessAlive(deps.presence, processId),
     // Learners left over on one process meet those of the others there.
     pool: deps.redis ? new RedisPool(deps.redis) : undefined,
+    claims: deps.redis ? new RedisClaims(deps.redis, () => matchMaker.processId, (processId) => isProcessAlive(deps.presence, processId)) : undefined,
   };
 }
 

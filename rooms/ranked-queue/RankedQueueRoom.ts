@@ -11,7 +11,7 @@ import type { Identity } from "../shared/identity";
 import type { Rng } from "../word-duel/duel.rules";
 import { pairUp, type PairingPolicy } from "./pairing.rules";
 import { QueueState } from "./QueueState";
-import { QueueClaims } from "./claim";
+import { QueueClaims, type Claims } from "./claim";
 import { createDuel, seatAll } from "./duels";
 import { PoolSide, type Entry, type Remote } from "./PoolSide";
 import type { QueuePool } from "./RedisPool";
@@ -28,6 +28,8 @@ export interface QueueServices extends Authenticator, GuardServices, Pick<DuelSe
   processAlive(processId: string): Promise<boolean>;
   /** The cluster-wide pool of learners no process could pair with its own; absent in one process. */
   pool?: QueuePool;
+  /** Each account's one place in any queue on the cluster's Redis (claim.ts); absent: kept in presence. */
+  claims?: Claims;
 }
 
 /** What onAuth hands to onJoin (JSON-safe: it may cross processes). */
@@ -64,7 +66,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   override maxClients = 10_000;
   private entries = new Map<string, Entry>();
   private ticking = false;
-  private claims!: QueueClaims;
+  private claims!: Claims;
   private side?: PoolSide;
   private renewedAt = 0;
   private countedAt = 0;
@@ -85,7 +87,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
 
   override onCreate(options: ShardOptions): void {
     this.state.lang = options.lang;
-    this.claims = new QueueClaims(this.presence, matchMaker.processId, (id) => this.services.processAlive(id));
+    this.claims = this.services.claims ?? new QueueClaims(this.presence, matchMaker.processId, (id) => this.services.processAlive(id));
     if (this.services.pool) this.side = new PoolSide(this.services.pool, this.roomId, options.lang, this.log);
     this.clock.setInterval(() => void this.tick(), this.services.tickMs);
   }

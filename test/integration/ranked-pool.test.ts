@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
 import { RedisPool, type PoolMember, type PoolRef } from "../../rooms/ranked-queue/RedisPool";
+import { RedisClaims } from "../../rooms/ranked-queue/claim";
 import { CLUSTER_REDIS_URL, closeClusterRedis, openClusterRedis } from "../helpers/processes";
 
 /** The ranked pool on a real Redis: what two processes' queues rely on. */
@@ -94,5 +95,44 @@ describe("ranked pool (Redis)", function () {
     const a = await list(pool, "A", "a", 1200);
     await redis.script("FLUSH");
     assert.deepEqual(await pool.claim([[a]]), [0]);
+  });
+
+  describe("claims (one place per account, cluster-wide)", () => {
+    const alive = new Set(["A", "B"]);
+    const claimsOf = (client: Redis, processId: string) => new RedisClaims(client, () => processId, async (id) => alive.has(id));
+
+    it("gives an account one place, held by its process, until released", async () => {
+      const [a, b] = [claimsOf(redis, "A"), claimsOf(other, "B")];
+      assert.equal(await a.take("u1"), true);
+      assert.equal(await b.take("u1"), false, "another live process holds it");
+      assert.equal(await a.take("u1"), false, "a second tab on the same process too");
+      assert.equal(await redis.get("lingualeap:ranked-claim:u1"), "A");
+      const ttl = await redis.ttl("lingualeap:ranked-claim:u1");
+      assert.ok(ttl > 0 && ttl <= 6, `ttl ${ttl}`);
+      await b.release("u1");
+      assert.equal(await redis.get("lingualeap:ranked-claim:u1"), "A", "only the holder's release removes it");
+      await a.release("u1");
+      assert.equal(await b.take("u1"), true);
+    });
+
+    it("takes over at once a place held by a dead process", async () => {
+      await redis.set("lingualeap:ranked-claim:u2", "Z", "EX", 6); // Z is not alive
+      assert.equal(await claimsOf(redis, "A").take("u2"), true);
+      assert.equal(await redis.get("lingualeap:ranked-claim:u2"), "A");
+    });
+
+    it("lets exactly one of many concurrent takes win", async () => {
+      const takes = await Promise.all(Array.from({ length: 30 }, (_, i) => claimsOf(i % 2 ? redis : other, i % 2 ? "A" : "B").take("u3")));
+      assert.equal(takes.filter(Boolean).length, 1);
+    });
+
+    it("renews the places of learners still waiting", async () => {
+      const a = claimsOf(redis, "A");
+      await a.take("u4");
+      await redis.expire("lingualeap:ranked-claim:u4", 2);
+      await a.renew(["u4", "nobody"]);
+      assert.ok((await redis.ttl("lingualeap:ranked-claim:u4")) > 2);
+      assert.equal(await redis.exists("lingualeap:ranked-claim:nobody"), 0, "renewing creates nothing");
+    });
   });
 });
