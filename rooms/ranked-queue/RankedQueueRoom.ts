@@ -70,6 +70,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   private side?: PoolSide;
   private renewedAt = 0;
   private countedAt = 0;
+  private failedAt = 0;
 
   /**
    * Runs where the request lands: the token, the options (normalised so every learner of a
@@ -171,7 +172,12 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
       if (this.side) await this.tickAcross(this.side, waiting.filter((e) => e.state === "waiting"), now, duels);
       await this.count(now);
     } catch (err) {
-      this.log.error({ err }, "ranked_queue: tick failed");
+      // Redis away fails every tick: said once every 10 s, not four times a second.
+      const now = Date.now();
+      if (now - this.failedAt >= 10_000) {
+        this.failedAt = now;
+        this.log.warn({ err: (err as Error).message }, "ranked_queue: tick failed (Redis away?); the learners keep waiting");
+      }
     } finally {
       await Promise.all(duels);
       this.ticking = false;
