@@ -3,45 +3,13 @@ import * as msg from "../rooms/word-duel/messages";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
 import type { Matchmaker, Seat } from "./Matchmaker";
+import { DEFAULT_RECONNECT_SECONDS, duelResultOf, roundResultOf, toView, type DecodedDuel, type DuelResult, type DuelView, type RoundResult } from "./duel-view";
 
-/** One player as the SDK shows them (a plain copy of the room state). */
-export interface PlayerView {
-  sessionId: string;
-  name: string;
-  score: number;
-  streak: number;
-  connected: boolean;
-  answered: boolean;
-  isBot: boolean;
-  forfeited: boolean;
-  /** Verdict in the last revealed round ("" before the first). */
-  lastVerdict: msg.Verdict | "";
-  lastPoints: number;
-}
+export type { DuelResult, DuelView, PlayerRoundResult, PlayerView, RoundResult } from "./duel-view";
 
-/** A plain snapshot of the duel state (see docs/protocol/rooms.md for each field). */
-export interface DuelView {
-  phase: msg.Phase;
-  lang: string;
-  mode: msg.Mode;
-  direction: msg.Direction;
-  practice: boolean;
-  /** Made by the ranked queue. */
-  ranked: boolean;
-  /** A private challenge's code ("" for public duels). */
-  challengeCode: string;
+/** What `answer()` resolves with: the round the server took the answer for. */
+export interface AnswerTaken {
   round: number;
-  totalRounds: number;
-  prompt: string;
-  choices: string[];
-  roundEndsAt: number;
-  roundMs: number;
-  phaseEndsAt: number;
-  players: PlayerView[];
-  reveal: string;
-  winner: string;
-  /** How long the server keeps this learner's seat after a drop (the SDK reconnects for this long). */
-  reconnectSeconds: number;
 }
 
 /** Events of a duel and what each carries. */
@@ -50,12 +18,12 @@ export interface DuelEvents {
   state: DuelView;
   /** The phase changed. */
   phase: { phase: msg.Phase; round: number };
-  /** A round started: draw the prompt, the choices and a countdown to `roundEndsAt`. */
+  /** A round started: draw the prompt, the choices and a countdown to `roundEndsAt` (the state's `phaseEndsAt`). */
   round: { round: number; prompt: string; choices: string[]; roundEndsAt: number; roundMs: number };
   /** A round closed: the right answer and everyone's verdict and points. */
-  reveal: msg.RoundResultMessage;
-  /** The duel finished. */
-  result: msg.DuelResultMessage;
+  reveal: RoundResult;
+  /** The duel finished, its result kept on the server. */
+  result: DuelResult;
   /** The server refused something this client sent. */
   error: LinguaLeapError;
   /** The connection dropped; the SDK is trying again. */
@@ -77,8 +45,6 @@ export interface DuelSessionOptions {
 }
 
 const CONSENTED = 4000;
-/** The server's default seat window: for a drop before the first state, or a server that does not say. */
-const DEFAULT_RECONNECT_SECONDS = 20;
 /**
  * Closes after which there is nothing to reconnect to, and the error the session ends with.
  * Where the server explains itself in an `error` message just before (shutdown, no-show,
@@ -105,7 +71,8 @@ const FINAL_CLOSES: Record<number, { code: string; message: string; explainedBy?
  */
 export class DuelSession {
   private listeners = new Map<keyof DuelEvents, Set<Listener<never>>>();
-  private pending: { resolve: (m: msg.AnswerAcceptedMessage) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  /** Answers sent and not yet settled: taken when the state shows this learner answered that round, refused by an `error`. */
+  private pending: { round: number; resolve: (m: AnswerTaken) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
   private last?: DuelView;
   private leaving = false;
   private closedOnce = false;
@@ -155,13 +122,13 @@ export class DuelSession {
    * LinguaLeapError (DUEL_ALREADY_ANSWERED, DUEL_TOO_LATE, DUEL_INVALID_CHOICE, …) when not.
    * @example await duel.answer(duel.view!.choices[2]);
    */
-  answer(text: string): Promise<msg.AnswerAcceptedMessage> {
+  answer(text: string): Promise<AnswerTaken> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = this.pending.filter((p) => p.timer !== timer);
         reject(new LinguaLeapError("TIMEOUT", "the server did not answer in time"));
       }, this.opts.answerTimeoutMs ?? 5000);
-      this.pending.push({ resolve, reject, timer });
+      this.pending.push({ round: this.last?.round ?? 0, resolve, reject, timer });
       this.room.send(msg.MSG_ANSWER, { answer: text } satisfies msg.AnswerMessage);
     });
   }
@@ -181,9 +148,8 @@ export class DuelSession {
 
   private bind(room: Room): void {
     room.onStateChange((state) => this.onState(state));
-    room.onMessage(msg.MSG_ROUND_RESULT, (m: msg.RoundResultMessage) => this.emit("reveal", m));
-    room.onMessage(msg.MSG_DUEL_RESULT, (m: msg.DuelResultMessage) => this.emit("result", m));
-    room.onMessage(msg.MSG_ANSWER_ACCEPTED, (m: msg.AnswerAcceptedMessage) => this.settle((p) => p.resolve(m)));
+    // Sent right after the patch of the final state: the view holds the names and scores.
+    room.onMessage(msg.MSG_DUEL_RESULT, (m: msg.DuelResultMessage) => this.last && this.emit("result", duelResultOf(this.last, m)));
     room.onMessage(msg.MSG_ERROR, (m: msg.ErrorMessage) => {
       const error = new LinguaLeapError(m.code, m.message);
       this.lastError = error;
@@ -204,12 +170,25 @@ export class DuelSession {
     const view = toView(state);
     const before = this.last;
     this.last = view;
+    this.takeAnswers(view);
     this.emit("state", view);
     if (before?.phase !== view.phase || before?.round !== view.round) {
       this.emit("phase", { phase: view.phase, round: view.round });
       if (view.phase === "round") {
-        this.emit("round", { round: view.round, prompt: view.prompt, choices: view.choices, roundEndsAt: view.roundEndsAt, roundMs: view.roundMs });
+        this.emit("round", { round: view.round, prompt: view.prompt, choices: view.choices, roundEndsAt: view.phaseEndsAt, roundMs: view.roundMs });
       }
+      if (view.phase === "reveal") this.emit("reveal", roundResultOf(view, before));
+    }
+  }
+
+  /**
+   * An answer is taken once the state shows this learner answered its round (the server sends
+   * that patch in the turn it takes the answer; a refusal comes as an `error` instead).
+   */
+  private takeAnswers(view: DuelView): void {
+    const me = view.players.find((p) => p.sessionId === this.sessionId);
+    while (this.pending.length > 0 && me?.answered && view.round === this.pending[0].round) {
+      this.settle((p) => p.resolve({ round: p.round }));
     }
   }
 
@@ -265,31 +244,4 @@ export class DuelSession {
     }
     this.emit("closed", { code, error });
   }
-}
-
-/**
- * The duel's state as colyseus.js decodes it (by reflection, without our schema classes): the
- * view's fields, with players as a map and choices as an array of the schema's, and the
- * fields a server before this SDK may not send left optional.
- */
-type DecodedDuel = Omit<DuelView, "players" | "choices" | "ranked" | "challengeCode" | "reconnectSeconds"> &
-  Partial<Pick<DuelView, "ranked" | "challengeCode" | "reconnectSeconds">> & {
-    players?: { forEach(fn: (p: Omit<PlayerView, "sessionId">, sessionId: string) => void): void };
-    choices?: Iterable<string>;
-  };
-
-function toView(state: DecodedDuel): DuelView {
-  const players: PlayerView[] = [];
-  state.players?.forEach((p, sessionId) => {
-    players.push({
-      sessionId, name: p.name, score: p.score, streak: p.streak, connected: p.connected, answered: p.answered,
-      isBot: p.isBot, forfeited: p.forfeited, lastVerdict: p.lastVerdict, lastPoints: p.lastPoints,
-    });
-  });
-  return {
-    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, ranked: state.ranked ?? false, challengeCode: state.challengeCode ?? "",
-    round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices: state.choices ? [...state.choices] : [],
-    roundEndsAt: state.roundEndsAt, roundMs: state.roundMs, phaseEndsAt: state.phaseEndsAt, players,
-    reveal: state.reveal, winner: state.winner, reconnectSeconds: state.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS,
-  };
 }

@@ -10,6 +10,7 @@
  */
 import { Client, type Room, type SeatReservation } from "colyseus.js";
 import type { SeatReservation as QueueSeat } from "../rooms/ranked-queue/messages";
+import { CompactSerializer } from "./CompactSerializer";
 import { HttpTransport, type Timeouts } from "./HttpTransport";
 import { fromAnswer, fromRoomError, LinguaLeapError } from "./errors";
 
@@ -26,12 +27,16 @@ export interface Seat {
  */
 export type Reservation = QueueSeat & { reconnectionToken?: string };
 
-/** colyseus.js's Client, telling which Room it creates so a join that hangs can be closed. */
+/**
+ * colyseus.js's Client, telling which Room it creates so a join that hangs can be closed, and
+ * giving each room the serializer that knows the SDK's compiled schemas (CompactSerializer).
+ */
 class SeatClient extends Client {
   lastRoom?: Room;
 
   protected override createRoom<T>(roomName: string, rootSchema?: Parameters<Client["joinOrCreate"]>[2]): Room<T> {
     const room = super.createRoom(roomName, rootSchema) as Room<T>;
+    (room as unknown as { serializer: CompactSerializer }).serializer ??= new CompactSerializer();
     this.lastRoom = room;
     return room;
   }

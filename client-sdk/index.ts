@@ -9,7 +9,8 @@
  * const duel = await ll.joinDuel({ lang: "es", mode: "choice" });
  * duel.on("round", (r) => duel.answer(r.choices[0]));
  */
-import { ROOM_PRACTICE, ROOM_WORD_DUEL, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
+import { ROOM_PRACTICE, ROOM_WORD_DUEL, SCHEMA_OPTION, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
+import { DUEL_SCHEMA_ID } from "./CompactSerializer";
 import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
 import { RankedSearch } from "./RankedSearch";
 import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
@@ -28,8 +29,8 @@ export type { BoardView } from "./LiveBoard";
 export type { Timeouts } from "./HttpTransport";
 export type { RetryOptions } from "./retry";
 export type { BackoffOptions } from "./backoff";
-export type { DuelEvents, DuelView, PlayerView, DuelSessionOptions } from "./DuelSession";
-export type { RoundResultMessage, DuelResultMessage, PlayerRoundResult, Standing, Mode, Direction, Phase, Verdict, AlmostReason } from "../rooms/word-duel/messages";
+export type { AnswerTaken, DuelEvents, DuelResult, DuelView, PlayerRoundResult, PlayerView, RoundResult, DuelSessionOptions } from "./DuelSession";
+export type { Standing, Mode, Direction, Phase, Verdict, AlmostReason } from "../rooms/word-duel/messages";
 
 export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow };
 /** A language on offer. */
@@ -38,7 +39,7 @@ export type Language = LanguageInfo;
 export type Lesson = LessonDetail;
 
 /** Options of a duel: the language, the mode and (optionally) the direction. */
-export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId"> & { direction?: DuelJoinOptions["direction"]; lessonId?: string };
+export type DuelOptions = Omit<DuelJoinOptions, "direction" | "lessonId" | "schema"> & { direction?: DuelJoinOptions["direction"]; lessonId?: string };
 
 /** How a LinguaLeapClient reaches the servers, and how long it waits. */
 export interface LinguaLeapClientOptions {
@@ -219,7 +220,7 @@ export class LinguaLeapClient {
    * @example const { code, duel } = await ll.createChallenge({ lang: "es", mode: "typed" }); // tell a friend `code`
    */
   async createChallenge(options: DuelOptions): Promise<{ code: string; duel: DuelSession }> {
-    const duel = await this.open("creating a challenge", () => this.matchmaker.join("create", ROOM_WORD_DUEL, { ...options, challenge: true }));
+    const duel = await this.open("creating a challenge", () => this.matchmaker.join("create", ROOM_WORD_DUEL, { ...options, challenge: true, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
     const code = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new LinguaLeapError("TIMEOUT", "the challenge code did not arrive")), 10_000);
       const check = (view?: DuelView) => {
@@ -241,7 +242,7 @@ export class LinguaLeapClient {
   async joinChallenge(code: string): Promise<DuelSession> {
     const info = await this.request<ChallengeInfo>("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
     const { lang, mode, direction } = info;
-    return this.open("joining a challenge", () => this.matchmaker.join("joinById", info.roomId, { lang, mode, direction }));
+    return this.open("joining a challenge", () => this.matchmaker.join("joinById", info.roomId, { lang, mode, direction, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
   }
 
   /**
@@ -287,8 +288,9 @@ export class LinguaLeapClient {
     }
   }
 
+  /** Into a duel room, saying which duel schema this SDK has compiled in (the server then skips describing it). */
   private join(roomName: string, options: Record<string, unknown>): Promise<DuelSession> {
-    return this.open("joining a duel", () => this.matchmaker.join("joinOrCreate", roomName, options));
+    return this.open("joining a duel", () => this.matchmaker.join("joinOrCreate", roomName, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
   }
 
   private async open(doing: string, connect: () => Promise<Seat>): Promise<DuelSession> {

@@ -92,7 +92,7 @@ class DuelPlay {
     const view = duel.view;
     if (view) {
       this.onState(view);
-      if (view.phase === "round") this.onRound({ round: view.round, prompt: view.prompt, choices: view.choices, roundEndsAt: view.roundEndsAt, roundMs: view.roundMs });
+      if (view.phase === "round") this.onRound({ round: view.round, prompt: view.prompt, choices: view.choices, roundEndsAt: view.phaseEndsAt, roundMs: view.roundMs });
     }
   }
 

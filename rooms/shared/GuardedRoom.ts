@@ -1,10 +1,12 @@
-import { ClientState, Room, type AuthContext, type Client, type ClientPrivate, type RoomException, type Serializer } from "@colyseus/core";
+import { ClientState, Protocol, Room, type AuthContext, type Client, type ClientPrivate, type RoomException, type Serializer } from "@colyseus/core";
+import { Schema } from "@colyseus/schema";
 import { CLOSE_BAD_FRAME, CLOSE_FLOODING } from "./close-codes";
 import { FRAME, parseFrame } from "./frames.rules";
 import { PatchMeter } from "./PatchMeter";
 import { publicError } from "./public-error";
 import { admit, RateLimiter } from "./rate-limit.rules";
 import type { GuardServices, RoomLog } from "./room-services";
+import { compactJoinFrame, schemaId } from "./schema-id";
 import { TimerClock } from "./TimerClock";
 
 export type { GuardServices, RoomLog, RoomTelemetry } from "./room-services";
@@ -188,6 +190,16 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     }
   }
 
+  /** The id of this room's state schema, or undefined for a room without a schema state. */
+  private schemaId(): string | undefined {
+    const state = this.state as unknown;
+    if (!(state instanceof Schema)) return undefined;
+    const State = state.constructor as new () => Schema;
+    let id = schemaIds.get(State);
+    if (id === undefined) schemaIds.set(State, (id = schemaId(State)));
+    return id;
+  }
+
   /** Counts one frame (of any kind) against the client's limit; false when it is dropped. */
   private admitFrame(client: Client): boolean {
     const now = this.services.now();
@@ -197,6 +209,9 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   }
 
   override async _onJoin(client: Client & ClientPrivate, authContext: AuthContext): Promise<void> {
+    const options = this.reservedSeats[client.sessionId]?.[0] as { schema?: unknown } | undefined;
+    const known = options?.schema;
+    if (typeof known === "string" && known === this.schemaId()) compactHandshake(client, known);
     try {
       await super._onJoin(client, authContext);
     } catch (err) {
@@ -230,6 +245,22 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     if (methodName === "onJoin" && !publicError(cause).internal) return;
     this.log.error({ err: cause, method: methodName }, `${this.kind}: uncaught exception`);
   }
+}
+
+/** Each room class's state schema id (rooms/shared/schema-id.ts), computed once. */
+const schemaIds = new WeakMap<object, string>();
+
+/**
+ * The client's JOIN_ROOM frame goes out with the short mark of schema `id` instead of the
+ * state's Reflection: the client said it has exactly this schema compiled in.
+ */
+function compactHandshake(client: Client, id: string): void {
+  const raw = client.raw.bind(client);
+  client.raw = (data, ...rest) => {
+    if (data[0] !== Protocol.JOIN_ROOM) return raw(data, ...rest);
+    client.raw = raw;
+    return raw(compactJoinFrame(data, id), ...rest);
+  };
 }
 
 /** The part of @colyseus/schema's change root a room taps (see GuardedRoom.watchChanges). */

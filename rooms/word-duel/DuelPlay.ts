@@ -72,8 +72,8 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     const parsed = msg.parseAnswer(payload);
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
     const refusal = this.take(client.sessionId, parsed.value.answer);
+    // Accepted: the sender sees its own `answered` in the patch that shows it to everyone.
     if (refusal) return this.reject(client, refusal.code, refusal.message);
-    client.send(msg.MSG_ANSWER_ACCEPTED, { round: this.state.round } satisfies msg.AnswerAcceptedMessage);
     this.answered();
   }
 
@@ -109,7 +109,7 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     return this.table.take(sessionId, answer, this.services.now());
   }
 
-  /** An answer was taken (and its sender told): the round may close. The patch shows it to everyone at once. */
+  /** An answer was taken: the round may close. The patch shows it to everyone at once. */
   private answered(): void {
     this.run(flow.afterAnswer(this.phase, this.table.players));
   }
@@ -127,9 +127,8 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
   private closeRound(): void {
     if (this.over) return;
     this.bots.stop();
-    const results = this.table.closeRound();
+    this.table.closeRound();
     this.run(flow.reveal(this.state, this.services.now(), this.services.timing));
-    this.broadcast(msg.MSG_ROUND_RESULT, results);
   }
 
   /** Nothing more happens in this duel: its timer and its bots stop. */
@@ -161,7 +160,7 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     if (this.over) return;
     this.stop();
     const { lang, mode, practice } = this.state;
-    const { result, message } = duelResult({ matchId: randomUUID(), lang, mode: mode as Mode, practice, finishedAt: this.services.now(), lines: this.table.lines() });
+    const { result, message, winner } = duelResult({ matchId: randomUUID(), lang, mode: mode as Mode, practice, finishedAt: this.services.now(), lines: this.table.lines() });
     try {
       await this.services.recordResult(result);
     } catch (err) {
@@ -169,7 +168,8 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
       return this.announce(flow.ENDINGS.unsaved);
     }
     if (this.disposed) return;
-    this.run(flow.finished(message.winner, this.shuttingDown, this.services.timing));
-    this.broadcast(msg.MSG_DUEL_RESULT, message);
+    this.run(flow.finished(winner, this.shuttingDown, this.services.timing));
+    // After the patch of the final state, which it completes (names, scores, the winner).
+    this.broadcast(msg.MSG_DUEL_RESULT, message, { afterNextPatch: true });
   }
 }

@@ -3,9 +3,24 @@ import type { ErrorCode } from "../../server/errors";
 import type { Identity } from "../shared/identity";
 import type { MatchPlayer } from "../shared/match-result";
 import * as rules from "./duel.rules";
-import type { RoundResultMessage } from "./messages";
+import { VERDICT_CODES } from "./messages";
 import type { FinishedDuel } from "./result.rules";
 import { PlayerState, type WordDuelState } from "./WordDuelState";
+
+/**
+ * Makes `list` hold `items`: entry by entry when the length is the same (an unchanged list
+ * costs no patch bytes), else cleared and refilled (schema 3.0's `splice` can lose a delete).
+ */
+function replaceAll(list: ArraySchema<string>, items: readonly string[]): void {
+  if (list.length !== items.length) {
+    if (list.length > 0) list.clear();
+    if (items.length > 0) list.push(...items);
+    return;
+  }
+  items.forEach((item, i) => {
+    if (list[i] !== item) list[i] = item;
+  });
+}
 
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {
@@ -70,7 +85,10 @@ export class DuelTable {
     this.roundStartedAt = now;
     for (const p of this.state.players.values()) p.answered = false;
     for (const seat of this.seats.values()) seat.pending = undefined;
-    Object.assign(this.state, { prompt: question.prompt, reveal: "", choices: new ArraySchema<string>(...question.choices) });
+    Object.assign(this.state, { prompt: question.prompt, reveal: "" });
+    // Replaced in place (not a new array): the patch then carries the four strings, not a new array's bookkeeping too.
+    replaceAll(this.state.choices, question.choices);
+    replaceAll(this.state.alsoAccepted, []);
     return question;
   }
 
@@ -78,8 +96,8 @@ export class DuelTable {
   take(id: string, answer: string, now: number): { code: ErrorCode; message: string } | undefined {
     const seat = this.seats.get(id)!;
     const player = this.state.players.get(id)!;
-    const { phase, round, roundEndsAt } = this.state;
-    const may = rules.mayAnswer({ phase, round, roundEndsAt, now, answered: player.answered, forfeited: player.forfeited });
+    const { phase, round, phaseEndsAt } = this.state;
+    const may = rules.mayAnswer({ phase, round, roundEndsAt: phaseEndsAt, now, answered: player.answered, forfeited: player.forfeited });
     if (!may.ok) return may;
     const judgement = rules.judgeAnswer(this.questions[round - 1], answer);
     if (judgement.verdict === "invalid") return { code: "DUEL_INVALID_CHOICE", message: "that is not one of the choices offered this round" };
@@ -88,19 +106,20 @@ export class DuelTable {
     return undefined;
   }
 
-  /** The round closes: everyone is scored, the answer goes public; the round_result to broadcast. */
-  closeRound(): RoundResultMessage {
+  /**
+   * The round closes: everyone is scored, and the answer and each player's outcome go public
+   * (the state is the round's result: no message repeats it).
+   */
+  closeRound(): void {
     const question = this.questions[this.state.round - 1];
-    const results: RoundResultMessage["results"] = {};
     for (const [sessionId, player] of this.state.players) {
       const seat = this.seats.get(sessionId)!;
-      const { streak, ...result } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
-      Object.assign(player, { score: player.score + result.points, streak, lastVerdict: result.verdict, lastPoints: result.points });
-      seat.words.push({ prompt: question.english, verdict: result.verdict });
-      results[sessionId] = result;
+      const { streak, verdict, points, reason, answer } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
+      Object.assign(player, { score: player.score + points, streak, lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastAnswer: verdict === "correct" ? "" : answer });
+      seat.words.push({ prompt: question.english, verdict });
     }
     this.state.reveal = question.reveal;
-    return { round: this.state.round, prompt: question.prompt, answer: question.reveal, accepted: question.accepted, results };
+    replaceAll(this.state.alsoAccepted, question.accepted.filter((a) => a !== question.reveal));
   }
 
   /** Every player's final line, with their account and the words they were asked. */

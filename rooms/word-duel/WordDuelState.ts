@@ -9,9 +9,16 @@ export class PlayerState extends Schema {
   @type("boolean") answered = false;
   @type("boolean") isBot = false;
   @type("boolean") forfeited = false;
-  /** This player's verdict in the last revealed round: correct, almost, wrong, none. */
-  @type("string") lastVerdict = "";
-  @type("number") lastPoints = 0;
+  /**
+   * This player's verdict in the last revealed round, as its index in VERDICT_CODES
+   * (messages.ts): 0 before the first reveal, then correct, almost, wrong, none. The round's
+   * points are the change in `score`.
+   */
+  @type("uint8") lastVerdict = 0;
+  /** Why the last verdict was "almost" (accent, typo); "" otherwise. */
+  @type("string") lastReason = "";
+  /** What this player answered in the last revealed round when it was not correct ("" when it was, or none). */
+  @type("string") lastAnswer = "";
 }
 
 /**
@@ -32,15 +39,15 @@ export class WordDuelState extends Schema {
   @type("uint8") totalRounds = 0;
   @type("string") prompt = "";
   @type(["string"]) choices = new ArraySchema<string>();
-  /** Epoch ms when the current round closes. */
-  @type("number") roundEndsAt = 0;
   /** Length of a round in ms, so clients can draw the countdown bar. */
   @type("number") roundMs = 0;
-  /** Epoch ms when the current countdown or reveal ends. */
+  /** Epoch ms when the current phase ends: the countdown, the round (answers after it are late), the reveal; 0 otherwise. */
   @type("number") phaseEndsAt = 0;
   @type({ map: PlayerState }) players = new MapSchema<PlayerState>();
   /** The correct answer, set only in the reveal phase. */
   @type("string") reveal = "";
+  /** The round's other accepted answers, set only in the reveal phase (typed mode mostly; empty when there are none). */
+  @type(["string"]) alsoAccepted = new ArraySchema<string>();
   /** Winner's sessionId; "" for a draw (or before the end). */
   @type("string") winner = "";
   /**

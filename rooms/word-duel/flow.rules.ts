@@ -68,7 +68,6 @@ export interface PhasePatch {
   phase: Phase;
   phaseEndsAt: number;
   round?: number;
-  roundEndsAt?: number;
   winner?: string;
 }
 
@@ -119,7 +118,7 @@ export function afterJoin(duel: { phase: Phase; seated: number; seats: number },
 
 /** Round `round` opens at `now`; it closes at its deadline unless everyone answers first. */
 export function roundStart(round: number, now: number, roundMs: number): Effect[] {
-  return [patch({ phase: "round", round, roundEndsAt: now + roundMs, phaseEndsAt: now + roundMs }), arm(roundMs, { do: "close_round" })];
+  return [patch({ phase: "round", round, phaseEndsAt: now + roundMs }), arm(roundMs, { do: "close_round" })];
 }
 
 /**
@@ -152,7 +151,7 @@ export function reveal(duel: { round: number; totalRounds: number }, now: number
  * closes at once when the server is stopping.
  */
 export function finished(winner: string, shuttingDown: boolean, t: FlowTiming): Effect[] {
-  return [patch({ phase: "finished", winner, phaseEndsAt: 0, roundEndsAt: 0 }), arm(shuttingDown ? 0 : t.finishedLingerMs, { do: "close" })];
+  return [patch({ phase: "finished", winner, phaseEndsAt: 0 }), arm(shuttingDown ? 0 : t.finishedLingerMs, { do: "close" })];
 }
 
 /** What a player's leave means. */

@@ -13,11 +13,19 @@ export const ROOM_RANKED_DUEL = "ranked_duel";
 /** Client → server. */
 export const MSG_ANSWER = "answer";
 
-/** Server → client. */
-export const MSG_ANSWER_ACCEPTED = "answer_accepted";
-export const MSG_ROUND_RESULT = "round_result";
+/**
+ * Server → client. Everything else a learner sees is in the state, once: an accepted answer
+ * is the player's `answered`, a round's outcome its reveal fields (WordDuelState.ts).
+ */
 export const MSG_DUEL_RESULT = "duel_result";
 export const MSG_ERROR = "error";
+
+/**
+ * Join option: the id of the duel's state schema the client has compiled in
+ * (rooms/shared/schema-id.ts). When it matches the server's, the join handshake carries a
+ * short mark instead of the schema's description (about 670 bytes).
+ */
+export const SCHEMA_OPTION = "schema";
 
 export * from "../shared/close-codes";
 
@@ -48,6 +56,11 @@ export type Direction = (typeof DIRECTIONS)[number];
 /** A player's outcome of one round ("none": no answer). */
 export const VERDICTS = ["correct", "almost", "wrong", "none"] as const;
 export type Verdict = (typeof VERDICTS)[number];
+/**
+ * A verdict on the wire (PlayerState.lastVerdict, one byte): its index here; 0 before the
+ * first reveal.
+ */
+export const VERDICT_CODES = ["", ...VERDICTS] as const;
 /** Why an answer was "almost": a missing/wrong accent or one typo. */
 export type AlmostReason = "accent" | "typo";
 
@@ -65,6 +78,8 @@ export interface DuelJoinOptions {
   review?: boolean;
   /** word_duel only: a private duel a friend joins with its code (see CHALLENGES_KEY). */
   challenge?: boolean;
+  /** See {@link SCHEMA_OPTION}. */
+  schema?: string;
 }
 
 /** `answer` payload. */
@@ -72,35 +87,10 @@ export interface AnswerMessage {
   answer: string;
 }
 
-/** `answer_accepted` payload: the server took your answer for this round. */
-export interface AnswerAcceptedMessage {
-  round: number;
-}
-
-/** One player's outcome in `round_result`. */
-export interface PlayerRoundResult {
-  verdict: Verdict;
-  /** Why an answer was "almost". */
-  reason?: AlmostReason;
-  points: number;
-  /** What the player answered ("" when they did not). */
-  answer: string;
-}
-
-/** `round_result` payload, sent to everyone when a round closes. */
-export interface RoundResultMessage {
-  round: number;
-  prompt: string;
-  /** The main correct answer (also in state.reveal). */
-  answer: string;
-  /** Every accepted answer. */
-  accepted: string[];
-  results: Record<string, PlayerRoundResult>;
-}
-
 /**
- * One player's line in `duel_result`, and the one shape of a standing: the end-of-duel rules
- * (duel.rules.ts) read its sessionId, score and forfeited.
+ * One player's final line, the one shape of a standing: the end-of-duel rules (duel.rules.ts)
+ * read its sessionId, score and forfeited; the SDK shows it, from the state's players and
+ * `duel_result`'s xp.
  */
 export interface Standing {
   sessionId: string;
@@ -112,11 +102,15 @@ export interface Standing {
   xp: number;
 }
 
-/** `duel_result` payload, sent to everyone when the duel is finished. */
+/**
+ * `duel_result` payload, sent to everyone once the duel's result is kept, right after the
+ * patch of its final state (phase `finished`, `winner`, the final scores): the XP each
+ * player earned, by sessionId, in ranked order (best first). Names, scores and forfeits
+ * are in the state.
+ */
 export interface DuelResultMessage {
   matchId: string;
-  winner: string;
-  standings: Standing[];
+  xp: Record<string, number>;
 }
 
 /** `error` payload: what went wrong with the last thing this client sent. */
@@ -165,7 +159,11 @@ export function parseJoinOptions(options: unknown, langs: readonly string[]): Pa
   if (o.lessonId !== undefined && o.lessonId !== "" && (typeof o.lessonId !== "string" || !/^[a-z]{2}-[a-z0-9-]{1,60}$/.test(o.lessonId))) {
     return { ok: false, message: 'the "lessonId" option must be a lesson id such as "es-food"' };
   }
+  if (o.schema !== undefined && (typeof o.schema !== "string" || !/^[0-9a-f]{8}$/.test(o.schema))) {
+    return { ok: false, message: 'the "schema" option must be a schema id (8 hex digits) or absent' };
+  }
   const value: DuelJoinOptions = { lang: o.lang, mode: o.mode as Mode, direction: direction as Direction };
   if (typeof o.lessonId === "string" && o.lessonId !== "") value.lessonId = o.lessonId;
+  if (typeof o.schema === "string") value.schema = o.schema;
   return { ok: true, value };
 }

@@ -6,7 +6,7 @@ import { refuse } from "../shared/public-error";
 /** The rooms of the duel actor; the kind decides which options a client may send. */
 export type DuelKind = typeof msg.ROOM_WORD_DUEL | typeof msg.ROOM_PRACTICE | typeof msg.ROOM_RANKED_DUEL | "ranked_queue";
 
-const BASE_KEYS = ["lang", "mode", "direction", "lessonId"] as const;
+const BASE_KEYS = ["lang", "mode", "direction", "lessonId", msg.SCHEMA_OPTION] as const;
 /** Option keys a client may send, per room (the ranked queue plays the whole language). */
 const CLIENT_KEYS: Record<DuelKind, readonly string[]> = {
   word_duel: [...BASE_KEYS, "challenge"],

@@ -1,9 +1,9 @@
 /**
- * A finished duel's result, pure: the record for the store (MatchResult) and the standings
- * players see (duel_result), from the final lines of the room.
+ * A finished duel's result, pure: the record for the store (MatchResult), the winner and
+ * the ranked XP players see (duel_result), from the final lines of the room.
  */
 import { xpFor } from "./worth.rules";
-import type { DuelResultMessage, Standing } from "./messages";
+import type { DuelResultMessage } from "./messages";
 import { duelOutcome, type FinalLine, type Mode } from "./duel.rules";
 import type { MatchPlayer, MatchResult } from "../shared/match-result";
 
@@ -17,12 +17,13 @@ export interface FinishedDuel {
   lines: (FinalLine & { userId: string; words: MatchPlayer["words"] })[];
 }
 
-/** The result to record and the message to broadcast. */
-export function duelResult(duel: FinishedDuel): { result: MatchResult; message: DuelResultMessage } {
+/** The result to record, the winner ("" for a draw) and the message to broadcast. */
+export function duelResult(duel: FinishedDuel): { result: MatchResult; winner: string; message: DuelResultMessage } {
   const { winner, ranked } = duelOutcome(duel.lines);
   const { matchId, lang, mode, practice, finishedAt } = duel;
   const players: MatchPlayer[] = ranked.map(({ sessionId, name, score, forfeited, isBot, placement, userId, words }) => ({ userId, name, score, placement, won: sessionId === winner, forfeited, isBot, words }));
   const result: MatchResult = { matchId, lang, mode, practice, finishedAt, players };
-  const standings: Standing[] = ranked.map(({ sessionId, name, score, forfeited, isBot }, i) => ({ sessionId, name, score, forfeited, isBot, xp: isBot ? 0 : xpFor(players[i], result) }));
-  return { result, message: { matchId, winner, standings } };
+  const xp: DuelResultMessage["xp"] = {};
+  ranked.forEach(({ sessionId, isBot }, i) => (xp[sessionId] = isBot ? 0 : xpFor(players[i], result)));
+  return { result, winner, message: { matchId, xp } };
 }

@@ -11,8 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
-import { LinguaLeapClient, type DuelSession } from "../../client-sdk";
-import type { DuelResultMessage } from "../../rooms/word-duel/messages";
+import { LinguaLeapClient, type DuelResult, type DuelSession } from "../../client-sdk";
 import { freshDbName, testMongoUrl, dropTestDb, proxyToTestMongo } from "../infra/mongo";
 import { startProcess, type ServerProcess } from "../helpers/processes";
 import { OwnRedis } from "../helpers/redis-server";
@@ -46,14 +45,14 @@ async function timedJoin(http: string, token: string, options: object): Promise<
 }
 
 /** Plays a session out: every round answered right (after `delayMs`), resolving with the result it was shown. */
-function playRight(s: DuelSession, delayMs = 0): Promise<DuelResultMessage> {
+function playRight(s: DuelSession, delayMs = 0): Promise<DuelResult> {
   const answer = (prompt: string) => {
     const right = answersFor(decks.get(s.view!.lang as "es")!, prompt, s.view!.direction as "en-target")[0];
     setTimeout(() => void s.answer(right).catch(() => undefined), delayMs);
   };
   s.on("round", (r) => answer(r.prompt));
   if (s.view?.phase === "round") answer(s.view.prompt);
-  return withTimeout(new Promise<DuelResultMessage>((r) => s.on("result", r)), 30000, "the result");
+  return withTimeout(new Promise<DuelResult>((r) => s.on("result", r)), 30000, "the result");
 }
 
 function playWrong(s: DuelSession, delayMs = 0): void {

@@ -11,7 +11,7 @@
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
 import { MongoClient } from "mongodb";
-import { LinguaLeapClient, type DuelResultMessage, type DuelSession } from "../../client-sdk";
+import { LinguaLeapClient, type DuelResult, type DuelSession } from "../../client-sdk";
 import { freshDbName, testMongoUrl, dropTestDb } from "../infra/mongo";
 import { startProcess, type ServerProcess } from "../helpers/processes";
 import { redisCommand, startSentinelSet, type SentinelSet } from "../helpers/redis-sentinel";
@@ -97,11 +97,11 @@ describe("cluster: Redis Sentinel promotes a replica when the primary goes", fun
   }
 
   /** Joins a duel and keeps the ledger: every `result` it shows is written down at once. */
-  async function seat(learner: Learner, lang: Lang, right: boolean): Promise<{ session: DuelSession; result: Promise<DuelResultMessage> }> {
+  async function seat(learner: Learner, lang: Lang, right: boolean): Promise<{ session: DuelSession; result: Promise<DuelResult> }> {
     const session = await learner.ll.joinDuel({ lang, mode: "typed" });
     open.add(session);
     session.on("closed", () => open.delete(session));
-    const result = new Promise<DuelResultMessage>((resolve) =>
+    const result = new Promise<DuelResult>((resolve) =>
       session.on("result", (r) => {
         const mine = r.standings.find((s) => s.sessionId === session.sessionId);
         learner.seen.push({ matchId: r.matchId, xp: mine?.xp ?? 0 });

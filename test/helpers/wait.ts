@@ -1,5 +1,6 @@
 /** Waiting on events with a timeout: the only way tests synchronise (no fixed sleeps). */
 import type { Room } from "colyseus.js";
+import { duelResultOf, roundResultOf, toView, type DecodedDuel, type DuelView } from "../../client-sdk/duel-view";
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -26,12 +27,13 @@ export function waitForState<S>(room: Room<S>, check: (state: S) => boolean, wha
   return withTimeout(
     new Promise<S>((resolve) => {
       if (room.state && check(room.state)) return resolve(room.state);
-      const off = room.onStateChange((state) => {
-        if (check(state)) {
-          off?.clear?.();
-          resolve(state);
-        }
-      });
+      // Removed alone: what onStateChange(…) returns clears every listener of the room (colyseus.js 0.16).
+      const listener = (state: S) => {
+        if (!check(state)) return;
+        room.onStateChange.remove(listener);
+        resolve(state);
+      };
+      room.onStateChange(listener);
     }),
     ms,
     what,
@@ -46,16 +48,38 @@ export interface Received {
 /**
  * Records every message a room receives, and waits for the next of a type.
  * Register it right after joining so nothing is missed.
+ *
+ * In a duel it also records, under their old message names, the events the server now
+ * sends only as state (docs/protocol/rooms.md): `answer_accepted` {round} when this client's
+ * `answered` turns true, `round_result` (the SDK's RoundResult) when a reveal starts; and
+ * `duel_result` reads as the SDK's DuelResult (winner, standings). Each is derived from the
+ * patches the client received, as the SDK derives them.
  */
 export class MessageLog {
   readonly all: Received[] = [];
   private waiters: { type: string; from: number; resolve: (m: any) => void }[] = [];
+  private view?: DuelView;
 
-  constructor(room: Room) {
+  constructor(private readonly room: Room) {
     room.onMessage("*", (type, message) => {
-      this.all.push({ type: String(type), message });
-      for (const w of this.waiters.slice()) this.check(w);
+      const duel = type === "duel_result" && this.view;
+      this.record(String(type), duel ? duelResultOf(duel, message as never) : message);
     });
+    room.onStateChange((state) => this.onState(state as unknown as DecodedDuel));
+  }
+
+  private onState(state: DecodedDuel): void {
+    if (typeof state?.phase !== "string" || state.players === undefined) return;
+    const before = this.view;
+    const view = (this.view = toView(state));
+    const me = (v?: DuelView) => v?.players.find((p) => p.sessionId === this.room.sessionId);
+    if (me(view)?.answered && !(me(before)?.answered && before?.round === view.round)) this.record("answer_accepted", { round: view.round });
+    if (view.phase === "reveal" && (before?.phase !== "reveal" || before.round !== view.round)) this.record("round_result", roundResultOf(view, before));
+  }
+
+  private record(type: string, message: any): void {
+    this.all.push({ type, message });
+    for (const w of this.waiters.slice()) this.check(w);
   }
 
   private check(w: { type: string; from: number; resolve: (m: any) => void }): boolean {

@@ -1,6 +1,6 @@
 /** Shared moves for room tests: two learners joining, answering rounds, reading results. */
 import type { Room } from "colyseus.js";
-import type { DuelResultMessage, DuelSession, LinguaLeapClient } from "../../client-sdk";
+import type { DuelResult, DuelSession, LinguaLeapClient } from "../../client-sdk";
 import type { TestClient } from "../helpers/colyseus-testing";
 import { answersFor, guestClient, type TestServer } from "../helpers/server";
 import { MessageLog, waitForState, withTimeout } from "../helpers/wait";
@@ -43,7 +43,7 @@ export async function leaveAll(...seats: Seat[]): Promise<void> {
  * Two SDK learners play a whole typed duel: `winner` answers every round right, `loser`
  * every round wrong. Resolves with the duel_result once both have left.
  */
-export async function playSdkDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient, lang = "es"): Promise<DuelResultMessage> {
+export async function playSdkDuel(t: TestServer, winner: LinguaLeapClient, loser: LinguaLeapClient, lang = "es"): Promise<DuelResult> {
   const a = await winner.joinDuel({ lang, mode: "typed" });
   const b = await loser.joinDuel({ lang, mode: "typed" });
   return playOut(t, a, b);
@@ -53,8 +53,8 @@ export async function playSdkDuel(t: TestServer, winner: LinguaLeapClient, loser
  * Plays a duel the sessions are already in: `a` answers every round right, `b` (if any:
  * a bot needs none) every round wrong. Resolves with the duel_result once they have left.
  */
-export async function playOut(t: TestServer, a: DuelSession, b?: DuelSession): Promise<DuelResultMessage> {
-  const result = withTimeout(new Promise<DuelResultMessage>((r) => a.on("result", r)), 20000, "duel result");
+export async function playOut(t: TestServer, a: DuelSession, b?: DuelSession): Promise<DuelResult> {
+  const result = withTimeout(new Promise<DuelResult>((r) => a.on("result", r)), 20000, "duel result");
   const right = (s: DuelSession, prompt: string) => answersFor(t.decks.get(s.view!.lang as "es")!, prompt, s.view!.direction as "en-target");
   const playA = (prompt: string) => void a.answer(right(a, prompt)[0]).catch(() => undefined);
   a.on("round", (r) => playA(r.prompt));

@@ -52,9 +52,10 @@ describe("word_duel room: whole duels with real clients", function () {
 
   it("never sends the answer before the reveal (every frame recorded, typed mode)", async () => {
     const [a, b] = (seats = await pair(t, { lang: "es", mode: "typed" }));
-    const frames: { at: number; text: string }[] = [];
+    // Each frame with the phase b's state is in once colyseus.js has read it (its listener runs first).
+    const frames: { phase: string; text: string }[] = [];
     const ws = (b.room.connection.transport as any).ws;
-    ws.on("message", (data: Buffer) => frames.push({ at: Date.now(), text: Buffer.from(data).toString("latin1") }));
+    ws.on("message", (data: Buffer) => frames.push({ phase: b.room.state.phase, text: Buffer.from(data).toString("latin1") }));
     for (let round = 1; round <= 3; round++) {
       const state = await waitPhase(a, "round", round);
       const prompt: string = state.prompt;
@@ -63,8 +64,9 @@ describe("word_duel room: whole duels with real clients", function () {
       a.room.send("answer", { answer: "no sé" });
       const reveal = await b.log.next("round_result");
       assert.equal(reveal.answer, answers[0]);
-      const revealAt = frames.findIndex((f, i) => i >= from && f.text.includes("round_result"));
-      assert.ok(revealAt >= from, "the round_result frame was recorded");
+      const revealAt = frames.findIndex((f, i) => i >= from && f.phase === "reveal");
+      assert.ok(revealAt >= from, "the reveal's patch was recorded");
+      assert.ok(frames[revealAt].text.includes(Buffer.from(answers[0], "utf8").toString("latin1")), "the reveal's patch carries the answer");
       const before = frames.slice(from, revealAt);
       for (const answer of answers) {
         const needle = Buffer.from(answer, "utf8").toString("latin1");
@@ -239,14 +241,19 @@ describe("word_duel room: whole duels with real clients", function () {
 function waitForPlayer(seat: Seat, sessionId: string, check: (p: any) => boolean, ms = 5000): Promise<unknown> {
   return withTimeout(
     new Promise((resolve) => {
-      const test = (s: any) => {
+      const found = (s: any) => {
         const p = s.players.get(sessionId);
-        if (p && check(p)) {
-          seat.room.onStateChange.remove(test);
-          resolve(p);
-        }
+        return p && check(p) ? p : undefined;
       };
-      test(seat.room.state);
+      const now = found(seat.room.state);
+      if (now) return resolve(now);
+      // Removed only once added: colyseus.js's remove() of a listener it does not hold drops its last one.
+      const test = (s: any) => {
+        const p = found(s);
+        if (!p) return;
+        seat.room.onStateChange.remove(test);
+        resolve(p);
+      };
       seat.room.onStateChange(test);
     }),
     ms,

@@ -143,7 +143,7 @@ describe("flow: rounds (when a round closes, what comes next)", () => {
     ]);
     assert.deepEqual(afterJoin({ phase: "countdown", seated: 2, seats: 2 }, 5_000, timing), []);
     assert.deepEqual(roundStart(3, 5_000, ROUND_MS), [
-      { do: "patch", patch: { phase: "round", round: 3, roundEndsAt: 15_000, phaseEndsAt: 15_000 } },
+      { do: "patch", patch: { phase: "round", round: 3, phaseEndsAt: 15_000 } },
       { do: "arm", inMs: ROUND_MS, then: { do: "close_round" } },
     ]);
     assert.deepEqual(reveal({ round: 3, totalRounds: 10 }, 5_000, timing), [
@@ -154,7 +154,7 @@ describe("flow: rounds (when a round closes, what comes next)", () => {
   });
   it("keeps a finished duel open for its linger, or closes it at once when the server stops", () => {
     assert.deepEqual(finished("a", false, timing), [
-      { do: "patch", patch: { phase: "finished", winner: "a", phaseEndsAt: 0, roundEndsAt: 0 } },
+      { do: "patch", patch: { phase: "finished", winner: "a", phaseEndsAt: 0 } },
       { do: "arm", inMs: 10_000, then: { do: "close" } },
     ]);
     assert.deepEqual(finished("", true, timing)[1], { do: "arm", inMs: 0, then: { do: "close" } });
@@ -169,7 +169,7 @@ describe("flow: rounds (when a round closes, what comes next)", () => {
     duel.advance(2_999);
     assert.equal(duel.state.phase, "countdown");
     duel.advance(1);
-    assert.deepEqual([duel.state.phase, duel.state.round, duel.state.roundEndsAt], ["round", 1, start + 13_000]);
+    assert.deepEqual([duel.state.phase, duel.state.round, duel.state.phaseEndsAt], ["round", 1, start + 13_000]);
     duel.advance(4_000);
     duel.answer(0);
     assert.equal(duel.state.phase, "round", "one answer of two");

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { DuelResultMessage, DuelSession, DuelView, PlayerView, RoundResultMessage } from "../../../client-sdk";
+import type { DuelResult, DuelSession, DuelView, PlayerView, RoundResult } from "../../../client-sdk";
 import type { Nav } from "../app";
 import { languageName } from "../game";
 import { explain } from "../errors";
@@ -11,13 +11,13 @@ export interface DuelEnd {
   me: string;
   view: DuelView;
   /** The server's result; missing when the duel finished while this device was away. */
-  result?: DuelResultMessage;
+  result?: DuelResult;
 }
 
 /** The duel itself: players, the word, the answer, the countdown, the reveal. */
 export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd: (end: DuelEnd) => void }) {
   const [view, setView] = useState<DuelView | undefined>(duel.view);
-  const [reveal, setReveal] = useState<RoundResultMessage | undefined>();
+  const [reveal, setReveal] = useState<RoundResult | undefined>();
   const [sent, setSent] = useState("");
   const [typed, setTyped] = useState("");
   const [reconnecting, setReconnecting] = useState(false);
@@ -30,7 +30,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
   const leaving = useRef(false);
 
   useEffect(() => {
-    const end = (result?: DuelResultMessage) => {
+    const end = (result?: DuelResult) => {
       if (ended.current || !duel.view) return;
       ended.current = true;
       onEnd({ me: duel.sessionId, view: duel.view, result });
@@ -123,7 +123,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
             Round {view.round} of {view.totalRounds} · {view.direction === "en-target" ? `English → ${target}` : `${target} → English`}
           </p>
           <h1 id="prompt" class="prompt" lang={view.direction === "en-target" ? "en" : view.lang}>{view.prompt}</h1>
-          {view.phase === "round" && <RoundTimer key={view.round} round={view.round} roundEndsAt={view.roundEndsAt} roundMs={view.roundMs} />}
+          {view.phase === "round" && <RoundTimer key={view.round} round={view.round} roundEndsAt={view.phaseEndsAt} roundMs={view.roundMs} />}
           {view.phase === "round" && view.mode === "choice" && (
             <div class="choices" role="group" aria-label="Choices (keys 1 to 4)">
               {view.choices.map((c, i) => (
@@ -195,7 +195,7 @@ function status(p: PlayerView, answering: boolean): string {
   return p.streak > 1 ? `streak ${p.streak}` : "connected";
 }
 
-function Reveal({ reveal, players, me }: { reveal: RoundResultMessage; players: PlayerView[]; me: string }) {
+function Reveal({ reveal, players, me }: { reveal: RoundResult; players: PlayerView[]; me: string }) {
   const others = reveal.accepted.filter((a) => a !== reveal.answer);
   return (
     <div class="reveal">
