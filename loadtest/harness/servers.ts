@@ -137,7 +137,7 @@ function buildServer(): Promise<string> {
     const args = [path.join(ROOT, "scripts", "build.mjs"), "--out-dir", BUILD_DIR];
     track(
       execFile(process.execPath, args, { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) => {
-        if (err) return reject(new Error(`the server build (node scripts/build.mjs --out-dir ${BUILD_DIR}) failed (--server-cmd tsx runs the sources without it): ${err.message}\n${stdout}${stderr}`));
+        if (err) return reject(new Error(`the server build (node scripts/build.mjs --out-dir ${BUILD_DIR}) failed (--server-cmd tsx runs the sources without it): ${err.message.split("\n")[0]}\n${stdout}${stderr}`));
         log(`servers: compiled into ${BUILD_DIR}/ in ${Date.now() - started} ms`);
         resolve(path.join(ROOT, BUILD_DIR, "server", "main.js"));
       }),
