@@ -194,7 +194,7 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   private schemaId(): string | undefined {
     const state = this.state as unknown;
     if (!(state instanceof Schema)) return undefined;
-    const State = state.constructor as new () => Schema;
+    const State = state.constructor as Parameters<typeof schemaId>[0];
     let id = schemaIds.get(State);
     if (id === undefined) schemaIds.set(State, (id = schemaId(State)));
     return id;

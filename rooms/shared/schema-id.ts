@@ -1,4 +1,4 @@
-import { Encoder, Reflection, type Schema } from "@colyseus/schema";
+import type { Schema } from "@colyseus/schema";
 
 /**
  * A room's state schema, named by what a client needs to decode it, so a client that has the
@@ -17,14 +17,34 @@ const MARK: readonly number[] = [0xff, 0x4c, 0x4c, 0x01];
 const MARK_LENGTH = MARK.length + 4;
 
 /**
- * The id of a state schema: FNV-1a (32 bits, hex) of its Reflection encoding. It encodes a
- * fresh instance: an Encoder takes over the change tracking of the state it is given.
- * @example schemaId(WordDuelState) // "351e9254" (changes whenever a field does)
+ * The id of a state schema: FNV-1a (32 bits, hex) of what a decoder needs of it, read from
+ * the classes' @colyseus/schema metadata — every field's index, name and type, nested
+ * classes, maps and arrays included (what its Reflection says). Pure, and the same in the
+ * browser (an Encoder, which Reflection needs, wants Node's Buffer).
+ * @example schemaId(WordDuelState) // "5d0c2a9e" (changes whenever a field does)
  */
-export function schemaId(State: new () => Schema): string {
+export function schemaId(State: SchemaClass): string {
   let hash = 0x811c9dc5;
-  for (const byte of Reflection.encode(new Encoder(new State()))) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  for (const char of describe(State)) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
   return hash.toString(16).padStart(8, "0");
+}
+
+type SchemaClass = (new () => Schema) & { [Symbol.metadata]?: Record<number, { name: string; type: unknown } | undefined> | null };
+type FieldType = string | SchemaClass | { map?: FieldType; array?: FieldType; set?: FieldType; collection?: FieldType };
+
+/** `{0:phase=string,…,13:players=map<{0:name=string,…}>}`: every field of a class in index order. */
+function describe(Klass: SchemaClass): string {
+  const metadata = Klass[Symbol.metadata] ?? {};
+  const fields: string[] = [];
+  for (let i = 0; metadata[i] !== undefined; i++) fields.push(`${i}:${metadata[i]!.name}=${typeOf(metadata[i]!.type as FieldType)}`);
+  return `{${fields.join(",")}}`;
+}
+
+function typeOf(type: FieldType): string {
+  if (typeof type === "string") return type;
+  if (typeof type === "function") return describe(type);
+  const [kind, of] = Object.entries(type)[0] ?? ["?", "?"];
+  return `${kind}<${typeOf(of as FieldType)}>`;
 }
 
 /**

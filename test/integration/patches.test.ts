@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { matchMaker, type Room } from "@colyseus/core";
 import { join, waitPhase, leaveAll } from "./duel-helpers";
+import { LinguaLeapClient } from "../../client-sdk";
 import { startServer, type TestServer } from "../helpers/server";
 import { withTimeout } from "../helpers/wait";
 
@@ -56,6 +57,29 @@ describe("patches on change, no patch interval", () => {
     await withTimeout(seen, 2000, "Ben to see Ana's answer");
     assert.equal(patches.sent, 1, "Ana's answer went out in one patch");
     await leaveAll(ana, ben);
+  });
+});
+
+describe("the short join handshake (schema join option)", () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer();
+  });
+  after(() => t.close());
+
+  it("skips the state's Reflection for the SDK, which decodes the duel with its own classes; a plain colyseus.js client still gets it", async () => {
+    const ll = new LinguaLeapClient(t.http);
+    await ll.signInAsGuest("Ana");
+    const sdk = await ll.joinDuel({ lang: "es", mode: "choice" });
+    const raw = await join(t, "Ben", { lang: "es", mode: "choice" });
+    assert.equal(raw.room.roomId, sdk.roomId, "they meet in one duel");
+    await waitPhase(raw, "countdown");
+    await withTimeout(new Promise<void>((resolve) => (sdk.view?.phase === "countdown" ? resolve() : sdk.on("phase", (p) => p.phase === "countdown" && resolve()))), 5000, "the SDK's countdown");
+    assert.deepEqual(sdk.view!.players.map((p) => p.name).sort(), ["Ana", "Ben"], "the SDK decoded the state with its compiled classes");
+    const room = matchMaker.getLocalRoomById(sdk.roomId)! as unknown as { _serializer: { handshake(): Uint8Array } };
+    assert.ok(room._serializer.handshake().length > 500, "the full Reflection, for clients without the schema");
+    await sdk.leave();
+    await leaveAll(raw);
   });
 });
 
