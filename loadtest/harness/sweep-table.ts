@@ -107,7 +107,7 @@ export function sweepTable(rows: SweepRow[], command: string): string {
 /** The sweep's chart: CCU (peak) against answer→patch p50 and p99 (left) and server CPU (right). */
 export function sweepChart(rows: SweepRow[], title: string): string {
   const measured = rows.filter((r) => r.ccuPeak > 0);
-  const points = (y: (r: SweepRow) => number | null) => measured.flatMap((r) => (y(r) === null ? [] : [{ x: r.ccuPeak, y: y(r)! }]));
+  const points = (y: (r: SweepRow) => number | null) => measured.flatMap((r) => (y(r) === null ? [] : [{ x: r.ccuPeak, y: y(r)!, hollow: !r.ok }]));
   return lineChartSvg({
     title,
     xLabel: "CCU (learners holding a WebSocket, peak)",

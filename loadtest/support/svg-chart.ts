@@ -13,7 +13,8 @@
 export interface ChartSeries {
   name: string;
   axis: "left" | "right";
-  points: { x: number; y: number }[];
+  /** A hollow point is one to read with care (the sweep: a run that failed). */
+  points: { x: number; y: number; hollow?: boolean }[];
   color: string;
   /** An SVG stroke-dasharray, e.g. "6 3". */
   dash?: string;
@@ -94,14 +95,19 @@ export function lineChartSvg(spec: ChartSpec): string {
     text(m.left + 6, y - 5, mark.label, `fill="#d62728"`);
   }
   spec.series.forEach((s, i) => {
-    const pts = [...s.points].sort((a, b) => a.x - b.x).map((p) => `${num(X(p.x))},${num(Y(s.axis, p.y))}`);
+    const sorted = [...s.points].sort((a, b) => a.x - b.x);
+    const pts = sorted.map((p) => `${num(X(p.x))},${num(Y(s.axis, p.y))}`);
     const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : "";
     if (pts.length > 1) out.push(`<polyline points="${pts.join(" ")}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
-    for (const p of pts) out.push(`<circle cx="${p.split(",")[0]}" cy="${p.split(",")[1]}" r="3.5" fill="${s.color}"/>`);
+    pts.forEach((p, k) => {
+      const [cx, cy] = p.split(",");
+      out.push(`<circle cx="${cx}" cy="${cy}" r="3.5" fill="${sorted[k].hollow ? "#ffffff" : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);
+    });
     const lx = m.left + 8 + i * Math.floor(plotW / Math.max(1, spec.series.length));
     out.push(`<line x1="${lx}" y1="40" x2="${lx + 22}" y2="40" stroke="${s.color}" stroke-width="2"${dash}/>`);
     text(lx + 28, 44, `${s.name} (${s.axis === "left" ? "left" : "right"} axis)`);
   });
+  if (all.some((p) => p.hollow)) text(m.left + plotW, H - 14, "hollow point: a run that failed", `text-anchor="end" font-size="11"`);
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12" fill="#222222">`,

@@ -125,7 +125,11 @@ describe("the sweep's rows, table and chart (loadtest/harness/sweep-table.ts)", 
     const lines = all(doc, "polyline");
     assert.equal(lines.length, 3, "p50, p99, server CPU");
     for (const l of lines) assert.equal(coords(l).length, 3, "three runs with figures");
+    const hollow = all(doc, "circle").filter((c) => c.getAttribute("fill") === "#ffffff");
+    assert.equal(hollow.length, 3, "the failed run's point is hollow on each of the three lines");
+    assert.deepEqual([...new Set(hollow.map((c) => Number(c.getAttribute("cx"))))], [coords(lines[0])[2][0]], "at its CCU");
     const t = texts(doc);
+    assert.ok(t.includes("hollow point: a run that failed"));
     const cpu = coords(lines[2]);
     assert.deepEqual(cpu.map(([, y]) => y), [30, 60, 95].map((v) => Math.round((364 - (v / 100) * 308) * 10) / 10), "server CPU on a 0…100 % axis");
     assert.ok(t.includes("100"));
