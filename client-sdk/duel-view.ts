@@ -21,7 +21,9 @@ export interface PlayerView {
   lastVerdict: msg.Verdict | "";
   /** Why the last verdict was "almost" ("" otherwise). */
   lastReason: msg.AlmostReason | "";
-  /** What the player answered in the last revealed round when it was not correct ("" otherwise). */
+  /** The 1-based index in `choices` of the choice the player picked in the last revealed round, when it was not correct (0 otherwise). */
+  lastChoice: number;
+  /** What the player answered in the last revealed round when it was not correct and not one of the choices ("" otherwise). */
   lastAnswer: string;
 }
 
@@ -88,7 +90,8 @@ export function roundResultOf(view: DuelView, before?: DuelView): RoundResult {
   for (const p of view.players) {
     const verdict = (p.lastVerdict || "none") as msg.Verdict;
     const scoreBefore = before?.players.find((b) => b.sessionId === p.sessionId)?.score ?? p.score;
-    const result: PlayerRoundResult = { verdict, points: p.score - scoreBefore, answer: p.lastAnswer };
+    const answer = p.lastChoice > 0 ? (view.choices[p.lastChoice - 1] ?? "") : p.lastAnswer;
+    const result: PlayerRoundResult = { verdict, points: p.score - scoreBefore, answer };
     if (p.lastReason) result.reason = p.lastReason;
     results[p.sessionId] = result;
   }
@@ -126,7 +129,7 @@ export function toView(state: DecodedDuel): DuelView {
   state.players?.forEach((p, sessionId) => {
     players.push({
       sessionId, name: p.name, score: p.score, streak: p.streak, connected: p.connected, answered: p.answered,
-      isBot: p.isBot, forfeited: p.forfeited, lastVerdict: VERDICT_CODES[p.lastVerdict] ?? "", lastReason: p.lastReason ?? "", lastAnswer: p.lastAnswer ?? "",
+      isBot: p.isBot, forfeited: p.forfeited, lastVerdict: VERDICT_CODES[p.lastVerdict] ?? "", lastReason: p.lastReason ?? "", lastChoice: p.lastChoice ?? 0, lastAnswer: p.lastAnswer ?? "",
     });
   });
   return {

@@ -115,7 +115,10 @@ export class DuelTable {
     for (const [sessionId, player] of this.state.players) {
       const seat = this.seats.get(sessionId)!;
       const { streak, verdict, points, reason, answer } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
-      Object.assign(player, { score: player.score + points, streak, lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastAnswer: verdict === "correct" ? "" : answer });
+      // A wrong pick goes out as its choice's index (one byte), any other answer as sent.
+      const shown = verdict === "correct" ? "" : answer;
+      const lastChoice = question.choices.indexOf(shown) + 1;
+      Object.assign(player, { score: player.score + points, streak, lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastChoice, lastAnswer: lastChoice > 0 ? "" : shown });
       seat.words.push({ prompt: question.english, verdict });
     }
     this.state.reveal = question.reveal;

@@ -17,7 +17,12 @@ export class PlayerState extends Schema {
   @type("uint8") lastVerdict = 0;
   /** Why the last verdict was "almost" (accent, typo); "" otherwise. */
   @type("string") lastReason = "";
-  /** What this player answered in the last revealed round when it was not correct ("" when it was, or none). */
+  /**
+   * What this player answered in the last revealed round when it was not correct: the
+   * 1-based index of the choice they picked (choice mode), else the text as sent in
+   * `lastAnswer`; 0 and "" when it was correct, or when they did not answer.
+   */
+  @type("uint8") lastChoice = 0;
   @type("string") lastAnswer = "";
 }
 
