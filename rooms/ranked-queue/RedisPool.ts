@@ -9,7 +9,9 @@
  *    (ROOM_TTL_MS) every tick; the claim drops a member whose room key has lapsed instead of
  *    taking it. Within that time a kill -9 is caught by the hand-off itself (the taker asks
  *    the holder's room before telling its own learner anything).
- * 3. Nothing here outlives its room: a room that closes removes its members and its key.
+ * 3. Nothing here outlives its room: a room that closes removes its members and its key, and
+ *    counting the pool (every queue does once a second) drops the members of rooms whose key
+ *    lapsed (a process that died), so they neither linger nor count as waiting.
  */
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
@@ -67,7 +69,8 @@ export interface QueuePool {
 }
 
 const POOL_PREFIX = "lingualeap:ranked-pool:";
-const roomKey = (roomId: string) => `lingualeap:ranked-pool-room:${roomId}`;
+const ROOM_PREFIX = "lingualeap:ranked-pool-room:";
+const roomKey = (roomId: string) => `${ROOM_PREFIX}${roomId}`;
 
 /**
  * KEYS: per member its sorted set then its room key; ARGV: the number of groups, each
@@ -103,6 +106,32 @@ end
 return out
 `;
 const CLAIM_SHA = createHash("sha1").update(CLAIM_LUA).digest("hex");
+
+/**
+ * KEYS: the sorted sets to count; ARGV[1]: the room key prefix. Drops the members of rooms
+ * whose key has lapsed, and unreadable ones; returns how many remain. The room keys are built
+ * here, not passed in (who listed is only known from the members): fine on one Redis or
+ * Sentinel, not on Redis Cluster.
+ */
+const COUNT_LUA = `
+local total = 0
+local alive = {}
+for _, key in ipairs(KEYS) do
+  for _, member in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+    local ok, m = pcall(cjson.decode, member)
+    local room = ok and type(m) == 'table' and m.roomId
+    if type(room) == 'string' then
+      if alive[room] == nil then alive[room] = redis.call('EXISTS', ARGV[1] .. room) == 1 end
+      if alive[room] then total = total + 1 else redis.call('ZREM', key, member) end
+    else
+      redis.call('ZREM', key, member)
+    end
+  end
+end
+return total
+`;
+
+const COUNT_SHA = createHash("sha1").update(COUNT_LUA).digest("hex");
 
 /** Reads a member (one another process wrote); undefined when it is not ours to read. */
 function parseMember(raw: string): PoolMember | undefined {
@@ -145,13 +174,7 @@ export class RedisPool implements QueuePool {
     const refs = live.flat();
     const keys = refs.flatMap((r) => [r.key, roomKey(r.roomId)]);
     const args = [String(live.length), ...live.map((g) => String(g.length)), ...refs.map((r) => r.member)];
-    let masks: number[];
-    try {
-      masks = (await this.redis.evalsha(CLAIM_SHA, keys.length, ...keys, ...args)) as number[];
-    } catch (err) {
-      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
-      masks = (await this.redis.eval(CLAIM_LUA, keys.length, ...keys, ...args)) as number[];
-    }
+    const masks = (await this.script(CLAIM_LUA, CLAIM_SHA, keys, args)) as number[];
     let at = 0;
     return groups.map((g) => (g.length === 0 ? 0 : Number(masks[at++])));
   }
@@ -171,9 +194,18 @@ export class RedisPool implements QueuePool {
   }
 
   async count(keys: readonly string[]): Promise<number> {
-    const batch = this.redis.pipeline();
-    for (const key of keys) batch.zcard(key);
-    return (await exec(batch)).reduce((sum: number, n) => sum + Number(n), 0);
+    if (keys.length === 0) return 0;
+    return Number(await this.script(COUNT_LUA, COUNT_SHA, keys, [ROOM_PREFIX]));
+  }
+
+  /** Runs a script by its hash, sending it whole once Redis has forgotten it (a restart, SCRIPT FLUSH). */
+  private async script(lua: string, sha: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
+      return this.redis.eval(lua, keys.length, ...keys, ...args);
+    }
   }
 
   async forget(roomId: string): Promise<void> {

@@ -80,6 +80,19 @@ describe("ranked pool (Redis)", function () {
     assert.deepEqual(found.map((f) => f.member.sessionId), ["a"]);
   });
 
+  it("counts only the learners of rooms still beating, and drops the others' (a dead process's) and unreadable members", async () => {
+    const dead = await list(otherPool, "B", "ghost", 1200);
+    await list(pool, "A", "a", 1200);
+    await list(pool, "A", "b", 1300);
+    await redis.zadd(dead.key, 1250, "not json");
+    const keys = [pool.keyOf("es", "choice/en-target"), pool.keyOf("es", "typed/en-target")];
+    assert.equal(await pool.count(keys), 3, "B still beats: its learner counts");
+    await redis.del("lingualeap:ranked-pool-room:B"); // as when its key lapses after a kill -9
+    assert.equal(await pool.count(keys), 2);
+    assert.deepEqual(await pool.listed([dead]), [false], "the dead room's learner left the pool");
+    assert.equal(await redis.zcard(dead.key), 2, "the unreadable member went too");
+  });
+
   it("keeps a room's key alive for a few seconds after its last beat, and forgets it when the room closes", async () => {
     await pool.beat("A", []);
     const ttl = await redis.pttl("lingualeap:ranked-pool-room:A");
