@@ -2,7 +2,8 @@
  * What holding learners costs when nothing happens.
  * - memory: the server's RSS with nobody connected (after a warm-up duel and a settle), then
  *   with N raw learners seated two by two in duels that stay in their first round (rounds as
- *   long as the server allows, nobody answers): RSS growth ÷ N. Pairs are seated by `create`,
+ *   long as the server allows, nobody answers): RSS growth ÷ N; and both again right after a
+ *   full GC in the server, with heapUsed (garbage swings the first figure by ±5 KB a learner). Pairs are seated by `create`,
  *   then the partner's `joinById`, K pairs at once.
  * - idle: R rooms each waiting for an opponent (one learner alone, made by `create`), settled,
  *   then the server's CPU over S seconds, beside the same server's CPU with no room at all.
@@ -21,10 +22,8 @@ export interface MemoryFigures {
   baselineRssKB: number;
   loadedRssKB: number;
   kbPerLearner: number;
-  /** process.memoryUsage().heapUsed, when the server answered (MB). */
-  baselineHeapMB?: number;
-  loadedHeapMB?: number;
-  heapKBPerLearner?: number;
+  /** After a full GC in the server (right after the RSS above): RSS and heapUsed, and their growth per learner. */
+  afterGc?: { baselineRssKB: number; loadedRssKB: number; kbPerLearner: number; baselineHeapMB: number; loadedHeapMB: number; heapKBPerLearner: number };
   seatSeconds: number;
   /** The bench process's own RSS with every learner connected (MB). */
   benchRssMB: number;
@@ -65,7 +64,7 @@ async function seatByPairs(learners: RawLearner[], concurrency: number): Promise
   });
 }
 
-const mb = (bytes?: number) => (bytes === undefined ? undefined : bytes / 1024 / 1024);
+const mb = (bytes: number) => bytes / 1024 / 1024;
 
 export async function runMemory(cmd: ServerCmd, n: number, concurrency: number, budgetMs: number): Promise<MemoryFigures> {
   const server = await BenchServer.start(cmd, {}, { memoryProbe: true });
@@ -79,6 +78,7 @@ export async function runMemory(cmd: ServerCmd, n: number, concurrency: number, 
     await sleep(SETTLE_MS);
     const baselineRssKB = server.rssKB();
     const base = await server.memoryUsage();
+    const baseGcRss = server.rssKB();
     const t0 = performance.now();
     learners.push(...(await withTimeout(learnersOn(server.http, n, concurrency, 2), budgetMs, `${n} sign-ins`)));
     await withTimeout(seatByPairs(learners, concurrency), budgetMs, `seating ${n} learners`);
@@ -88,8 +88,11 @@ export async function runMemory(cmd: ServerCmd, n: number, concurrency: number, 
     await sleep(SETTLE_MS);
     const loadedRssKB = server.rssKB();
     const loaded = await server.memoryUsage();
-    const heap = base && loaded ? { baselineHeapMB: mb(base.heapUsed), loadedHeapMB: mb(loaded.heapUsed), heapKBPerLearner: (loaded.heapUsed - base.heapUsed) / 1024 / n } : {};
-    return { learners: n, baselineRssKB, loadedRssKB, kbPerLearner: (loadedRssKB - baselineRssKB) / n, ...heap, seatSeconds, benchRssMB: process.memoryUsage().rss / 1024 / 1024 };
+    const loadedGcRss = server.rssKB();
+    const afterGc = base && loaded
+      ? { baselineRssKB: baseGcRss, loadedRssKB: loadedGcRss, kbPerLearner: (loadedGcRss - baseGcRss) / n, baselineHeapMB: mb(base.heapUsed), loadedHeapMB: mb(loaded.heapUsed), heapKBPerLearner: (loaded.heapUsed - base.heapUsed) / 1024 / n }
+      : undefined;
+    return { learners: n, baselineRssKB, loadedRssKB, kbPerLearner: (loadedRssKB - baselineRssKB) / n, afterGc, seatSeconds, benchRssMB: process.memoryUsage().rss / 1024 / 1024 };
   } finally {
     await server.stop();
     for (const l of learners) l.room?.connection.close();

@@ -67,8 +67,9 @@ export function bytesRow(label: string, b: ByteFigures): string {
 }
 
 export function memoryRow(m: MemoryFigures): string {
-  const heap = m.heapKBPerLearner !== undefined ? `; heapUsed ${f1(m.baselineHeapMB!)} → ${f1(m.loadedHeapMB!)} MB (${f1(m.heapKBPerLearner)} KB per learner)` : "";
-  return `| memory | ${f1(m.kbPerLearner)} KB RSS per connected learner | ${m.learners} learners in ${m.learners / 2} duels (seated in ${f1(m.seatSeconds)} s); RSS ${f0(m.baselineRssKB / 1024)} → ${f0(m.loadedRssKB / 1024)} MB${heap} |`;
+  const g = m.afterGc;
+  const gc = g ? `; after a full GC: RSS ${f0(g.baselineRssKB / 1024)} → ${f0(g.loadedRssKB / 1024)} MB (${f1(g.kbPerLearner)} KB per learner), heapUsed ${f1(g.baselineHeapMB)} → ${f1(g.loadedHeapMB)} MB (${f1(g.heapKBPerLearner)} KB per learner)` : "";
+  return `| memory | ${f1(m.kbPerLearner)} KB RSS per connected learner${g ? ` (${f1(g.kbPerLearner)} KB after a full GC)` : ""} | ${m.learners} learners in ${m.learners / 2} duels (seated in ${f1(m.seatSeconds)} s); RSS ${f0(m.baselineRssKB / 1024)} → ${f0(m.loadedRssKB / 1024)} MB${gc} |`;
 }
 
 export function idleRow(i: IdleFigures): string {

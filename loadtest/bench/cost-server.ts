@@ -36,10 +36,12 @@ const BENCH_ENV: Record<string, string> = {
 };
 
 /**
- * On SIGUSR2 the server writes its process.memoryUsage() as one stderr line: a preload of the
- * bench's (a data: URL, so nothing is added to the build), used by the memory section only.
+ * On SIGUSR2 the server runs a full GC (it is started with --expose-gc) and writes its
+ * process.memoryUsage() as one stderr line: a preload of the bench's (a data: URL, so nothing
+ * is added to the build: no "?" or "#" in it, they would end the URL's path), used by the
+ * memory section only. RSS read right after it is the "after a full GC" figure.
  */
-const MEMORY_PROBE = 'data:text/javascript,process.on("SIGUSR2",()=>process.stderr.write("COSTMEM "+JSON.stringify(process.memoryUsage())+"\\n"))';
+const MEMORY_PROBE = 'data:text/javascript,process.on("SIGUSR2",()=>{if(typeof gc==="function")gc();process.stderr.write("COSTMEM "+JSON.stringify(process.memoryUsage())+"\\n")})';
 
 export const CLK_TCK = (() => {
   try {
@@ -96,7 +98,7 @@ export class BenchServer {
       ...BENCH_ENV,
       ...env,
     };
-    const args = [...(opts.memoryProbe ? ["--import", MEMORY_PROBE] : []), ...(cmd === "tsx" ? ["--import", "tsx", "server/main.ts"] : [join(BUILD_DIR, "server", "main.js")])];
+    const args = [...(opts.memoryProbe ? ["--expose-gc", "--import", MEMORY_PROBE] : []), ...(cmd === "tsx" ? ["--import", "tsx", "server/main.ts"] : [join(BUILD_DIR, "server", "main.js")])];
     const child = track(spawn(process.execPath, args, { cwd: ROOT, env: full, stdio: ["ignore", "pipe", "pipe"] }));
     const server = new BenchServer(new ServerProc(port, child), dir);
     loopbackUrl("the bench's server", server.http);
@@ -117,7 +119,7 @@ export class BenchServer {
     return rssKB(this.pid);
   }
 
-  /** The server's process.memoryUsage() (started with memoryProbe), within 5 s. */
+  /** The server's process.memoryUsage() right after a full GC (started with memoryProbe), within 5 s. */
   async memoryUsage(): Promise<NodeJS.MemoryUsage | undefined> {
     const child = this.proc.child;
     return new Promise((resolve) => {
