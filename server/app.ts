@@ -99,7 +99,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   );
   capConnections(httpServer, config.CONNECTIONS_PER_ADDRESS, trust);
   const gameServer = new Server({
-    transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD, verifyClient: webSocketGate(config.CONNECTIONS_PER_ADDRESS, trust) }),
+    transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD, pingInterval: config.WS_PING_INTERVAL_MS, verifyClient: webSocketGate(config.CONNECTIONS_PER_ADDRESS, trust) }),
     presence,
     driver,
     publicAddress: config.PUBLIC_ADDRESS,

@@ -1,5 +1,6 @@
 /** The cost bench's command line (support/args.ts: strict, usage errors exit 2, --help). */
 import { number, oneOf, parseOrExit, readFlags, UsageError } from "../support/args";
+import { parseServerEnv } from "../harness/options";
 import type { ServerCmd } from "./cost-server";
 
 export const SECTIONS = ["floor", "answers", "bytes", "memory", "idle"] as const;
@@ -25,6 +26,8 @@ export interface CostOptions {
   concurrency: number;
   /** Every phase (seating, play, echoes) stops after this long. */
   budgetMs: number;
+  /** More settings for every server the bench starts (--server-env KEY=VALUE, as the harness takes them). */
+  serverEnv: Record<string, string>;
 }
 
 export const USAGE = `usage: npm run bench:cost -- [options]
@@ -39,7 +42,8 @@ export const USAGE = `usage: npm run bench:cost -- [options]
   --rooms R          idle: rooms each waiting with one learner (5000)
   --idle-s S         idle: seconds of CPU read over the waiting rooms (10)
   --concurrency K    sign-ins and joins in flight at once (200)
-  --budget-s S       each phase stops after S s (90); the whole bench stops by itself`;
+  --budget-s S       each phase stops after S s (90); the whole bench stops by itself
+  --server-env K=V   another server setting for every server it starts (repeatable), e.g. WS_PING_INTERVAL_MS=0`;
 
 /** The bench's options from `argv`, or the usage and exit 2 (exit 0 for --help). */
 export function costOptions(argv: string[]): CostOptions {
@@ -57,6 +61,7 @@ export function costOptions(argv: string[]): CostOptions {
       "idle-s": { type: "string" },
       concurrency: { type: "string" },
       "budget-s": { type: "string" },
+      "server-env": { type: "string", multiple: true },
     });
     const only = f.only === undefined ? [...SECTIONS] : f.only.split(",").map((s) => s.trim()).filter((s) => s !== "");
     const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
@@ -77,6 +82,7 @@ export function costOptions(argv: string[]): CostOptions {
       idleSeconds: number("idle-s", f["idle-s"], 10, 1, 60),
       concurrency: number("concurrency", f.concurrency, 200, 1, 1000),
       budgetMs: number("budget-s", f["budget-s"], 90, 5, 600) * 1000,
+      serverEnv: parseServerEnv((f["server-env"] as string[] | undefined) ?? []),
     };
   });
 }

@@ -87,6 +87,9 @@ export class BenchServer {
     return this.proc.child.pid!;
   }
 
+  /** The command line's --server-env, under every section's own settings. */
+  static extraEnv: Record<string, string> = {};
+
   /** Starts a server with the bench's settings and `env` on top; resolves once /readyz answers. */
   static async start(cmd: ServerCmd, env: Record<string, string>, opts: { memoryProbe?: boolean } = {}): Promise<BenchServer> {
     const port = await freePort();
@@ -96,6 +99,7 @@ export class BenchServer {
       OUTBOX_PATH: join(dir, "outbox.jsonl"),
       DEAD_LETTER_PATH: join(dir, "dead-letter.jsonl"),
       ...BENCH_ENV,
+      ...BenchServer.extraEnv,
       ...env,
     };
     const args = [...(opts.memoryProbe ? ["--expose-gc", "--import", MEMORY_PROBE] : []), ...(cmd === "tsx" ? ["--import", "tsx", "server/main.ts"] : [join(BUILD_DIR, "server", "main.js")])];

@@ -19,7 +19,7 @@ import { runIdle, runMemory, type IdleFigures, type MemoryFigures } from "./cost
 import { runFloor, type FloorFigures } from "./cost-floor";
 import { costOptions, type CostOptions } from "./cost-options";
 import { answersRow, byteBreakdown, bytesRow, floorRow, idleRow, machine, memoryRow, TABLE_HEAD } from "./cost-report";
-import { buildServer } from "./cost-server";
+import { BenchServer, buildServer } from "./cost-server";
 import { countRoomSockets } from "./cost-wire";
 import { note } from "./measure";
 
@@ -35,6 +35,7 @@ interface Report {
 }
 
 const opts = costOptions(process.argv.slice(2));
+BenchServer.extraEnv = opts.serverEnv;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The whole bench's cap: every phase's budget, plus start-ups, builds and settles. */
