@@ -41,7 +41,7 @@ import { parseOptions, USAGE, type HarnessOptions } from "./options";
 import { PROGRESS_EVERY_S, round1 } from "./procs";
 import { reportAndExit } from "./report";
 import { elapsedS, log, run } from "./run";
-import { checkEndpoints, DEFAULT_REDIS_URL, openRedis, serverEnv, startServer } from "./servers";
+import { checkEndpoints, clusterStore, DEFAULT_REDIS_URL, openRedis, serverEnv, startServer } from "./servers";
 import type { FromShard, ShardConfig } from "./shard";
 import { forkShard, planShards } from "./shard-procs";
 import { Totals } from "../learner/metrics";
@@ -172,6 +172,7 @@ async function cleanUp(): Promise<void> {
     await withTimeout(run.redis.flushdb(), 3000, "Redis FLUSHDB").catch((err) => run.failures.push(`could not flush Redis: ${(err as Error).message}`));
     run.redis.disconnect();
   }
+  await run.ferret?.stop();
   if (run.outboxDir) rmSync(run.outboxDir, { recursive: true, force: true });
 }
 
@@ -187,15 +188,16 @@ async function bringUpServers(opts: HarnessOptions): Promise<string[]> {
   }
   const redisUrl = opts.servers > 1 ? (process.env.LOADTEST_REDIS_URL ?? DEFAULT_REDIS_URL) : undefined;
   if (redisUrl) run.redis = await openRedis(redisUrl);
+  const store = redisUrl ? await clusterStore((ferret) => (run.ferret = ferret)) : undefined;
   // One secret for the whole cluster (a token from one process is good on every other), new each run.
   const jwtSecret = randomBytes(32).toString("hex");
   run.outboxDir = mkdtempSync(path.join(os.tmpdir(), "lingualeap-loadtest-"));
-  const envFor = (port: number) => serverEnv(opts, port, redisUrl, jwtSecret, run.outboxDir!);
+  const envFor = (port: number) => serverEnv(opts, port, redisUrl, jwtSecret, run.outboxDir!, store);
   const started = await Promise.allSettled(Array.from({ length: opts.servers }, () => startServer(envFor)));
   for (const s of started) if (s.status === "fulfilled") run.servers.push(s.value);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;
-  log(`servers: ${run.servers.map((s) => `${s.http} (pid ${s.child.pid})`).join(", ")}${redisUrl ? ` — cluster on ${redisUrl}` : ""}`);
+  log(`servers: ${run.servers.map((s) => `${s.http} (pid ${s.child.pid})`).join(", ")}${redisUrl ? ` — cluster on ${redisUrl}, store ${store!.url}${store!.db}` : ""}`);
   return run.servers.map((s) => s.http);
 }
 
@@ -288,6 +290,7 @@ async function killedAtDeadline(ms: number, why = `the hard deadline (${Math.rou
   for (const s of run.servers) s.stopping = true;
   for (const p of run.shards) p.stopping = true;
   killAllNow();
+  run.ferret?.killNow();
   if (run.redis) {
     await withTimeout(run.redis.flushdb(), 2000, "Redis FLUSHDB").catch(() => undefined);
     run.redis.disconnect();

@@ -2,6 +2,7 @@
  * The state of one load run, shared by the harness (which drives it) and the report (which
  * reads it): options, processes, running totals, failures and timing.
  */
+import type { FerretDbProcess } from "../support/ferretdb-process";
 import { performance } from "node:perf_hooks";
 import type Redis from "ioredis";
 import type { HarnessOptions } from "./options";
@@ -23,6 +24,8 @@ interface Run {
   startedAt?: number;
   endedAt?: number;
   redis?: Redis;
+  /** A cluster run's store of record, when the run started its own (see servers.ts clusterStore). */
+  ferret?: FerretDbProcess;
   outboxDir?: string;
 }
 

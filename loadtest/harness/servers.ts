@@ -6,12 +6,13 @@
  * (`node --import tsx server/main.ts`, which spends some of its CPU compiling at run time).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import Redis from "ioredis";
 import { loopbackServerEnv } from "../support/server-env";
 import { exitWithin, hasExited, ROOT, track, withTimeout } from "../support/children";
-import { loopbackUrl } from "../support/loopback";
+import { assertLoopbackMongo, loopbackUrl } from "../support/loopback";
+import { startFerretDb, type FerretDbProcess } from "../support/ferretdb-process";
 import { freePort } from "../support/ports";
 import type { HarnessOptions, SERVER_CMDS } from "./options";
 import { ProcWatch } from "./procs";
@@ -106,13 +107,34 @@ export class ServerProc {
   }
 }
 
+/**
+ * A cluster's store of record: the processes of a cluster must share one (config.ts refuses
+ * REDIS_URL without MONGODB_URL). `LOADTEST_MONGODB_URL` (loopback) names one; otherwise the
+ * run starts `.tools/ferretdb` on a free port and stops it at the end. FerretDB on SQLite keeps
+ * about one result a second (docs/benchmarks.md): results wait in the cluster's Redis stream
+ * meanwhile (durable, flushed with the run's Redis DB), so the run measures play, not the store.
+ */
+export async function clusterStore(onSpawn: (ferret: FerretDbProcess) => void): Promise<{ url: string; db: string }> {
+  const db = `lingualeap_loadtest_${process.pid}`;
+  const given = process.env.LOADTEST_MONGODB_URL;
+  if (given) {
+    assertLoopbackMongo("LOADTEST_MONGODB_URL", given);
+    return { url: given, db };
+  }
+  const binary = path.join(ROOT, ".tools", "ferretdb");
+  if (!existsSync(binary)) throw new Error("--servers > 1 needs a MongoDB-compatible store: set LOADTEST_MONGODB_URL, or build .tools/ferretdb (bash test/infra/ensure-ferretdb.sh)");
+  const ferret = await startFerretDb({ binary, dirPrefix: "lingualeap-loadtest-ferretdb-", readyTimeoutMs: 30_000, onSpawn });
+  return { url: ferret.url, db };
+}
+
 /** The environment of spawned servers: none of the caller's server settings leak in. */
-export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string | undefined, jwtSecret: string, outboxDir: string): NodeJS.ProcessEnv {
+export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string | undefined, jwtSecret: string, outboxDir: string, store?: { url: string; db: string }): NodeJS.ProcessEnv {
   return {
     ...loopbackServerEnv(port, jwtSecret, "warn"),
     OUTBOX_PATH: path.join(outboxDir, `outbox-${port}.jsonl`),
     SHUTDOWN_GRACE_MS: "3000",
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    ...(store ? { MONGODB_URL: store.url, MONGODB_DB: store.db } : {}),
     // Pairing measures learners meeting learners: no bot may step in.
     ...(opts.scenario === "pairing" ? { QUEUE_BOT_AFTER_MS: "0" } : {}),
     ...(opts.fast ? FAST_ENV : {}),
