@@ -69,14 +69,19 @@ export function dayIn(epochMs: number, timeZone = "UTC"): string {
 /** Formatters by time zone: making one costs far more than using it. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** Zones found valid (a bounded set: the runtime's tz database), so each sign-in does not build a formatter. */
+const knownZones = new Set<string>();
+
 /** True when `timeZone` is an IANA zone this runtime knows. */
 export function isTimeZone(timeZone: string): boolean {
+  if (knownZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat("en", { timeZone });
-    return true;
   } catch {
     return false;
   }
+  knownZones.add(timeZone);
+  return true;
 }
 
 /**
