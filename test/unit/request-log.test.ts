@@ -123,6 +123,43 @@ describe("the request log on a real HTTP server", () => {
   });
 });
 
+describe("the request log with the log at warn (errors only, no pino-http)", () => {
+  let server: http.Server;
+  let base: string;
+  const { log, lines } = capture("warn");
+
+  before(async () => {
+    const app = express();
+    app.use(requestLog(log));
+    app.get("/ok", (req, res) => {
+      (req as unknown as { log: typeof log }).log.warn({ step: 2 }, "a warning inside the route");
+      res.json({ ok: true });
+    });
+    app.get("/missing", (_req, res) => res.status(404).json({ error: "no" }));
+    app.get("/broken", (_req, res) => res.status(500).json({ error: "ours" }));
+    app.get("/draining", (_req, res) => res.status(503).json({ error: "later" }));
+    server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+
+  it("still gives every request its id, and writes the error line of a 5xx with the same fields, nothing for the rest", async () => {
+    const answer = async (path: string, id: string) => {
+      const res = await fetch(`${base}${path}?token=tok-w`, { headers: { "x-request-id": id } });
+      assert.equal(res.headers.get("x-request-id"), id);
+      return res.status;
+    };
+    assert.deepEqual([await answer("/ok", "w-ok"), await answer("/missing", "w-404"), await answer("/draining", "w-503"), await answer("/broken", "w-500")], [200, 404, 503, 500]);
+    await waitUntil(() => lines.some((l) => l.requestId === "w-500" && "responseTime" in l), "the 500's line");
+    const line = lines.find((l) => l.requestId === "w-500" && "responseTime" in l)!;
+    assert.deepEqual([line.level, line.msg, line.req.method, line.req.url, line.res.statusCode], [50, "GET 500", "GET", "/broken?token=[Redacted]", 500]);
+    assert.equal(typeof line.responseTime, "number");
+    assert.ok(lines.some((l) => l.requestId === "w-ok" && l.msg === "a warning inside the route" && l.step === 2), "req.log carries the id");
+    assert.deepEqual(lines.filter((l) => "responseTime" in l).map((l) => l.requestId), ["w-500"], "no request line for 200, 404, 503");
+  });
+});
+
 describe("the logger's redaction", () => {
   it("censors passwords, tokens and credential headers wherever a line holds them", () => {
     const { log, lines } = capture("info");
