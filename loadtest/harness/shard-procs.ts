@@ -56,12 +56,19 @@ export function forkShard(index: number, onDelta: ConstructorParameters<typeof S
   return new ShardProc(index, child, onDelta);
 }
 
-/** Contiguous blocks of bots per shard, so every shard talks to every server; bot i → server i % N. */
+/**
+ * Contiguous blocks of bots per shard, so every shard talks to every server (bot i → server
+ * i % N); each block's starts are spread over the whole ramp, so every shard signs in and
+ * joins its share at the same pace instead of the first shard taking the ramp's first part.
+ */
 export function planShards(opts: HarnessOptions, endpoints: string[], shardCount: number): ShardBot[][] {
   const plan: ShardBot[][] = Array.from({ length: shardCount }, () => []);
+  const firstOf = (shard: number) => Math.ceil((shard * opts.bots) / shardCount);
   for (let i = 0; i < opts.bots; i++) {
     const shard = Math.floor((i * shardCount) / opts.bots);
-    plan[shard].push({ index: i, endpoint: endpoints[i % endpoints.length], startAfterMs: Math.round((opts.rampS * 1000 * i) / opts.bots) });
+    const size = firstOf(shard + 1) - firstOf(shard);
+    const startAfterMs = Math.round((opts.rampS * 1000 * (i - firstOf(shard))) / size);
+    plan[shard].push({ index: i, endpoint: endpoints[i % endpoints.length], startAfterMs });
   }
   return plan;
 }

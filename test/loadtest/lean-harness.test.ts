@@ -41,6 +41,12 @@ describe("load harness --lean: options", () => {
       const indexes = plan.flat().map((b) => b.index);
       assert.deepEqual(indexes, [...indexes].sort((a, b) => a - b), "contiguous blocks, in order");
       assert.ok(plan.flat().every((b) => b.startAfterMs >= 0 && b.startAfterMs < 10_000), "every start within the ramp");
+      for (const block of plan) {
+        // Each shard's share is spread over the whole ramp, not over a slice of it.
+        const starts = block.map((b) => b.startAfterMs);
+        assert.equal(starts[0], 0);
+        if (block.length > 1) assert.ok(starts[starts.length - 1] >= 10_000 * (1 - 1 / block.length) - 1, `${bots} on ${shards}: ends at ${starts[starts.length - 1]}`);
+      }
     }
   });
 });
