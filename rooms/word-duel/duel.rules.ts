@@ -84,19 +84,21 @@ function sides(direction: Direction): { ask: "en" | "target"; answer: "en" | "ta
 /**
  * Distractors for a choice question: other words' displays that are not an accepted answer
  * of this word, preferring the same lesson, then the same level; never two equal options.
+ * Candidates are drawn at random one at a time (a Fisher–Yates that stops once three fit),
+ * not by shuffling every word of the level: a duel builds ten of these when it is created.
  */
 export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direction: Direction, langs: DuelLangs, rng: Rng): string[] {
   const { answer } = sides(direction);
   const rules = langs[answer === "en" ? "en" : "target"];
   const taken = new Set(word[answer].map((a) => answerKey(a, rules)));
   const picked: string[] = [];
-  const tiers = [
-    pool.filter((w) => w.lessonId === word.lessonId),
-    pool.filter((w) => w.lessonId !== word.lessonId && w.level === word.level),
-  ];
-  for (const tier of tiers) {
-    for (const candidate of pickWords(tier, tier.length, rng)) {
+  const { byLesson, byLevel } = groupsOf(pool);
+  const tiers = [byLesson.get(word.lessonId) ?? [], byLevel.get(word.level) ?? []];
+  for (const [tier, words] of tiers.entries()) {
+    for (const candidate of drawn(words.slice(), rng)) {
       if (picked.length === CHOICE_COUNT - 1) return picked;
+      // The level's words include the lesson's, already drawn from.
+      if (tier === 1 && candidate.lessonId === word.lessonId) continue;
       const display = candidate[answer][0];
       const key = answerKey(display, rules);
       if (taken.has(key)) continue;
@@ -105,6 +107,33 @@ export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direc
     }
   }
   return picked;
+}
+
+/** A pool's words by lesson and by level, made once per pool (the decks' pools live as long as the process). */
+const groups = new WeakMap<readonly RuleWord[], { byLesson: Map<string, RuleWord[]>; byLevel: Map<RuleWord["level"], RuleWord[]> }>();
+
+function groupsOf(pool: readonly RuleWord[]): { byLesson: Map<string, RuleWord[]>; byLevel: Map<RuleWord["level"], RuleWord[]> } {
+  let found = groups.get(pool);
+  if (!found) {
+    found = { byLesson: new Map(), byLevel: new Map() };
+    for (const w of pool) {
+      if (!found.byLesson.has(w.lessonId)) found.byLesson.set(w.lessonId, []);
+      if (!found.byLevel.has(w.level)) found.byLevel.set(w.level, []);
+      found.byLesson.get(w.lessonId)!.push(w);
+      found.byLevel.get(w.level)!.push(w);
+    }
+    groups.set(pool, found);
+  }
+  return found;
+}
+
+/** The items in random order, one draw at a time (shuffling `items` in place as it goes). */
+function* drawn<T>(items: T[], rng: Rng): Generator<T> {
+  for (let i = 0; i < items.length; i++) {
+    const j = i + Math.floor(rng() * (items.length - i));
+    [items[i], items[j]] = [items[j], items[i]];
+    yield items[i];
+  }
 }
 
 /**
