@@ -75,7 +75,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const text = (x: number, y: number, body: string, attrs = "") => out.push(`<text x="${num(x)}" y="${num(y)}"${attrs ? ` ${attrs}` : ""}>${xmlEscape(body)}</text>`);
 
   out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
-  text(m.left, 24, spec.title, `font-size="15" font-weight="bold"`);
+  // A long title (the sweep's command) gets a smaller font rather than running off the image.
+  const titleSize = Math.max(9, Math.min(15, Math.floor((W - m.left - 8) / (0.62 * spec.title.length))));
+  text(m.left, 24, spec.title, `font-size="${titleSize}" font-weight="bold"`);
   for (const t of xTicks) {
     out.push(`<line x1="${num(X(t))}" y1="${m.top}" x2="${num(X(t))}" y2="${m.top + plotH}" stroke="#e5e5e5"/>`);
     text(X(t), m.top + plotH + 16, label(t), `text-anchor="middle"`);
