@@ -14,9 +14,10 @@
  * generator is not what limits a big run. The progress lines and the end show both sides'
  * CPU per connected learner.
  *
- * --servers N spawns N processes (`node --import tsx server/main.ts`) on free loopback ports;
- * N > 1 makes them one cluster on Redis DB 12 (LOADTEST_REDIS_URL overrides), flushed at the
- * start and the end. Bot i sends its HTTP to server i % N (as nginx round-robin would); its
+ * --servers N spawns N processes of the run's compiled build (`--server-cmd tsx`: the
+ * sources through tsx) on free loopback ports; N > 1 makes them one cluster on Redis DB 12
+ * (LOADTEST_REDIS_URL overrides), flushed at the start and the end, sharing a store of record
+ * (a FerretDB of the run's own, or LOADTEST_MONGODB_URL). Bot i sends its HTTP to server i % N (as nginx round-robin would); its
  * WebSockets go wherever the room is (PUBLIC_ADDRESS). --fast, --rounds and --server-env
  * apply to spawned servers only.
  *
