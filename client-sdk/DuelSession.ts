@@ -187,8 +187,9 @@ export class DuelSession {
    */
   private takeAnswers(view: DuelView): void {
     const me = view.players.find((p) => p.sessionId === this.sessionId);
-    while (this.pending.length > 0 && me?.answered && view.round === this.pending[0].round) {
-      this.settle((p) => p.resolve({ round: p.round }));
+    // A later round counts too: an answer sent as the next round opened is taken for that one.
+    while (this.pending.length > 0 && me?.answered && view.round >= this.pending[0].round) {
+      this.settle((p) => p.resolve({ round: view.round }));
     }
   }
 
