@@ -207,8 +207,24 @@ export function deckWords(deck: Deck): DeckWord[] {
  * @example answersFor(spanish, "apple") // ["la manzana"]
  */
 export function answersFor(deck: Deck, prompt: string, direction: Direction = "en-target"): string[] | undefined {
-  const word = deckWords(deck).find((w) => (direction === "en-target" ? w.en[0] : w.target[0]) === prompt);
-  return word && (direction === "en-target" ? word.target : word.en);
+  return promptIndex(deck)[direction].get(prompt);
+}
+
+/** Each deck's accepted answers by prompt, both directions, made once (a deck is not changed once loaded). */
+const promptIndexes = new WeakMap<Deck, Record<Direction, Map<string, string[]>>>();
+
+function promptIndex(deck: Deck): Record<Direction, Map<string, string[]>> {
+  let index = promptIndexes.get(deck);
+  if (!index) {
+    index = { "en-target": new Map(), "target-en": new Map() };
+    // The first word with a prompt answers for it, as a search through the deck would find.
+    for (const w of deckWords(deck)) {
+      if (!index["en-target"].has(w.en[0])) index["en-target"].set(w.en[0], w.target);
+      if (!index["target-en"].has(w.target[0])) index["target-en"].set(w.target[0], w.en);
+    }
+    promptIndexes.set(deck, index);
+  }
+  return index;
 }
 
 /**

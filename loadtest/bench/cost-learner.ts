@@ -7,7 +7,7 @@
  * `phase === "finished"`. Every other message is taken and ignored (`onMessage("*")`).
  */
 import { Client, type Room, type SeatReservation } from "colyseus.js";
-import { answersFor, loadDecks, type Deck } from "../../content/decks";
+import { acceptedAnswers } from "../learner/answers";
 import { MSG_ANSWER, MSG_DUEL_RESULT, type Direction } from "../../rooms/word-duel/messages";
 import { wireOf, type WireCount } from "./cost-wire";
 
@@ -49,23 +49,9 @@ export const learnerName = (i: number) => `Bench ${String(i).padStart(5, "0")}`;
 
 type Decoded = { phase: string; round: number; totalRounds: number; prompt: string; choices?: Iterable<string>; lang: string; direction: string };
 
-let keys: Map<string, Deck> | undefined;
-const accepted = new Map<string, string[] | undefined>();
-
-/** The accepted answers of a prompt (content/decks.ts answersFor), looked up once per prompt. */
-export function acceptedAnswers(lang: string, direction: string, prompt: string): string[] | undefined {
-  const key = `${lang}\u0000${direction}\u0000${prompt}`;
-  if (!accepted.has(key)) {
-    keys ??= loadDecks();
-    const deck = keys.get(lang);
-    accepted.set(key, deck && answersFor(deck, prompt, direction as Direction));
-  }
-  return accepted.get(key);
-}
-
 /** The right choice or a wrong one; undefined when the prompt is no deck's (then the learner counts a problem). */
 export function choose(lang: string, direction: string, prompt: string, choices: string[], right: boolean): string | undefined {
-  const ok = acceptedAnswers(lang, direction, prompt);
+  const ok = acceptedAnswers(lang, direction as Direction, prompt);
   if (!ok) return undefined;
   return right ? choices.find((c) => ok.includes(c)) : choices.find((c) => !ok.includes(c));
 }

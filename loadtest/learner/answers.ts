@@ -10,22 +10,12 @@ import type { Direction, LearnerOptions } from "./options";
 const WRONG_TYPED = "qxzvw";
 
 let decks: Map<TargetLang, Deck> | undefined;
-/**
- * Answers found, by language, direction and prompt: answersFor walks a copy of the whole deck
- * (about 0.4 ms), which thousands of bots answering every few seconds cannot afford each time.
- */
-const found = new Map<string, string[]>();
 
-/** The accepted answers of a prompt in the learner's language and direction (content/decks.ts). */
-function acceptedAnswers(lang: string, direction: Direction, prompt: string): string[] | undefined {
-  const key = `${lang}\u0000${direction}\u0000${prompt}`;
-  const known = found.get(key);
-  if (known) return known;
+/** The accepted answers of a prompt in the learner's language and direction (content/decks.ts, indexed once per deck). */
+export function acceptedAnswers(lang: string, direction: Direction, prompt: string): string[] | undefined {
   decks ??= loadDecks();
   const deck = decks.get(lang as TargetLang);
-  const answers = deck && answersFor(deck, prompt, direction);
-  if (answers) found.set(key, answers);
-  return answers;
+  return deck && answersFor(deck, prompt, direction);
 }
 
 /** Loads the decks now, so the first round is not slowed by reading them. */
