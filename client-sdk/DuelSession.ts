@@ -71,8 +71,8 @@ const FINAL_CLOSES: Record<number, { code: string; message: string; explainedBy?
  */
 export class DuelSession {
   private listeners = new Map<keyof DuelEvents, Set<Listener<never>>>();
-  /** Answers sent and not yet settled: taken when the state shows this learner answered that round, refused by an `error`. */
-  private pending: { round: number; resolve: (m: AnswerTaken) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  /** Answers sent and not yet settled, oldest first: taken when the state shows this learner answered, refused by an `error`. */
+  private pending: { resolve: (m: AnswerTaken) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
   private last?: DuelView;
   private leaving = false;
   private closedOnce = false;
@@ -128,7 +128,7 @@ export class DuelSession {
         this.pending = this.pending.filter((p) => p.timer !== timer);
         reject(new LinguaLeapError("TIMEOUT", "the server did not answer in time"));
       }, this.opts.answerTimeoutMs ?? 5000);
-      this.pending.push({ round: this.last?.round ?? 0, resolve, reject, timer });
+      this.pending.push({ resolve, reject, timer });
       this.room.send(msg.MSG_ANSWER, { answer: text } satisfies msg.AnswerMessage);
     });
   }
@@ -170,7 +170,7 @@ export class DuelSession {
     const view = toView(state);
     const before = this.last;
     this.last = view;
-    this.takeAnswers(view);
+    this.takeAnswer(view, before);
     this.emit("state", view);
     if (before?.phase !== view.phase || before?.round !== view.round) {
       this.emit("phase", { phase: view.phase, round: view.round });
@@ -182,15 +182,14 @@ export class DuelSession {
   }
 
   /**
-   * An answer is taken once the state shows this learner answered its round (the server sends
-   * that patch in the turn it takes the answer; a refusal comes as an `error` instead).
+   * One answer is taken when the state shows this learner's `answered` turn true (the server
+   * sends that patch in the turn it takes the answer, and a refusal as an `error` in the order
+   * the answers came): the oldest one waiting, for the round it counts in.
    */
-  private takeAnswers(view: DuelView): void {
-    const me = view.players.find((p) => p.sessionId === this.sessionId);
-    // A later round counts too: an answer sent as the next round opened is taken for that one.
-    while (this.pending.length > 0 && me?.answered && view.round >= this.pending[0].round) {
-      this.settle((p) => p.resolve({ round: view.round }));
-    }
+  private takeAnswer(view: DuelView, before: DuelView | undefined): void {
+    const mine = (v?: DuelView) => v?.players.find((p) => p.sessionId === this.sessionId);
+    const was = mine(before)?.answered === true && before?.round === view.round;
+    if (mine(view)?.answered && !was) this.settle((p) => p.resolve({ round: view.round }));
   }
 
   private async onLeave(code: number): Promise<void> {

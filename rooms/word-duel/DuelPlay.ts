@@ -27,7 +27,6 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
   protected challenge?: Challenge;
   /** The duel's one timer: arming another replaces it. */
   private timer?: Delayed;
-  /** Its result is being kept, or it ended unplayed: nothing more happens in this duel. */
   /** Nothing more happens in this duel: its result is being kept, or it ended. */
   protected over = false;
   /** Set on shutdown: a finished duel then closes at once instead of lingering. */
@@ -98,8 +97,13 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     await this.challenge?.list(false);
   }
 
+  /**
+   * Tells one client why its message was refused, after the patch of anything taken before it
+   * (patches go out right after the current callback): a client that sent two answers reads
+   * the first one's acceptance, then the second one's refusal, in the order it sent them.
+   */
   private reject(client: Client, code: ErrorCode, message: string): void {
-    client.send(msg.MSG_ERROR, { code, message } satisfies msg.ErrorMessage);
+    queueMicrotask(() => client.send(msg.MSG_ERROR, { code, message } satisfies msg.ErrorMessage));
   }
 
   /** Takes one player's answer (clients and bots alike), or says why not. */

@@ -88,6 +88,19 @@ describe("client SDK against a real server", function () {
     await Promise.all([a.leave(), b.leave()]);
   });
 
+  it("settles each answer once, in the order sent: an answer sent twice is taken once and refused once", async () => {
+    const ana = new LinguaLeapClient(t.http);
+    const ben = new LinguaLeapClient(t.http);
+    await Promise.all([ana.signInAsGuest("Ana"), ben.signInAsGuest("Ben")]);
+    const a = await ana.joinDuel({ lang: "es", mode: "choice" });
+    await ben.joinDuel({ lang: "es", mode: "choice" });
+    const round = await once<{ choices: string[] }>(a, "round");
+    // Both in one turn: they reach the server in one read, the second before the first's patch is sent.
+    const [first, second] = await Promise.allSettled([a.answer(round.choices[0]), a.answer(round.choices[1])]);
+    assert.equal(first.status, "fulfilled", "the first answer is taken");
+    assert.equal(second.status === "rejected" && (second.reason as LinguaLeapError).code, "DUEL_ALREADY_ANSWERED");
+  });
+
   it("reconnects by itself after a dropped connection and finishes the duel", async () => {
     const ana = new LinguaLeapClient(t.http, { session: { backoff: { baseMs: 50, maxMs: 200 } } });
     const ben = new LinguaLeapClient(t.http);
