@@ -69,18 +69,23 @@ export function dayIn(epochMs: number, timeZone = "UTC"): string {
 /** Formatters by time zone: making one costs far more than using it. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** Zones found valid (a bounded set: the runtime's tz database), so each sign-in does not build a formatter. */
+/**
+ * Zones found valid, as the runtime spells them, so each sign-in does not build a formatter.
+ * Only the runtime's own spelling is kept (names are case-insensitive: "europe/madrid" is
+ * valid too), so the set stays within the tz database whatever clients send.
+ */
 const knownZones = new Set<string>();
 
 /** True when `timeZone` is an IANA zone this runtime knows. */
 export function isTimeZone(timeZone: string): boolean {
   if (knownZones.has(timeZone)) return true;
+  let spelled: string;
   try {
-    new Intl.DateTimeFormat("en", { timeZone });
+    spelled = new Intl.DateTimeFormat("en", { timeZone }).resolvedOptions().timeZone;
   } catch {
     return false;
   }
-  knownZones.add(timeZone);
+  if (spelled === timeZone) knownZones.add(timeZone);
   return true;
 }
 

@@ -33,7 +33,7 @@ async function slowMatchmakingFront(port: number, delayMs: number): Promise<{ ur
   };
 }
 
-function once<T>(session: DuelSession, event: "result" | "reconnected" | "closed" | "reveal", ms = 10000): Promise<T> {
+function once<T>(session: DuelSession, event: "result" | "reconnected" | "closed" | "reveal" | "round", ms = 10000): Promise<T> {
   return withTimeout(new Promise<T>((resolve) => { const off = session.on(event, (p: any) => { off(); resolve(p); }); }), ms, `SDK event ${event}`);
 }
 
