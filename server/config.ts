@@ -84,7 +84,7 @@ export const CONFIG_KEYS = {
   CHALLENGE_LOOKUPS_PER_MINUTE: [int(1, 100000).default(30), "challenge-code lookups per address per minute"],
   ADMIN_AUTH_FAILURES_PER_HOUR: [int(1, 100000).default(20), "failed monitor/admin sign-ins per address per hour before it is locked out"],
   CONNECTIONS_PER_ADDRESS: [int(1, 100000).default(64), "open connections (TCP from a direct peer, WebSocket per client address) one address may hold per process"],
-  WS_PING_INTERVAL_MS: [int(0, 60000).default(3000), "how often every WebSocket is pinged; one that misses two pings is closed (a dead phone's connection); 0 = never"],
+  WS_PING_INTERVAL_MS: [int(0, 60000).refine((ms) => ms === 0 || ms >= 1000, "must be 0 (never) or at least 1000").default(3000), "how often every WebSocket is pinged; one that misses two pings is closed (a dead phone's connection); 0 = never"],
   HTTP_HEADERS_TIMEOUT_MS: [int(1000, 120000).default(10000), "time a client has to send a request's headers"],
   HTTP_REQUEST_TIMEOUT_MS: [int(1000, 600000).default(30000), "time a client has to send a whole request"],
   PASSWORD_SCRYPT_LOG2N: [int(14, 20).default(17), "scrypt cost of new password hashes, as log2(N) (OWASP: 17); older hashes are upgraded at login"],
