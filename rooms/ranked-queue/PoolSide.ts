@@ -146,9 +146,10 @@ export class PoolSide {
     await this.pool.remove(entries.flatMap((e) => (e.listing ? [e.listing] : [])));
   }
 
-  /** How many learners other rooms of this language list in the pool. */
-  async othersListed(entries: Iterable<Entry>): Promise<number> {
-    const total = await this.pool.count(MODES.flatMap((mode) => DIRECTIONS.map((direction) => this.pool.keyOf(this.lang, `${mode}/${direction}`))));
+  /** How many learners other rooms of this language list in the pool; with `sweep`, dead rooms' listings are dropped first. */
+  async othersListed(entries: Iterable<Entry>, sweep: boolean): Promise<number> {
+    const keys = MODES.flatMap((mode) => DIRECTIONS.map((direction) => this.pool.keyOf(this.lang, `${mode}/${direction}`)));
+    const total = await (sweep ? this.pool.count(keys) : this.pool.size(keys));
     let ours = 0;
     for (const e of entries) if (e.listing && e.state === "waiting") ours++;
     return Math.max(0, total - ours);

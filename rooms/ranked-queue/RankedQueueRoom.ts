@@ -49,6 +49,8 @@ const CLAIM_RENEW_MS = 2000;
  * learner (the busiest thing a queue did under churn).
  */
 const COUNT_EVERY_MS = 1000;
+/** How often the count also sweeps dead rooms' listings out of the pool (it reads every member). */
+const SWEEP_EVERY_MS = 10_000;
 
 /**
  * One language's ranked queue on one process: matchmaking filters on `lang` and on the
@@ -70,6 +72,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   private side?: PoolSide;
   private renewedAt = 0;
   private countedAt = 0;
+  private sweptAt = 0;
   private failedAt = 0;
 
   /**
@@ -173,7 +176,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
       await this.count(now);
     } catch (err) {
       // Redis away fails every tick: said once every 10 s, not four times a second.
-      const now = Date.now();
+      const now = this.services.now();
       if (now - this.failedAt >= 10_000) {
         this.failedAt = now;
         this.log.warn({ err: (err as Error).message }, "ranked_queue: tick failed (Redis away?); the learners keep waiting");
@@ -198,7 +201,9 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
   private async count(now: number): Promise<void> {
     if (now - this.countedAt < COUNT_EVERY_MS) return;
     this.countedAt = now;
-    const others = this.side ? await this.side.othersListed(this.entries.values()) : 0;
+    const sweep = now - this.sweptAt >= SWEEP_EVERY_MS;
+    if (sweep) this.sweptAt = now;
+    const others = this.side ? await this.side.othersListed(this.entries.values(), sweep) : 0;
     this.state.waiting = Math.min(0xffff, this.entries.size + others); // a uint16
   }
 

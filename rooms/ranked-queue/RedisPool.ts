@@ -10,8 +10,8 @@
  *    taking it. Within that time a kill -9 is caught by the hand-off itself (the taker asks
  *    the holder's room before telling its own learner anything).
  * 3. Nothing here outlives its room: a room that closes removes its members and its key, and
- *    counting the pool (every queue does once a second) drops the members of rooms whose key
- *    lapsed (a process that died), so they neither linger nor count as waiting.
+ *    a sweeping count (every queue makes one every ten seconds) drops the members of rooms
+ *    whose key lapsed (a process that died), so they do not linger or count as waiting.
  */
 import { createHash } from "node:crypto";
 import type Redis from "ioredis";
@@ -62,7 +62,9 @@ export interface QueuePool {
   /** Whether each member is still listed. */
   listed(refs: readonly PoolRef[]): Promise<boolean[]>;
   remove(refs: readonly PoolRef[]): Promise<void>;
-  /** How many learners these sorted sets list, together. */
+  /** How many learners these sorted sets list, together (one ZCARD each). */
+  size(keys: readonly string[]): Promise<number>;
+  /** The same count, dropping first the members of rooms whose key lapsed (it reads every member: now and then). */
   count(keys: readonly string[]): Promise<number>;
   /** The room closed: its liveness key goes. */
   forget(roomId: string): Promise<void>;
@@ -191,6 +193,12 @@ export class RedisPool implements QueuePool {
     const batch = this.redis.pipeline();
     for (const r of refs) batch.zrem(r.key, r.member);
     await exec(batch);
+  }
+
+  async size(keys: readonly string[]): Promise<number> {
+    const batch = this.redis.pipeline();
+    for (const key of keys) batch.zcard(key);
+    return (await exec(batch)).reduce((sum: number, n) => sum + Number(n), 0);
   }
 
   async count(keys: readonly string[]): Promise<number> {
