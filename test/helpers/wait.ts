@@ -27,10 +27,14 @@ export function waitForState<S>(room: Room<S>, check: (state: S) => boolean, wha
   return withTimeout(
     new Promise<S>((resolve) => {
       if (room.state && check(room.state)) return resolve(room.state);
-      // Removed alone: what onStateChange(…) returns clears every listener of the room (colyseus.js 0.16).
+      // Removed alone (what onStateChange(…) returns clears every listener of the room), and
+      // after the patch's listeners have run: colyseus.js 0.16's remove() moves the last
+      // listener into the removed one's place, and one moved mid-call would miss this patch.
+      let done = false;
       const listener = (state: S) => {
-        if (!check(state)) return;
-        room.onStateChange.remove(listener);
+        if (done || !check(state)) return;
+        done = true;
+        queueMicrotask(() => room.onStateChange.remove(listener));
         resolve(state);
       };
       room.onStateChange(listener);

@@ -4,11 +4,11 @@
  * every client at once.
  */
 import { strict as assert } from "node:assert";
-import { matchMaker, type Room } from "@colyseus/core";
+import { matchMaker, type Room } from "colyseus";
 import { join, waitPhase, leaveAll } from "./duel-helpers";
 import { LinguaLeapClient } from "../../client-sdk";
 import { startServer, type TestServer } from "../helpers/server";
-import { withTimeout } from "../helpers/wait";
+import { waitForState, withTimeout } from "../helpers/wait";
 
 /** Counts the room's patches (calls and those that sent something). */
 function countPatches(room: Room): { calls: number; sent: number } {
@@ -84,9 +84,5 @@ describe("the short join handshake (schema join option)", () => {
 });
 
 function waitForAnswered(seat: Awaited<ReturnType<typeof join>>, sessionId: string): Promise<void> {
-  return new Promise((resolve) => {
-    seat.room.onStateChange((s: { players: Map<string, { answered: boolean }> }) => {
-      if (s.players.get(sessionId)?.answered) resolve();
-    });
-  });
+  return waitForState(seat.room, (s: { players: Map<string, { answered: boolean }> }) => s.players.get(sessionId)?.answered === true, "the answer to show", 2000).then(() => undefined);
 }

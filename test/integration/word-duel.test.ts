@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { colyseusOf } from "../helpers/colyseus-testing";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
-import { waitUntil, withTimeout } from "../helpers/wait";
+import { waitForState, waitUntil, withTimeout } from "../helpers/wait";
 import { join, leaveAll, pair, rightAnswer, waitPhase, type Seat } from "./duel-helpers";
 
 describe("word_duel room: whole duels with real clients", function () {
@@ -239,26 +239,11 @@ describe("word_duel room: whole duels with real clients", function () {
 });
 
 function waitForPlayer(seat: Seat, sessionId: string, check: (p: any) => boolean, ms = 5000): Promise<unknown> {
-  return withTimeout(
-    new Promise((resolve) => {
-      const found = (s: any) => {
-        const p = s.players.get(sessionId);
-        return p && check(p) ? p : undefined;
-      };
-      const now = found(seat.room.state);
-      if (now) return resolve(now);
-      // Removed only once added: colyseus.js's remove() of a listener it does not hold drops its last one.
-      const test = (s: any) => {
-        const p = found(s);
-        if (!p) return;
-        seat.room.onStateChange.remove(test);
-        resolve(p);
-      };
-      seat.room.onStateChange(test);
-    }),
-    ms,
-    `player ${sessionId}`,
-  );
+  const found = (s: any) => {
+    const p = s.players.get(sessionId);
+    return p && check(p) ? p : undefined;
+  };
+  return waitForState(seat.room, (s: any) => found(s) !== undefined, `player ${sessionId}`, ms).then(found);
 }
 
 describe("word_duel room: who may join when", function () {
