@@ -9,13 +9,13 @@ import { Decoder, type Iterator, type Schema } from "@colyseus/schema";
 import { markedSchema, schemaId } from "../rooms/shared/schema-id";
 import { WordDuelState } from "../rooms/word-duel/WordDuelState";
 
-const compiled = new Map<string, new () => Schema>([[schemaId(WordDuelState), WordDuelState]]);
-
 /**
  * The id of the duel schema this SDK was built with: sent as the `schema` join option.
  * @example await mm.join("joinOrCreate", "word_duel", { lang: "es", mode: "choice", schema: DUEL_SCHEMA_ID })
  */
 export const DUEL_SCHEMA_ID = schemaId(WordDuelState);
+
+const compiled = new Map<string, new () => Schema>([[DUEL_SCHEMA_ID, WordDuelState]]);
 
 export class CompactSerializer extends SchemaSerializer {
   override handshake(bytes: Buffer, it?: Iterator): void {

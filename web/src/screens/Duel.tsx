@@ -196,7 +196,7 @@ function status(p: PlayerView, answering: boolean): string {
 }
 
 function Reveal({ reveal, players, me }: { reveal: RoundResult; players: PlayerView[]; me: string }) {
-  const others = reveal.accepted.filter((a) => a !== reveal.answer);
+  const others = reveal.accepted.slice(1); // the SDK lists the main answer first
   return (
     <div class="reveal">
       <p class="answer">
