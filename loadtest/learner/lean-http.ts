@@ -2,17 +2,17 @@
  * The two HTTP calls of the lean learner (LeanLearner.ts): guest sign-in
  * (`POST /api/auth/guest`, docs/protocol/http.md 2.3) and the seat reservation
  * (`POST /matchmake/joinOrCreate/<room>` with `Authorization: Bearer <token>`,
- * docs/protocol/rooms.md 1.2). Plain node:http over one keep-alive agent per process: a
- * few dozen sockets carry every learner's requests, instead of one connection per call.
+ * docs/protocol/rooms.md 1.2). Plain node:http over one keep-alive agent per process: its
+ * idle sockets carry the next requests, instead of one connection per call. No cap on the
+ * sockets in use: a request never queues inside the bot process, so a sign-in's or a join's
+ * time is the server's.
  */
 import http from "node:http";
 
-/** Sockets one process keeps open to the servers (requests beyond wait for one). */
-const MAX_SOCKETS = 64;
 /** A request whose socket stays silent this long fails with TIMEOUT. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, scheduling: "lifo" });
+const agent = new http.Agent({ keepAlive: true, scheduling: "lifo" });
 
 /** A failed call, with the code a learner counts it under. */
 export class LeanHttpError extends Error {

@@ -11,6 +11,7 @@
  */
 import { pack, unpack } from "@colyseus/msgpackr";
 import { decode, Decoder, Reflection, type Iterator, type Schema, type TypeContext } from "@colyseus/schema";
+import { MSG_ANSWER, type AnswerMessage } from "../../rooms/word-duel/messages";
 
 /** Colyseus 0.16 protocol bytes (@colyseus/core build/Protocol.js). */
 export const CODE = { JOIN_ROOM: 10, ERROR: 11, LEAVE_ROOM: 12, ROOM_DATA: 13, ROOM_STATE: 14, ROOM_STATE_PATCH: 15, ROOM_DATA_BYTES: 17 } as const;
@@ -19,15 +20,15 @@ export const CODE = { JOIN_ROOM: 10, ERROR: 11, LEAVE_ROOM: 12, ROOM_DATA: 13, R
 export const JOIN_ACK = Buffer.from([CODE.JOIN_ROOM]);
 export const LEAVE = Buffer.from([CODE.LEAVE_ROOM]);
 
-/** ROOM_DATA, then the type "answer" as a MessagePack fixstr: what colyseus.js's `room.send("answer", …)` starts with. */
-const ANSWER_HEAD = Buffer.from([CODE.ROOM_DATA, 0xa0 | 6, ...Buffer.from("answer")]);
+/** ROOM_DATA, then the type `answer` as a MessagePack fixstr: what colyseus.js's `room.send("answer", …)` starts with. */
+const ANSWER_HEAD = Buffer.from([CODE.ROOM_DATA, 0xa0 | MSG_ANSWER.length, ...Buffer.from(MSG_ANSWER)]);
 
 /**
  * The `answer` frame for `text`.
  * @example answerFrame("la manzana") // 0d a6 "answer" de 00 01 a6 "answer" aa "la manzana" (as in docs/protocol/rooms.md 1.3)
  */
 export function answerFrame(text: string): Buffer {
-  return Buffer.concat([ANSWER_HEAD, pack({ answer: text })]);
+  return Buffer.concat([ANSWER_HEAD, pack({ answer: text } satisfies AnswerMessage)]);
 }
 
 /** The lean learner's side of a room connection: what a frame means for it. */
