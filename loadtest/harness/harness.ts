@@ -42,7 +42,7 @@ import { parseOptions, USAGE, type HarnessOptions } from "./options";
 import { PROGRESS_EVERY_S, round1 } from "./procs";
 import { reportAndExit } from "./report";
 import { elapsedS, log, run } from "./run";
-import { checkEndpoints, clusterStore, DEFAULT_REDIS_URL, openRedis, serverEnv, startServer } from "./servers";
+import { checkEndpoints, clusterStore, DEFAULT_REDIS_URL, dropRunDatabase, openRedis, serverEnv, startServer } from "./servers";
 import type { FromShard, ShardConfig } from "./shard";
 import { forkShard, planShards } from "./shard-procs";
 import { Totals } from "../learner/metrics";
@@ -173,6 +173,8 @@ async function cleanUp(): Promise<void> {
     await withTimeout(run.redis.flushdb(), 3000, "Redis FLUSHDB").catch((err) => run.failures.push(`could not flush Redis: ${(err as Error).message}`));
     run.redis.disconnect();
   }
+  const notDropped = await dropRunDatabase(run.store);
+  if (notDropped) run.failures.push(notDropped);
   await run.ferret?.stop();
   if (run.outboxDir) rmSync(run.outboxDir, { recursive: true, force: true });
 }
@@ -189,7 +191,7 @@ async function bringUpServers(opts: HarnessOptions): Promise<string[]> {
   }
   const redisUrl = opts.servers > 1 ? (process.env.LOADTEST_REDIS_URL ?? DEFAULT_REDIS_URL) : undefined;
   if (redisUrl) run.redis = await openRedis(redisUrl);
-  const store = redisUrl ? await clusterStore((ferret) => (run.ferret = ferret)) : undefined;
+  const store = (run.store = redisUrl ? await clusterStore((ferret) => (run.ferret = ferret)) : undefined);
   // One secret for the whole cluster (a token from one process is good on every other), new each run.
   const jwtSecret = randomBytes(32).toString("hex");
   run.outboxDir = mkdtempSync(path.join(os.tmpdir(), "lingualeap-loadtest-"));

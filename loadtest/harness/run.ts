@@ -3,6 +3,7 @@
  * reads it): options, processes, running totals, failures and timing.
  */
 import type { FerretDbProcess } from "../support/ferretdb-process";
+import type { ClusterStore } from "./servers";
 import { performance } from "node:perf_hooks";
 import type Redis from "ioredis";
 import type { HarnessOptions } from "./options";
@@ -26,6 +27,7 @@ interface Run {
   redis?: Redis;
   /** A cluster run's store of record, when the run started its own (see servers.ts clusterStore). */
   ferret?: FerretDbProcess;
+  store?: ClusterStore;
   outboxDir?: string;
 }
 

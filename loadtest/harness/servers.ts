@@ -9,6 +9,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import Redis from "ioredis";
+import { MongoClient } from "mongodb";
 import { loopbackServerEnv } from "../support/server-env";
 import { exitWithin, hasExited, ROOT, track, withTimeout } from "../support/children";
 import { assertLoopbackMongo, loopbackUrl } from "../support/loopback";
@@ -114,21 +115,42 @@ export class ServerProc {
  * about one result a second (docs/benchmarks.md): results wait in the cluster's Redis stream
  * meanwhile (durable, flushed with the run's Redis DB), so the run measures play, not the store.
  */
-export async function clusterStore(onSpawn: (ferret: FerretDbProcess) => void): Promise<{ url: string; db: string }> {
+export async function clusterStore(onSpawn: (ferret: FerretDbProcess) => void): Promise<ClusterStore> {
   const db = `lingualeap_loadtest_${process.pid}`;
   const given = process.env.LOADTEST_MONGODB_URL;
   if (given) {
     assertLoopbackMongo("LOADTEST_MONGODB_URL", given);
-    return { url: given, db };
+    return { url: given, db, given: true };
   }
   const binary = path.join(ROOT, ".tools", "ferretdb");
   if (!existsSync(binary)) throw new Error("--servers > 1 needs a MongoDB-compatible store: set LOADTEST_MONGODB_URL, or build .tools/ferretdb (bash test/infra/ensure-ferretdb.sh)");
   const ferret = await startFerretDb({ binary, dirPrefix: "lingualeap-loadtest-ferretdb-", readyTimeoutMs: 30_000, onSpawn });
-  return { url: ferret.url, db };
+  return { url: ferret.url, db, given: false };
+}
+
+/** A cluster run's store: where, its database, and whether the caller gave it (then the run drops its database at the end). */
+export interface ClusterStore {
+  url: string;
+  db: string;
+  given: boolean;
+}
+
+/** Drops the run's database on a store the caller gave (a FerretDB of the run's own goes whole); bounded, never throws. */
+export async function dropRunDatabase(store: ClusterStore | undefined): Promise<string | undefined> {
+  if (!store?.given) return undefined;
+  const client = new MongoClient(store.url, { serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000 });
+  try {
+    await withTimeout(client.connect().then(() => client.db(store.db).dropDatabase()), 5000, "dropping the run's database");
+    return undefined;
+  } catch (err) {
+    return `could not drop database ${store.db}: ${(err as Error).message}`;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 /** The environment of spawned servers: none of the caller's server settings leak in. */
-export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string | undefined, jwtSecret: string, outboxDir: string, store?: { url: string; db: string }): NodeJS.ProcessEnv {
+export function serverEnv(opts: HarnessOptions, port: number, redisUrl: string | undefined, jwtSecret: string, outboxDir: string, store?: ClusterStore): NodeJS.ProcessEnv {
   return {
     ...loopbackServerEnv(port, jwtSecret, "warn"),
     OUTBOX_PATH: path.join(outboxDir, `outbox-${port}.jsonl`),
