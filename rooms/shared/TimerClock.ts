@@ -25,9 +25,17 @@ class NodeDelayed extends Delayed {
     if (this.active) this.settle();
   }
 
-  /** Colyseus's room ticks drive nothing here: pausing a Node timer is not offered. */
+  /** Colyseus's room ticks drive nothing here: pausing, resuming or restarting a Node timer is not offered. */
   override pause(): void {
     throw new Error("TimerClock: timers cannot be paused");
+  }
+
+  override resume(): void {
+    throw new Error("TimerClock: timers cannot be resumed");
+  }
+
+  override reset(): void {
+    throw new Error("TimerClock: timers cannot be reset: clear it and set another");
   }
 
   private settle(): void {
@@ -58,6 +66,18 @@ export class TimerClock extends Clock {
 
   override setInterval(handler: (...args: unknown[]) => void, time: number, ...args: unknown[]): Delayed {
     return this.schedule(handler, args, time, INTERVAL);
+  }
+
+  /** A promise that resolves after `ms` (rejects when the clock is cleared first), on a Node timer like the others. */
+  override duration(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const delayed = this.schedule(() => resolve(), [], ms, TIMEOUT);
+      const clear = delayed.clear.bind(delayed);
+      delayed.clear = () => {
+        if (delayed.active) reject(new Error("TimerClock: cleared before the duration ended"));
+        clear();
+      };
+    });
   }
 
   /** How many timers are pending (for tests: a waiting room holds none). */

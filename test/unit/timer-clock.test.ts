@@ -44,4 +44,17 @@ describe("TimerClock (rooms/shared/TimerClock.ts)", () => {
     assert.equal(runs, 3);
     assert.equal(clock.pending, 0);
   });
+
+  it("resolves a duration on its own timer, rejects it when the clock is cleared, and refuses what a Node timer cannot do", async () => {
+    const clock = new TimerClock();
+    await withTimeout(clock.duration(2), 2000, "the duration");
+    const cut = clock.duration(10_000);
+    clock.clear();
+    await assert.rejects(cut, /cleared/);
+    const delayed = clock.setTimeout(() => undefined, 10_000);
+    assert.throws(() => delayed.reset(), /cannot be reset/);
+    assert.throws(() => delayed.resume(), /cannot be resumed/);
+    delayed.clear();
+    assert.equal(clock.pending, 0);
+  });
 });
