@@ -59,6 +59,7 @@ export interface PlayerRoundResult {
   verdict: msg.Verdict;
   /** Why an answer was "almost". */
   reason?: msg.AlmostReason;
+  /** This round's points, streak bonus included (0 when the SDK did not see the round open: back from a drop during its reveal). */
   points: number;
   /** What the player answered, when it was not correct ("" otherwise). */
   answer: string;
@@ -89,7 +90,9 @@ export function roundResultOf(view: DuelView, before?: DuelView): RoundResult {
   const results: RoundResult["results"] = {};
   for (const p of view.players) {
     const verdict = (p.lastVerdict || "none") as msg.Verdict;
-    const scoreBefore = before?.players.find((b) => b.sessionId === p.sessionId)?.score ?? p.score;
+    // The score before this round's reveal, only from a view of this same round: after a
+    // reconnect the last view seen is older, and its score would add up several rounds.
+    const scoreBefore = before?.round === view.round ? (before.players.find((b) => b.sessionId === p.sessionId)?.score ?? p.score) : p.score;
     const answer = p.lastChoice > 0 ? (view.choices[p.lastChoice - 1] ?? "") : p.lastAnswer;
     const result: PlayerRoundResult = { verdict, points: p.score - scoreBefore, answer };
     if (p.lastReason) result.reason = p.lastReason;
