@@ -33,7 +33,7 @@ export interface CostOptions {
 export const USAGE = `usage: npm run bench:cost -- [options]
   --only LIST        sections, comma-separated: ${SECTIONS.join(",")} (default all)
   --json FILE        also write every figure as JSON
-  --server-cmd CMD   build (default: node <.tmp/bench-cost-build>/server/main.js, compiled once) or tsx (node --import tsx server/main.ts)
+  --server-cmd CMD   build (default: the server compiled once per run into .tmp/loadtest-build/<pid>, plain node) or tsx (node --import tsx server/main.ts)
   --clients C        floor: echo clients (400)
   --messages M       floor: echoed messages in all (200000)
   --duels D          answers, bytes: duels at once, two learners each (200)

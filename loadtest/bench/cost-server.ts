@@ -1,26 +1,24 @@
 /**
- * The game server of the cost bench: compiled once (`scripts/build.mjs` into
- * .tmp/bench-cost-build, as production runs it) or run through tsx (`--server-cmd tsx`), in a
+ * The game server of the cost bench: compiled once per run as the harness compiles its
+ * servers (harness/servers.ts serverArgs: as production runs it) or run through tsx
+ * (`--server-cmd tsx`), in a
  * child process on a free 127.0.0.1 port with the loopback environment of every load program
  * (support/server-env.ts) plus the settings of one section; and its CPU and memory, from /proc.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { ServerProc } from "../harness/servers";
+import { serverArgs, ServerProc } from "../harness/servers";
 import { exitWithin, ROOT, track } from "../support/children";
 import { loopbackUrl } from "../support/loopback";
 import { freePort } from "../support/ports";
 import { loopbackServerEnv } from "../support/server-env";
-import { note } from "./measure";
+import { CLK_TCK, readProc } from "../harness/procs";
 
 /** How the server is started: the compiled build (production's way) or tsx. */
 export type ServerCmd = "build" | "tsx";
-
-/** Where the compiled server goes (.tmp/ is git-ignored, and inside the project so it finds node_modules). */
-export const BUILD_DIR = join(".tmp", "bench-cost-build");
 
 /** Every section's server: room messages unthrottled (bots answer 30 rounds in a second), no linger to speak of. */
 const BENCH_ENV: Record<string, string> = {
@@ -43,32 +41,14 @@ const BENCH_ENV: Record<string, string> = {
  */
 const MEMORY_PROBE = 'data:text/javascript,process.on("SIGUSR2",()=>{if(typeof gc==="function")gc();process.stderr.write("COSTMEM "+JSON.stringify(process.memoryUsage())+"\\n")})';
 
-export const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process, in ms (/proc/<pid>/stat fields 14 and 15, clock ticks). */
+/** utime + stime of a process, in ms (harness/procs.ts reads /proc). */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  return ((readProc(pid)?.cpuTicks ?? NaN) * 1000) / CLK_TCK;
 }
 
-/** VmRSS of a process, in KB (/proc/<pid>/status). */
+/** VmRSS of a process, in KB. */
 export function rssKB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-}
-
-/** Compiles the server into BUILD_DIR (about 5 s); throws with tsc's output when it fails. */
-export function buildServer(): void {
-  note(`building the server into ${BUILD_DIR}/ …`);
-  const built = spawnSync(process.execPath, ["scripts/build.mjs", "--out-dir", BUILD_DIR], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
-  if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}\n${built.stderr}`);
+  return (readProc(pid)?.rssMB ?? NaN) * 1024;
 }
 
 /** A running game server of the bench. */
@@ -102,7 +82,7 @@ export class BenchServer {
       ...BenchServer.extraEnv,
       ...env,
     };
-    const args = [...(opts.memoryProbe ? ["--expose-gc", "--import", MEMORY_PROBE] : []), ...(cmd === "tsx" ? ["--import", "tsx", "server/main.ts"] : [join(BUILD_DIR, "server", "main.js")])];
+    const args = [...(opts.memoryProbe ? ["--expose-gc", "--import", MEMORY_PROBE] : []), ...(await serverArgs(cmd === "build" ? "js" : "tsx"))];
     const child = track(spawn(process.execPath, args, { cwd: ROOT, env: full, stdio: ["ignore", "pipe", "pipe"] }));
     const server = new BenchServer(new ServerProc(port, child), dir);
     loopbackUrl("the bench's server", server.http);

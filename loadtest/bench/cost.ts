@@ -19,7 +19,8 @@ import { runIdle, runMemory, type IdleFigures, type MemoryFigures } from "./cost
 import { runFloor, type FloorFigures } from "./cost-floor";
 import { costOptions, type CostOptions } from "./cost-options";
 import { answersRow, byteBreakdown, bytesRow, floorRow, idleRow, machine, memoryRow, TABLE_HEAD } from "./cost-report";
-import { BenchServer, buildServer } from "./cost-server";
+import { serverArgs } from "../harness/servers";
+import { BenchServer } from "./cost-server";
 import { countRoomSockets } from "./cost-wire";
 import { note } from "./measure";
 
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
   out(TABLE_HEAD);
   countRoomSockets();
   const needsServer = opts.only.some((s) => s !== "floor");
-  if (needsServer && opts.serverCmd === "build") buildServer();
+  // Built before the first section (harness/servers.ts: one folder per run, removed on exit).
+  if (needsServer && opts.serverCmd === "build") await serverArgs("js");
   for (const section of opts.only) {
     note(`${section} …`);
     switch (section) {

@@ -9,7 +9,8 @@ import { performance } from "node:perf_hooks";
 /** Seconds between two progress lines; a watch's recent CPU covers as many 1 s samples. */
 export const PROGRESS_EVERY_S = 5;
 
-const CLK_TCK = (() => {
+/** Clock ticks per second, the unit of /proc's CPU times. */
+export const CLK_TCK = (() => {
   try {
     return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
   } catch {
