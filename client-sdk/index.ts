@@ -256,7 +256,7 @@ export class LinguaLeapClient {
    * const duel = await search.duel;
    */
   async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
-    const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options }))).room;
+    const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }))).room;
     return RankedSearch.open(this.matchmaker, enter, this.sessionOptions);
   }
 

@@ -102,7 +102,7 @@ export class PoolSide {
     for (const e of entries) {
       if (e.state !== "waiting" || e.listing) continue;
       const { userId, name, guest } = e.identity;
-      const member: PoolMember = { roomId: this.roomId, sessionId: e.id, rating: e.rating, since: e.since, identity: { userId, name, guest }, nonce: ++this.nonce };
+      const member: PoolMember = { roomId: this.roomId, sessionId: e.id, rating: e.rating, since: e.since, identity: { userId, name, guest }, nonce: ++this.nonce, ...(e.options.schema ? { schema: e.options.schema } : {}) };
       e.listing = { key: this.keyOf(e), member: JSON.stringify(member), roomId: this.roomId };
       adds.push(e);
     }

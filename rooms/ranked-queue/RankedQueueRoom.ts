@@ -107,8 +107,8 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
       throw refuse("QUEUE_ALREADY_QUEUED", "you are already looking for a ranked duel (in another tab or language): cancel it first");
     }
     const now = this.services.now();
-    const { lang, mode, direction } = options;
-    const entry: Entry = { id: client.sessionId, rating, key: `${mode}/${direction}`, since: now, client, identity, options: { lang, mode, direction }, state: "waiting" };
+    const { lang, mode, direction, schema } = options;
+    const entry: Entry = { id: client.sessionId, rating, key: `${mode}/${direction}`, since: now, client, identity, options: { lang, mode, direction, ...(schema ? { schema } : {}) }, state: "waiting" };
     this.entries.set(client.sessionId, entry);
     client.send(msg.MSG_QUEUED, { queuedAt: now, rating, botAfterMs: this.services.policy.botAfterMs } satisfies msg.QueuedMessage);
   }
@@ -247,7 +247,7 @@ export class RankedQueueRoom extends GuardedRoom<QueueState, QueueServices> {
     own.state = "matching";
     let handedOff = false;
     try {
-      const sitters = [own, { identity: remote.member.identity, rating: remote.rating }];
+      const sitters = [own, { identity: remote.member.identity, rating: remote.rating, options: { schema: remote.member.schema } }];
       const room = await createDuel(own.options, sitters);
       if (isGone(own)) throw new Error("the learner cancelled while their duel was being set up");
       const [ours, theirs] = await seatAll(room, sitters);

@@ -31,6 +31,8 @@ export interface PoolMember {
   identity: Identity;
   /** New each time the learner is listed again, so a hand-off for an older listing is refused. */
   nonce: number;
+  /** The duel schema the learner's client has compiled in (its seat carries it). */
+  schema?: string;
 }
 
 /** A member where it is listed. */

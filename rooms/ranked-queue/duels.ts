@@ -12,6 +12,8 @@ import type * as msg from "./messages";
 export interface Sitter {
   identity: Identity;
   rating: number;
+  /** The duel schema its client has compiled in: its seat's join options carry it (the short join handshake). */
+  options?: Pick<msg.QueueJoinOptions, "schema">;
 }
 
 /** A ranked_duel made here for `sitters` (and a bot when there is one sitter). */
@@ -23,7 +25,7 @@ export function createDuel(options: msg.QueueJoinOptions, sitters: readonly Sitt
 
 /** Reserves a seat for each sitter and writes each one's `matched` (the other side as opponent, or the bot). */
 export async function seatAll(room: IRoomCache, sitters: readonly Sitter[], bot?: RankedSetup["bot"]): Promise<msg.MatchedMessage[]> {
-  const seats = await Promise.all(sitters.map((s) => matchMaker.reserveSeatFor(room, {}, s.identity)));
+  const seats = await Promise.all(sitters.map((s) => matchMaker.reserveSeatFor(room, s.options?.schema ? { schema: s.options.schema } : {}, s.identity)));
   const { name, roomId, processId, publicAddress } = room;
   return sitters.map((_, i) => {
     const other = sitters[1 - i];

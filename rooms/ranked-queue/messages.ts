@@ -16,6 +16,8 @@ export interface QueueJoinOptions {
   lang: string;
   mode: Mode;
   direction: Direction;
+  /** The duel schema the client has compiled in (word-duel/messages.ts SCHEMA_OPTION): its ranked duel's seat carries it. */
+  schema?: string;
 }
 
 /** `queued` payload. */

@@ -12,7 +12,7 @@ const CLIENT_KEYS: Record<DuelKind, readonly string[]> = {
   word_duel: [...BASE_KEYS, "challenge"],
   practice: [...BASE_KEYS, "review"],
   ranked_duel: BASE_KEYS,
-  ranked_queue: ["lang", "mode", "direction"],
+  ranked_queue: ["lang", "mode", "direction", msg.SCHEMA_OPTION],
 };
 
 /** A client's join options, checked: what the room plays, and the room's own switches. */
@@ -42,7 +42,8 @@ export function joinOptions(services: Pick<DuelServices, "langs" | "words">, raw
  */
 export function prepareJoin(services: Pick<DuelServices, "langs" | "words">, options: Record<string, unknown>, kind: DuelKind): void {
   const value = joinOptions(services, options, kind);
-  replaceOptions(options, kind === "ranked_queue" ? { lang: value.lang, mode: value.mode, direction: value.direction } : { ...value, lessonId: value.lessonId ?? "" });
+  const { lang, mode, direction, schema } = value;
+  replaceOptions(options, kind === "ranked_queue" ? { lang, mode, direction, ...(schema ? { schema } : {}) } : { ...value, lessonId: value.lessonId ?? "" });
 }
 
 /**

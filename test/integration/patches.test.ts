@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { matchMaker, type Room } from "colyseus";
 import { join, waitPhase, leaveAll } from "./duel-helpers";
 import { LinguaLeapClient } from "../../client-sdk";
+import { WordDuelState } from "../../rooms/word-duel/WordDuelState";
 import { startServer, type TestServer } from "../helpers/server";
 import { waitForState, withTimeout } from "../helpers/wait";
 
@@ -80,6 +81,23 @@ describe("the short join handshake (schema join option)", () => {
     assert.ok(room._serializer.handshake().length > 500, "the full Reflection, for clients without the schema");
     await sdk.leave();
     await leaveAll(raw);
+  });
+});
+
+describe("the short join handshake of a ranked duel", () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer({ QUEUE_BOT_AFTER_MS: "300" });
+  });
+  after(() => t.close());
+
+  it("carries the SDK's schema id from the queue to the duel's seat: the duel is decoded with the compiled classes", async () => {
+    const ll = new LinguaLeapClient(t.http);
+    await ll.signInAsGuest("Ana");
+    const duel = await (await ll.findRankedDuel({ lang: "es", mode: "choice" })).duel;
+    const state = (duel as unknown as { room: { serializer: { state: unknown } } }).room.serializer.state;
+    assert.ok(state instanceof WordDuelState, "the compiled WordDuelState, not a class reflected from the handshake");
+    await duel.leave();
   });
 });
 
