@@ -4,7 +4,7 @@
  * answers, verdicts and scores; `duel_result` only the ranking and the XP — so the SDK puts
  * the results back together here.
  */
-import { VERDICT_CODES } from "../rooms/word-duel/messages";
+import { deadlineOf, phaseOf, VERDICT_CODES } from "../rooms/word-duel/messages";
 import type * as msg from "../rooms/word-duel/messages";
 
 /** One player as the SDK shows them (a plain copy of the room state). */
@@ -111,14 +111,22 @@ export function duelResultOf(view: DuelView, message: msg.DuelResultMessage): Du
   return { matchId: message.matchId, winner: view.winner, standings };
 }
 
+/** A player as colyseus.js decodes them: the view's fields, `answered` and `lastVerdict` in their wire form. */
+type DecodedPlayer = Omit<PlayerView, "sessionId" | "lastVerdict" | "answered"> & { lastVerdict: number; answeredRound: number };
+
 /**
  * The duel's state as colyseus.js decodes it (by reflection, or with the SDK's own schema
- * classes): the view's fields, with players as a map and the lists as the schema's arrays,
- * and the fields a server before this SDK may not send left optional.
+ * classes): the view's fields in their wire form (the phase as its code, deadlines after
+ * `clockBase`, the choice-mode answer as an index), with players as a map and the lists as
+ * the schema's arrays, and the fields a server before this SDK may not send left optional.
  */
-export type DecodedDuel = Omit<DuelView, "players" | "choices" | "alsoAccepted" | "ranked" | "challengeCode" | "reconnectSeconds"> &
+export type DecodedDuel = Omit<DuelView, "players" | "choices" | "alsoAccepted" | "ranked" | "challengeCode" | "reconnectSeconds" | "phase" | "phaseEndsAt"> &
   Partial<Pick<DuelView, "ranked" | "challengeCode" | "reconnectSeconds">> & {
-    players?: { forEach(fn: (p: Omit<PlayerView, "sessionId" | "lastVerdict"> & { lastVerdict: number }, sessionId: string) => void): void };
+    phase: number;
+    clockBase: number;
+    phaseEnds: number;
+    revealChoice?: number;
+    players?: { forEach(fn: (p: DecodedPlayer, sessionId: string) => void): void };
     choices?: Iterable<string>;
     alsoAccepted?: Iterable<string>;
   };
@@ -129,16 +137,19 @@ export const DEFAULT_RECONNECT_SECONDS = 20;
 /** A plain snapshot of a decoded state. */
 export function toView(state: DecodedDuel): DuelView {
   const players: PlayerView[] = [];
+  const { round } = state;
   state.players?.forEach((p, sessionId) => {
     players.push({
-      sessionId, name: p.name, score: p.score, streak: p.streak, connected: p.connected, answered: p.answered,
+      sessionId, name: p.name, score: p.score, streak: p.streak, connected: p.connected, answered: round > 0 && p.answeredRound === round,
       isBot: p.isBot, forfeited: p.forfeited, lastVerdict: VERDICT_CODES[p.lastVerdict] ?? "", lastReason: p.lastReason ?? "", lastChoice: p.lastChoice ?? 0, lastAnswer: p.lastAnswer ?? "",
     });
   });
+  const choices = state.choices ? [...state.choices] : [];
+  const revealChoice = state.revealChoice ?? 0;
   return {
-    phase: state.phase, lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, ranked: state.ranked ?? false, challengeCode: state.challengeCode ?? "",
-    round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices: state.choices ? [...state.choices] : [],
-    roundMs: state.roundMs, phaseEndsAt: state.phaseEndsAt, players,
-    reveal: state.reveal, alsoAccepted: state.alsoAccepted ? [...state.alsoAccepted] : [], winner: state.winner, reconnectSeconds: state.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS,
+    phase: phaseOf(state.phase), lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, ranked: state.ranked ?? false, challengeCode: state.challengeCode ?? "",
+    round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices,
+    roundMs: state.roundMs, phaseEndsAt: deadlineOf(state.clockBase, state.phaseEnds), players,
+    reveal: revealChoice > 0 ? (choices[revealChoice - 1] ?? "") : state.reveal, alsoAccepted: state.alsoAccepted ? [...state.alsoAccepted] : [], winner: state.winner, reconnectSeconds: state.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS,
   };
 }

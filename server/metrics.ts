@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks";
 import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RoomTelemetry } from "../rooms/shared/GuardedRoom";
+import { phaseOf } from "../rooms/word-duel/messages";
 import { withDeadline } from "./waiting";
 
 /** How long the store's ping may take before the store counts as down. */
@@ -63,10 +64,10 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-/** The phase a room's state shows ("round", …), "none" for rooms without one. */
-function phaseOf(room: TrackedRoom): string {
+/** The phase a duel's state shows ("round", …, from its one-byte code), "none" for rooms without one. */
+function roomPhase(room: TrackedRoom): string {
   const phase = (room.state as { phase?: unknown } | undefined)?.phase;
-  return typeof phase === "string" && phase !== "" ? phase : "none";
+  return typeof phase === "number" ? phaseOf(phase) : "none";
 }
 
 /** A matchmaking answer, by its status and whether its body was Colyseus's `{code, error}`. */
@@ -103,7 +104,7 @@ export class Metrics implements RoomTelemetry {
         // Series that had rooms go to 0 rather than vanish (graphs keep their line).
         for (const labels of seenRooms.values()) this.set(labels, 0);
         for (const room of probes.rooms()) {
-          const labels = { room: room.roomName, phase: phaseOf(room) };
+          const labels = { room: room.roomName, phase: roomPhase(room) };
           const key = `${labels.room}\u0000${labels.phase}`;
           if (!seenRooms.has(key)) seenRooms.set(key, labels);
           this.inc(seenRooms.get(key)!, 1);

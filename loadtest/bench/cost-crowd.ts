@@ -8,6 +8,7 @@
  * - idle: R rooms each waiting for an opponent (one learner alone, made by `create`), settled,
  *   then the server's CPU over S seconds, beside the same server's CPU with no room at all.
  */
+import { phaseOf } from "../../rooms/word-duel/messages";
 import { withTimeout } from "../support/children";
 import { DUEL_OPTIONS } from "./cost-answers";
 import { inPool, learnerName, RawLearner, signIn } from "./cost-learner";
@@ -82,7 +83,7 @@ export async function runMemory(cmd: ServerCmd, n: number, concurrency: number, 
     const t0 = performance.now();
     learners.push(...(await withTimeout(learnersOn(server.http, n, concurrency, 2), budgetMs, `${n} sign-ins`)));
     await withTimeout(seatByPairs(learners, concurrency), budgetMs, `seating ${n} learners`);
-    await until(`${n} learners in a round`, budgetMs, () => learners.every((l) => l.state?.phase === "round"));
+    await until(`${n} learners in a round`, budgetMs, () => learners.every((l) => l.state !== undefined && phaseOf(l.state.phase) === "round"));
     const seatSeconds = (performance.now() - t0) / 1000;
     note(`  memory: ${n} learners seated in ${seatSeconds.toFixed(1)} s`);
     await sleep(SETTLE_MS);
@@ -113,7 +114,7 @@ export async function runIdle(cmd: ServerCmd, rooms: number, seconds: number, co
     const t0 = performance.now();
     learners.push(...(await withTimeout(learnersOn(server.http, rooms, concurrency, 0), budgetMs, `${rooms} sign-ins`)));
     await withTimeout(inPool(learners, concurrency, async (l) => void (await l.join("create", "word_duel", { ...DUEL_OPTIONS }))), budgetMs, `creating ${rooms} rooms`);
-    await until(`${rooms} rooms waiting`, budgetMs, () => learners.every((l) => l.state?.phase === "waiting"));
+    await until(`${rooms} rooms waiting`, budgetMs, () => learners.every((l) => l.state !== undefined && phaseOf(l.state.phase) === "waiting"));
     const seatSeconds = (performance.now() - t0) / 1000;
     note(`  idle: ${rooms} rooms waiting after ${seatSeconds.toFixed(1)} s`);
     await sleep(SETTLE_MS);

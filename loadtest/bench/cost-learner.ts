@@ -8,7 +8,7 @@
  */
 import { Client, type Room, type SeatReservation } from "colyseus.js";
 import { acceptedAnswers } from "../learner/answers";
-import { MSG_ANSWER, MSG_DUEL_RESULT, type Direction } from "../../rooms/word-duel/messages";
+import { MSG_ANSWER, MSG_DUEL_RESULT, phaseOf, type Direction } from "../../rooms/word-duel/messages";
 import { wireOf, type WireCount } from "./cost-wire";
 
 /** What one matchmaking answer weighed: status line and headers as fetch shows them, and the body. */
@@ -47,7 +47,7 @@ export async function inPool<T>(items: readonly T[], concurrency: number, fn: (i
 /** The same width for every name: a player's name is in the state, so its length is in the bytes. */
 export const learnerName = (i: number) => `Bench ${String(i).padStart(5, "0")}`;
 
-type Decoded = { phase: string; round: number; totalRounds: number; prompt: string; choices?: Iterable<string>; lang: string; direction: string };
+type Decoded = { phase: number; round: number; totalRounds: number; prompt: string; choices?: Iterable<string>; lang: string; direction: string };
 
 /** The right choice or a wrong one; undefined when the prompt is no deck's (then the learner counts a problem). */
 export function choose(lang: string, direction: string, prompt: string, choices: string[], right: boolean): string | undefined {
@@ -129,6 +129,11 @@ export class RawLearner {
 
   /** Asks for a seat (`joinOrCreate`, `create`, `joinById`) and takes it; listens to the duel. */
   async join(method: "joinOrCreate" | "create" | "joinById", target: string, options: Record<string, unknown>): Promise<Room> {
+    return this.take(await this.reserve(method, target, options));
+  }
+
+  /** The matchmaking request alone: a seat reservation (its answer's bytes are kept in `http`). */
+  async reserve(method: "joinOrCreate" | "create" | "joinById", target: string, options: Record<string, unknown>): Promise<SeatReservation> {
     const res = await fetch(`${this.base}/matchmake/${method}/${encodeURIComponent(target)}`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${this.token}` },
@@ -139,6 +144,11 @@ export class RawLearner {
     this.http = { headers: headerBytesOf(res), body: body.length };
     const seat = JSON.parse(body.toString("utf8")) as SeatReservation & { error?: unknown };
     if (!res.ok || seat.error !== undefined || !seat.room) throw new Error(`matchmake ${method}: ${res.status} ${body.toString("utf8").slice(0, 200)}`);
+    return seat;
+  }
+
+  /** Takes a reserved seat (the WebSocket and the join handshake); listens to the duel. */
+  async take(seat: SeatReservation): Promise<Room> {
     const room = await this.client.consumeSeatReservation(seat);
     this.room = room;
     room.onStateChange((s: Decoded) => this.onState(s));
@@ -160,8 +170,8 @@ export class RawLearner {
 
   private onState(s: Decoded): void {
     this.state = s;
-    if (s.phase === "finished") return this.end.sawFinished();
-    if (!this.released || s.phase !== "round" || s.round === this.answeredRound) return;
+    if (phaseOf(s.phase) === "finished") return this.end.sawFinished();
+    if (!this.released || phaseOf(s.phase) !== "round" || s.round === this.answeredRound) return;
     this.answeredRound = s.round;
     const choices = [...(s.choices ?? [])];
     const text = choose(s.lang, s.direction, s.prompt, choices, this.right);

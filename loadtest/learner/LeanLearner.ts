@@ -8,8 +8,8 @@
  * callbacks (after each patch it reads the few fields it needs), no closure per patch, one
  * timer (the think time) plus a process-wide sweep for its other deadlines (lean-watchdog.ts).
  *
- * It relies only on the state fields phase, round, prompt, choices, phaseEndsAt (the round's
- * end) and players[sessionId].answered; the end is `duel_result` (its payload is not read),
+ * It relies only on the state fields phase (its one-byte code), round, prompt, choices,
+ * clockBase and phaseEnds (the round's end) and players[sessionId].answeredRound; the end is `duel_result` (its payload is not read),
  * `phase === "finished"`, or the socket closing. `error` messages are counted by code.
  * Answers and answer → patch latency are as in Learner.ts (answers.ts, metrics.ts): the
  * latency runs from sending the answer to the first patch showing its own `answered` for that
@@ -18,7 +18,7 @@
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { backoffDelay } from "../../client-sdk/backoff";
-import { MSG_DUEL_RESULT, MSG_ERROR, ROOM_WORD_DUEL } from "../../rooms/word-duel/messages";
+import { deadlineOf, MSG_DUEL_RESULT, MSG_ERROR, PHASES, ROOM_WORD_DUEL } from "../../rooms/word-duel/messages";
 import { pickAnswer } from "./answers";
 import { joinOrCreate, LeanHttpError, roomUrl, signInGuest, type Reservation } from "./lean-http";
 import { arm, disarm, type Expiring } from "./lean-watchdog";
@@ -37,13 +37,16 @@ const RETRY_BACKOFF = { baseMs: 250, maxMs: 4000 };
 
 /** The state fields the lean learner reads (a reflected WordDuelState). */
 interface DuelState {
-  phase: string;
+  phase: number;
   round: number;
   prompt: string;
   choices: { toArray(): string[] } | undefined;
-  phaseEndsAt: number;
-  players: { get(sessionId: string): { answered: boolean } | undefined } | undefined;
+  clockBase: number;
+  phaseEnds: number;
+  players: { get(sessionId: string): { answeredRound: number } | undefined } | undefined;
 }
+
+const [WAITING, ROUND, FINISHED] = (["waiting", "round", "finished"] as const).map((p) => PHASES.indexOf(p));
 
 const wantsPayload = (type: string) => type === MSG_ERROR || type === MSG_DUEL_RESULT;
 
@@ -160,18 +163,18 @@ export class LeanLearner implements WireListener, Expiring {
 
   stateChanged(): void {
     const s = this.wire!.state as unknown as DuelState;
-    if (this.waitingForOpponent && s.phase !== "waiting") {
+    if (this.waitingForOpponent && s.phase !== WAITING) {
       this.waitingForOpponent = false;
       this.sink.sample("queueWait", performance.now() - this.seatedAt);
       this.sink.paired();
     }
-    if (this.pendingRound !== 0 && s.round === this.pendingRound && s.players?.get(this.seat!.sessionId)?.answered) {
+    if (this.pendingRound !== 0 && s.round === this.pendingRound && s.players?.get(this.seat!.sessionId)?.answeredRound === s.round) {
       this.sink.sample("answerPatch", performance.now() - this.pendingSentAt);
       this.sink.answerAccepted();
       this.pendingRound = 0;
     }
-    if (s.phase === "round" && s.round !== this.thinkRound) this.roundStarted(s);
-    else if (s.phase === "finished") this.ended();
+    if (s.phase === ROUND && s.round !== this.thinkRound) this.roundStarted(s);
+    else if (s.phase === FINISHED) this.ended();
   }
 
   message(type: string, payload: unknown): void {
@@ -201,7 +204,7 @@ export class LeanLearner implements WireListener, Expiring {
   /** Schedules this round's answer after the think time, never past the round's end. */
   private roundStarted(s: DuelState): void {
     this.thinkRound = s.round;
-    const remaining = s.phaseEndsAt - Date.now();
+    const remaining = deadlineOf(s.clockBase, s.phaseEnds) - Date.now();
     if (remaining <= 0) return this.count("LOADTEST_ROUND_OVER", `round ${s.round} was already over when it reached the learner (${-remaining} ms late)`);
     const think = this.opts.thinkMs * (0.5 + this.rng());
     clearTimeout(this.thinkTimer);
@@ -212,7 +215,7 @@ export class LeanLearner implements WireListener, Expiring {
     this.thinkTimer = undefined;
     const s = this.wire?.state as unknown as DuelState | undefined;
     // The round may have closed early (the opponent forfeited): nothing to answer.
-    if (!s || this.over || this.leaving || s.phase !== "round" || s.round !== this.thinkRound) return;
+    if (!s || this.over || this.leaving || s.phase !== ROUND || s.round !== this.thinkRound) return;
     const choices = s.choices?.toArray() ?? [];
     const { text, right } = pickAnswer({ prompt: s.prompt, choices } as Parameters<typeof pickAnswer>[0], this.opts, this.rng, (err) => this.count(err.code, err.message));
     this.pendingRound = s.round;

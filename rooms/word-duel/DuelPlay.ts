@@ -33,14 +33,14 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
   private shuttingDown = false;
 
   protected get phase(): msg.Phase {
-    return this.state.phase as msg.Phase;
+    return msg.phaseOf(this.state.phase);
   }
 
   /** Carries out what flow.rules.ts decided, in order. */
   protected run(effects: readonly flow.Effect[]): void {
     for (const effect of effects) {
       switch (effect.do) {
-        case "patch": Object.assign(this.state, effect.patch); break;
+        case "patch": this.patchPhase(effect.patch); break;
         case "arm":
           this.timer?.clear();
           this.timer = this.clock.setTimeout(() => this.run([effect.then]), effect.inMs);
@@ -62,6 +62,12 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
         case "close": void this.disconnect(); break;
       }
     }
+  }
+
+  /** A phase change on the wire: the phase as its code, its end in ms after the room's clockBase. */
+  private patchPhase({ phase, phaseEndsAt, ...rest }: flow.PhasePatch): void {
+    const phaseEnds = phaseEndsAt > 0 ? Math.max(1, phaseEndsAt - this.state.clockBase) : 0;
+    Object.assign(this.state, { phase: msg.PHASES.indexOf(phase), phaseEnds, ...rest });
   }
 
   /** The `answer` message's handler. */

@@ -3,7 +3,8 @@ import type { ErrorCode } from "../../server/errors";
 import type { Identity } from "../shared/identity";
 import type { MatchPlayer } from "../shared/match-result";
 import * as rules from "./duel.rules";
-import { VERDICT_CODES } from "./messages";
+import type { FlowPlayer } from "./flow.rules";
+import { deadlineOf, phaseOf, VERDICT_CODES } from "./messages";
 import type { FinishedDuel } from "./result.rules";
 import { PlayerState, type WordDuelState } from "./WordDuelState";
 
@@ -44,9 +45,10 @@ export class DuelTable {
 
   constructor(private readonly state: WordDuelState) {}
 
-  /** Every player's public line (what flow.rules.ts reads). */
-  get players(): PlayerState[] {
-    return [...this.state.players.values()];
+  /** Every player as flow.rules.ts reads them. */
+  get players(): FlowPlayer[] {
+    const { round } = this.state;
+    return [...this.state.players.values()].map((p) => ({ answered: round > 0 && p.answeredRound === round, connected: p.connected, forfeited: p.forfeited }));
   }
 
   sit(id: string, identity: Identity, isBot: boolean): void {
@@ -83,9 +85,9 @@ export class DuelTable {
   openRound(round: number, now: number): rules.Question {
     const question = this.questions[round - 1];
     this.roundStartedAt = now;
-    for (const p of this.state.players.values()) p.answered = false;
+    // Nobody's `answered` is reset: a player has answered the round when their answeredRound is it.
     for (const seat of this.seats.values()) seat.pending = undefined;
-    Object.assign(this.state, { prompt: question.prompt, reveal: "" });
+    Object.assign(this.state, { prompt: question.prompt, reveal: "", revealChoice: 0 });
     // Replaced in place (not a new array): the patch then carries the four strings, not a new array's bookkeeping too.
     replaceAll(this.state.choices, question.choices);
     replaceAll(this.state.alsoAccepted, []);
@@ -96,13 +98,13 @@ export class DuelTable {
   take(id: string, answer: string, now: number): { code: ErrorCode; message: string } | undefined {
     const seat = this.seats.get(id)!;
     const player = this.state.players.get(id)!;
-    const { phase, round, phaseEndsAt } = this.state;
-    const may = rules.mayAnswer({ phase, round, roundEndsAt: phaseEndsAt, now, answered: player.answered, forfeited: player.forfeited });
+    const { phase, round, clockBase, phaseEnds } = this.state;
+    const may = rules.mayAnswer({ phase: phaseOf(phase), round, roundEndsAt: deadlineOf(clockBase, phaseEnds), now, answered: round > 0 && player.answeredRound === round, forfeited: player.forfeited });
     if (!may.ok) return may;
     const judgement = rules.judgeAnswer(this.questions[round - 1], answer);
     if (judgement.verdict === "invalid") return { code: "DUEL_INVALID_CHOICE", message: "that is not one of the choices offered this round" };
     seat.pending = { answer, judgement, elapsedMs: now - this.roundStartedAt };
-    player.answered = true;
+    player.answeredRound = round;
     return undefined;
   }
 
@@ -121,7 +123,9 @@ export class DuelTable {
       Object.assign(player, { score: player.score + points, streak, lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastChoice, lastAnswer: lastChoice > 0 ? "" : shown });
       seat.words.push({ prompt: question.english, verdict });
     }
-    this.state.reveal = question.reveal;
+    // In choice mode the answer goes out as its choice's index (one byte), in typed mode as text.
+    if (question.choices.length > 0) this.state.revealChoice = question.choices.indexOf(question.reveal) + 1;
+    else this.state.reveal = question.reveal;
     replaceAll(this.state.alsoAccepted, question.accepted.filter((a) => a !== question.reveal));
   }
 

@@ -50,7 +50,7 @@ export class WordDuelRoom extends DuelPlay {
     if (!chosen.review) this.table.questions = await duelQuestions(this.services, chosen);
     this.maxClients = practice ? 1 : timing.maxPlayers;
     const { reconnectSeconds } = timing;
-    Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.table.questions.length, roundMs: timing.roundMs[mode], reconnectSeconds });
+    Object.assign(this.state, { lang, mode, direction, practice, totalRounds: this.table.questions.length, roundMs: timing.roundMs[mode], reconnectSeconds, clockBase: this.services.now() });
     this.setMetadata({ lang, mode, direction, practice });
     if (kind === msg.ROOM_RANKED_DUEL) await this.openRanked(rankedSetup(options));
     this.run(flow.opening({ ranked: this.state.ranked, practice }, timing));

@@ -6,7 +6,11 @@ export class PlayerState extends Schema {
   @type("number") score = 0;
   @type("number") streak = 0;
   @type("boolean") connected = true;
-  @type("boolean") answered = false;
+  /**
+   * The last round this player answered (0 before their first answer): they have answered
+   * the current round when it equals `round`. Set once per answer, never reset.
+   */
+  @type("uint8") answeredRound = 0;
   @type("boolean") isBot = false;
   @type("boolean") forfeited = false;
   /**
@@ -31,7 +35,8 @@ export class PlayerState extends Schema {
  * stays in the room's private fields until the reveal.
  */
 export class WordDuelState extends Schema {
-  @type("string") phase = "waiting";
+  /** The phase, as its index in PHASES (messages.ts): 0 waiting, 1 countdown, 2 round, 3 reveal, 4 finished. */
+  @type("uint8") phase = 0;
   @type("string") lang = "";
   @type("string") mode = "";
   @type("string") direction = "";
@@ -46,11 +51,18 @@ export class WordDuelState extends Schema {
   @type(["string"]) choices = new ArraySchema<string>();
   /** Length of a round in ms, so clients can draw the countdown bar. */
   @type("number") roundMs = 0;
-  /** Epoch ms when the current phase ends: the countdown, the round (answers after it are late), the reveal; 0 otherwise. */
-  @type("number") phaseEndsAt = 0;
+  /** The room's clock origin, epoch ms (set at creation, so it reaches a client once). */
+  @type("number") clockBase = 0;
+  /**
+   * When the current phase ends, in ms after `clockBase`: the countdown, the round (answers
+   * after it are late), the reveal; 0 when it has no end.
+   */
+  @type("number") phaseEnds = 0;
   @type({ map: PlayerState }) players = new MapSchema<PlayerState>();
-  /** The correct answer, set only in the reveal phase. */
+  /** The correct answer, set only in the reveal phase: in typed mode (in choice mode see `revealChoice`). */
   @type("string") reveal = "";
+  /** In choice mode, the 1-based index in `choices` of the correct one, set only in the reveal phase (0 otherwise). */
+  @type("uint8") revealChoice = 0;
   /** The round's other accepted answers, set only in the reveal phase (typed mode mostly; empty when there are none). */
   @type(["string"]) alsoAccepted = new ArraySchema<string>();
   /** Winner's sessionId; "" for a draw (or before the end). */

@@ -43,9 +43,15 @@ export interface ChallengeInfo {
   direction: Direction;
 }
 
-/** Phases of a duel, in order. */
+/** Phases of a duel, in order; on the wire (WordDuelState.phase, one byte) a phase is its index here. */
 export const PHASES = ["waiting", "countdown", "round", "reveal", "finished"] as const;
 export type Phase = (typeof PHASES)[number];
+
+/** A phase from its wire code ("waiting" for a code this build does not know). */
+export const phaseOf = (code: number): Phase => PHASES[code] ?? "waiting";
+
+/** A deadline on the wire (ms after the room's `clockBase`, 0 for none) as epoch ms (0 for none). */
+export const deadlineOf = (clockBase: number, ends: number): number => (ends > 0 ? clockBase + ends : 0);
 
 /** "choice": four options to pick from; "typed": the learner types the translation. */
 export const MODES = ["choice", "typed"] as const;

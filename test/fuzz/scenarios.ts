@@ -8,6 +8,7 @@ import net from "node:net";
 import { Client, type Room } from "colyseus.js";
 import { guestToken } from "../helpers/server";
 import { waitForState, withTimeout } from "../helpers/wait";
+import { phaseOf } from "../../rooms/word-duel/messages";
 
 async function signedIn(http: string, name: string): Promise<Client> {
   const client = new Client(http);
@@ -38,7 +39,7 @@ export async function rejoinDuringCountdown(http: string, rounds: number): Promi
     const a = quiet(await ana.create("word_duel", options));
     await quiet(await ben.joinById(a.roomId, options)).leave(true);
     const b = quiet(await ben.joinById(a.roomId, options));
-    await waitForState(a, (s: any) => s.phase === "round", `round ${i}: the duel to start after Ben rejoined`, 5000);
+    await waitForState(a, (s: any) => phaseOf(s.phase) === "round", `round ${i}: the duel to start after Ben rejoined`, 5000);
     await Promise.all([a.leave(true), b.leave(true)].map((left) => withTimeout(left, 5000, `round ${i}: leaving`)));
   }
 }

@@ -73,7 +73,7 @@ export class MessageLog {
   }
 
   private onState(state: DecodedDuel): void {
-    if (typeof state?.phase !== "string" || state.players === undefined) return;
+    if (typeof state?.phase !== "number" || state.players === undefined) return;
     const before = this.view;
     const view = (this.view = toView(state));
     const me = (v?: DuelView) => v?.players.find((p) => p.sessionId === this.room.sessionId);

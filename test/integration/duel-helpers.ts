@@ -4,6 +4,7 @@ import type { DuelResult, DuelSession, LinguaLeapClient } from "../../client-sdk
 import type { TestClient } from "../helpers/colyseus-testing";
 import { answersFor, guestClient, type TestServer } from "../helpers/server";
 import { MessageLog, waitForState, withTimeout } from "../helpers/wait";
+import { phaseOf } from "../../rooms/word-duel/messages";
 
 export interface Seat {
   client: TestClient;
@@ -26,7 +27,7 @@ export async function pair(t: TestServer, options: Record<string, unknown> = { l
 }
 
 export function waitPhase(seat: Seat, phase: string, round?: number, ms = 6000): Promise<any> {
-  return waitForState(seat.room, (s: any) => s.phase === phase && (round === undefined || s.round === round), `phase ${phase}${round ? ` of round ${round}` : ""}`, ms);
+  return waitForState(seat.room, (s: any) => phaseOf(s.phase) === phase && (round === undefined || s.round === round), `phase ${phase}${round ? ` of round ${round}` : ""}`, ms);
 }
 
 /** The right answer for the round on screen, from the deck (as a learner who knows it). */

@@ -9,6 +9,7 @@ import { colyseusOf } from "../helpers/colyseus-testing";
 import { startServer, type TestServer } from "../helpers/server";
 import { withTimeout } from "../helpers/wait";
 import { leaveAll, pair, rightAnswer, waitPhase, type Seat } from "./duel-helpers";
+import { PHASES } from "../../rooms/word-duel/messages";
 
 const left = (seat: Seat, ms = 8000) => withTimeout(new Promise<number>((r) => seat.room.onLeave.once(r)), ms, "the socket to close");
 
@@ -35,7 +36,7 @@ describe("word_duel room: keeping the result", function () {
     await b.room.leave(true);
     await result;
     assert.equal(t.server.recorder.recordedCount, before + 1, "recorded before duel_result");
-    assert.equal(colyseusOf(t).getRoomById(a.room.roomId)?.state.phase, "finished");
+    assert.equal(colyseusOf(t).getRoomById(a.room.roomId)?.state.phase, PHASES.indexOf("finished"));
   });
 
   it("a result nothing can keep: INTERNAL, then 4503, no duel_result, nothing recorded", async () => {

@@ -102,5 +102,5 @@ describe("the short join handshake of a ranked duel", () => {
 });
 
 function waitForAnswered(seat: Awaited<ReturnType<typeof join>>, sessionId: string): Promise<void> {
-  return waitForState(seat.room, (s: { players: Map<string, { answered: boolean }> }) => s.players.get(sessionId)?.answered === true, "the answer to show", 2000).then(() => undefined);
+  return waitForState(seat.room, (s: { round: number; players: Map<string, { answeredRound: number }> }) => s.players.get(sessionId)?.answeredRound === s.round, "the answer to show", 2000).then(() => undefined);
 }

@@ -3,6 +3,7 @@ import { colyseusOf } from "../helpers/colyseus-testing";
 import { answersFor, startServer, type TestServer } from "../helpers/server";
 import { waitForState, waitUntil, withTimeout } from "../helpers/wait";
 import { join, leaveAll, pair, rightAnswer, waitPhase, type Seat } from "./duel-helpers";
+import { phaseOf } from "../../rooms/word-duel/messages";
 
 describe("word_duel room: whole duels with real clients", function () {
   let t: TestServer;
@@ -55,7 +56,7 @@ describe("word_duel room: whole duels with real clients", function () {
     // Each frame with the phase b's state is in once colyseus.js has read it (its listener runs first).
     const frames: { phase: string; text: string }[] = [];
     const ws = (b.room.connection.transport as any).ws;
-    ws.on("message", (data: Buffer) => frames.push({ phase: b.room.state.phase, text: Buffer.from(data).toString("latin1") }));
+    ws.on("message", (data: Buffer) => frames.push({ phase: phaseOf(b.room.state.phase), text: Buffer.from(data).toString("latin1") }));
     for (let round = 1; round <= 3; round++) {
       const state = await waitPhase(a, "round", round);
       const prompt: string = state.prompt;
@@ -128,7 +129,7 @@ describe("word_duel room: whole duels with real clients", function () {
     seats.push({ ...b, room: back });
     await waitForPlayer(a, b.room.sessionId, (p) => p.connected === true);
     const state = await withTimeout(new Promise<any>((r) => back.onStateChange.once(r)), 5000, "state after reconnect");
-    assert.ok(["round", "reveal", "countdown"].includes(state.phase));
+    assert.ok(["round", "reveal", "countdown"].includes(phaseOf(state.phase)));
     assert.equal(state.players.size, 2);
   });
 
@@ -289,12 +290,12 @@ describe("word_duel room: who may join when", function () {
     (a.room.connection.transport as any).ws.terminate();
     await waitUntil(() => room.state.players.get(a.room.sessionId)?.connected === false, "the drop seen");
     await b.room.leave(true);
-    await waitUntil(() => room.state.phase === "waiting", "back to waiting");
+    await waitUntil(() => phaseOf(room.state.phase) === "waiting", "back to waiting");
     const c = await join(t, "Cleo", { lang: "it", mode: "typed" });
     assert.equal(c.room.roomId, a.room.roomId, "the newcomer takes the free seat");
     // The dropped learner's window closes: their seat is given up, the newcomer still waits.
     await waitUntil(() => !room.state.players.has(a.room.sessionId), "the held seat given up", 8000);
-    assert.equal(room.state.phase, "waiting");
+    assert.equal(phaseOf(room.state.phase), "waiting");
     assert.equal(c.log.of("duel_result").length, 0, "no duel_result for a duel that never started");
     assert.equal(t.server.recorder.recordedCount, recordedBefore, "nothing recorded");
     await leaveAll(c);
@@ -308,9 +309,9 @@ describe("word_duel room: who may join when", function () {
     (a.room.connection.transport as any).ws.terminate();
     await waitUntil(() => room.state.players.get(a.room.sessionId)?.connected === false, "the drop seen");
     await b.room.leave(true);
-    await waitUntil(() => room.state.phase === "waiting", "back to waiting");
+    await waitUntil(() => phaseOf(room.state.phase) === "waiting", "back to waiting");
     const c = await join(t, "Cleo", { lang: "it", mode: "choice" });
-    assert.equal(room.state.phase, "waiting", "not without the learner who dropped");
+    assert.equal(phaseOf(room.state.phase), "waiting", "not without the learner who dropped");
     const back = await withTimeout(a.client.reconnect<any>(token), 5000, "reconnect");
     await waitPhase(c, "countdown");
     await back.leave(true);

@@ -10,6 +10,7 @@ import { LeanLearner } from "../../loadtest/learner/LeanLearner";
 import { answerFrame, CODE, reflectionStats, RoomWire, type WireListener } from "../../loadtest/learner/lean-wire";
 import type { ErrorBucket, LearnerSink, SampleKind } from "../../loadtest/learner/metrics";
 import type { LearnerOptions } from "../../loadtest/learner/options";
+import { PHASES, phaseOf } from "../../rooms/word-duel/messages";
 import { WordDuelState } from "../../rooms/word-duel/WordDuelState";
 import { startServer, type TestServer } from "../helpers/server";
 import { withTimeout } from "../helpers/wait";
@@ -148,7 +149,7 @@ describe("lean wire reader", () => {
   it("decodes a real handshake and state, and the messages it is told to read", () => {
     const { seen, wire } = listening();
     const state = new WordDuelState();
-    state.phase = "round";
+    state.phase = PHASES.indexOf("round");
     state.round = 2;
     state.choices.push("uno", "dos");
     const encoder = new Encoder(state);
@@ -157,7 +158,7 @@ describe("lean wire reader", () => {
     const s = wire.state as unknown as WordDuelState;
     assert.equal(seen.joined, 1);
     assert.equal(seen.states, 1);
-    assert.equal(s.phase, "round");
+    assert.equal(phaseOf(s.phase), "round");
     assert.deepEqual(s.choices.toArray(), ["uno", "dos"]);
     wire.read(Buffer.from([CODE.ROOM_DATA, 0xa5, ...Buffer.from("error"), 0x82, 0xa4, ...Buffer.from("code"), 0xa1, 0x58, 0xa7, ...Buffer.from("message"), 0xa0]));
     wire.read(Buffer.from([CODE.ROOM_DATA, 0xa5, ...Buffer.from("other"), 0x82])); // not unpacked: not asked for
