@@ -3,7 +3,7 @@ import { number, oneOf, parseOrExit, readFlags, UsageError } from "../support/ar
 import { parseServerEnv } from "../harness/options";
 import type { ServerCmd } from "./cost-server";
 
-export const SECTIONS = ["floor", "answers", "bytes", "memory", "idle"] as const;
+export const SECTIONS = ["floor", "answers", "bytes", "memory", "idle", "joins"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface CostOptions {
@@ -22,7 +22,10 @@ export interface CostOptions {
   /** idle: rooms waiting, one learner each, and the seconds their CPU is read over. */
   rooms: number;
   idleSeconds: number;
-  /** Sign-ins and joins in flight at once (memory, idle). */
+  /** joins: learners, and cycles of reserve → take → leave. */
+  joiners: number;
+  cycles: number;
+  /** Sign-ins and joins in flight at once (memory, idle, joins). */
   concurrency: number;
   /** Every phase (seating, play, echoes) stops after this long. */
   budgetMs: number;
@@ -41,6 +44,8 @@ export const USAGE = `usage: npm run bench:cost -- [options]
   --learners N       memory: connected learners, two per duel (10000, even)
   --rooms R          idle: rooms each waiting with one learner (5000)
   --idle-s S         idle: seconds of CPU read over the waiting rooms (10)
+  --joiners J       joins: learners going in and out of duels (2000, even)
+  --cycles C        joins: rounds of reserve → take → leave, the median is shown (3)
   --concurrency K    sign-ins and joins in flight at once (200)
   --budget-s S       each phase stops after S s (90); the whole bench stops by itself
   --server-env K=V   another server setting for every server it starts (repeatable), e.g. WS_PING_INTERVAL_MS=0`;
@@ -59,6 +64,8 @@ export function costOptions(argv: string[]): CostOptions {
       learners: { type: "string" },
       rooms: { type: "string" },
       "idle-s": { type: "string" },
+      joiners: { type: "string" },
+      cycles: { type: "string" },
       concurrency: { type: "string" },
       "budget-s": { type: "string" },
       "server-env": { type: "string", multiple: true },
@@ -69,6 +76,8 @@ export function costOptions(argv: string[]): CostOptions {
     if (f.json !== undefined && f.json.trim() === "") throw new UsageError("--json needs a file name");
     const learners = number("learners", f.learners, 10_000, 2, 16_000);
     if (learners % 2 !== 0) throw new UsageError(`--learners must be even: two per duel (got ${learners})`);
+    const joiners = number("joiners", f.joiners, 2000, 2, 16_000);
+    if (joiners % 2 !== 0) throw new UsageError(`--joiners must be even: two per duel (got ${joiners})`);
     return {
       only: SECTIONS.filter((s) => only.includes(s)),
       json: f.json,
@@ -80,6 +89,8 @@ export function costOptions(argv: string[]): CostOptions {
       learners,
       rooms: number("rooms", f.rooms, 5000, 1, 16_000),
       idleSeconds: number("idle-s", f["idle-s"], 10, 1, 60),
+      joiners,
+      cycles: number("cycles", f.cycles, 3, 1, 9),
       concurrency: number("concurrency", f.concurrency, 200, 1, 1000),
       budgetMs: number("budget-s", f["budget-s"], 90, 5, 600) * 1000,
       serverEnv: parseServerEnv((f["server-env"] as string[] | undefined) ?? []),

@@ -6,6 +6,7 @@ import type { AnswerFigures } from "./cost-answers";
 import type { ByteFigures } from "./cost-bytes";
 import type { IdleFigures, MemoryFigures } from "./cost-crowd";
 import type { FloorFigures } from "./cost-floor";
+import type { JoinFigures } from "./cost-joins";
 import { ms } from "./measure";
 
 export interface Machine {
@@ -74,6 +75,12 @@ export function memoryRow(m: MemoryFigures): string {
 
 export function idleRow(i: IdleFigures): string {
   return `| idle | ${f1(i.cpuMsPerS)} ms CPU per second for ${i.rooms} waiting rooms (${f1(i.usPerSPerRoom)} µs/s per room above the empty server) | empty server ${f1(i.emptyCpuMsPerS)} ms/s; over ${i.seconds} s each, rooms made in ${f1(i.seatSeconds)} s |`;
+}
+
+export function joinsRow(j: JoinFigures): string {
+  const p = j.perLearner;
+  const cycles = j.all.map((c) => ms(c.total)).join(", ");
+  return `| joins | ${ms(p.total)} ms CPU per learner into a duel and out (reserve ${ms(p.reserve)} + take ${ms(p.take)} + leave ${ms(p.leave)}); guest sign-in ${ms(j.signInMs)} ms | ${j.learners} learners, joinOrCreate, ${j.cycles} cycles (median shown; all: ${cycles} ms); empty server ${f1(j.emptyCpuMsPerS)} ms/s |`;
 }
 
 /** Per learner per round, by frame code and by message type, raw beside SDK. */

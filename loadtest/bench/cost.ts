@@ -6,6 +6,7 @@
  *   bytes    what a learner receives per round (raw colyseus.js and the SDK), by frame code and message type
  *   memory   RSS per connected learner (N learners seated in duels)
  *   idle     CPU per second of R rooms waiting for an opponent
+ *   joins    CPU per learner of each step into a duel and out (sign-in, reservation, seat, leave)
  * The game server runs from the compiled build (as in production) or with --server-cmd tsx.
  * Loopback only; every phase has a count and a time budget; children are killed on exit.
  *   npm run bench:cost
@@ -17,8 +18,9 @@ import { runAnswers, type AnswerFigures } from "./cost-answers";
 import { runBytes, type ByteFigures } from "./cost-bytes";
 import { runIdle, runMemory, type IdleFigures, type MemoryFigures } from "./cost-crowd";
 import { runFloor, type FloorFigures } from "./cost-floor";
+import { runJoins, type JoinFigures } from "./cost-joins";
 import { costOptions, type CostOptions } from "./cost-options";
-import { answersRow, byteBreakdown, bytesRow, floorRow, idleRow, machine, memoryRow, TABLE_HEAD } from "./cost-report";
+import { answersRow, byteBreakdown, bytesRow, floorRow, idleRow, joinsRow, machine, memoryRow, TABLE_HEAD } from "./cost-report";
 import { serverArgs } from "../harness/servers";
 import { BenchServer } from "./cost-server";
 import { countRoomSockets } from "./cost-wire";
@@ -33,6 +35,7 @@ interface Report {
   bytes?: { raw: ByteFigures; sdk: ByteFigures };
   memory?: MemoryFigures;
   idle?: IdleFigures;
+  joins?: JoinFigures;
 }
 
 const opts = costOptions(process.argv.slice(2));
@@ -41,7 +44,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** The whole bench's cap: every phase's budget, plus start-ups, builds and settles. */
 function hardCapMs(o: CostOptions): number {
-  const phases = { floor: 1, answers: 4 * o.repeats, bytes: 4, memory: 3, idle: 3 };
+  const phases = { floor: 1, answers: 4 * o.repeats, bytes: 4, memory: 3, idle: 3, joins: 1 + 3 * o.cycles };
   return o.only.reduce((ms, s) => ms + phases[s] * o.budgetMs + 60_000, 60_000);
 }
 
@@ -88,6 +91,10 @@ async function main(): Promise<void> {
       case "idle":
         report.idle = await runIdle(opts.serverCmd, opts.rooms, opts.idleSeconds, opts.concurrency, opts.budgetMs);
         out(idleRow(report.idle));
+        break;
+      case "joins":
+        report.joins = await runJoins(opts.serverCmd, opts.joiners, opts.cycles, opts.concurrency, opts.budgetMs);
+        out(joinsRow(report.joins));
         break;
     }
   }
