@@ -6,6 +6,7 @@ import { PatchMeter } from "./PatchMeter";
 import { publicError } from "./public-error";
 import { admit, RateLimiter } from "./rate-limit.rules";
 import type { GuardServices, RoomLog } from "./room-services";
+import { shareEncodeBuffers } from "./encode-buffers";
 import { compactJoinFrame, schemaId } from "./schema-id";
 import { TimerClock } from "./TimerClock";
 
@@ -116,13 +117,15 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
    * whatever queues a change in the state's encoder schedules a patch (@colyseus/schema 3's
    * `Root.enqueueChangeTree`, which every field, map and array change goes through). A
    * schema version without it would send no patch at all, so the test suite's duels would
-   * stall: test/integration/patches.test.ts says so first.
+   * stall: test/integration/patches.test.ts says so first. Its encoder also holds no buffer
+   * of its own (encode-buffers.ts).
    */
   override setSerializer(serializer: Serializer<S>): void {
     const reset = serializer.reset.bind(serializer);
     serializer.reset = (state: unknown) => {
       reset(state);
       this.watchChanges(serializer);
+      if (!shareEncodeBuffers(serializer)) this.log.warn({ room: this.kind }, "the schema serializer is not the shape encode-buffers.ts knows: each room keeps its own encode buffers");
     };
     super.setSerializer(serializer);
   }
@@ -222,7 +225,8 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     }
     // The identity onAuth made names the matchmaking request that led here (authenticate.ts).
     const auth = client.auth as { userId?: unknown; requestId?: unknown } | undefined;
-    this.log.debug({ sessionId: client.sessionId, userId: auth?.userId, requestId: auth?.requestId }, "a client joined");
+    // On the process's log, not this room's: a room's child log is made only when it has something to say.
+    this.services.log.debug({ room: this.kind, roomId: this.roomId, sessionId: client.sessionId, userId: auth?.userId, requestId: auth?.requestId }, "a client joined");
     // Pings are frames too: ws answers each with a pong, so they count against the limit.
     client.ref.on("ping", () => void (client.state !== ClientState.LEAVING && this.admitFrame(client)));
   }
