@@ -5,6 +5,7 @@ import type { MatchPlayer } from "../shared/match-result";
 import * as rules from "./duel.rules";
 import type { FlowPlayer } from "./flow.rules";
 import { deadlineOf, phaseOf, VERDICT_CODES } from "./messages";
+import { NO_QUESTIONS, type DuelQuestions } from "./questions";
 import type { FinishedDuel } from "./result.rules";
 import { PlayerState, type WordDuelState } from "./WordDuelState";
 
@@ -40,7 +41,7 @@ interface Seat {
  */
 export class DuelTable {
   private readonly seats = new Map<string, Seat>();
-  questions: rules.Question[] = [];
+  questions: DuelQuestions = NO_QUESTIONS;
   private roundStartedAt = 0;
 
   constructor(private readonly state: WordDuelState) {}
@@ -83,7 +84,7 @@ export class DuelTable {
 
   /** Round `round` opens at `now`: nobody has answered; its prompt and choices go public. */
   openRound(round: number, now: number): rules.Question {
-    const question = this.questions[round - 1];
+    const question = this.questions.at(round);
     this.roundStartedAt = now;
     // Nobody's `answered` is reset: a player has answered the round when their answeredRound is it.
     for (const seat of this.seats.values()) seat.pending = undefined;
@@ -101,7 +102,7 @@ export class DuelTable {
     const { phase, round, clockBase, phaseEnds } = this.state;
     const may = rules.mayAnswer({ phase: phaseOf(phase), round, roundEndsAt: deadlineOf(clockBase, phaseEnds), now, answered: round > 0 && player.answeredRound === round, forfeited: player.forfeited });
     if (!may.ok) return may;
-    const judgement = rules.judgeAnswer(this.questions[round - 1], answer);
+    const judgement = rules.judgeAnswer(this.questions.at(round), answer);
     if (judgement.verdict === "invalid") return { code: "DUEL_INVALID_CHOICE", message: "that is not one of the choices offered this round" };
     seat.pending = { answer, judgement, elapsedMs: now - this.roundStartedAt };
     player.answeredRound = round;
@@ -113,7 +114,7 @@ export class DuelTable {
    * (the state is the round's result: no message repeats it).
    */
   closeRound(): void {
-    const question = this.questions[this.state.round - 1];
+    const question = this.questions.at(this.state.round);
     for (const [sessionId, player] of this.state.players) {
       const seat = this.seats.get(sessionId)!;
       const { streak, verdict, points, reason, answer } = rules.roundOutcome(seat.pending, this.state.roundMs, player.streak);
