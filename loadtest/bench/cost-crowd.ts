@@ -24,7 +24,11 @@ export interface MemoryFigures {
   loadedRssKB: number;
   kbPerLearner: number;
   /** After a full GC in the server (right after the RSS above): RSS and heapUsed, and their growth per learner. */
-  afterGc?: { baselineRssKB: number; loadedRssKB: number; kbPerLearner: number; baselineHeapMB: number; loadedHeapMB: number; heapKBPerLearner: number };
+  afterGc?: {
+    baselineRssKB: number; loadedRssKB: number; kbPerLearner: number; baselineHeapMB: number; loadedHeapMB: number; heapKBPerLearner: number;
+    /** The V8 heap the process holds (used or not), and memory outside it (Buffers and ArrayBuffers), per learner. */
+    heapTotalKBPerLearner: number; externalKBPerLearner: number;
+  };
   seatSeconds: number;
   /** The bench process's own RSS with every learner connected (MB). */
   benchRssMB: number;
@@ -91,7 +95,8 @@ export async function runMemory(cmd: ServerCmd, n: number, concurrency: number, 
     const loaded = await server.memoryUsage();
     const loadedGcRss = server.rssKB();
     const afterGc = base && loaded
-      ? { baselineRssKB: baseGcRss, loadedRssKB: loadedGcRss, kbPerLearner: (loadedGcRss - baseGcRss) / n, baselineHeapMB: mb(base.heapUsed), loadedHeapMB: mb(loaded.heapUsed), heapKBPerLearner: (loaded.heapUsed - base.heapUsed) / 1024 / n }
+      ? { baselineRssKB: baseGcRss, loadedRssKB: loadedGcRss, kbPerLearner: (loadedGcRss - baseGcRss) / n, baselineHeapMB: mb(base.heapUsed), loadedHeapMB: mb(loaded.heapUsed), heapKBPerLearner: (loaded.heapUsed - base.heapUsed) / 1024 / n,
+        heapTotalKBPerLearner: (loaded.heapTotal - base.heapTotal) / 1024 / n, externalKBPerLearner: (loaded.external - base.external) / 1024 / n }
       : undefined;
     return { learners: n, baselineRssKB, loadedRssKB, kbPerLearner: (loadedRssKB - baselineRssKB) / n, afterGc, seatSeconds, benchRssMB: process.memoryUsage().rss / 1024 / 1024 };
   } finally {

@@ -69,7 +69,7 @@ export function bytesRow(label: string, b: ByteFigures): string {
 
 export function memoryRow(m: MemoryFigures): string {
   const g = m.afterGc;
-  const gc = g ? `; after a full GC: RSS ${f0(g.baselineRssKB / 1024)} → ${f0(g.loadedRssKB / 1024)} MB (${f1(g.kbPerLearner)} KB per learner), heapUsed ${f1(g.baselineHeapMB)} → ${f1(g.loadedHeapMB)} MB (${f1(g.heapKBPerLearner)} KB per learner)` : "";
+  const gc = g ? `; after a full GC: RSS ${f0(g.baselineRssKB / 1024)} → ${f0(g.loadedRssKB / 1024)} MB (${f1(g.kbPerLearner)} KB per learner), heapUsed ${f1(g.baselineHeapMB)} → ${f1(g.loadedHeapMB)} MB (${f1(g.heapKBPerLearner)} KB per learner; the heap held ${f1(g.heapTotalKBPerLearner)} KB, outside it ${f1(g.externalKBPerLearner)} KB)` : "";
   return `| memory | ${f1(m.kbPerLearner)} KB RSS per connected learner${g ? ` (${f1(g.kbPerLearner)} KB after a full GC)` : ""} | ${m.learners} learners in ${m.learners / 2} duels (seated in ${f1(m.seatSeconds)} s); RSS ${f0(m.baselineRssKB / 1024)} → ${f0(m.loadedRssKB / 1024)} MB${gc} |`;
 }
 
