@@ -30,13 +30,20 @@ const fullScratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 /** The join handshake of each state class, exactly its bytes. */
 const handshakes = new WeakMap<object, Buffer>();
 
+/** `bytes` in memory of their own, exactly their size (not a slice of one of Node's shared 8 KB slabs). */
+function ownCopy(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
+}
+
 /**
  * Makes a serializer that was just reset onto a state encode into the shared scratch buffers
  * and hand out copies, and share its handshake with every room of the same state class.
  * Returns false (and changes nothing) when the serializer is not the shape this knows.
  */
 export function shareEncodeBuffers(serializer: unknown): boolean {
-  const s = serializer as Encoding;
+  const s = (serializer ?? {}) as Encoding;
   const encoder = s.encoder;
   const encode = encoder?.encode;
   const handshake = s.handshake;
@@ -52,7 +59,8 @@ export function shareEncodeBuffers(serializer: unknown): boolean {
   // memory of its own, where a small Buffer's copy would hold one of Node's shared 8 KB slabs.
   encoder.encode = (...args: unknown[]) => {
     const encoded = encode.apply(encoder, args);
-    const copy = args[4] === true ? Buffer.allocUnsafeSlow(encoded.length) : Buffer.allocUnsafe(encoded.length);
+    if (args[4] === true) return ownCopy(encoded);
+    const copy = Buffer.allocUnsafe(encoded.length);
     encoded.copy(copy);
     return copy;
   };
@@ -62,7 +70,7 @@ export function shareEncodeBuffers(serializer: unknown): boolean {
     if (bytes === undefined) {
       const made = handshake.call(s);
       if (made === undefined) return undefined;
-      handshakes.set(State, (bytes = Buffer.from(made)));
+      handshakes.set(State, (bytes = ownCopy(made)));
       // The serializer's own cache is a view into the 8 KB buffer of the encoder that made it.
       (s as { handshakeCache?: Buffer }).handshakeCache = undefined;
     }
