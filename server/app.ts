@@ -27,6 +27,7 @@ import { Placement } from "./placement";
 import { GuestReaper } from "./guests";
 import { buildCluster, buildRecorder } from "./backends";
 import { MatchmakingGuard, roomGoneCheck } from "./matchmaking-guard";
+import { FastLocalDriver } from "./local-driver";
 import { defineRooms, LiveRooms } from "./rooms";
 import { Lifecycle } from "./lifecycle";
 import type { Deck, TargetLang } from "../content/decks";
@@ -101,7 +102,8 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const gameServer = new Server({
     transport: new WebSocketTransport({ server: httpServer, maxPayload: WS_MAX_PAYLOAD, pingInterval: config.WS_PING_INTERVAL_MS, verifyClient: webSocketGate(config.CONNECTIONS_PER_ADDRESS, trust) }),
     presence,
-    driver,
+    // Without Redis, a room list whose lookups skip what cannot match (local-driver.ts).
+    driver: driver ?? new FastLocalDriver(),
     publicAddress: config.PUBLIC_ADDRESS,
     selectProcessIdToCreateRoom: placement.select,
     gracefullyShutdown: false,
