@@ -6,6 +6,7 @@
  * the matchmaking guard, the lifecycle); this one makes them in order and hands each the
  * others it needs.
  */
+import "./pm2-io";
 import http from "node:http";
 import type express from "express";
 // `colyseus` re-exports the one @colyseus/core that rooms/ import: one ServerError, one matchMaker.

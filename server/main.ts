@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onException);
   // @pm2/io, which Colyseus's stats load in the background, adds handlers of its own that
-  // print raw lines: only ours stay.
+  // print raw lines. pm2-io.ts keeps it from starting; should anything load it all the same,
+  // only ours stay.
   const onlyOurs = () => {
     for (const [event, ours] of [["unhandledRejection", onRejection], ["uncaughtException", onException]] as const) {
       for (const listener of process.listeners(event as "unhandledRejection")) if (listener !== ours) process.off(event, listener as never);

@@ -27,7 +27,7 @@ async function bench(args: string[], timeoutMs: number): Promise<{ code: number 
 }
 
 describe("npm run bench:cost", function () {
-  this.timeout(40000);
+  this.timeout(60000);
 
   it("prints its usage for --help (exit 0) and refuses a bad section (exit 2)", async () => {
     const help = await bench(["--help"], 15000);
@@ -39,21 +39,26 @@ describe("npm run bench:cost", function () {
     assert.match(bad.stderr, /--only takes sections/);
   });
 
-  it("runs the floor and the bytes of two duels, printing their rows and JSON figures", async () => {
+  it("runs the floor, the bytes of two duels and the joins of four learners, printing their rows and JSON figures", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ll-bench-cost-test-"));
     const json = join(dir, "cost.json");
     try {
-      const args = ["--only", "floor,bytes", "--clients", "4", "--messages", "400", "--duels", "2", "--server-cmd", "tsx", "--budget-s", "15", "--json", json];
-      const { code, stdout, stderr } = await bench(args, 35000);
+      const args = ["--only", "floor,bytes,joins", "--clients", "4", "--messages", "400", "--duels", "2", "--joiners", "4", "--cycles", "1", "--server-cmd", "tsx", "--budget-s", "15", "--json", json];
+      const { code, stdout, stderr } = await bench(args, 50000);
       assert.equal(code, 0, `${stdout}\n${stderr}`);
       assert.match(stdout, /^bench:cost — \d+ × .*Node v\d+/m, "the machine first");
       assert.match(stdout, /^\| floor \| [\d.]+ ms CPU per echoed message \|/m);
       assert.match(stdout, /^\| bytes \(raw colyseus\.js\) \| \d+ B received per learner per round/m);
       assert.match(stdout, /^\| bytes \(SDK\) \| \d+ B received per learner per round/m);
+      assert.match(stdout, /^\| joins \| [\d.]+ ms CPU per learner into a duel and out \(reserve [\d.]+ \+ take [\d.]+ \+ leave [\d.]+\)/m);
       assert.doesNotMatch(stdout, /^\| (answers|memory|idle) \|/m, "only the sections asked for");
       const report = JSON.parse(readFileSync(json, "utf8"));
       assert.equal(report.floor.messages, 400);
       assert.ok(report.floor.frameBytes > 10 && report.floor.cpuPerMessageMs > 0, JSON.stringify(report.floor));
+      const j = report.joins;
+      assert.deepEqual([j.learners, j.cycles, j.all.length], [4, 1, 1]);
+      for (const step of ["reserve", "take", "leave"]) assert.ok(j.perLearner[step] >= 0 && Number.isFinite(j.perLearner[step]), JSON.stringify(j));
+      assert.ok(Number.isFinite(j.perLearner.total) && j.signInMs >= 0, JSON.stringify(j));
       for (const side of ["raw", "sdk"]) {
         const b = report.bytes[side];
         assert.equal(b.learners, 4, side);
