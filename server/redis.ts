@@ -14,6 +14,7 @@ import Redis, { SentinelConnector, type RedisOptions, type SentinelConnectionOpt
 import { RedisDriver, RedisPresence, type IRoomCache, type SortOptions } from "colyseus";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
+import { indexOpenRooms, isOpenLookup, openListings } from "./open-rooms";
 
 /** Longest pause between two reconnection attempts. */
 const RECONNECT_MAX_MS = 1000;
@@ -138,10 +139,12 @@ export interface RoomGate {
  * - `findOne` returned a thenable that dropped the failure, so a lookup during an outage
  *   never settled and the join waiting on it hung.
  * It also leaves out rooms a join must not be sent to ({@link RoomGate}: their process is
- * gone), so no join waits on a dead process.
+ * gone), so no join waits on a dead process, and a joinOrCreate reads only the open rooms of
+ * its type (open-rooms.ts) instead of every listing of the cluster.
  */
 export class HealingRedisDriver extends RedisDriver {
   private listing?: Promise<IRoomCache[]>;
+  private readonly openReads = new Map<string, Promise<IRoomCache[]>>();
   /** Set once the process watch exists. */
   gate?: RoomGate;
 
@@ -157,6 +160,23 @@ export class HealingRedisDriver extends RedisDriver {
     return (this as unknown as { _client: Redis })._client;
   }
 
+  /** A listing whose writes keep the open-rooms index too (open-rooms.ts). */
+  override createInstance(initialValues: Partial<IRoomCache> = {}): ReturnType<RedisDriver["createInstance"]> {
+    return indexOpenRooms(super.createInstance(initialValues), this.client);
+  }
+
+  /** The open rooms of one type (open-rooms.ts), read once for every lookup in flight. */
+  openRooms(roomName: string): Promise<IRoomCache[]> {
+    let reading = this.openReads.get(roomName);
+    if (!reading) {
+      reading = openListings(this.client, ROOMS_KEY, roomName)
+        .then((listings) => listings.map((json) => this.createInstance(JSON.parse(json)) as unknown as IRoomCache))
+        .finally(() => this.openReads.delete(roomName));
+      this.openReads.set(roomName, reading);
+    }
+    return reading;
+  }
+
   /** The room list, read once for every lookup in flight (never cached past that, even on failure). */
   rooms(roomName?: string): Promise<IRoomCache[]> {
     this.listing ??= this.client
@@ -168,8 +188,10 @@ export class HealingRedisDriver extends RedisDriver {
 
   override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): ReturnType<RedisDriver["findOne"]> {
     if (conditions.roomId !== undefined) return super.findOne(conditions, sortOptions);
+    // A joinOrCreate reads only the open rooms of its type; any other lookup, the whole list.
+    const candidates = isOpenLookup(conditions) ? this.openRooms(conditions.name) : this.rooms(conditions.name);
     // The base type promises a room; Colyseus reads undefined as "none found" (as the base does).
-    return this.rooms(conditions.name).then(async (rooms): Promise<IRoomCache | undefined> => {
+    return candidates.then(async (rooms): Promise<IRoomCache | undefined> => {
       const gate = this.gate;
       const matching = rooms.filter((room) => matches(room, conditions) && (gate?.available(room.processId) ?? true));
       if (sortOptions) matching.sort(compareBy(sortOptions));
