@@ -146,6 +146,9 @@ describe("fuzz: hostile frames and requests against a real server process", func
     assert.deepEqual(http.unanswered, [], `requests never answered: ${some(http.unanswered)}`);
   });
 
+  /** RSS growth per huge body that still means "not held": a fifth of the body. */
+  const HELD_BODY_BOUND_MB = 60;
+
   it("answers 300 MB bodies with a 4xx quickly, without holding them in memory", async () => {
     assert.equal(await unhealthy(main, mainOut), undefined);
     for (const [path, declareLength] of HUGE_BODIES) {
@@ -156,7 +159,9 @@ describe("fuzz: hostile frames and requests against a real server process", func
       console.log(`      POST ${path} (${how}): ${answer.status ?? answer.error} in ${answer.ms} ms after ${answer.sentMb} MB sent; RSS ${before} -> ${after} MB`);
       assert.ok(answer.status !== undefined && answer.status >= 400 && answer.status < 500, `POST ${path} (${how}): ${answer.status ?? answer.error}`);
       assert.ok(answer.ms < 5000, `POST ${path} (${how}): answered only after ${answer.ms} ms`);
-      assert.ok(after - before < 20, `POST ${path} (${how}): RSS grew from ${before} to ${after} MB`);
+      // A held body would show as its 300 MB; the bound leaves room for the heap's own growth
+      // after the room fuzz above (in one CI run it rose 26 MB toward the plateau every run reaches).
+      assert.ok(after - before < HELD_BODY_BOUND_MB, `POST ${path} (${how}): RSS grew from ${before} to ${after} MB`);
     }
   });
 
