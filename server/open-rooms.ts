@@ -64,14 +64,29 @@ export function indexOpenRooms<T>(listing: T, client: Redis): T {
 }
 
 /**
+ * Drops from the set the ids whose listing is gone, each only if it is still gone when Redis
+ * runs this: a listing saved again since it was read missing (a process relisting its rooms
+ * after another's sweep) keeps its entry, which its own save has just added back.
+ */
+const DROP_GONE_LUA = `
+for i = 1, #ARGV do
+  if redis.call("HEXISTS", KEYS[2], ARGV[i]) == 0 then redis.call("SREM", KEYS[1], ARGV[i]) end
+end
+return 0`;
+
+/** Drops `ids` from the open rooms of type `name` where their listing is (still) gone. */
+export async function dropGone(client: Redis, hashKey: string, name: string, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await client.eval(DROP_GONE_LUA, 2, openRoomsKey(name), hashKey, ...ids);
+}
+
+/**
  * The listings of the open rooms of type `name`, as JSON (HMGET of the ids in the set); ids
- * whose listing is gone are dropped from the set on the way.
+ * whose listing is gone are dropped from the set on the way ({@link dropGone}).
  */
 export async function openListings(client: Redis, hashKey: string, name: string): Promise<string[]> {
   const ids = await client.smembers(openRoomsKey(name));
   if (ids.length === 0) return [];
   const listings = await client.hmget(hashKey, ...ids);
-  const gone = ids.filter((_, i) => listings[i] === null);
-  if (gone.length > 0) await client.srem(openRoomsKey(name), ...gone);
+  await dropGone(client, hashKey, name, ids.filter((_, i) => listings[i] === null));
   return listings.filter((json): json is string => json !== null);
 }

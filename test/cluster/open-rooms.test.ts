@@ -78,6 +78,25 @@ describe("cluster: the open-rooms index (server/open-rooms.ts)", function () {
     assert.deepEqual((await redis.smembers(openRoomsKey("word_duel"))).sort(), ["alive", "stale"], "the ghost is dropped; the locked one stays until its next save");
   });
 
+  it("keeps the entry of a listing saved again while a lookup read it missing (a relist after another process's sweep)", async () => {
+    const room = await listed({ roomId: "X", ...OPEN, lang: "es" });
+    await redis.hdel(ROOMS_KEY, "X"); // another process's sweep deleted the listing, not the set's entry
+    const hmget = driver.client.hmget.bind(driver.client);
+    // The lookup reads the listing missing; before it drops the entry, the owner relists the room.
+    driver.client.hmget = (async (...args: Parameters<typeof hmget>) => {
+      const listings = await hmget(...args);
+      await room.save();
+      return listings;
+    }) as typeof hmget;
+    try {
+      assert.equal(await driver.findOne({ ...OPEN, lang: "es" }, {}), undefined, "this lookup read it missing");
+    } finally {
+      driver.client.hmget = hmget;
+    }
+    assert.deepEqual(await redis.smembers(openRoomsKey("word_duel")), ["X"], "the relisted room was dropped from the set");
+    assert.equal((await driver.findOne({ ...OPEN, lang: "es" }, {}))?.roomId, "X");
+  });
+
   it("keeps the listing JSON as the driver writes it: no index fields in it", async () => {
     await listed({ roomId: "r2", ...OPEN, lang: "es" });
     const json = JSON.parse((await redis.hget(ROOMS_KEY, "r2"))!);
