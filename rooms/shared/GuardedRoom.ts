@@ -125,7 +125,7 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     serializer.reset = (state: unknown) => {
       reset(state);
       this.watchChanges(serializer);
-      if (!shareEncodeBuffers(serializer)) this.log.warn({ room: this.kind }, "the schema serializer is not the shape encode-buffers.ts knows: each room keeps its own encode buffers");
+      if (!shareEncodeBuffers(serializer)) this.log.warn({ room: this.kind }, "this room keeps its own encode buffers: its state has @view filters, or the serializer is not the shape encode-buffers.ts knows");
     };
     super.setSerializer(serializer);
   }

@@ -21,6 +21,8 @@ interface Encoding {
   encoder?: { sharedBuffer?: Buffer; encode?: (...args: unknown[]) => Buffer; state?: object };
   fullEncodeBuffer?: Buffer;
   handshake?: () => Buffer | undefined;
+  /** A state with `@view` fields: its serializer builds each joiner's full state from the prefix it cached in fullEncodeBuffer. */
+  hasFilters?: boolean;
 }
 
 /** As large as @colyseus/schema's default; a bigger state grows the encoder's own (its overflow path). */
@@ -40,7 +42,8 @@ function ownCopy(bytes: Buffer): Buffer {
 /**
  * Makes a serializer that was just reset onto a state encode into the shared scratch buffers
  * and hand out copies, and share its handshake with every room of the same state class.
- * Returns false (and changes nothing) when the serializer is not the shape this knows.
+ * Returns false (and changes nothing) when the serializer is not the shape this knows, or its
+ * state has `@view` filters (none of ours has).
  */
 export function shareEncodeBuffers(serializer: unknown): boolean {
   const s = (serializer ?? {}) as Encoding;
@@ -50,6 +53,9 @@ export function shareEncodeBuffers(serializer: unknown): boolean {
   if (!encoder || typeof encode !== "function" || !Buffer.isBuffer(encoder.sharedBuffer) || !Buffer.isBuffer(s.fullEncodeBuffer) || typeof handshake !== "function" || !encoder.state) {
     return false;
   }
+  // A filtered state's serializer reads a full-state prefix back from fullEncodeBuffer for each
+  // later joiner (encodeAllView): in a shared scratch it could be another room's by then.
+  if (s.hasFilters) return false;
   encoder.sharedBuffer = patchScratch;
   s.fullEncodeBuffer = fullScratch;
   fullScratch[0] = Protocol.ROOM_STATE;

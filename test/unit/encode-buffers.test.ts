@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { Protocol, SchemaSerializer } from "@colyseus/core";
-import { Decoder } from "@colyseus/schema";
+import { Decoder, Schema, type, view } from "@colyseus/schema";
 import { shareEncodeBuffers } from "../../rooms/shared/encode-buffers";
 import { PlayerState, WordDuelState } from "../../rooms/word-duel/WordDuelState";
 
@@ -75,6 +75,19 @@ describe("encode buffers shared by every room (rooms/shared/encode-buffers.ts)",
     assert.deepEqual(Buffer.from(a.handshake()), expected);
     assert.equal(a.handshake(), b.handshake(), "two rooms of one class share one handshake");
     assert.equal(a.handshake().byteLength, a.handshake().buffer.byteLength, "the handshake holds exactly its bytes");
+  });
+
+  it("leaves a state with @view filters its own buffers (each joiner's full state is built from a prefix the serializer cached)", () => {
+    class Filtered extends Schema {
+      @type("string") title = "";
+      @view() @type("string") secret = "";
+    }
+    const s = new SchemaSerializer<Filtered>() as unknown as Encoding;
+    s.reset(new Filtered() as never);
+    const own = s.fullEncodeBuffer;
+    assert.equal(shareEncodeBuffers(s), false);
+    assert.equal(s.fullEncodeBuffer, own);
+    assert.notEqual(s.encoder.sharedBuffer, serializerOf(new WordDuelState()).encoder.sharedBuffer);
   });
 
   it("changes nothing on a serializer of another shape", () => {
