@@ -117,8 +117,9 @@ type DecodedPlayer = Omit<PlayerView, "sessionId" | "lastVerdict" | "answered"> 
 /**
  * The duel's state as colyseus.js decodes it (by reflection, or with the SDK's own schema
  * classes): the view's fields in their wire form (the phase as its code, deadlines after
- * `clockBase`, the choice-mode answer as an index), with players as a map and the lists as
- * the schema's arrays, and the fields a server before this SDK may not send left optional.
+ * `clockBase`, the choice-mode answer as an index, as servers send it since the compact wire),
+ * with players as a map and the lists as the schema's arrays. The SDK and the server ship
+ * together: an SDK reads the wire of its own release (fields added since are optional).
  */
 export type DecodedDuel = Omit<DuelView, "players" | "choices" | "alsoAccepted" | "ranked" | "challengeCode" | "reconnectSeconds" | "phase" | "phaseEndsAt"> &
   Partial<Pick<DuelView, "ranked" | "challengeCode" | "reconnectSeconds">> & {

@@ -9,7 +9,8 @@
  * 6,000-learner run. Here a lookup walks the list once, testing the condition that rules out
  * most rooms first (`locked`: every duel under way is locked), and sorts only the rooms that
  * match, when there is something to sort by. Same answer: the first match in list order, or in
- * the sort's order (a stable sort, as the copy's was).
+ * the sort's order (a stable sort, as the copy's was) when the sort's fields are set and
+ * comparable on every room (numbers, dates; no room type here sorts at all).
  */
 import { LocalDriver, type IRoomCache, type SortOptions } from "colyseus";
 
