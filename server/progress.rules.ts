@@ -57,36 +57,46 @@ export function levelForXp(xp: number): number {
  * @example dayIn(Date.parse("2026-11-22T23:30:00Z"), "Asia/Tokyo") // "2026-11-23"
  */
 export function dayIn(epochMs: number, timeZone = "UTC"): string {
-  let format = dayFormats.get(timeZone);
+  // A zone this runtime does not know (an old record, a newer tz database elsewhere) counts as UTC.
+  const zone = canonicalTimeZone(timeZone) ?? "UTC";
+  let format = dayFormats.get(zone);
   if (!format) {
-    // A zone this runtime does not know (an old record, a newer tz database elsewhere) counts as UTC.
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: isTimeZone(timeZone) ? timeZone : "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-    dayFormats.set(timeZone, format);
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(zone, format);
   }
   return format.format(epochMs);
 }
 
-/** Formatters by time zone: making one costs far more than using it. */
+/** Formatters by time zone, as the runtime spells it: making one costs far more than using it. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
- * Zones found valid, as the runtime spells them, so each sign-in does not build a formatter.
- * Only the runtime's own spelling is kept (names are case-insensitive: "europe/madrid" is
- * valid too), so the set stays within the tz database whatever clients send.
+ * Zones found valid, as the runtime spells them, so a sign-in or a day does not build a
+ * formatter to check one. Only the runtime's own spelling is kept (names are
+ * case-insensitive: "europe/madrid" is valid too), so this set and dayFormats stay within
+ * the tz database whatever clients send.
  */
 const knownZones = new Set<string>();
 
-/** True when `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  if (knownZones.has(timeZone)) return true;
+/**
+ * `timeZone` as this runtime spells it ("europe/madrid" → "Europe/Madrid"), or undefined for
+ * a zone it does not know. What the API stores, so what is kept per zone stays bounded.
+ */
+export function canonicalTimeZone(timeZone: string): string | undefined {
+  if (knownZones.has(timeZone)) return timeZone;
   let spelled: string;
   try {
     spelled = new Intl.DateTimeFormat("en", { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
-  if (spelled === timeZone) knownZones.add(timeZone);
-  return true;
+  knownZones.add(spelled);
+  return spelled;
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  return canonicalTimeZone(timeZone) !== undefined;
 }
 
 /**

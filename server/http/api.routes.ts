@@ -13,7 +13,7 @@ import { perAddress, rateLimited } from "./rate-limit.middleware";
 import { parseBody } from "./validate";
 import { handle } from "./handle";
 import type { Profile, Session } from "./api.types";
-import { currentStreak, dayIn, isTimeZone, levelForXp, wordsToReview } from "../progress.rules";
+import { canonicalTimeZone, currentStreak, dayIn, isTimeZone, levelForXp, wordsToReview } from "../progress.rules";
 
 const displayName = z
   .string()
@@ -22,6 +22,8 @@ const displayName = z
 const timeZone = z
   .string()
   .refine(isTimeZone, "must be an IANA time zone such as Europe/Madrid")
+  // Stored as the runtime spells it: one spelling per zone, whatever case a client sends.
+  .transform((zone) => canonicalTimeZone(zone)!)
   .default("UTC");
 const guestBody = z.object({ name: displayName, timeZone });
 /** Sign-in takes any strings within bounds: a wrong password is a 401, whatever its length. */

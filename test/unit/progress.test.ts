@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  applyDelta, currentStreak, dayIn, emptyProgress, isoWeek, isTimeZone, levelForXp, nextStreak, planMatch,
+  applyDelta, canonicalTimeZone, currentStreak, dayIn, emptyProgress, isoWeek, isTimeZone, levelForXp, nextStreak, planMatch,
   resultProblem, wordFromKey, wordKey, wordsToReview,
 } from "../../server/progress.rules";
 import { eloUpdate, xpFor } from "../../rooms/word-duel/worth.rules";
@@ -40,6 +40,12 @@ describe("progress rules", () => {
     assert.equal(dayIn(Date.parse("2026-11-22T03:00:00Z"), "America/Los_Angeles"), "2026-11-21");
     assert.ok(isTimeZone("Europe/Madrid"));
     assert.ok(!isTimeZone("Mars/Olympus"));
+  });
+  it("spells a time zone as the runtime does, whatever case a client sends (one spelling kept per zone)", () => {
+    assert.equal(canonicalTimeZone("europe/madrid"), "Europe/Madrid");
+    assert.equal(canonicalTimeZone("EUROPE/MADRID"), "Europe/Madrid");
+    assert.equal(canonicalTimeZone("Mars/Olympus"), undefined);
+    assert.equal(dayIn(Date.parse("2026-11-22T23:30:00Z"), "asia/TOKYO"), "2026-11-23");
   });
   it("streaks: same day, next day, a gap; and whether one is still alive", () => {
     assert.equal(nextStreak(0, "", "2026-11-22"), 1);
