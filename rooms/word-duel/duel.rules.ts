@@ -68,13 +68,10 @@ export const CHOICE_COUNT = 4;
  * @example pickWords(words, 10, Math.random)
  */
 export function pickWords<T>(pool: readonly T[], count: number, rng: Rng): T[] {
-  const copy = pool.slice();
-  const n = Math.min(count, copy.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(rng() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy.slice(0, n);
+  const picked: T[] = [];
+  if (count <= 0) return picked;
+  for (const item of drawn(pool.slice(), rng)) if (picked.push(item) === count) break;
+  return picked;
 }
 
 function sides(direction: Direction): { ask: "en" | "target"; answer: "en" | "target" } {
