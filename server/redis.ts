@@ -143,8 +143,8 @@ export interface RoomGate {
  * its type (open-rooms.ts) instead of every listing of the cluster.
  */
 export class HealingRedisDriver extends RedisDriver {
-  private listing?: Promise<IRoomCache[]>;
-  private readonly openReads = new Map<string, Promise<IRoomCache[]>>();
+  /** Reads of listings in flight, by what they read (every room, or one type's open ones). */
+  private readonly reads = new Map<string, Promise<IRoomCache[]>>();
   /** Set once the process watch exists. */
   gate?: RoomGate;
 
@@ -165,25 +165,30 @@ export class HealingRedisDriver extends RedisDriver {
     return indexOpenRooms(super.createInstance(initialValues), this.client);
   }
 
-  /** The open rooms of one type (open-rooms.ts), read once for every lookup in flight. */
-  openRooms(roomName: string): Promise<IRoomCache[]> {
-    let reading = this.openReads.get(roomName);
+  /**
+   * Listings as JSON, read once for every lookup in flight that reads the same (never cached
+   * past that, even on failure), made into listings whose writes keep the index.
+   */
+  private readOnce(what: string, read: () => Promise<string[]>): Promise<IRoomCache[]> {
+    let reading = this.reads.get(what);
     if (!reading) {
-      reading = openListings(this.client, ROOMS_KEY, roomName)
+      reading = read()
         .then((listings) => listings.map((json) => this.createInstance(JSON.parse(json)) as unknown as IRoomCache))
-        .finally(() => this.openReads.delete(roomName));
-      this.openReads.set(roomName, reading);
+        .finally(() => this.reads.delete(what));
+      this.reads.set(what, reading);
     }
     return reading;
   }
 
-  /** The room list, read once for every lookup in flight (never cached past that, even on failure). */
+  /** The open rooms of one type (open-rooms.ts). */
+  openRooms(roomName: string): Promise<IRoomCache[]> {
+    return this.readOnce(`open:${roomName}`, () => openListings(this.client, ROOMS_KEY, roomName));
+  }
+
+  /** The room list: every listing of the cluster (only `roomName`'s when given). */
   rooms(roomName?: string): Promise<IRoomCache[]> {
-    this.listing ??= this.client
-      .hgetall(ROOMS_KEY)
-      .then((all) => Object.values(all ?? {}).map((json) => this.createInstance(JSON.parse(json)) as unknown as IRoomCache))
-      .finally(() => (this.listing = undefined));
-    return roomName === undefined ? this.listing : this.listing.then((rooms) => rooms.filter((r) => r.name === roomName));
+    const all = this.readOnce("all", async () => Object.values((await this.client.hgetall(ROOMS_KEY)) ?? {}));
+    return roomName === undefined ? all : all.then((rooms) => rooms.filter((r) => r.name === roomName));
   }
 
   override findOne(conditions: Partial<IRoomCache>, sortOptions?: SortOptions): ReturnType<RedisDriver["findOne"]> {
