@@ -13,6 +13,7 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
+ && test -f dist/content/lexicon/es.json \
  && test -f dist/web/dist/index.html && test -f dist/content/decks/es.json && test -f dist/server/main.js
 
 FROM ${NODE_IMAGE} AS runtime

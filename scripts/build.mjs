@@ -31,6 +31,9 @@ function run(what, args) {
 }
 
 run("the browser game", [join(root, "web", "ensure-built.mjs")]);
+// The judge's lexicons (content/lexicon/*.json, copied with content/'s data below): the
+// runtime image has no dictionaries to work them out from.
+run("the lexicons", [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "content", "lexicon-build.ts")]);
 // A fresh folder: no compiled file of a source that has since been moved or deleted.
 rmSync(out, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

@@ -1,5 +1,6 @@
 /**
- * Mocha global fixture (registered in .mocharc.json): gives the tests a MongoDB-wire server.
+ * Mocha global fixture (registered in .mocharc.json): works out the judge's lexicons when
+ * missing or stale (content/lexicon.ts), and gives the tests a MongoDB-wire server.
  *
  * TEST_MONGODB_URL set: used as is. Otherwise this starts .tools/ferretdb (built by
  * `bash test/infra/ensure-ferretdb.sh`, which `npm test` runs first) on a free loopback port
@@ -7,6 +8,7 @@
  * TEST_MONGODB_URL. Teardown, process exit, SIGINT/SIGTERM/SIGHUP and even a SIGKILLed test
  * process (via a watchdog that holds a pipe to us) all stop the server.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +22,14 @@ const DIR_PREFIX = "lingualeap-ferretdb-"; // + the test process's pid
 
 let running: FerretDbProcess | undefined;
 
+/** The judge's lexicons (content/lexicon.ts), worked out when missing or stale: `npm run lexicon`, in its own process. */
+function ensureLexicons(): void {
+  const built = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "content", "lexicon-build.ts")], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (built.status !== 0) throw new Error(`npm run lexicon failed (exit ${built.status ?? built.signal}): the judge's tests need content/lexicon/`);
+}
+
 export async function mochaGlobalSetup(): Promise<void> {
+  ensureLexicons();
   if (process.env.TEST_MONGODB_URL) {
     console.log(`MongoDB tests use TEST_MONGODB_URL=${redact(process.env.TEST_MONGODB_URL)}`);
     return;
