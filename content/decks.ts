@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { answerKey, normalize, type LangRules } from "../rooms/word-duel/judge.rules";
+import { sharedMeaning } from "../rooms/word-duel/duel.rules";
 import type { Direction } from "../rooms/word-duel/messages";
 
 /** The shipped decks, one file per language. */
@@ -27,14 +28,14 @@ export const LEVELS = ["A1", "A2"] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** Minimums every deck must meet. */
-export const DECK_MINIMUMS: { readonly words: number; readonly lessons: number; readonly wordsPerLesson: number; readonly choices: number } = { words: 300, lessons: 12, wordsPerLesson: 12, choices: 4 };
+export const DECK_MINIMUMS: { readonly words: number; readonly lessons: number; readonly wordsPerLesson: number; readonly choices: number } = { words: 900, lessons: 30, wordsPerLesson: 12, choices: 4 };
 
 /** Text as the judge compares it: what normalising leaves unchanged (lower case, NFC, no edge punctuation). */
 const judgedText = (what: string, max: number) =>
   z.string().min(1).max(max).refine((t) => normalize(t) === t && !/\s/.test(t), `${what} must be lower case, one word, as typed after normalising`);
 
 /** How answers in one language are judged: English's file, and the head of every deck. */
-export const languageSchema = z
+const languageShape = z
   .object({
     lang: z.string().regex(/^[a-z]{2}$/, "must be a two-letter code such as es"),
     name: z.string().min(1),
@@ -43,12 +44,34 @@ export const languageSchema = z
       .array(judgedText("an article", 12))
       .max(30)
       .refine((words) => new Set(words).size === words.length, "lists a word twice"),
+    /** Articles that agree in gender and number, e.g. `[["el", "un"], ["la", "una"]]`: an answer's article may be swapped for one of its group. */
+    agreement: z.array(z.array(judgedText("an article", 12)).min(1).max(12)).max(12).optional(),
+    /** Nouns whose meaning changes with their article, written with it ("la livre", the pound): typed for the other gender, wrong. */
+    articleSenses: z.array(z.string().min(3).max(40).refine((t) => normalize(t) === t, "must be lower case, as typed after normalising")).max(200).optional(),
+    /** Subject pronouns that may lead a verb phrase, by the English pronoun they agree with: `{ "i": ["yo"] }`. */
+    pronouns: z.record(z.enum(["i", "you", "he", "she", "it", "we", "they"]), z.array(judgedText("a pronoun", 12)).min(1).max(8)).optional(),
+    /** Contractions and how they are written out (`"i'm": "i am"`): either is right. */
+    contractions: z
+      .record(judgedText("a contraction", 12), z.string().min(1).max(30).refine((t) => normalize(t) === t, "must be lower case, as typed after normalising"))
+      .optional(),
     /** Substitute spellings that are also correct: letter → what may be typed for it ("ß": "ss"). */
     spellings: z
       .record(judgedText("a spelled letter", 4), judgedText("a substitute", 8))
       .refine((map) => Object.entries(map).every(([letter, substitute]) => letter !== substitute), "spells a letter as itself"),
   })
   .strict();
+
+/** What the shape alone cannot say: agreement groups and article senses name the language's articles. */
+function checkLanguage(language: z.infer<typeof languageShape>, ctx: z.RefinementCtx): void {
+  for (const [i, group] of (language.agreement ?? []).entries()) {
+    for (const article of group) if (!language.articles.includes(article)) ctx.addIssue({ code: "custom", path: ["agreement", i], message: `"${article}" is not one of the articles` });
+  }
+  for (const [i, sense] of (language.articleSenses ?? []).entries()) {
+    if (!language.articles.some((a) => sense.startsWith(a.endsWith("'") ? a : `${a} `))) ctx.addIssue({ code: "custom", path: ["articleSenses", i], message: `"${sense}" does not start with an article` });
+  }
+}
+
+export const languageSchema = languageShape.superRefine(checkLanguage);
 
 const answerText = z
   .string()
@@ -58,8 +81,17 @@ const answerText = z
 
 const wordSchema = z
   .object({
-    en: z.array(answerText).min(1).max(8),
-    target: z.array(answerText).min(1).max(8),
+    en: z.array(answerText).min(1).max(12),
+    target: z.array(answerText).min(1).max(12),
+    /**
+     * Sense groups: words that share no form but can mean the same ("scusi" and "mi dispiace"
+     * can both say sorry) list a group in common, and are never each other's wrong options.
+     */
+    senses: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case tag such as apology"))
+      .min(1)
+      .max(4)
+      .optional(),
   })
   .strict();
 
@@ -72,9 +104,9 @@ const lessonSchema = z
   })
   .strict();
 
-export const deckSchema = languageSchema
+export const deckSchema = languageShape
   .extend({
-    lang: languageSchema.shape.lang.refine((lang) => lang !== "en", "English is the source of every deck (content/english.json), not a deck"),
+    lang: languageShape.shape.lang.refine((lang) => lang !== "en", "English is the source of every deck (content/english.json), not a deck"),
     nativeName: z.string().min(1),
     /** Letters learners of the language need and keyboards often lack: the game's typing buttons. */
     keyboard: z
@@ -83,7 +115,8 @@ export const deckSchema = languageSchema
       .refine((letters) => new Set(letters).size === letters.length, "lists a letter twice"),
     lessons: z.array(lessonSchema).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine(checkLanguage);
 
 export type Word = z.infer<typeof wordSchema>;
 export type Lesson = z.infer<typeof lessonSchema>;
@@ -99,10 +132,13 @@ export interface DeckWord extends Word {
 
 type Side = "en" | "target";
 
-/** Comparable form of a display text that keeps its hint: "orange (fruit)" ≠ "orange (colour)". */
-function displayKey(text: string, rules: LangRules): string {
+/**
+ * A display text as a learner reads it: normalised with its article and its hint kept
+ * ("orange (fruit)" ≠ "orange (colour)", "el ojo" ≠ "¡ojo!", "shower" ≠ "to shower").
+ */
+function displayKey(text: string): string {
   const hint = /\(([^)]*)\)/.exec(text)?.[1]?.trim().toLowerCase() ?? "";
-  return `${answerKey(text, rules)}|${hint}`;
+  return `${normalize(text)}|${hint}`;
 }
 
 /** A deck with English: the rules each side of its words is judged by. */
@@ -126,28 +162,95 @@ function wordProblems(sides: Sides, lesson: Lesson, word: Word, side: Side): str
 }
 
 /**
- * Ambiguity across the deck: a word's prompt (its first form) must not be the prompt or an
- * accepted answer of another word on the same side, or a learner shown it could not tell
- * which translation is wanted, and a choice could be right twice.
+ * Ambiguity across the deck, every pair of words on each side: when word A's prompt (its
+ * first form, hint kept) is also a form of word B, a learner shown it may mean B, so A must
+ * accept B's first form on the other side too (or a hint must tell them apart). "der Mann"
+ * can say husband: the word asking it must take "husband".
  */
 function ambiguityProblems(sides: Sides, words: DeckWord[], side: Side): string[] {
-  const rules = sideRules(sides, side);
-  const owner = new Map<string, number>();
+  const other: Side = side === "en" ? "target" : "en";
+  const otherRules = sideRules(sides, other);
+  const owners = new Map<string, number[]>();
   words.forEach((w, i) => {
-    for (const a of w[side]) {
-      const key = displayKey(a, rules);
-      if (!owner.has(key)) owner.set(key, i);
+    for (const key of new Set(w[side].map((a) => displayKey(a)))) {
+      const list = owners.get(key);
+      if (list) list.push(i);
+      else owners.set(key, [i]);
     }
   });
   const problems: string[] = [];
-  words.forEach((w, i) => {
-    const key = displayKey(w[side][0], rules);
-    const first = owner.get(key);
-    if (first !== undefined && first !== i) {
-      problems.push(`${w.lessonId} "${w[side][0]}": ${side} prompt is also an answer of ${words[first].lessonId} "${words[first][side][0]}"`);
+  words.forEach((a, i) => {
+    const accepted = new Set(a[other].map((f) => answerKey(f, otherRules)));
+    for (const j of owners.get(displayKey(a[side][0])) ?? []) {
+      const b = words[j];
+      if (j === i || accepted.has(answerKey(b[other][0], otherRules))) continue;
+      problems.push(`${a.lessonId} "${a[side][0]}": ${side} prompt is also a form of ${b.lessonId} "${b[side][0]}", so it must accept "${b[other][0]}" too, or a hint must tell them apart`);
     }
   });
   return problems;
+}
+
+/** A pair of words a learner could take one for the other: never offered as each other's wrong choice. */
+export interface SharedPair {
+  a: DeckWord;
+  b: DeckWord;
+  /** What they share ({@link sharedMeaning}). */
+  why: string;
+}
+
+/**
+ * Every pair of words that could be offered in one choice question (same lesson or same
+ * level) and share a meaning: the picker keeps them apart (rooms/word-duel/duel.rules.ts).
+ * @example sharedPairs(german, english) // [{ a: "der Mann", b: "der Ehemann", why: 'both "der mann"' }, …]
+ */
+export function sharedPairs(deck: Deck, english: LangRules = loadEnglish()): SharedPair[] {
+  const langs = { en: english, target: deck };
+  const words = deckWords(deck);
+  const pairs: SharedPair[] = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) {
+      if (words[i].level !== words[j].level) continue;
+      const why = sharedMeaning(words[i], words[j], langs);
+      if (why) pairs.push({ a: words[i], b: words[j], why });
+    }
+  }
+  return pairs;
+}
+
+/** Each word needs three wrong options at its level that share no meaning with it, or its choice questions are short. */
+function optionProblems(sides: Sides, words: DeckWord[], minimums: typeof DECK_MINIMUMS): string[] {
+  const langs = { en: sides.english, target: sides.deck };
+  const problems: string[] = [];
+  for (const w of words) {
+    let options = 0;
+    for (const o of words) {
+      if (o !== w && o.level === w.level && !sharedMeaning(w, o, langs) && ++options >= minimums.choices - 1) break;
+    }
+    if (options < minimums.choices - 1) problems.push(`${w.lessonId} "${w.en[0]}": only ${options} wrong options at level ${w.level} share no meaning with it`);
+  }
+  return problems;
+}
+
+/**
+ * What a designer should look at but need not fix (`npm run deck -- check`): a noun written
+ * with its article in one form and without in another (a missing article is accepted anyway,
+ * so the bare form is redundant or the article was forgotten), and a lesson of one level
+ * whose words are too few for four distinct options of its own.
+ */
+export function deckWarnings(deck: Deck): string[] {
+  const warnings: string[] = [];
+  for (const lesson of deck.lessons) {
+    for (const w of lesson.words) {
+      // Nouns: an article and one word ("la manzana"), not phrases that start like one ("das macht nichts").
+      const split = w.target.map((f) => ({ form: f, bare: answerKey(f, deck), article: normalize(f) !== answerKey(f, deck) && !answerKey(f, deck).includes(" ") }));
+      if (!split.some((f) => f.article)) continue;
+      for (const f of split.filter((x) => !x.article && !x.form.includes(" "))) {
+        const twin = split.find((x) => x.article && x.bare === f.bare);
+        warnings.push(twin ? `${lesson.id} "${w.en[0]}": "${f.form}" repeats "${twin.form}" without its article (a missing article is accepted anyway)` : `${lesson.id} "${w.en[0]}": "${f.form}" has no article where "${split.find((x) => x.article)!.form}" has one`);
+      }
+    }
+  }
+  return warnings;
 }
 
 /** Every level must offer enough distinct displays for four-option choices. */
@@ -157,7 +260,7 @@ function choiceProblems(sides: Sides, words: DeckWord[]): string[] {
     const atLevel = words.filter((w) => w.level === level);
     if (atLevel.length === 0) continue;
     for (const side of ["en", "target"] as const) {
-      const displays = new Set(atLevel.map((w) => displayKey(w[side][0], sideRules(sides, side))));
+      const displays = new Set(atLevel.map((w) => displayKey(w[side][0])));
       if (displays.size < DECK_MINIMUMS.choices) {
         problems.push(`level ${level}: only ${displays.size} distinct ${side} choices`);
       }
@@ -192,6 +295,7 @@ export function validateDeck(raw: unknown, minimums: typeof DECK_MINIMUMS = DECK
   if (words.length < minimums.words) problems.push(`${words.length} words, at least ${minimums.words} needed`);
   problems.push(...ambiguityProblems(sides, words, "en"), ...ambiguityProblems(sides, words, "target"));
   problems.push(...choiceProblems(sides, words));
+  if (problems.length === 0) problems.push(...optionProblems(sides, words, minimums));
   return problems;
 }
 

@@ -3,14 +3,17 @@
  * content/decks/, or the files named) and prints every problem, exit 1 on any.
  */
 import { basename } from "node:path";
-import { DECK_MINIMUMS, deckWords, loadDecks, loadEnglish, readDeckFile, type Deck, type Language } from "./decks";
+import { DECK_MINIMUMS, deckWords, loadDecks, loadEnglish, readDeckFile, sharedPairs, type Deck, type Language } from "./decks";
 
 function judging(rules: Language): string {
   return `${rules.articles.length} optional articles, ${Object.keys(rules.spellings).length} substitute spellings`;
 }
 
-function report(deck: Deck): string {
-  return `${deck.lang}: ${deck.lessons.length} lessons, ${deckWords(deck).length} words, ${judging(deck)}`;
+/** A deck's line, then every pair of its words that share a meaning (kept apart in choice questions). */
+function report(deck: Deck, english: Language): string {
+  const pairs = sharedPairs(deck, english);
+  const lines = pairs.map((p) => `  kept apart: ${p.a.lessonId} "${p.a.en[0]}" / ${p.b.lessonId} "${p.b.en[0]}" (${p.why})`);
+  return [`${deck.lang}: ${deck.lessons.length} lessons, ${deckWords(deck).length} words, ${judging(deck)}; ${pairs.length} pairs share a meaning`, ...lines].join("\n");
 }
 
 function check(): boolean {
@@ -18,14 +21,14 @@ function check(): boolean {
   process.stdout.write(`ok en: ${judging(english)}\n`);
   const files = process.argv.slice(2);
   if (files.length === 0) {
-    for (const deck of loadDecks(undefined, undefined, english).values()) process.stdout.write(`ok ${report(deck)}\n`);
+    for (const deck of loadDecks(undefined, undefined, english).values()) process.stdout.write(`ok ${report(deck, english)}\n`);
     return true;
   }
   let good = true;
   // Each file as the server would read it (named for its language too); every file's problems are said.
   for (const file of files) {
     const { deck, problems } = readDeckFile(file, DECK_MINIMUMS, english);
-    if (deck) process.stdout.write(`ok ${basename(file)} ${report(deck)}\n`);
+    if (deck) process.stdout.write(`ok ${basename(file)} ${report(deck, english)}\n`);
     else {
       good = false;
       process.stderr.write(`${problems.join("\n")}\n`);

@@ -65,6 +65,9 @@ export interface LinguaLeap {
 export function buildApp(deps: AppDeps): LinguaLeap {
   const { config, log, store } = deps;
   const catalog = new LessonCatalog(deps.decks);
+  if (catalog.lexicons.missing.length > 0) {
+    log.warn({ langs: catalog.lexicons.missing }, "no lexicon for these decks: a slip into another real word gets half credit until `npm run lexicon` works them out");
+  }
   const tokens = createTokenService(config.JWT_SECRET!, config.JWT_TTL_SECONDS);
   const passwords = new PasswordHasher(config.PASSWORD_SCRYPT_LOG2N);
   const cluster = buildCluster(config, log);

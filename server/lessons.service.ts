@@ -1,5 +1,6 @@
 /** The lesson catalogue over the validated decks: what the API lists and what rooms ask. */
 import { deckWords, loadEnglish, type Deck, type DeckWord, type TargetLang } from "../content/decks";
+import { loadLexicons, withWords, type Lexicons } from "../content/lexicon";
 import type { DuelLangs } from "../rooms/word-duel/duel.rules";
 import type { LangRules } from "../rooms/word-duel/judge.rules";
 import type { LanguageInfo, LessonDetail, LessonSummary } from "./http/api.types";
@@ -8,13 +9,22 @@ export type { LanguageInfo, LessonDetail, LessonSummary };
 
 export class LessonCatalog {
   private readonly words = new Map<TargetLang, DeckWord[]>();
+  private readonly rules = new Map<TargetLang, DuelLangs>();
 
-  /** `english`: how English answers are judged (content/english.json unless given). */
+  /**
+   * `english`: how English answers are judged (content/english.json unless given);
+   * `lexicons`: each language's real words (content/lexicon.ts), for telling a slip from another word.
+   */
   constructor(
     private readonly decks: ReadonlyMap<TargetLang, Deck>,
-    private readonly english: LangRules = loadEnglish(),
+    english: LangRules = loadEnglish(),
+    readonly lexicons: Lexicons = loadLexicons(decks),
   ) {
-    for (const [lang, deck] of decks) this.words.set(lang, deckWords(deck));
+    const en = withWords(english, lexicons.words.get("en"));
+    for (const [lang, deck] of decks) {
+      this.words.set(lang, deckWords(deck));
+      this.rules.set(lang, { en, target: withWords(deck, lexicons.words.get(lang)) });
+    }
   }
 
   languages(): LanguageInfo[] {
@@ -45,8 +55,7 @@ export class LessonCatalog {
 
   /** How answers in `lang` (its deck's rules) and in English are judged; null if `lang` is not on offer. */
   judging(lang: string): DuelLangs | null {
-    const deck = this.decks.get(lang);
-    return deck ? { en: this.english, target: deck } : null;
+    return this.rules.get(lang) ?? null;
   }
 
   /** Words a duel asks: one lesson's when lessonId is given (null if it is not in `lang`), else all. */

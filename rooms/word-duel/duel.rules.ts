@@ -3,7 +3,7 @@
  * choices shown, how an answer is judged and scored, and who wins. No Colyseus, no I/O;
  * time (`now`, elapsed ms) and randomness (`rng`) come in as arguments.
  */
-import { answerKey, answerKeys, judgeKeys, normalize, type AnswerKey, type Judgement, type LangRules } from "./judge.rules";
+import { answerKey, answerKeys, foldAccents, judgeKeys, normalize, type AnswerKey, type Judgement, type LangRules } from "./judge.rules";
 import type { AlmostReason, Direction, Mode, Standing, Verdict } from "./messages";
 
 export * from "./judge.rules";
@@ -27,6 +27,8 @@ export interface DuelLangs {
 export interface RuleWord {
   en: readonly string[];
   target: readonly string[];
+  /** Sense groups: words sharing one can mean the same though no form is shared (content/decks.ts). */
+  senses?: readonly string[];
   lessonId: string;
   level: string;
 }
@@ -78,32 +80,69 @@ function sides(direction: Direction): { ask: "en" | "target"; answer: "en" | "ta
   return direction === "en-target" ? { ask: "en", answer: "target" } : { ask: "target", answer: "en" };
 }
 
+/** What a word can mean, as compared for choices: its forms on each side with case, accents, articles and hints folded away, and its sense groups. */
+interface Meanings {
+  en: Set<string>;
+  target: Set<string>;
+  senses: readonly string[];
+}
+
+/** Each word's meanings, made once (a deck word is judged by its own deck's rules all its life). */
+const meaningsOf = new WeakMap<RuleWord, Meanings>();
+
+function meanings(word: RuleWord, langs: DuelLangs): Meanings {
+  let found = meaningsOf.get(word);
+  if (!found) {
+    const fold = (forms: readonly string[], rules: LangRules) => new Set(forms.map((f) => foldAccents(answerKey(f, rules))));
+    found = { en: fold(word.en, langs.en), target: fold(word.target, langs.target), senses: word.senses ?? [] };
+    meaningsOf.set(word, found);
+  }
+  return found;
+}
+
 /**
- * Distractors for a choice question: other words' displays that are not an accepted answer
- * of this word, preferring the same lesson, then the same level; never two equal options.
+ * Why two words may both be right for one prompt, or undefined when they share no meaning:
+ * a form in common on either side (after folding case, accents, articles and hints: "der
+ * Mann" is a husband and a man), or a sense group in common (content/decks.ts `senses`).
+ * @example sharedMeaning(man, husband, { en: english, target: german }) // 'both "der mann"'
+ */
+export function sharedMeaning(a: RuleWord, b: RuleWord, langs: DuelLangs): string | undefined {
+  const ma = meanings(a, langs);
+  const mb = meanings(b, langs);
+  for (const side of ["en", "target"] as const) {
+    const common = [...ma[side]].find((f) => mb[side].has(f));
+    if (common !== undefined) return `both "${common}"`;
+  }
+  const sense = ma.senses.find((s) => mb.senses.includes(s));
+  return sense === undefined ? undefined : `both in sense group "${sense}"`;
+}
+
+/**
+ * Distractors for a choice question: other words' displays that share no meaning with this
+ * word ({@link sharedMeaning}, so no option is a second right answer) and none with each
+ * other, preferring the same lesson, then the same level; never two equal options.
  * Candidates are drawn at random one at a time (a Fisher–Yates that stops once three fit),
  * not by shuffling every word of the level: a duel builds ten of these when it is created.
  */
 export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direction: Direction, langs: DuelLangs, rng: Rng): string[] {
   const { answer } = sides(direction);
   const rules = langs[answer === "en" ? "en" : "target"];
-  const taken = new Set(word[answer].map((a) => answerKey(a, rules)));
-  const picked: string[] = [];
+  const taken = new Set(word[answer].map((a) => foldAccents(answerKey(a, rules))));
+  const picked: RuleWord[] = [];
   const { byLesson, byLevel } = groupsOf(pool);
   const tiers = [byLesson.get(word.lessonId) ?? [], byLevel.get(word.level) ?? []];
   for (const [tier, words] of tiers.entries()) {
     for (const candidate of drawn(words.slice(), rng)) {
-      if (picked.length === CHOICE_COUNT - 1) return picked;
+      if (picked.length === CHOICE_COUNT - 1) break;
       // The level's words include the lesson's, already drawn from.
-      if (tier === 1 && candidate.lessonId === word.lessonId) continue;
-      const display = candidate[answer][0];
-      const key = answerKey(display, rules);
-      if (taken.has(key)) continue;
+      if (candidate === word || (tier === 1 && candidate.lessonId === word.lessonId)) continue;
+      const key = foldAccents(answerKey(candidate[answer][0], rules));
+      if (taken.has(key) || [word, ...picked].some((w) => sharedMeaning(w, candidate, langs) !== undefined)) continue;
       taken.add(key);
-      picked.push(display);
+      picked.push(candidate);
     }
   }
-  return picked;
+  return picked.map((w) => w[answer][0]);
 }
 
 /** A pool's words by lesson and by level, made once per pool (the decks' pools live as long as the process). */
@@ -155,7 +194,7 @@ export function buildQuestion(word: RuleWord, pool: readonly RuleWord[], mode: M
   if (mode === "choice") {
     question.choices = pickWords([reveal, ...pickDistractors(word, pool, direction, langs, rng)], CHOICE_COUNT, rng);
     question.choiceKeys = question.choices.map(normalize);
-  } else question.keys = answerKeys(question.accepted, answerRules);
+  } else question.keys = answerKeys(question.accepted, answerRules, answer === "target" ? word.en : []);
   return question;
 }
 
@@ -299,14 +338,16 @@ export function duelOutcome<L extends FinalLine>(lines: readonly L[]): { winner:
 }
 
 /**
- * Words for a practice that brings back missed words: those among `missed` (prompts, worst
- * first) come first, the rest of the rounds are drawn at random from `words`.
+ * Words for a review practice: the first `count` words named in `wanted` (prompts, most
+ * urgent first: the due words, then the most missed), then words drawn at random from
+ * `words` for the rest of the rounds. The chosen ones are asked in random order.
  * @example pickForReview(words, ["mirror", "knife"], 10, Math.random)
  */
-export function pickForReview<T extends RuleWord>(words: readonly T[], missed: readonly string[], count: number, rng: Rng): T[] {
-  const wanted = new Set(missed);
-  const first = words.filter((w) => wanted.has(w.en[0])).slice(0, count);
-  const rest = pickWords(words.filter((w) => !first.includes(w)), count - first.length, rng);
+export function pickForReview<T extends RuleWord>(words: readonly T[], wanted: readonly string[], count: number, rng: Rng): T[] {
+  const byPrompt = new Map(words.map((w) => [w.en[0], w]));
+  const first = [...new Set(wanted)].flatMap((p) => byPrompt.get(p) ?? []).slice(0, count);
+  const chosen = new Set(first);
+  const rest = pickWords(words.filter((w) => !chosen.has(w)), count - first.length, rng);
   return pickWords(first, first.length, rng).concat(rest);
 }
 

@@ -1,26 +1,37 @@
 /**
  * Answer judging for word duels: pure text functions, no I/O, no Colyseus. What differs from
- * one language to another comes in as {@link LangRules}: a deck's `articles` and `spellings`
- * (content/decks/<lang>.json; English's in content/english.json). No word list lives here.
+ * one language to another comes in as {@link LangRules}: a deck's `articles`, `agreement`,
+ * `articleSenses`, `pronouns` and `spellings` (content/decks/<lang>.json; English's, with its
+ * `contractions`, in content/english.json), and the language's real words near the decks'
+ * (content/lexicon.ts). No word list lives here.
  *
- * How a typed answer is judged against the accepted answers of a word:
+ * How a typed answer is judged against the accepted answers of a word, as a teacher would:
  * 1. Both sides are normalised: Unicode NFC, lower case, curly quotes made straight,
  *    hints in parentheses dropped ("orange (fruit)" → "orange"), punctuation at the
  *    edges dropped ("¿qué?" → "qué"), runs of spaces folded to one.
- * 2. One leading article of the answer's language is optional ("la manzana" = "manzana";
- *    "l'eau" = "eau"; English "the/a/an/to": "to eat" = "eat").
- * 3. Equal after that → `correct`. An accepted answer written with the language's substitute
- *    spellings is also `correct` (German `ae/oe/ue/ss` for `ä/ö/ü/ß`: standard German
- *    spelling where umlauts cannot be typed).
+ * 2. Equal → `correct`. So are the same words written another accepted way: a contraction
+ *    written out or made ("I am sorry" = "I'm sorry", "do not" = "don't"), an apostrophe left
+ *    out or typed as a space ("leau", "l eau" = "l'eau"), the language's substitute spellings
+ *    (German `ae/oe/ue/ss` for `ä/ö/ü/ß`), and a subject pronoun before a verb where the
+ *    language may leave it out and it agrees with the English ("yo no entiendo" for "I don't
+ *    understand", not "tú no entiendo").
+ * 3. The article. A missing one is fine ("manzana" = "la manzana"); one that agrees with the
+ *    answer's is fine too ("una manzana"); English's "the/a/an/to" may always come or go.
+ *    One that disagrees ("el manzana", "der Katze") → `almost` (reason `article`), unless the
+ *    article makes another word ("la livre" is the pound, not the book: the deck's
+ *    `articleSenses`) → `wrong`.
  * 4. Equal once accents are folded away ("manana" for "mañana") → `almost` (reason `accent`).
  * 5. One typo (insert, delete, substitute or swap two neighbours) on an answer of at least
  *    {@link TYPO_MIN_LENGTH} letters → `almost` (reason `typo`).
+ *    In 4 and 5, a slip that makes another real word of the language ("pero" for "perro",
+ *    "ano" for "año", "horse" for "house") is not a slip: it is `wrong`.
  * 6. Anything else → `wrong`.
  */
 import type { AlmostReason } from "./messages";
 
 /**
- * How answers in one language are compared: what a deck (or content/english.json) declares.
+ * How answers in one language are compared: what a deck (or content/english.json) declares,
+ * and the language's real words (content/lexicon.ts).
  * @example const spanish: LangRules = { lang: "es", articles: ["el", "la"], spellings: {} };
  */
 export interface LangRules {
@@ -31,8 +42,24 @@ export interface LangRules {
    * forms ending with an apostrophe ("l'"), English's infinitive "to".
    */
   articles: readonly string[];
+  /**
+   * Articles that agree with one another (same gender and number: `["el", "un"]`); an article
+   * may be in more than one group (German `ein`). Without groups, any two articles agree.
+   */
+  agreement?: readonly (readonly string[])[];
+  /** Nouns whose meaning changes with their article, written with it ("la livre", "die See"). */
+  articleSenses?: readonly string[];
+  /**
+   * Subject pronouns that may lead a verb phrase (a language that may leave them out), by the
+   * English subject pronoun they agree with: `{ "i": ["yo"], "we": ["nosotros", "nosotras"] }`.
+   */
+  pronouns?: Readonly<Record<string, readonly string[]>>;
+  /** Contractions and how they are written out (`"i'm": "i am"`): either way is right. */
+  contractions?: Readonly<Record<string, string>>;
   /** Substitute spellings that are also correct: each key may be typed as its value ("ß" → "ss"). */
   spellings: Readonly<Record<string, string>>;
+  /** Correctly spelled words of the language near the decks' words (lower case), and the decks' own. */
+  words?: ReadonlySet<string>;
 }
 
 /** How a typed answer compares with the accepted answers. */
@@ -126,32 +153,77 @@ export function answerKey(text: string, rules: LangRules): string {
   return stripArticle(normalize(text), rules);
 }
 
+/** The leading article of a normalised text ("" when none), and the rest. */
+function splitArticle(normalized: string, rules: LangRules): { article: string; rest: string } {
+  const rest = stripArticle(normalized, rules);
+  return { article: rest === normalized ? "" : normalized.slice(0, normalized.length - rest.length).trim(), rest };
+}
+
 function letterCount(text: string): number {
   return text.replace(/[\s'-]/g, "").length;
 }
 
-/** One comparable form of an accepted answer with what the judge compares it by, made once. */
+/** Contractions written out, word by word ("i'm sorry" → "i am sorry"). */
+function expand(text: string, contractions: LangRules["contractions"]): string {
+  if (!contractions) return text;
+  return text
+    .split(" ")
+    .map((word) => contractions[word] ?? word)
+    .join(" ");
+}
+
+/** Other ways to write a text that are just as right: apostrophes left out or typed as spaces, contractions written out, substitute spellings. */
+function spellingsOf(text: string, rules: LangRules): string[] {
+  const out = new Set<string>([text, expand(text, rules.contractions)]);
+  for (const t of [...out]) {
+    if (t.includes("'")) {
+      out.add(t.replace(/'/g, ""));
+      out.add(t.replace(/'\s*/g, " ").replace(/\s+/g, " "));
+    }
+  }
+  if (Object.keys(rules.spellings).length > 0) for (const t of [...out]) out.add(respell(t, rules.spellings));
+  return [...out];
+}
+
+/** One accepted answer with what the judge compares it by, made once. */
 export interface AnswerKey {
+  /** Normalised. */
   key: string;
-  /** Written with the language's substitute spellings. */
-  respelled: string;
-  folded: string;
+  /** Its leading article ("" when none) and the rest. */
+  article: string;
+  bare: string;
+  /** Every writing that is `correct`: the key, the bare form, and their other spellings (2 at the top of the file). */
+  right: string[];
+  /** The writings without accents that an `accent` slip is measured against (the key and the bare form). */
+  folded: string[];
   /** Long enough for one typo to count as "almost". */
   typoAllowed: boolean;
 }
 
+/** The English subject pronoun a text starts with ("i" for "I'm tired"), or "". */
+function leadingPronoun(english: string): string {
+  return /^([a-z]+)/.exec(normalize(english))?.[1] ?? "";
+}
+
 /**
  * The accepted answers of a word, ready to judge against: deck text does not change, so a
- * question prepares them once (buildQuestion) instead of on every answer.
- * @example answerKeys(["la mañana"], spanish) // [{ key: "la mañana", … }, { key: "mañana", folded: "manana", … }]
+ * question prepares them once (buildQuestion) instead of on every answer. `english`: the
+ * word's English forms when the answers are in the deck's language, so a subject pronoun
+ * that agrees may lead them.
+ * @example answerKeys(["la mañana"], spanish) // [{ key: "la mañana", article: "la", bare: "mañana", … }]
  */
-export function answerKeys(accepted: readonly string[], rules: LangRules): AnswerKey[] {
-  return accepted
-    .flatMap((a) => forms(a, rules))
-    .map((key) => {
-      const folded = foldAccents(key);
-      return { key, respelled: respell(key, rules.spellings), folded, typoAllowed: letterCount(folded) >= TYPO_MIN_LENGTH };
-    });
+export function answerKeys(accepted: readonly string[], rules: LangRules, english: readonly string[] = []): AnswerKey[] {
+  const allPronouns = new Set(Object.values(rules.pronouns ?? {}).flat());
+  const agreeing = [...new Set(english.flatMap((e) => rules.pronouns?.[leadingPronoun(e)] ?? []))];
+  return accepted.flatMap((answer) => {
+    const key = normalize(answer);
+    if (key === "") return [];
+    const { article, rest: bare } = splitArticle(key, rules);
+    const writings = [key, bare];
+    if (article === "" && !allPronouns.has(key.split(" ")[0])) writings.push(...agreeing.map((p) => `${p} ${key}`));
+    const folded = [...new Set([key, bare].map(foldAccents))];
+    return [{ key, article, bare, right: [...new Set(writings.flatMap((w) => spellingsOf(w, rules)))], folded, typoAllowed: letterCount(foldAccents(bare)) >= TYPO_MIN_LENGTH }];
+  });
 }
 
 /**
@@ -159,10 +231,25 @@ export function answerKeys(accepted: readonly string[], rules: LangRules): Answe
  * @param input   what the learner typed
  * @param accepted every accepted answer, e.g. `["el coche", "el carro", "el auto"]`
  * @param rules   the rules of the language the answers are in (its deck, or English's)
+ * @param english the word's English forms, when the answers are not English (for subject pronouns)
  * @example judgeTyped("manana", ["la mañana"], spanish) // { verdict: "almost", reason: "accent" }
  */
-export function judgeTyped(input: string, accepted: readonly string[], rules: LangRules): Judgement {
-  return judgeKeys(input, answerKeys(accepted, rules), rules);
+export function judgeTyped(input: string, accepted: readonly string[], rules: LangRules, english: readonly string[] = []): Judgement {
+  return judgeKeys(input, answerKeys(accepted, rules, english), rules);
+}
+
+/** True when two articles agree in gender and number (see {@link LangRules.agreement}). */
+function agree(a: string, b: string, rules: LangRules): boolean {
+  if (a === b || !rules.agreement) return true;
+  return rules.agreement.some((group) => group.includes(a) && group.includes(b));
+}
+
+/** True when every word of `given` that is not a word of `answer` is a real word of the language: another word, not a slip. */
+function makesOtherWords(given: string, answer: string, rules: LangRules): boolean {
+  if (!rules.words) return false;
+  const mine = new Set(answer.split(/[\s'-]+/));
+  const others = given.split(/[\s'-]+/).filter((w) => w !== "" && !mine.has(w));
+  return others.length > 0 && others.every((w) => rules.words!.has(w));
 }
 
 /**
@@ -170,23 +257,24 @@ export function judgeTyped(input: string, accepted: readonly string[], rules: La
  * @example judgeKeys("manana", answerKeys(["la mañana"], spanish), spanish) // { verdict: "almost", reason: "accent" }
  */
 export function judgeKeys(input: string, keys: readonly AnswerKey[], rules: LangRules): Judgement {
-  const given = forms(input, rules);
-  if (given.length === 0) return { verdict: "wrong" };
-  if (given.some((g) => keys.some((k) => g === k.key || g === k.respelled))) return { verdict: "correct" };
-  const folded = given.map(foldAccents);
-  if (folded.some((g) => keys.some((k) => g === k.folded))) return { verdict: "almost", reason: "accent" };
-  const typo = folded.some((g) => keys.some((k) => k.typoAllowed && withinOneEdit(g, k.folded)));
-  return typo ? { verdict: "almost", reason: "typo" } : { verdict: "wrong" };
-}
-
-/**
- * The forms of a text that are compared: with and without its optional article. Both are
- * needed because a word may start like an article once accents are gone ("às vezes" typed
- * as "as vezes").
- */
-function forms(text: string, rules: LangRules): string[] {
-  const full = normalize(text);
-  if (full === "") return [];
-  const bare = stripArticle(full, rules);
-  return bare === full ? [full] : [full, bare];
+  const full = normalize(input);
+  if (full === "") return { verdict: "wrong" };
+  const typed = new Set([full, expand(full, rules.contractions)]);
+  if (keys.some((k) => k.right.some((r) => typed.has(r)))) return { verdict: "correct" };
+  const { article, rest } = splitArticle(full, rules);
+  if (article !== "") {
+    // An article the answer does not have is fine; one that disagrees with the answer's is not.
+    const sameWord = keys.filter((k) => k.bare === rest || k.right.includes(rest));
+    if (sameWord.some((k) => k.article === "" || agree(article, k.article, rules))) return { verdict: "correct" };
+    if (sameWord.length > 0) return rules.articleSenses?.includes(full) ? { verdict: "wrong" } : { verdict: "almost", reason: "article" };
+  }
+  const given = article === "" ? [full] : [full, rest];
+  const slip = (compare: (g: string, folded: string, k: AnswerKey) => boolean) =>
+    given.some((g) => {
+      const folded = foldAccents(g);
+      return keys.some((k) => compare(g, folded, k) && !makesOtherWords(g, k.key, rules));
+    });
+  if (slip((_, folded, k) => k.folded.includes(folded))) return { verdict: "almost", reason: "accent" };
+  if (slip((_, folded, k) => k.typoAllowed && k.folded.some((f) => withinOneEdit(folded, f)))) return { verdict: "almost", reason: "typo" };
+  return { verdict: "wrong" };
 }

@@ -67,8 +67,8 @@ export type Verdict = (typeof VERDICTS)[number];
  * first reveal.
  */
 export const VERDICT_CODES = ["", ...VERDICTS] as const;
-/** Why an answer was "almost": a missing/wrong accent or one typo. */
-export type AlmostReason = "accent" | "typo";
+/** Why an answer was "almost": a missing/wrong accent, one typo, or an article that disagrees with the answer's. */
+export type AlmostReason = "accent" | "typo" | "article";
 
 /** Longest answer the server reads, in characters. */
 export const MAX_ANSWER_LENGTH = 100;

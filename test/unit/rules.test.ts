@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, tooFewToGoOn,
+  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, sharedMeaning, tooFewToGoOn,
   type DuelLangs, type RuleWord,
 } from "../../rooms/word-duel/duel.rules";
 import { loadDecks, loadEnglish } from "../../content/decks";
@@ -70,6 +70,27 @@ describe("rules: questions", () => {
     const twin = word(["fish (alive)"], ["el pez"]);
     const d = pickDistractors(fish, [fish, twin, ...pool], "en-target", spanish, seededRng(4));
     assert.ok(!d.includes("el pez"));
+  });
+  it("never offers a word that shares a meaning: a form on either side, folded, or a sense group", () => {
+    const man = word(["man"], ["el hombre"]);
+    const husband = word(["husband"], ["el marido", "el Hombre"]); // shares "hombre" on the answer side
+    const sorry = word(["sorry"], ["lo siento"], "es-food", "A1");
+    const excuse = { ...word(["excuse me"], ["disculpe"]), senses: ["apology"] };
+    const apology = { ...sorry, senses: ["apology"] };
+    const naranja = word(["orange (fruit)"], ["la naranja"]);
+    const colour = word(["Orange (colour)"], ["naranja"]); // shares "orange" on the prompt side once hints and case are folded
+    const many = [man, husband, apology, excuse, naranja, colour, ...pool];
+    for (let seed = 1; seed <= 40; seed++) {
+      for (const direction of ["en-target", "target-en"] as const) {
+        const rng = seededRng(seed);
+        assert.ok(!pickDistractors(husband, many, direction, spanish, rng).includes(direction === "en-target" ? "el hombre" : "man"));
+        assert.ok(!pickDistractors(apology, many, direction, spanish, rng).includes(direction === "en-target" ? "disculpe" : "excuse me"));
+        assert.ok(!pickDistractors(naranja, many, direction, spanish, rng).includes(direction === "en-target" ? "naranja" : "Orange (colour)"));
+      }
+    }
+    assert.match(sharedMeaning(man, husband, spanish)!, /both "hombre"/);
+    assert.match(sharedMeaning(apology, excuse, spanish)!, /sense group "apology"/);
+    assert.equal(sharedMeaning(man, apple, spanish), undefined);
   });
   it("reverses direction", () => {
     const q = buildQuestion(apple, pool, "typed", "target-en", spanish, seededRng(5));
@@ -151,7 +172,8 @@ describe("rules: round and duel outcomes", () => {
 });
 
 describe("rules: review practice", () => {
-  it("puts missed words first and fills the rest at random, without repeats", () => {
+  it("puts the wanted words first, most urgent first, and fills the rest at random, without repeats", () => {
+    assert.deepEqual(pickForReview(pool, ["milk", "dog", "bread"], 2, seededRng(2)).map((w) => w.en[0]).sort(), ["dog", "milk"], "the first two wanted, not deck order");
 
     const picked = pickForReview(pool, ["dog", "milk", "unknown"], 4, seededRng(9));
     assert.equal(picked.length, 4);

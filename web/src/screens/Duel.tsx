@@ -52,7 +52,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
       duel.on("reveal", (r) => {
         setReveal(r);
         const mine = r.results[duel.sessionId];
-        setAnnounce(`The answer was ${r.answer}. You: ${mine ? verdictText(mine.verdict, mine.reason) : "no answer"}, ${mine?.points ?? 0} points.`);
+        setAnnounce(`The answer was ${r.answer}. You: ${mine ? verdictText(mine.verdict, mine.reason, r.answer) : "no answer"}, ${mine?.points ?? 0} points.`);
       }),
       duel.on("result", (r) => end(r)),
       duel.on("error", (e) => setNotice(explain(e))),
@@ -210,7 +210,7 @@ function Reveal({ reveal, players, me }: { reveal: RoundResult; players: PlayerV
           return (
             <li key={p.sessionId} class={`verdict ${r.verdict}`}>
               <span>{p.sessionId === me ? "You" : p.name}</span>
-              <span>{verdictText(r.verdict, r.reason)}{r.answer && r.verdict !== "correct" ? ` — “${r.answer}”` : ""}</span>
+              <span>{verdictText(r.verdict, r.reason, reveal.answer)}{r.answer && r.verdict !== "correct" ? ` — “${r.answer}”` : ""}</span>
               <span>+{r.points}</span>
             </li>
           );
@@ -220,8 +220,10 @@ function Reveal({ reveal, players, me }: { reveal: RoundResult; players: PlayerV
   );
 }
 
-export function verdictText(verdict: string, reason?: string): string {
+/** A verdict in words; `answer` (the right one) says what to mind for an article that disagreed. */
+export function verdictText(verdict: string, reason?: string, answer?: string): string {
   if (verdict === "correct") return "right";
+  if (verdict === "almost" && reason === "article") return answer ? `almost — mind the article: ${answer}` : "almost — mind the article";
   if (verdict === "almost") return reason === "accent" ? "almost — mind the accent" : "almost — one typo";
   if (verdict === "wrong") return "wrong";
   return "no answer";
