@@ -6,15 +6,31 @@
  * rule: rooms/word-duel/worth.rules.ts.
  */
 import type { MatchResult } from "../rooms/shared/match-result";
+import type { AlmostReason } from "../rooms/word-duel/messages";
 import { START_RATING, eloUpdate, xpFor } from "../rooms/word-duel/worth.rules";
+import { dueWords, review, type ReviewCard, type ReviewCards } from "./review.rules";
 
 /** XP needed to go from level n to n+1 is LEVEL_STEP × n. */
 export const LEVEL_STEP = 100;
 
-/** Seen/missed counts of one word for one learner. */
+/** The reasons an answer can be almost, as counted per word. */
+export const ALMOST_REASONS: readonly AlmostReason[] = ["accent", "typo", "article"];
+
+/**
+ * Counts of one word for one learner: asked, missed (anything but right), almost (and why),
+ * answered at all and the answer time summed (for the mean). Results recorded before the
+ * almost counts were kept have only `seen` and `missed`.
+ */
 export interface WordStat {
   seen: number;
   missed: number;
+  almost?: number;
+  accent?: number;
+  typo?: number;
+  article?: number;
+  answered?: number;
+  /** Sum of the answer times (ms) of the `answered` answers. */
+  ms?: number;
 }
 
 export interface Progress {
@@ -33,6 +49,8 @@ export interface Progress {
   wins: number;
   /** Per language, per word key (see {@link wordKey}). */
   words: Record<string, Record<string, WordStat>>;
+  /** Spaced-repetition cards (review.rules.ts), per language, per word key. */
+  reviews: ReviewCards;
   /** Ids of the latest matches applied to this learner, newest last (at most {@link APPLIED_MEMORY}). */
   applied: string[];
 }
@@ -41,7 +59,7 @@ export interface Progress {
 export const APPLIED_MEMORY = 1000;
 
 export function emptyProgress(userId: string): Progress {
-  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {}, applied: [] };
+  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {}, reviews: {}, applied: [] };
 }
 
 /**
@@ -156,7 +174,13 @@ export interface UserDelta {
   ratingKnown?: true;
   /** A plan stored before ratingChange: the new rating itself. */
   rating?: number;
-  words: { key: string; seen: number; missed: number }[];
+  words: WordDelta[];
+}
+
+/** What one answer adds to a learner's word: its counts, and its review card after it (absent in plans stored before cards were kept). */
+export interface WordDelta extends WordStat {
+  key: string;
+  card?: ReviewCard;
 }
 
 /** Everything a match changes, computed once and stored with the match so retries apply the same thing. */
@@ -211,7 +235,7 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
       wins: !result.practice && player.won ? 1 : 0,
       streak: player.forfeited ? prev.streak : nextStreak(prev.streak, prev.lastPlayedDay, today),
       lastPlayedDay: player.forfeited ? prev.lastPlayedDay : today,
-      words: (player.words ?? []).map((w) => ({ key: wordKey(w.prompt), seen: 1, missed: w.verdict === "correct" ? 0 : 1 })),
+      words: wordDeltas(player.words ?? [], prev.reviews?.[result.lang] ?? {}, result.finishedAt),
     };
     const other = rated ? humans.find((p) => p.userId !== player.userId) : undefined;
     if (other) {
@@ -223,6 +247,33 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
     return delta;
   });
   return { matchId: result.matchId, lang: result.lang, week: isoWeek(result.finishedAt), practice: result.practice, againstBot: humans.length < result.players.length, users };
+}
+
+/** Each answer's counts and review card, from the cards before (a word asked twice reviews twice). */
+function wordDeltas(words: MatchResult["players"][number]["words"], cards: Record<string, ReviewCard>, at: number): WordDelta[] {
+  const latest = new Map<string, ReviewCard>();
+  return words.map((w) => {
+    const key = wordKey(w.prompt);
+    const card = review(latest.get(key) ?? cards[key], w.verdict, w.ms, at);
+    latest.set(key, card);
+    return { key, card, ...wordCounts(w) };
+  });
+}
+
+/** What one answer adds to a word's counts ({@link WordStat}). */
+export function wordCounts(w: { verdict: string; reason?: string; ms?: number }): WordStat {
+  const counts: WordStat = { seen: 1, missed: w.verdict === "correct" ? 0 : 1, almost: w.verdict === "almost" ? 1 : 0 };
+  for (const reason of ALMOST_REASONS) if (w.verdict === "almost" && w.reason === reason) counts[reason] = 1;
+  if (typeof w.ms === "number" && Number.isFinite(w.ms) && w.ms >= 0) Object.assign(counts, { answered: 1, ms: Math.round(w.ms) });
+  return counts;
+}
+
+/** The numeric fields of a word's counts, for adding ({@link addCounts}, and MongoDB's $inc). */
+export const COUNT_FIELDS = ["seen", "missed", "almost", ...ALMOST_REASONS, "answered", "ms"] as const;
+
+/** Adds counts to a word's stat, in place. */
+export function addCounts(stat: WordStat, add: WordStat): void {
+  for (const f of COUNT_FIELDS) if (add[f]) stat[f] = (stat[f] ?? 0) + add[f]!;
 }
 
 /** Applies one learner's delta to their progress (the in-memory store's way; MongoDB does the same with $inc/$set). */
@@ -243,10 +294,10 @@ export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta
   else if (delta.rating !== undefined) next.ratings[plan.lang] = delta.rating;
   next.applied = [...next.applied, plan.matchId].slice(-APPLIED_MEMORY);
   const words = (next.words[plan.lang] ??= {});
+  const cards = ((next.reviews ??= {})[plan.lang] ??= {});
   for (const w of delta.words) {
-    const stat = (words[w.key] ??= { seen: 0, missed: 0 });
-    stat.seen += w.seen;
-    stat.missed += w.missed;
+    addCounts((words[w.key] ??= { seen: 0, missed: 0 }), w);
+    if (w.card) cards[w.key] = w.card;
   }
   return next;
 }
@@ -268,4 +319,15 @@ export function wordsToReview(progress: Progress, count: number): { lang: string
     .filter((w) => w.missed > 0)
     .sort((a, b) => b.missed / b.seen - a.missed / a.seen || b.missed - a.missed || a.prompt.localeCompare(b.prompt))
     .slice(0, count);
+}
+
+/**
+ * What a review practice in `lang` asks first: the words due at `now` (most overdue first),
+ * then the words missed most, at most `count` prompts.
+ * @example reviewPrompts(progress, "es", Date.now(), 50) // ["mirror", "knife", …]
+ */
+export function reviewPrompts(progress: Progress, lang: string, now: number, count: number): string[] {
+  const due = dueWords(progress.reviews ?? {}, now, lang).map((w) => wordFromKey(w.key));
+  const missed = wordsToReview({ ...progress, words: { [lang]: progress.words[lang] ?? {} } }, count).map((w) => w.prompt);
+  return [...new Set([...due, ...missed])].slice(0, count);
 }

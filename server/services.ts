@@ -8,7 +8,7 @@ import type { Logger } from "./logger";
 import type { Store } from "./store/store";
 import type { LessonCatalog } from "./lessons.service";
 import type { ResultRecorder } from "./results.service";
-import { wordsToReview } from "./progress.rules";
+import { reviewPrompts } from "./progress.rules";
 import { START_RATING } from "../rooms/word-duel/worth.rules";
 import type { DuelServices } from "../rooms/word-duel/services";
 import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
@@ -58,7 +58,7 @@ export function duelServices(deps: ServiceDeps): DuelServices {
     judging: (lang) => catalog.judging(lang),
     verifyToken: deps.verifyToken,
     // The database down: practise at random instead.
-    missedPrompts: (userId, lang) => deps.storeHealth.orElse(async () => wordsToReview(await store.progress(userId), REVIEW_PROMPTS).filter((w) => w.lang === lang).map((w) => w.prompt), []),
+    reviewPrompts: (userId, lang) => deps.storeHealth.orElse(async () => reviewPrompts(await store.progress(userId), lang, Date.now(), REVIEW_PROMPTS), []),
     // The database down: a valid token is enough to play (at once, not after the driver's
     // timeout); the result waits in the outbox.
     userExists: (userId) => deps.storeHealth.orElse(async () => (await store.userById(userId)) !== null, true),

@@ -3,7 +3,7 @@
  * store, progress rules): the shared data model between rooms/ and server/. Recorded exactly
  * once by matchId.
  */
-import type { Mode, Verdict } from "../word-duel/messages";
+import type { AlmostReason, Mode, Verdict } from "../word-duel/messages";
 
 /** One player's line of a finished duel, as recorded for progress. */
 export interface MatchPlayer {
@@ -15,8 +15,11 @@ export interface MatchPlayer {
   won: boolean;
   forfeited: boolean;
   isBot: boolean;
-  /** Each round's word (its English form) and this player's verdict. */
-  words: { prompt: string; verdict: Verdict }[];
+  /**
+   * Each round's word (its English form) and this player's verdict: why an almost was almost,
+   * and how long the answer took (ms from the round's start; none without an answer).
+   */
+  words: { prompt: string; verdict: Verdict; reason?: AlmostReason; ms?: number }[];
 }
 
 /** A finished duel or practice: recorded exactly once by matchId. */

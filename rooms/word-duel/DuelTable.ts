@@ -122,7 +122,10 @@ export class DuelTable {
       const shown = verdict === "correct" ? "" : answer;
       const lastChoice = question.choices.indexOf(shown) + 1;
       Object.assign(player, { score: player.score + points, streak, lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastChoice, lastAnswer: lastChoice > 0 ? "" : shown });
-      seat.words.push({ prompt: question.english, verdict });
+      const word: MatchPlayer["words"][number] = { prompt: question.english, verdict };
+      if (reason) word.reason = reason;
+      if (seat.pending) word.ms = seat.pending.elapsedMs;
+      seat.words.push(word);
     }
     // In choice mode the answer goes out as its choice's index (one byte), in typed mode as text.
     if (question.choices.length > 0) this.state.revealChoice = question.choices.indexOf(question.reveal) + 1;

@@ -19,7 +19,7 @@ export const NO_QUESTIONS: DuelQuestions = {
 
 /**
  * The questions of a new duel: `rounds` words of the lesson (or the whole language), the
- * learner's most missed words first in a review practice (`reviewFor`), each made into a
+ * learner's due words, then most missed, first in a review practice (`reviewFor`), each made into a
  * question for the mode and direction when its round opens. A waiting duel holds ten deck
  * words, not ten questions with their choices and judging keys (about 4 KB a room).
  */
@@ -28,8 +28,8 @@ export async function duelQuestions(services: DuelServices, options: DuelJoinOpt
   const { rng } = services;
   const pool = services.pool(lang);
   const langs = services.judging(lang)!;
-  const missed = reviewFor ? await services.missedPrompts(reviewFor, lang) : [];
-  const picked = pickForReview(services.words(lang, lessonId)!, missed, services.timing.rounds, rng);
+  const wanted = reviewFor ? await services.reviewPrompts(reviewFor, lang) : [];
+  const picked = pickForReview(services.words(lang, lessonId)!, wanted, services.timing.rounds, rng);
   let latest: { round: number; question: Question } | undefined;
   return {
     length: picked.length,

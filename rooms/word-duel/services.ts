@@ -39,8 +39,11 @@ export interface DuelServices extends GuardServices {
   judging(lang: string): DuelLangs | null;
   /** Verifies a JWT; throws an Error whose `code` is an AUTH_* code when it is not good. */
   verifyToken(token: string): Identity;
-  /** English prompts of the words a learner misses most in `lang`, worst first ([] when unknown). */
-  missedPrompts(userId: string, lang: string): Promise<string[]>;
+  /**
+   * English prompts of the words a learner should review in `lang`, most urgent first: the
+   * words their review cards say are due, then those they miss most ([] when unknown).
+   */
+  reviewPrompts(userId: string, lang: string): Promise<string[]>;
   /** Whether the token's account still exists. */
   userExists(userId: string): Promise<boolean>;
   timing: DuelTiming;

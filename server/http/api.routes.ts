@@ -14,6 +14,7 @@ import { parseBody } from "./validate";
 import { handle } from "./handle";
 import type { Profile, Session } from "./api.types";
 import { canonicalTimeZone, currentStreak, dayIn, isTimeZone, levelForXp, wordsToReview } from "../progress.rules";
+import { dueCount } from "../review.rules";
 
 const displayName = z
   .string()
@@ -108,7 +109,8 @@ export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdle
     const streak = currentStreak(progress, dayIn(Date.now(), user.timeZone));
     const { ratings, xpByLang, duels, wins } = progress;
     const review = wordsToReview(progress, REVIEW_COUNT);
-    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username, timeZone: user.timeZone }, xp, level: levelForXp(xp), streak, ratings, xpByLang, duels, wins, pendingXp, review } satisfies Profile);
+    const due = dueCount(progress.reviews ?? {}, Date.now());
+    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username, timeZone: user.timeZone }, xp, level: levelForXp(xp), streak, ratings, xpByLang, duels, wins, pendingXp, review, due } satisfies Profile);
   }));
 
   router.get("/languages", handle((_req, res) => {

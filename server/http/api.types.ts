@@ -33,6 +33,8 @@ export interface Profile {
   pendingXp: number;
   /** The words missed most often (missed / seen), worst first. */
   review: ReviewWord[];
+  /** Words whose spaced-repetition review is due now (FSRS), in all and per language. */
+  due: { total: number; byLang: Record<string, number> };
   level: number;
   streak: number;
   ratings: Record<string, number>;

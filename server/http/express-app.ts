@@ -21,6 +21,7 @@ import type { Trust } from "./edge";
 import { apiRoutes } from "./api.routes";
 import { errorHandler, notFound } from "./errors.middleware";
 import { adminRoutes } from "./admin.routes";
+import { wordReport, type ReportSort } from "../word-report.rules";
 import { healthRoutes } from "./health.routes";
 import { homeRoutes } from "./home.routes";
 import { webRoutes } from "./web.routes";
@@ -76,7 +77,8 @@ export function expressApp(deps: HttpDeps): express.Express {
   app.use("/matchmake", deps.guard.count);
   app.use(matchmakeRoutes({ limits, tokens, placement: deps.placement, rooms: deps.roomNames, unavailable: deps.guard.unavailable, roomGone: deps.roomGone, timeoutMs: config.MATCHMAKE_TIMEOUT_MS, log, mistake }));
   app.use("/colyseus", monitorHeaders());
-  app.use(adminRoutes({ config, failures: limits.adminFailures, recorder, log, metrics: metrics && metricsRoute(metrics) }));
+  const words = { langs: () => catalog.langCodes(), report: async (lang: string, sort: ReportSort) => wordReport(catalog.pool(lang), await store.wordTotals(lang), sort) };
+  app.use(adminRoutes({ config, failures: limits.adminFailures, recorder, log, metrics: metrics && metricsRoute(metrics), words }));
   app.use(notFound());
   app.use(errorHandler(log, mistake));
   return app;

@@ -1,6 +1,6 @@
 import { AppError } from "../errors";
 import { boardKey, boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
-import { applyDelta, emptyProgress, levelForXp, planMatch, type Progress } from "../progress.rules";
+import { addCounts, applyDelta, emptyProgress, levelForXp, planMatch, type Progress, type WordStat } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import { SortedBoard } from "./SortedBoard";
 import type { SeedLearner, Store, UserRecord } from "./store";
@@ -118,6 +118,14 @@ export class MemoryStore implements Store {
     const p = structuredClone(this.progressByUser.get(userId) ?? emptyProgress(userId));
     p.level = levelForXp(p.xp);
     return p;
+  }
+
+  async wordTotals(lang: string): Promise<Record<string, WordStat>> {
+    const totals: Record<string, WordStat> = {};
+    for (const progress of this.progressByUser.values()) {
+      for (const [key, stat] of Object.entries(progress.words[lang] ?? {})) addCounts((totals[key] ??= { seen: 0, missed: 0 }), stat);
+    }
+    return totals;
   }
 
   private board(ref: BoardRef): SortedBoard {

@@ -2,7 +2,7 @@ import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb
 import { AppError } from "../errors";
 import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
 import { START_RATING } from "../../rooms/word-duel/worth.rules";
-import { APPLIED_MEMORY, emptyProgress, levelForXp, planMatch, type MatchPlan, type Progress, type UserDelta } from "../progress.rules";
+import { APPLIED_MEMORY, COUNT_FIELDS, addCounts, emptyProgress, levelForXp, planMatch, wordKey, type MatchPlan, type Progress, type UserDelta, type WordStat } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import type { SeedLearner, Serialize, Store, UserRecord } from "./store";
 import { delay } from "../waiting";
@@ -183,9 +183,11 @@ export class MongoStore implements Store {
   /** Plans against the progress as it is now and stores the plan; a concurrent or earlier plan wins. */
   private async storePlan(result: MatchResult): Promise<MatchPlan> {
     const ids = result.players.filter((p) => !p.isBot).map((p) => p.userId);
-    // Only what planning reads: not the applied ids or the word stats, which grow.
+    // Only what planning reads: not the applied ids or the word stats, which grow; of the
+    // review cards, only those of the words asked.
+    const cards = Object.fromEntries(result.players.flatMap((p) => (p.words ?? []).map((w) => [`reviews.${result.lang}.${wordKey(w.prompt)}`, 1])));
     const [progress, users] = await Promise.all([
-      this.progressDocs.find({ _id: { $in: ids } }, { projection: { streak: 1, lastPlayedDay: 1, ratings: 1 } }).toArray(),
+      this.progressDocs.find({ _id: { $in: ids } }, { projection: { streak: 1, lastPlayedDay: 1, ratings: 1, ...cards } }).toArray(),
       this.users.find({ _id: { $in: ids } }, { projection: { timeZone: 1 } }).toArray(),
     ]);
     const before = new Map(progress.map((p) => [p._id, { ...emptyProgress(p._id), ...p } as Progress]));
@@ -232,11 +234,15 @@ export class MongoStore implements Store {
     const inc: Record<string, number> = { xp: d.xp, duels: d.duels, wins: d.wins, [`xpByLang.${plan.lang}`]: d.xp };
     inc[`weekly.${plan.week}.global`] = d.xp;
     inc[`weekly.${plan.week}.${plan.lang}`] = d.xp;
-    for (const w of d.words) {
-      inc[`words.${plan.lang}.${w.key}.seen`] = (inc[`words.${plan.lang}.${w.key}.seen`] ?? 0) + w.seen;
-      inc[`words.${plan.lang}.${w.key}.missed`] = (inc[`words.${plan.lang}.${w.key}.missed`] ?? 0) + w.missed;
-    }
     const set: Record<string, unknown> = { userId: d.userId, streak: d.streak };
+    for (const w of d.words) {
+      for (const f of COUNT_FIELDS) {
+        const field = `words.${plan.lang}.${w.key}.${f}`;
+        if (w[f]) inc[field] = (inc[field] ?? 0) + w[f]!;
+      }
+      // The card after the last answer to the word (planned from the card before this match).
+      if (w.card) set[`reviews.${plan.lang}.${w.key}`] = w.card;
+    }
     const rating = `ratings.${plan.lang}`;
     if (d.ratingChange !== undefined) {
       // The rating moves by a difference ($inc, atomic), from START_RATING for a first rated
@@ -298,6 +304,21 @@ export class MongoStore implements Store {
     const progress = { ...emptyProgress(userId), ...rest, userId } as Progress;
     progress.level = levelForXp(progress.xp);
     return progress;
+  }
+
+  /**
+   * Streams the learners who have counts in `lang` (only that part of their documents) and
+   * sums them here: portable (FerretDB has no $objectToArray), and an admin's report, not a
+   * player's request. A report over millions of learners would keep running totals instead.
+   */
+  async wordTotals(lang: string): Promise<Record<string, WordStat>> {
+    const totals: Record<string, WordStat> = {};
+    const field = `words.${lang}`;
+    const cursor = this.progressDocs.find({ [field]: { $exists: true } }, { projection: { [field]: 1 }, batchSize: 500 });
+    for await (const doc of cursor) {
+      for (const [key, stat] of Object.entries(doc.words?.[lang] ?? {})) addCounts((totals[key] ??= { seen: 0, missed: 0 }), stat);
+    }
+    return totals;
   }
 
   async top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]> {

@@ -5,7 +5,7 @@
  */
 import type { MatchResult } from "../../rooms/shared/match-result";
 import type { BoardRef, LeaderboardEntry } from "../boards";
-import type { Progress } from "../progress.rules";
+import type { Progress, WordStat } from "../progress.rules";
 
 export interface UserRecord {
   id: string;
@@ -68,6 +68,8 @@ export interface Store {
   /** Finishes results a crash left half-applied; resolves with how many it finished (rejects, after trying them all, when some could not be). */
   resumePending(serialize?: Serialize): Promise<number>;
   progress(userId: string): Promise<Progress>;
+  /** Every learner's counts of each word of `lang`, summed (for the word-difficulty report), by word key. */
+  wordTotals(lang: string): Promise<Record<string, WordStat>>;
   /** The best `limit` rows of a board. */
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
   /** A learner's row and up to `span` rows above and below (null when not on the board). */

@@ -69,6 +69,47 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       assert.deepEqual(pa.words.es["word 0"], { seen: 1, missed: 0 });
     });
 
+    it("schedules every answered word for review (FSRS) exactly once with its result, and counts the words due", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      const words = [
+        { prompt: "fast", verdict: "correct" as const, ms: 1200 },
+        { prompt: "slow", verdict: "correct" as const, ms: 9000 },
+        { prompt: "slip", verdict: "almost" as const, reason: "typo" as const, ms: 4000 },
+        { prompt: "miss", verdict: "wrong" as const, ms: 5000 },
+        { prompt: "none", verdict: "none" as const },
+      ];
+      const first = duel([player(a, 2000, true, [], { words }), player(b, 0, false, ["wrong"])]);
+      await store.recordMatch(first);
+      const cards = (await store.progress(a.id)).reviews.es;
+      assert.deepEqual(Object.keys(cards).sort(), ["fast", "miss", "none", "slip", "slow"]);
+      for (const c of Object.values(cards)) assert.deepEqual([c.reps, c.last], [1, first.finishedAt]);
+      // Easy comes back last, again soonest: the order FSRS gives the grades.
+      assert.ok(cards.fast.due > cards.slow.due && cards.slow.due > cards.slip.due && cards.slip.due > cards.miss.due, JSON.stringify(cards));
+      assert.equal(cards.miss.due, cards.none.due);
+      assert.ok(cards.miss.due < first.finishedAt + 3_600_000, "a miss comes back within the hour");
+      // Replayed: nothing moves.
+      assert.equal(await store.recordMatch(structuredClone(first)), false);
+      assert.deepEqual((await store.progress(a.id)).reviews.es, cards);
+      // The next result reviews from the cards the first left.
+      const later = first.finishedAt + 86_400_000;
+      await store.recordMatch(duel([player(a, 900, true, [], { words: [{ prompt: "miss", verdict: "correct", ms: 2000 }] }), player(b, 0, false, ["wrong"])], { finishedAt: later }));
+      const next = (await store.progress(a.id)).reviews.es;
+      assert.deepEqual([next.miss.reps, next.miss.last, next.fast], [2, later, cards.fast]);
+      assert.ok(next.miss.due > later);
+    });
+
+    it("sums every learner's counts of a word for the difficulty report", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      await store.recordMatch(duel([
+        player(a, 900, true, [], { words: [{ prompt: "word 0", verdict: "almost", reason: "article", ms: 3000 }, { prompt: "word 1", verdict: "correct", ms: 1000 }] }),
+        player(b, 0, false, [], { words: [{ prompt: "word 0", verdict: "almost", reason: "typo", ms: 5000 }, { prompt: "word 1", verdict: "none" }] }),
+      ]));
+      const totals = await store.wordTotals("es");
+      assert.deepEqual(totals["word 0"], { seen: 2, missed: 2, almost: 2, article: 1, typo: 1, answered: 2, ms: 8000 });
+      assert.deepEqual(totals["word 1"], { seen: 2, missed: 1, answered: 1, ms: 1000 });
+      assert.deepEqual(await store.wordTotals("fr"), {});
+    });
+
     it("moves ratings the learners already have by the next rated duel (from 1216/1184)", async () => {
       const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
       await store.recordMatch(duel([player(a, 2000, true, ["correct"]), player(b, 500, false, ["wrong"])]));

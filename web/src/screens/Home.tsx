@@ -11,11 +11,19 @@ export function Home({ nav }: { nav: Nav }) {
   const [code, setCode] = useState(() => new URLSearchParams(location.search).get("challenge") ?? "");
   const [busy, setBusy] = useState(false);
   const [name, setName] = useState(client.user?.name ?? "");
+  const [due, setDue] = useState<Record<string, number>>({});
   const set = (change: Partial<Prefs>) => nav.setPrefs({ ...prefs, ...change });
 
   useEffect(() => {
-    if (!name) client.me().then((p) => setName(p.user.name), () => undefined);
+    client.me().then(
+      (p) => {
+        setName(p.user.name);
+        setDue(p.due?.byLang ?? {});
+      },
+      () => undefined,
+    );
   }, []);
+  const dueHere = due[prefs.lang] ?? 0;
 
   useEffect(() => {
     client.lessons(prefs.lang).then((l) => {
@@ -139,7 +147,8 @@ export function Home({ nav }: { nav: Nav }) {
           </select>
           <button class="secondary" onClick={() => practise(false)} disabled={busy || !lessonId}>Practise</button>
         </div>
-        <button class="link" onClick={() => practise(true)} disabled={busy}>Review the words I miss most</button>
+        <p class="due" data-testid="due">{dueHere === 0 ? "No words due for review" : `${dueHere} ${dueHere === 1 ? "word" : "words"} due for review`}</p>
+        <button class="link" onClick={() => practise(true)} disabled={busy}>{dueHere > 0 ? "Review my due words" : "Review the words I miss most"}</button>
       </section>
     </div>
   );
