@@ -82,10 +82,10 @@ function add(args: string[], dir = DECKS_DIR): boolean {
     err(`${lang}.json: no such deck in ${dir}`);
     return false;
   }
-  const text = readFileSync(file, "utf8");
-  const next = withWord(text, lessonId, word);
+  const deck = JSON.parse(readFileSync(file, "utf8")) as Deck;
+  const next = withWord(deck, lessonId, word);
   if (next === undefined) {
-    err(`${lang}.json: no lesson "${lessonId}" (lessons: ${(JSON.parse(text) as Deck).lessons.map((l) => l.id).join(", ")})`);
+    err(`${lang}.json: no lesson "${lessonId}" (lessons: ${deck.lessons.map((l) => l.id).join(", ")})`);
     return false;
   }
   const problems = validateDeck(JSON.parse(next));

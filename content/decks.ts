@@ -77,7 +77,8 @@ const answerText = z
   .string()
   .min(1)
   .max(60)
-  .refine((s) => s === s.trim() && s.trim() !== "", "must be non-empty with no spaces at the ends");
+  .refine((s) => s === s.trim() && s.trim() !== "", "must be non-empty with no spaces at the ends")
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s), "must hold no control characters or line breaks");
 
 const wordSchema = z
   .object({
@@ -153,10 +154,11 @@ function sideRules({ deck, english }: Sides, side: Side): LangRules {
 
 /** Problems inside single words: empty or repeated answers. */
 function wordProblems(sides: Sides, lesson: Lesson, word: Word, side: Side): string[] {
-  const keys = word[side].map((a) => answerKey(a, sideRules(sides, side)));
+  // With its article: "il dentista" and "la dentista" are two right answers, not one twice.
+  const keys = word[side].map((a) => normalize(a));
   const where = `${lesson.id} "${word.en[0]}"`;
   const problems: string[] = [];
-  if (keys.some((k) => k === "")) problems.push(`${where}: an empty ${side} answer after normalising`);
+  if (word[side].some((a) => answerKey(a, sideRules(sides, side)) === "")) problems.push(`${where}: an empty ${side} answer after normalising`);
   if (new Set(keys).size !== keys.length) problems.push(`${where}: the same ${side} answer twice`);
   return problems;
 }
@@ -291,6 +293,13 @@ export function validateDeck(raw: unknown, minimums: typeof DECK_MINIMUMS = DECK
     for (const w of l.words) problems.push(...wordProblems(sides, l, w, "en"), ...wordProblems(sides, l, w, "target"));
   }
   const words = deckWords(deck);
+  const seen = new Map<string, DeckWord>();
+  for (const w of words) {
+    const key = `${displayKey(w.en[0])}\n${displayKey(w.target[0])}`;
+    const first = seen.get(key);
+    if (first) problems.push(`${w.lessonId} "${w.en[0]}": the same word as ${first.lessonId} "${first.en[0]}" (same prompts both ways)`);
+    else seen.set(key, w);
+  }
   if (deck.lessons.length < minimums.lessons) problems.push(`${deck.lessons.length} lessons, at least ${minimums.lessons} needed`);
   if (words.length < minimums.words) problems.push(`${words.length} words, at least ${minimums.words} needed`);
   problems.push(...ambiguityProblems(sides, words, "en"), ...ambiguityProblems(sides, words, "target"));

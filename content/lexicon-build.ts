@@ -47,7 +47,10 @@ export function buildLexicon(lang: string, words: ReadonlySet<string>): LexiconF
   const aff = readFileSync(join(dir, "index.aff"));
   const lines = relevantLines(readFileSync(join(dir, "index.dic"), "utf8"), words);
   const spell = nspell({ aff, dic: `${lines.length}\n${lines.join("\n")}` });
-  const isWord = (w: string) => spell.correct(w) || spell.correct(w[0].toUpperCase() + w.slice(1));
+  // German writes its nouns with a capital ("Küche"); elsewhere a word that is right only
+  // capitalised is a name or an abbreviation ("Walter", "Lille", "Mlle"), not a word a slip makes.
+  const capitalised = lang === "de";
+  const isWord = (w: string) => spell.correct(w) || (capitalised && spell.correct(w[0].toUpperCase() + w.slice(1)));
   const alphabet = alphabetOf(words);
   const near = new Set<string>();
   const checked = new Set<string>();

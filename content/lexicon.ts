@@ -22,7 +22,7 @@ import type { Deck, TargetLang } from "./decks";
 /** Where the worked-out lexicons are kept (a build output, ignored by git). */
 export const LEXICON_DIR = join(__dirname, "lexicon");
 /** Bump when what a lexicon holds changes, so every cached one is worked out again. */
-export const LEXICON_FORMAT = 1;
+export const LEXICON_FORMAT = 2;
 
 /** A lexicon file: the real words near one language's deck words. */
 export interface LexiconFile {

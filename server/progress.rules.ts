@@ -8,7 +8,7 @@
 import type { MatchResult } from "../rooms/shared/match-result";
 import type { AlmostReason } from "../rooms/word-duel/messages";
 import { START_RATING, eloUpdate, xpFor } from "../rooms/word-duel/worth.rules";
-import { dueWords, review, type ReviewCard, type ReviewCards } from "./review.rules";
+import { dueWords, isNewer, review, type ReviewCard, type ReviewCards } from "./review.rules";
 
 /** XP needed to go from level n to n+1 is LEVEL_STEP × n. */
 export const LEVEL_STEP = 100;
@@ -208,6 +208,9 @@ export function resultProblem(result: unknown): string | undefined {
   for (const p of r.players) {
     if (typeof p !== "object" || p === null || typeof p.userId !== "string" || p.userId === "" || typeof p.name !== "string") return "a player without an account";
     if (!Array.isArray(p.words) || p.words.some((w) => typeof w?.prompt !== "string")) return "a player without words";
+    // A prompt becomes a field name in the store: a deck's text, never empty, a control character or an Object.prototype name.
+    if (p.words.some((w) => !/^[^\u0000-\u001f\u007f]{1,200}$/.test(w.prompt) || w.prompt in Object.prototype)) return "a word that is not a deck prompt";
+    if (p.words.some((w) => w.ms !== undefined && (typeof w.ms !== "number" || !(w.ms >= 0)))) return "an answer time that is not a time";
   }
   return undefined;
 }
@@ -254,17 +257,20 @@ function wordDeltas(words: MatchResult["players"][number]["words"], cards: Recor
   const latest = new Map<string, ReviewCard>();
   return words.map((w) => {
     const key = wordKey(w.prompt);
-    const card = review(latest.get(key) ?? cards[key], w.verdict, w.ms, at);
+    const card = review(latest.get(key) ?? (Object.hasOwn(cards, key) ? cards[key] : undefined), w.verdict, w.ms, at);
     latest.set(key, card);
     return { key, card, ...wordCounts(w) };
   });
 }
 
+/** The longest answer time counted (an hour): more is not an answer time (a hostile or broken result). */
+export const MAX_ANSWER_MS = 3_600_000;
+
 /** What one answer adds to a word's counts ({@link WordStat}). */
 export function wordCounts(w: { verdict: string; reason?: string; ms?: number }): WordStat {
   const counts: WordStat = { seen: 1, missed: w.verdict === "correct" ? 0 : 1, almost: w.verdict === "almost" ? 1 : 0 };
   for (const reason of ALMOST_REASONS) if (w.verdict === "almost" && w.reason === reason) counts[reason] = 1;
-  if (typeof w.ms === "number" && Number.isFinite(w.ms) && w.ms >= 0) Object.assign(counts, { answered: 1, ms: Math.round(w.ms) });
+  if (typeof w.ms === "number" && w.ms >= 0 && w.ms <= MAX_ANSWER_MS) Object.assign(counts, { answered: 1, ms: Math.round(w.ms) });
   return counts;
 }
 
@@ -274,6 +280,12 @@ export const COUNT_FIELDS = ["seen", "missed", "almost", ...ALMOST_REASONS, "ans
 /** Adds counts to a word's stat, in place. */
 export function addCounts(stat: WordStat, add: WordStat): void {
   for (const f of COUNT_FIELDS) if (add[f]) stat[f] = (stat[f] ?? 0) + add[f]!;
+}
+
+/** The running total of a word in `totals`, made when missing (an own property, whatever the key). */
+export function totalOf(totals: Record<string, WordStat>, key: string): WordStat {
+  if (!Object.hasOwn(totals, key)) Object.defineProperty(totals, key, { value: { seen: 0, missed: 0 }, enumerable: true, writable: true, configurable: true });
+  return totals[key];
 }
 
 /** Applies one learner's delta to their progress (the in-memory store's way; MongoDB does the same with $inc/$set). */
@@ -296,8 +308,8 @@ export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta
   const words = (next.words[plan.lang] ??= {});
   const cards = ((next.reviews ??= {})[plan.lang] ??= {});
   for (const w of delta.words) {
-    addCounts((words[w.key] ??= { seen: 0, missed: 0 }), w);
-    if (w.card) cards[w.key] = w.card;
+    addCounts(totalOf(words, w.key), w);
+    if (w.card && isNewer(w.card, Object.hasOwn(cards, w.key) ? cards[w.key] : undefined)) cards[w.key] = w.card;
   }
   return next;
 }

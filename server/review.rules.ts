@@ -38,7 +38,7 @@ const scheduler = fsrs(generatorParameters({ enable_fuzz: false }));
  * @example ratingFor("correct", 1200) // Rating.Easy
  */
 export function ratingFor(verdict: Verdict, ms: number | undefined): Grade {
-  if (verdict === "correct") return ms !== undefined && ms < EASY_MS ? Rating.Easy : Rating.Good;
+  if (verdict === "correct") return typeof ms === "number" && ms >= 0 && ms < EASY_MS ? Rating.Easy : Rating.Good;
   if (verdict === "almost") return Rating.Hard;
   return Rating.Again;
 }
@@ -63,6 +63,9 @@ function toCard(c: ReviewCard): Card {
  * @example review(undefined, "wrong", undefined, Date.now()).due // a few minutes from now
  */
 export function review(card: ReviewCard | undefined, verdict: Verdict, ms: number | undefined, at: number): ReviewCard {
+  // An answer older than the card's last review (a result recorded late, after a newer one)
+  // does not move the schedule back: the newer review already knows more.
+  if (card && at < card.last) return card;
   const now = new Date(at);
   const next = scheduler.next(card ? toCard(card) : createEmptyCard(now), now, ratingFor(verdict, ms)).card;
   return {
@@ -76,6 +79,11 @@ export function review(card: ReviewCard | undefined, verdict: Verdict, ms: numbe
     scheduled: next.scheduled_days,
     last: at,
   };
+}
+
+/** True when `card` should replace `stored`: there is none yet, or it comes from a later review (a late or replayed plan never moves a card back). */
+export function isNewer(card: ReviewCard, stored: ReviewCard | undefined): boolean {
+  return stored === undefined || stored.last < card.last;
 }
 
 /** A learner's cards: per language, per word key. */

@@ -7,6 +7,7 @@
  *   npm run bench:judge -- [--lang de] [--answers 200000]
  */
 import { loadDecks } from "../../content/decks";
+import { LessonCatalog } from "../../server/lessons.service";
 import { answerKeys, judgeKeys, judgeTyped, type AnswerKey } from "../../rooms/word-duel/judge.rules";
 import { number, oneOf, parseOrExit, readFlags } from "../support/args";
 
@@ -16,14 +17,15 @@ const opts = parseOrExit("bench:judge", USAGE, () => {
   const flags = readFlags(process.argv.slice(2), { lang: { type: "string" }, answers: { type: "string" } });
   return { lang: oneOf("lang", flags.lang, "de", [...decks.keys()]), answers: number("answers", flags.answers, 200_000, 1000, 10_000_000) };
 });
-const deck = decks.get(opts.lang)!;
-const words = deck.lessons.flatMap((l) => l.words);
-const prepared: AnswerKey[][] = words.map((w) => answerKeys(w.target, deck));
+// The rules a room judges by: the deck's, with the language's real words (content/lexicon.ts).
+const deck = new LessonCatalog(decks).judging(opts.lang)!.target;
+const words = decks.get(opts.lang)!.lessons.flatMap((l) => l.words);
+const prepared: AnswerKey[][] = words.map((w) => answerKeys(w.target, deck, w.en));
 const WRONG = "falsche antwortx";
 
 const ways = [
   ["prepared once per question (answerKeys + judgeKeys)", (i: number) => judgeKeys(WRONG, prepared[i], deck)],
-  ["prepared on every answer (judgeTyped)", (i: number) => judgeTyped(WRONG, words[i].target, deck)],
+  ["prepared on every answer (judgeTyped)", (i: number) => judgeTyped(WRONG, words[i].target, deck, words[i].en)],
 ] as const;
 for (const [name, judge] of ways) {
   for (let k = 0; k < opts.answers / 10; k++) judge(k % words.length);

@@ -81,7 +81,8 @@ export function normalize(text: string): string {
   return text
     .normalize("NFC")
     .toLowerCase()
-    .replace(/[’‘`´]/g, "'")
+    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, "")
+    .replace(/[’‘`´ʼ]/g, "'")
     .replace(/\([^)]*\)/g, " ")
     .replace(/\s+/g, " ")
     .replace(EDGE_PUNCTUATION, "")
@@ -185,6 +186,17 @@ function spellingsOf(text: string, rules: LangRules): string[] {
   return [...out];
 }
 
+/** Writings of an answer that are `correct`, and the same without accents (what an accent or a typo is measured against). */
+interface Writings {
+  right: string[];
+  folded: string[];
+}
+
+function writingsOf(texts: readonly string[], rules: LangRules): Writings {
+  const right = [...new Set(texts.flatMap((t) => spellingsOf(t, rules)))];
+  return { right, folded: [...new Set(right.map(foldAccents))] };
+}
+
 /** One accepted answer with what the judge compares it by, made once. */
 export interface AnswerKey {
   /** Normalised. */
@@ -192,10 +204,10 @@ export interface AnswerKey {
   /** Its leading article ("" when none) and the rest. */
   article: string;
   bare: string;
-  /** Every writing that is `correct`: the key, the bare form, and their other spellings (2 at the top of the file). */
-  right: string[];
-  /** The writings without accents that an `accent` slip is measured against (the key and the bare form). */
-  folded: string[];
+  /** The whole answer's right writings (2 at the top of the file), and without accents. */
+  whole: Writings;
+  /** The answer without its article, written every right way: a missing article is fine. */
+  rest: Writings;
   /** Long enough for one typo to count as "almost". */
   typoAllowed: boolean;
 }
@@ -219,10 +231,9 @@ export function answerKeys(accepted: readonly string[], rules: LangRules, englis
     const key = normalize(answer);
     if (key === "") return [];
     const { article, rest: bare } = splitArticle(key, rules);
-    const writings = [key, bare];
-    if (article === "" && !allPronouns.has(key.split(" ")[0])) writings.push(...agreeing.map((p) => `${p} ${key}`));
-    const folded = [...new Set([key, bare].map(foldAccents))];
-    return [{ key, article, bare, right: [...new Set(writings.flatMap((w) => spellingsOf(w, rules)))], folded, typoAllowed: letterCount(foldAccents(bare)) >= TYPO_MIN_LENGTH }];
+    const whole = [key];
+    if (article === "" && !allPronouns.has(key.split(" ")[0])) whole.push(...agreeing.map((p) => `${p} ${key}`));
+    return [{ key, article, bare, whole: writingsOf(whole, rules), rest: writingsOf([bare], rules), typoAllowed: letterCount(foldAccents(bare)) >= TYPO_MIN_LENGTH }];
   });
 }
 
@@ -252,6 +263,55 @@ function makesOtherWords(given: string, answer: string, rules: LangRules): boole
   return others.length > 0 && others.every((w) => rules.words!.has(w));
 }
 
+/** How close typed writings come to an answer's: right, an accent or one typo away (and not another real word), or not. */
+function closeness(typed: readonly string[], to: Writings, key: AnswerKey, rules: LangRules): Judgement {
+  if (typed.some((t) => to.right.includes(t))) return { verdict: "correct" };
+  const slip = (near: (folded: string, f: string) => boolean) =>
+    typed.some((t) => {
+      const folded = foldAccents(t);
+      return to.folded.some((f) => near(folded, f)) && !makesOtherWords(t, key.key, rules);
+    });
+  if (slip((folded, f) => folded === f)) return { verdict: "almost", reason: "accent" };
+  if (key.typoAllowed && slip((folded, f) => withinOneEdit(folded, f))) return { verdict: "almost", reason: "typo" };
+  return { verdict: "wrong" };
+}
+
+/** True when the noun `rest` with `article` (or one that agrees with it) is another word: the deck's `articleSenses` ("une livre" is a pound too). */
+function otherSense(article: string, rest: string, rules: LangRules): boolean {
+  return (rules.articleSenses ?? []).some((sense) => {
+    const split = splitArticle(sense, rules);
+    return split.rest === rest && agree(article, split.article, rules);
+  });
+}
+
+/**
+ * One accepted answer against what was typed (`article` and `rest` split from it). A missing
+ * article is fine; an added one only where articles carry no gender (English); one that
+ * disagrees is almost, or wrong when it makes another word or comes with a slip as well.
+ */
+function judgeOne(typed: readonly string[], article: string, rest: readonly string[], key: AnswerKey, rules: LangRules): Judgement {
+  const whole = closeness(typed, key.whole, key, rules);
+  if (whole.verdict === "correct") return whole;
+  if (article === "") {
+    const bare = closeness(typed, key.rest, key, rules);
+    return rank(bare) > rank(whole) ? bare : whole;
+  }
+  if (key.article === "") {
+    // An article the answer has none of: fine in English ("the apple", "to eat"), not where articles have a gender ("la comer").
+    if (rules.agreement) return whole;
+    const bare = closeness(rest, key.whole, key, rules);
+    return rank(bare) > rank(whole) ? bare : whole;
+  }
+  const bare = closeness(rest, key.rest, key, rules);
+  if (agree(article, key.article, rules)) return rank(bare) > rank(whole) ? bare : whole;
+  // The article disagrees: almost when the rest is right, wrong with a slip as well or when it makes another word.
+  if (bare.verdict !== "correct" || otherSense(article, key.bare, rules)) return whole;
+  return { verdict: "almost", reason: "article" };
+}
+
+/** Which of two judgements of one answer stands: right, then an accent slip (the more precise "almost"), then another almost, then wrong. */
+const rank = (j: Judgement) => (j.verdict === "correct" ? 3 : j.verdict === "almost" ? (j.reason === "accent" ? 2 : 1) : 0);
+
 /**
  * {@link judgeTyped} against accepted answers prepared by {@link answerKeys}.
  * @example judgeKeys("manana", answerKeys(["la mañana"], spanish), spanish) // { verdict: "almost", reason: "accent" }
@@ -259,22 +319,14 @@ function makesOtherWords(given: string, answer: string, rules: LangRules): boole
 export function judgeKeys(input: string, keys: readonly AnswerKey[], rules: LangRules): Judgement {
   const full = normalize(input);
   if (full === "") return { verdict: "wrong" };
-  const typed = new Set([full, expand(full, rules.contractions)]);
-  if (keys.some((k) => k.right.some((r) => typed.has(r)))) return { verdict: "correct" };
+  const typed = [...new Set([full, expand(full, rules.contractions)])];
   const { article, rest } = splitArticle(full, rules);
-  if (article !== "") {
-    // An article the answer does not have is fine; one that disagrees with the answer's is not.
-    const sameWord = keys.filter((k) => k.bare === rest || k.right.includes(rest));
-    if (sameWord.some((k) => k.article === "" || agree(article, k.article, rules))) return { verdict: "correct" };
-    if (sameWord.length > 0) return rules.articleSenses?.includes(full) ? { verdict: "wrong" } : { verdict: "almost", reason: "article" };
+  const typedRest = [...new Set([rest, expand(rest, rules.contractions)])];
+  let best: Judgement = { verdict: "wrong" };
+  for (const key of keys) {
+    const j = judgeOne(typed, article, typedRest, key, rules);
+    if (j.verdict === "correct") return j;
+    if (rank(j) > rank(best)) best = j;
   }
-  const given = article === "" ? [full] : [full, rest];
-  const slip = (compare: (g: string, folded: string, k: AnswerKey) => boolean) =>
-    given.some((g) => {
-      const folded = foldAccents(g);
-      return keys.some((k) => compare(g, folded, k) && !makesOtherWords(g, k.key, rules));
-    });
-  if (slip((_, folded, k) => k.folded.includes(folded))) return { verdict: "almost", reason: "accent" };
-  if (slip((_, folded, k) => k.typoAllowed && k.folded.some((f) => withinOneEdit(folded, f)))) return { verdict: "almost", reason: "typo" };
-  return { verdict: "wrong" };
+  return best;
 }

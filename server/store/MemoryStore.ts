@@ -1,6 +1,6 @@
 import { AppError } from "../errors";
 import { boardKey, boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
-import { addCounts, applyDelta, emptyProgress, levelForXp, planMatch, type Progress, type WordStat } from "../progress.rules";
+import { addCounts, applyDelta, totalOf, emptyProgress, levelForXp, planMatch, type Progress, type WordStat } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import { SortedBoard } from "./SortedBoard";
 import type { SeedLearner, Store, UserRecord } from "./store";
@@ -123,7 +123,7 @@ export class MemoryStore implements Store {
   async wordTotals(lang: string): Promise<Record<string, WordStat>> {
     const totals: Record<string, WordStat> = {};
     for (const progress of this.progressByUser.values()) {
-      for (const [key, stat] of Object.entries(progress.words[lang] ?? {})) addCounts((totals[key] ??= { seen: 0, missed: 0 }), stat);
+      for (const [key, stat] of Object.entries(progress.words[lang] ?? {})) addCounts(totalOf(totals, key), stat);
     }
     return totals;
   }

@@ -2,10 +2,11 @@ import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb
 import { AppError } from "../errors";
 import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
 import { START_RATING } from "../../rooms/word-duel/worth.rules";
-import { APPLIED_MEMORY, COUNT_FIELDS, addCounts, emptyProgress, levelForXp, planMatch, wordKey, type MatchPlan, type Progress, type UserDelta, type WordStat } from "../progress.rules";
+import { APPLIED_MEMORY, COUNT_FIELDS, addCounts, totalOf, emptyProgress, levelForXp, planMatch, wordKey, type MatchPlan, type Progress, type UserDelta, type WordStat } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import type { SeedLearner, Serialize, Store, UserRecord } from "./store";
 import { delay } from "../waiting";
+import type { ReviewCard } from "../review.rules";
 
 type UserDoc = UserRecord & { _id: string };
 /** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
@@ -238,10 +239,9 @@ export class MongoStore implements Store {
     for (const w of d.words) {
       for (const f of COUNT_FIELDS) {
         const field = `words.${plan.lang}.${w.key}.${f}`;
-        if (w[f]) inc[field] = (inc[field] ?? 0) + w[f]!;
+        // seen and missed always (a word right at once shows missed 0), the rest when counted.
+        if (w[f] || f === "seen" || f === "missed") inc[field] = (inc[field] ?? 0) + (w[f] ?? 0);
       }
-      // The card after the last answer to the word (planned from the card before this match).
-      if (w.card) set[`reviews.${plan.lang}.${w.key}`] = w.card;
     }
     const rating = `ratings.${plan.lang}`;
     if (d.ratingChange !== undefined) {
@@ -262,6 +262,25 @@ export class MongoStore implements Store {
       // another): update it without upserting; no match means this result is already in.
       await this.progressDocs.updateOne(filter, update);
     }
+    await this.applyCards(plan, d);
+  }
+
+  /**
+   * The review cards after this match's answers, each written only over an older one (by its
+   * last review): idempotent without the `applied` check (a retry writes nothing new), and a
+   * plan resumed late, after a newer result of the learner, never moves a card back.
+   */
+  private async applyCards(plan: MatchPlan, d: UserDelta): Promise<void> {
+    const latest = new Map<string, ReviewCard>();
+    for (const w of d.words) if (w.card) latest.set(w.key, w.card);
+    if (latest.size === 0) return;
+    await this.progressDocs.bulkWrite(
+      [...latest].map(([key, card]) => {
+        const field = `reviews.${plan.lang}.${key}`;
+        return { updateOne: { filter: { _id: d.userId, $or: [{ [field]: { $exists: false } }, { [`${field}.last`]: { $lt: card.last } }] }, update: { $set: { [field]: card } } } };
+      }),
+      { ordered: false },
+    );
   }
 
   /** Bulk inserts (unordered) of the documents the other methods read and write. */
@@ -316,7 +335,7 @@ export class MongoStore implements Store {
     const field = `words.${lang}`;
     const cursor = this.progressDocs.find({ [field]: { $exists: true } }, { projection: { [field]: 1 }, batchSize: 500 });
     for await (const doc of cursor) {
-      for (const [key, stat] of Object.entries(doc.words?.[lang] ?? {})) addCounts((totals[key] ??= { seen: 0, missed: 0 }), stat);
+      for (const [key, stat] of Object.entries(doc.words?.[lang] ?? {})) addCounts(totalOf(totals, key), stat);
     }
     return totals;
   }

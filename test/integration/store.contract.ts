@@ -98,6 +98,19 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       assert.ok(next.miss.due > later);
     });
 
+    it("records a result older than a word's last review, leaving the newer card as it is", async () => {
+      const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
+      const at = Date.parse("2026-11-20T12:00:00Z");
+      const newer = duel([player(a, 900, true, [], { words: [{ prompt: "apple", verdict: "correct", ms: 1000 }] }), player(b, 0, false, ["wrong"])], { finishedAt: at });
+      const older = duel([player(a, 0, false, [], { words: [{ prompt: "apple", verdict: "wrong", ms: 4000 }] }), player(b, 900, true, ["correct"])], { finishedAt: at - 2 * 86_400_000 });
+      assert.equal(await store.recordMatch(newer), true);
+      const card = (await store.progress(a.id)).reviews.es.apple;
+      assert.equal(await store.recordMatch(older), true, "the late result is recorded (XP, counts), not refused");
+      const after = await store.progress(a.id);
+      assert.deepEqual(after.reviews.es.apple, card, "the schedule is not moved back");
+      assert.deepEqual([after.words.es.apple.seen, after.words.es.apple.missed, after.duels], [2, 1, 2]);
+    });
+
     it("sums every learner's counts of a word for the difficulty report", async () => {
       const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
       await store.recordMatch(duel([

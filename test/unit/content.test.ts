@@ -77,7 +77,7 @@ describe("content: the validator", () => {
   });
   it("finds empty and repeated answers and duplicates across words", () => {
     const deck = small();
-    deck.lessons[0].words[0].target = ["la manzana", "manzana"];
+    deck.lessons[0].words[0].target = ["la manzana", "La  Manzana"];
     deck.lessons[0].words[1].en = ["word0"];
     deck.lessons[0].words[2].target = ["¿?"];
     const problems = validateDeck(deck, relaxed).join("\n");

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { alphabetOf, deckVocabulary, lexiconKey, loadLexicons, oneEditAway, readLexicon, splitWords } from "../../content/lexicon";
-import { withWord, wordLine } from "../../content/deck-file";
-import type { Deck } from "../../content/decks";
+import { formatDeck, withWord, wordLine } from "../../content/deck-file";
+import { DECKS_DIR, type Deck } from "../../content/decks";
 
 const deck = (words: { en: string[]; target: string[] }[]): Deck => ({
   lang: "es", name: "Spanish", nativeName: "Español", articles: ["el", "la"], spellings: {}, keyboard: [],
@@ -44,13 +44,27 @@ describe("lexicon: real words near the decks' words", () => {
   });
 });
 
-describe("deck add: a word line in the files' own layout", () => {
-  const text = ['{', '  "lessons": [', '    {', '      "id": "es-x",', '      "words": [', '        { "en": ["dog"], "target": ["el perro"] }', '      ]', '    }', '  ]', '}', ''].join("\n");
-  it("appends the word to its lesson, the line before it given its comma", () => {
-    const out = withWord(text, "es-x", { en: ["cat"], target: ["el gato", "la gata"], senses: ["pet"] })!;
-    assert.deepEqual(JSON.parse(out).lessons[0].words[1], { en: ["cat"], target: ["el gato", "la gata"], senses: ["pet"] });
-    assert.match(out, /\n {8}\{ "en": \["dog"\], "target": \["el perro"\] \},\n {8}\{ "en": \["cat"\], "target": \["el gato", "la gata"\], "senses": \["pet"\] \}\n {6}\]/);
-    assert.equal(withWord(text, "es-y", { en: ["cat"], target: ["el gato"] }), undefined);
-    assert.equal(wordLine({ en: ["I'm \"fine\""], target: ["bien"] }), '{ "en": ["I\'m \\"fine\\""], "target": ["bien"] }');
+describe("deck add: the files' own layout", () => {
+  const deck = (): Deck => ({
+    lang: "es", name: "Spanish", nativeName: "Español", articles: ["el"], spellings: {}, keyboard: ["ñ"],
+    lessons: [
+      { id: "es-x", title: "X", level: "A1", words: [{ en: ["dog"], target: ["el perro"] }] },
+      { id: "es-y", title: "Y", level: "A2", words: [{ en: ["cat"], target: ["el gato"] }] },
+    ],
+  });
+  it("writes every shipped deck back byte for byte", () => {
+    for (const lang of ["de", "es", "fr", "it", "pt"]) {
+      const text = readFileSync(join(DECKS_DIR, `${lang}.json`), "utf8");
+      assert.equal(formatDeck(JSON.parse(text)), text, lang);
+    }
+  });
+  it("appends a word to its lesson, one line, and nowhere else", () => {
+    const out = withWord(deck(), "es-x", { en: ["cow"], target: ["la vaca"], senses: ["farm"] })!;
+    const parsed = JSON.parse(out) as Deck;
+    assert.deepEqual(parsed.lessons[0].words.map((w) => w.en[0]), ["dog", "cow"]);
+    assert.deepEqual(parsed.lessons[1].words.map((w) => w.en[0]), ["cat"]);
+    assert.match(out, /\n {8}\{ "en": \["dog"\], "target": \["el perro"\] \},\n {8}\{ "en": \["cow"\], "target": \["la vaca"\], "senses": \["farm"\] \}\n {6}\]/);
+    assert.equal(withWord(deck(), "es-z", { en: ["cow"], target: ["la vaca"] }), undefined);
+    assert.equal(wordLine({ en: ['I\'m "fine"'], target: ["bien"] }), '{ "en": ["I\'m \\"fine\\""], "target": ["bien"] }');
   });
 });

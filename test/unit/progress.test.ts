@@ -127,5 +127,12 @@ describe("progress rules: planning is total", () => {
     assert.equal(resultProblem({ ...result([]), players: "x" }), "no players");
     assert.equal(resultProblem(result([{ ...p("a", true, []), userId: "" }])), "a player without an account");
     assert.equal(resultProblem(result([{ ...p("a", true, []), words: undefined as never }])), "a player without words");
+    for (const prompt of ["", "__proto__", "constructor", "toString", "a\u0000b", "x".repeat(201)]) {
+      assert.equal(resultProblem(result([{ ...p("a", true, []), words: [{ prompt, verdict: "wrong" }] }])), "a word that is not a deck prompt", JSON.stringify(prompt));
+    }
+    for (const ms of [-1, Number.NaN, "12" as never, null as never]) {
+      assert.equal(resultProblem(result([{ ...p("a", true, []), words: [{ prompt: "apple", verdict: "correct", ms }] }])), "an answer time that is not a time", String(ms));
+    }
+    assert.equal(resultProblem(result([{ ...p("a", true, []), words: [{ prompt: "Mr. $apple", verdict: "correct", ms: 1e12 }] }])), undefined, "a huge time is recorded, not counted");
   });
 });
