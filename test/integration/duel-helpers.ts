@@ -66,3 +66,17 @@ export async function playOut(t: TestServer, a: DuelSession, b?: DuelSession): P
   await Promise.all([a.leave(), b?.leave()]);
   return done;
 }
+
+/** A review practice played out with a wrong answer each round: the prompts it asked, in order. */
+export async function reviewPrompts(learner: LinguaLeapClient, lang: string): Promise<string[]> {
+  const solo = await learner.practice({ lang, mode: "typed", review: true });
+  const prompts: string[] = [];
+  const done = withTimeout(new Promise((r) => solo.on("result", r)), 20000, "practice result");
+  solo.on("round", (r) => {
+    prompts.push(r.prompt);
+    void solo.answer("?").catch(() => undefined);
+  });
+  await done;
+  await solo.leave();
+  return prompts;
+}

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { Client } from "colyseus.js";
 import { LinguaLeapClient } from "../../client-sdk";
 import { startServer, type TestServer } from "../helpers/server";
-import { playSdkDuel } from "./duel-helpers";
-import { withTimeout, waitForState } from "../helpers/wait";
+import { playSdkDuel, reviewPrompts } from "./duel-helpers";
+import { waitForState } from "../helpers/wait";
 
 async function get(t: TestServer, path: string, token?: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${t.http}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -105,15 +105,7 @@ describe("progress and leaderboards over HTTP and live", function () {
     await playSdkDuel(t, lee, kim, "it");
     const missed = (await kim.me()).review.filter((w) => w.lang === "it").map((w) => w.prompt);
     assert.equal(missed.length, 3);
-    const solo = await kim.practice({ lang: "it", mode: "typed", review: true });
-    const prompts: string[] = [];
-    const done = withTimeout(new Promise((r) => solo.on("result", r)), 20000, "practice result");
-    solo.on("round", (r) => {
-      prompts.push(r.prompt);
-      void solo.answer("?").catch(() => undefined);
-    });
-    await done;
-    await solo.leave();
+    const prompts = await reviewPrompts(kim, "it");
     assert.deepEqual(prompts.slice().sort(), missed.slice().sort(), "the three rounds are the three missed words");
   });
 

@@ -9,8 +9,7 @@ import { LinguaLeapClient } from "../../client-sdk";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import { MemoryStore } from "../../server/store/MemoryStore";
 import { startServer, type TestServer } from "../helpers/server";
-import { withTimeout } from "../helpers/wait";
-import { playSdkDuel } from "./duel-helpers";
+import { playSdkDuel, reviewPrompts } from "./duel-helpers";
 
 const ADMIN = { ADMIN_USER: "designer", ADMIN_PASSWORD: "reviews-report-test-password" };
 const basic = `Basic ${Buffer.from(`${ADMIN.ADMIN_USER}:${ADMIN.ADMIN_PASSWORD}`).toString("base64")}`;
@@ -53,15 +52,7 @@ describe("reviews (FSRS) and the word-difficulty report", function () {
     await store.recordMatch(practiceResult(user.id, 0, [{ prompt: "apple", verdict: "correct", ms: 1500 }]));
     const me = await ada.me();
     assert.deepEqual(me.due, { total: 3, byLang: { es: 3 } });
-    const solo = await ada.practice({ lang: "es", mode: "typed", review: true });
-    const prompts: string[] = [];
-    const done = withTimeout(new Promise((r) => solo.on("result", r)), 20000, "practice result");
-    solo.on("round", (r) => {
-      prompts.push(r.prompt);
-      void solo.answer("?").catch(() => undefined);
-    });
-    await done;
-    await solo.leave();
+    const prompts = await reviewPrompts(ada, "es");
     assert.deepEqual(prompts.slice().sort(), ["knife", "mirror", "spoon"], "the three due words, no others (the duel has three rounds)");
   });
 
