@@ -263,14 +263,20 @@ function makesOtherWords(given: string, answer: string, rules: LangRules): boole
   return others.length > 0 && others.every((w) => rules.words!.has(w));
 }
 
+/** What was typed, written out every way it may be read, each with its accents folded away (made once per answer). */
+interface Typed {
+  text: string;
+  folded: string;
+}
+
+function typedForms(text: string, rules: LangRules): Typed[] {
+  return [...new Set([text, expand(text, rules.contractions)])].map((t) => ({ text: t, folded: foldAccents(t) }));
+}
+
 /** How close typed writings come to an answer's: right, an accent or one typo away (and not another real word), or not. */
-function closeness(typed: readonly string[], to: Writings, key: AnswerKey, rules: LangRules): Judgement {
-  if (typed.some((t) => to.right.includes(t))) return { verdict: "correct" };
-  const slip = (near: (folded: string, f: string) => boolean) =>
-    typed.some((t) => {
-      const folded = foldAccents(t);
-      return to.folded.some((f) => near(folded, f)) && !makesOtherWords(t, key.key, rules);
-    });
+function closeness(typed: readonly Typed[], to: Writings, key: AnswerKey, rules: LangRules): Judgement {
+  if (typed.some((t) => to.right.includes(t.text))) return { verdict: "correct" };
+  const slip = (near: (folded: string, f: string) => boolean) => typed.some((t) => to.folded.some((f) => near(t.folded, f)) && !makesOtherWords(t.text, key.key, rules));
   if (slip((folded, f) => folded === f)) return { verdict: "almost", reason: "accent" };
   if (key.typoAllowed && slip((folded, f) => withinOneEdit(folded, f))) return { verdict: "almost", reason: "typo" };
   return { verdict: "wrong" };
@@ -289,7 +295,7 @@ function otherSense(article: string, rest: string, rules: LangRules): boolean {
  * article is fine; an added one only where articles carry no gender (English); one that
  * disagrees is almost, or wrong when it makes another word or comes with a slip as well.
  */
-function judgeOne(typed: readonly string[], article: string, rest: readonly string[], key: AnswerKey, rules: LangRules): Judgement {
+function judgeOne(typed: readonly Typed[], article: string, rest: readonly Typed[], key: AnswerKey, rules: LangRules): Judgement {
   const whole = closeness(typed, key.whole, key, rules);
   if (whole.verdict === "correct") return whole;
   if (article === "") {
@@ -319,9 +325,9 @@ const rank = (j: Judgement) => (j.verdict === "correct" ? 3 : j.verdict === "alm
 export function judgeKeys(input: string, keys: readonly AnswerKey[], rules: LangRules): Judgement {
   const full = normalize(input);
   if (full === "") return { verdict: "wrong" };
-  const typed = [...new Set([full, expand(full, rules.contractions)])];
+  const typed = typedForms(full, rules);
   const { article, rest } = splitArticle(full, rules);
-  const typedRest = [...new Set([rest, expand(rest, rules.contractions)])];
+  const typedRest = article === "" ? typed : typedForms(rest, rules);
   let best: Judgement = { verdict: "wrong" };
   for (const key of keys) {
     const j = judgeOne(typed, article, typedRest, key, rules);
