@@ -92,6 +92,8 @@ describe("browser game in Chromium", function () {
     const ben = await newPlayer(browser, DESKTOP);
     await playAsGuest(ana.page, base, "Ana");
     await playAsGuest(ben.page, base, "Ben");
+    // A new learner has nothing due for review yet: the home screen says so (from /api/me due).
+    await ana.page.getByTestId("due").filter({ hasText: "No words due for review" }).waitFor();
     await ana.page.getByRole("button", { name: "Find a duel" }).click();
     await ana.page.getByRole("heading", { name: "Finding an opponent…" }).waitFor();
     await ben.page.getByRole("button", { name: "Find a duel" }).click();

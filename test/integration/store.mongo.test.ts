@@ -58,6 +58,33 @@ describe("MongoDB store: exactly once through crashes and races", function () {
     await restarted.close();
   });
 
+  it("resumes a result that crashed before a learner's cards, after a newer result of theirs, without moving a card back", async () => {
+    const name = freshDbName("cards");
+    dbs.push(name);
+    let crashFor = "";
+    const crashing = await MongoStore.connect(testMongoUrl(), name, {
+      afterUserApplied: (userId) => {
+        if (userId === crashFor) throw new Error("simulated crash after the first learner");
+      },
+    });
+    const [a, b] = [await crashing.createUser(user("A")), await crashing.createUser(user("B"))];
+    const at = Date.parse("2026-11-20T12:00:00Z");
+    // The first result: A is applied, then the process dies before B.
+    crashFor = a.id;
+    const first = duel([player(a, 900, true, [], { words: [{ prompt: "apple", verdict: "correct", ms: 1000 }] }), player(b, 0, false, [], { words: [{ prompt: "apple", verdict: "correct", ms: 1000 }] })], { finishedAt: at });
+    await assert.rejects(crashing.recordMatch(first), /simulated crash/);
+    crashFor = "";
+    // B's next result, a day later, a miss: recorded while the first is still pending.
+    await crashing.recordMatch(duel([player(b, 0, true, [], { words: [{ prompt: "apple", verdict: "wrong", ms: 4000 }] }), player(a, 0, false, ["wrong"])], { finishedAt: at + 86_400_000 }));
+    const missed = (await crashing.progress(b.id)).reviews.es.apple;
+    assert.equal(missed.last, at + 86_400_000);
+    assert.equal(await crashing.resumePending(), 1);
+    const after = await crashing.progress(b.id);
+    assert.deepEqual(after.reviews.es.apple, missed, "the miss stays scheduled: the older plan's card does not overwrite it");
+    assert.deepEqual([after.words.es.apple.seen, after.words.es.apple.missed, after.duels], [2, 1, 2], "both answers are counted once");
+    await crashing.close();
+  });
+
   it("applies the same result sent twice at once exactly once", async () => {
     const store = await fresh();
     const [a, b] = [await store.createUser(user("A")), await store.createUser(user("B"))];
