@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DECKS_DIR, DECK_MINIMUMS, deckLangs, deckWarnings, deckWords, loadEnglish, readDeckFile, sharedPairs, validateDeck, type Deck, type Word } from "./decks";
+import { DECKS_DIR, DECK_MINIMUMS, deckLangs, deckWarnings, deckWords, loadEnglish, pairLine, readDeckFile, sharedPairs, validateDeck, type Deck, type Word } from "./decks";
 import { withWord, wordLine } from "./deck-file";
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -58,7 +58,7 @@ function check(langs: string[]): boolean {
     const pairs = sharedPairs(deck, english);
     out(`ok ${deck.lang}.json: ${deck.lessons.length} lessons, ${deckWords(deck).length} words; ${warnings.length} to look at, ${pairs.length} pairs that share a meaning`);
     for (const w of warnings) out(`  look at ${deck.lang}.json ${w}`);
-    for (const p of pairs) out(`  kept apart ${deck.lang}.json ${p.a.lessonId} "${p.a.en[0]}" / ${p.b.lessonId} "${p.b.en[0]}": ${p.why}`);
+    for (const p of pairs) out(`  kept apart ${deck.lang}.json ${pairLine(p)}`);
   }
   return good;
 }

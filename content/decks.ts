@@ -236,23 +236,44 @@ function optionProblems(sides: Sides, words: DeckWord[], minimums: typeof DECK_M
 /**
  * What a designer should look at but need not fix (`npm run deck -- check`): a noun written
  * with its article in one form and without in another (a missing article is accepted anyway,
- * so the bare form is redundant or the article was forgotten), and a lesson of one level
- * whose words are too few for four distinct options of its own.
+ * so the bare form is redundant, or the article was forgotten).
  */
 export function deckWarnings(deck: Deck): string[] {
   const warnings: string[] = [];
   for (const lesson of deck.lessons) {
     for (const w of lesson.words) {
-      // Nouns: an article and one word ("la manzana"), not phrases that start like one ("das macht nichts").
-      const split = w.target.map((f) => ({ form: f, bare: answerKey(f, deck), article: normalize(f) !== answerKey(f, deck) && !answerKey(f, deck).includes(" ") }));
-      if (!split.some((f) => f.article)) continue;
-      for (const f of split.filter((x) => !x.article && !x.form.includes(" "))) {
-        const twin = split.find((x) => x.article && x.bare === f.bare);
-        warnings.push(twin ? `${lesson.id} "${w.en[0]}": "${f.form}" repeats "${twin.form}" without its article (a missing article is accepted anyway)` : `${lesson.id} "${w.en[0]}": "${f.form}" has no article where "${split.find((x) => x.article)!.form}" has one`);
+      const forms = w.target.map((form) => {
+        const bare = answerKey(form, deck);
+        // Nouns: an article and one word ("la manzana"), not phrases that start like one ("das macht nichts").
+        return { form, bare, noun: normalize(form) !== bare && !bare.includes(" ") };
+      });
+      const noun = forms.find((f) => f.noun);
+      if (!noun) continue;
+      for (const f of forms.filter((x) => !x.noun && !x.form.includes(" "))) {
+        const twin = forms.find((x) => x.noun && x.bare === f.bare);
+        warnings.push(twin ? `${lesson.id} "${w.en[0]}": "${f.form}" repeats "${twin.form}" without its article (a missing article is accepted anyway)` : `${lesson.id} "${w.en[0]}": "${f.form}" has no article where "${noun.form}" has one`);
       }
     }
   }
   return warnings;
+}
+
+/** A pair of words that share a meaning, in a line: `es-food "apple" / es-food "pear" (both "x")`. */
+export function pairLine(pair: SharedPair): string {
+  return `${pair.a.lessonId} "${pair.a.en[0]}" / ${pair.b.lessonId} "${pair.b.en[0]}" (${pair.why})`;
+}
+
+/** The same word twice: the same prompts both ways (where its hints are too). */
+function repeatedWords(words: readonly DeckWord[]): string[] {
+  const seen = new Map<string, DeckWord>();
+  const problems: string[] = [];
+  for (const w of words) {
+    const key = `${displayKey(w.en[0])}\n${displayKey(w.target[0])}`;
+    const first = seen.get(key);
+    if (first) problems.push(`${w.lessonId} "${w.en[0]}": the same word as ${first.lessonId} "${first.en[0]}" (same prompts both ways)`);
+    else seen.set(key, w);
+  }
+  return problems;
 }
 
 /** Every level must offer enough distinct displays for four-option choices. */
@@ -293,13 +314,7 @@ export function validateDeck(raw: unknown, minimums: typeof DECK_MINIMUMS = DECK
     for (const w of l.words) problems.push(...wordProblems(sides, l, w, "en"), ...wordProblems(sides, l, w, "target"));
   }
   const words = deckWords(deck);
-  const seen = new Map<string, DeckWord>();
-  for (const w of words) {
-    const key = `${displayKey(w.en[0])}\n${displayKey(w.target[0])}`;
-    const first = seen.get(key);
-    if (first) problems.push(`${w.lessonId} "${w.en[0]}": the same word as ${first.lessonId} "${first.en[0]}" (same prompts both ways)`);
-    else seen.set(key, w);
-  }
+  problems.push(...repeatedWords(words));
   if (deck.lessons.length < minimums.lessons) problems.push(`${deck.lessons.length} lessons, at least ${minimums.lessons} needed`);
   if (words.length < minimums.words) problems.push(`${words.length} words, at least ${minimums.words} needed`);
   problems.push(...ambiguityProblems(sides, words, "en"), ...ambiguityProblems(sides, words, "target"));

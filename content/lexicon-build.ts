@@ -15,7 +15,21 @@ import { join } from "node:path";
 import nspell from "nspell";
 import { foldAccents } from "../rooms/word-duel/judge.rules";
 import { loadDecks } from "./decks";
-import { LEXICON_DIR, alphabetOf, deckVocabulary, installedDictionary, dictionaryName, lexiconKey, oneEditAway, readLexicon, type LexiconFile } from "./lexicon";
+import { LEXICON_DIR, alphabetOf, deckVocabulary, lexiconKey, oneEditAway, readLexicon, type LexiconFile } from "./lexicon";
+
+/** The dictionary package a language's words are checked with. */
+const dictionaryName = (lang: string) => `dictionary-${lang}`;
+
+/** The installed version of a language's dictionary ("dictionary-es@4.0.0"), or its name alone when it is not installed. */
+function installedDictionary(lang: string): string {
+  const name = dictionaryName(lang);
+  try {
+    const { version } = JSON.parse(readFileSync(join(require.resolve(name), "..", "package.json"), "utf8")) as { version: string };
+    return `${name}@${version}`;
+  } catch {
+    return name;
+  }
+}
 
 /** How much of a stem's end inflection may change (see the top of this file). */
 const STEM_END = 2;

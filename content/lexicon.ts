@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { foldAccents, normalize, type LangRules } from "../rooms/word-duel/judge.rules";
+import { foldAccents, normalize, wordsOf, type LangRules } from "../rooms/word-duel/judge.rules";
 import type { Deck, TargetLang } from "./decks";
 
 /** Where the worked-out lexicons are kept (a build output, ignored by git). */
@@ -35,15 +35,11 @@ export interface LexiconFile {
 }
 
 /**
- * The single words of an answer as the judge compares them: normalised, split at spaces,
- * apostrophes and hyphens.
+ * The single words of an answer as the judge compares them ({@link wordsOf} of its normalised text).
  * @example splitWords("¿Qué hora es?") // ["qué", "hora", "es"]
  */
 export function splitWords(text: string): string[] {
-  return normalize(text)
-    .split(/[\s'\-]+/)
-    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
-    .filter((w) => w !== "");
+  return wordsOf(normalize(text));
 }
 
 /**
@@ -105,32 +101,15 @@ export function* oneEditAway(word: string, alphabet: readonly string[]): Generat
   }
 }
 
-/** The name and version of the dictionary package a language's lexicon is checked with. */
-export function dictionaryName(lang: string): string {
-  return `dictionary-${lang}`;
-}
-
 /** A cached lexicon that still matches the deck words, or undefined (missing, stale, unreadable). */
-export function readLexicon(lang: string, words: ReadonlySet<string>, dir = LEXICON_DIR): LexiconFile | undefined {
+export function readLexicon(lang: string, words: ReadonlySet<string>, dir = LEXICON_DIR, key = lexiconKey(words)): LexiconFile | undefined {
   const file = join(dir, `${lang}.json`);
   if (!existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as LexiconFile;
-    return parsed.key === lexiconKey(words) && Array.isArray(parsed.near) ? parsed : undefined;
+    return parsed.key === key && Array.isArray(parsed.near) ? parsed : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** The installed version of a dictionary package ("dictionary-es@4.0.0"), or its name alone when it is not installed. */
-export function installedDictionary(lang: string): string {
-  const name = dictionaryName(lang);
-  try {
-    const dir = join(require.resolve(name), "..");
-    const { version } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string };
-    return `${name}@${version}`;
-  } catch {
-    return name;
   }
 }
 
@@ -141,26 +120,28 @@ export interface Lexicons {
   missing: string[];
 }
 
-const loaded = new Map<string, Lexicons>();
+/** What was read, per set of decks (a process loads its decks once) and folder. */
+const loaded = new WeakMap<ReadonlyMap<TargetLang, Deck>, Map<string, Lexicons>>();
 
 /**
  * Each language's real words (its deck words and the lexicon near them), read once per set of
- * decks (read again while one is missing). A language whose lexicon is missing or stale is judged with its deck words only (and
- * listed in `missing`): `npm run lexicon` works it out.
+ * decks, and again while one is missing. A language whose lexicon is missing or stale is
+ * judged with its deck words only (and listed in `missing`): `npm run lexicon` works it out.
  */
 export function loadLexicons(decks: ReadonlyMap<TargetLang, Deck>, dir = LEXICON_DIR): Lexicons {
-  const vocab = deckVocabulary(decks);
-  const cacheKey = `${dir}\n${[...vocab].map(([lang, words]) => `${lang}:${lexiconKey(words)}`).join(",")}`;
-  const cached = loaded.get(cacheKey);
+  const cached = loaded.get(decks)?.get(dir);
   if (cached) return cached;
   const result: Lexicons = { words: new Map(), missing: [] };
-  for (const [lang, words] of vocab) {
+  for (const [lang, words] of deckVocabulary(decks)) {
     const file = readLexicon(lang, words, dir);
     if (!file) result.missing.push(lang);
     result.words.set(lang, new Set([...words, ...(file?.near ?? [])]));
   }
   // Kept only when whole: a lexicon missing now may be worked out later in this process (a test run's setup).
-  if (result.missing.length === 0) loaded.set(cacheKey, result);
+  if (result.missing.length === 0) {
+    if (!loaded.has(decks)) loaded.set(decks, new Map());
+    loaded.get(decks)!.set(dir, result);
+  }
   return result;
 }
 

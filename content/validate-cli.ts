@@ -3,7 +3,7 @@
  * content/decks/, or the files named) and prints every problem, exit 1 on any.
  */
 import { basename } from "node:path";
-import { DECK_MINIMUMS, deckWords, loadDecks, loadEnglish, readDeckFile, sharedPairs, type Deck, type Language } from "./decks";
+import { DECK_MINIMUMS, deckWords, loadDecks, loadEnglish, pairLine, readDeckFile, sharedPairs, type Deck, type Language } from "./decks";
 
 function judging(rules: Language): string {
   return `${rules.articles.length} optional articles, ${Object.keys(rules.spellings).length} substitute spellings`;
@@ -12,7 +12,7 @@ function judging(rules: Language): string {
 /** A deck's line, then every pair of its words that share a meaning (kept apart in choice questions). */
 function report(deck: Deck, english: Language): string {
   const pairs = sharedPairs(deck, english);
-  const lines = pairs.map((p) => `  kept apart: ${p.a.lessonId} "${p.a.en[0]}" / ${p.b.lessonId} "${p.b.en[0]}" (${p.why})`);
+  const lines = pairs.map((p) => `  kept apart: ${pairLine(p)}`);
   return [`${deck.lang}: ${deck.lessons.length} lessons, ${deckWords(deck).length} words, ${judging(deck)}; ${pairs.length} pairs share a meaning`, ...lines].join("\n");
 }
 

@@ -257,7 +257,7 @@ function wordDeltas(words: MatchResult["players"][number]["words"], cards: Recor
   const latest = new Map<string, ReviewCard>();
   return words.map((w) => {
     const key = wordKey(w.prompt);
-    const card = review(latest.get(key) ?? (Object.hasOwn(cards, key) ? cards[key] : undefined), w.verdict, w.ms, at);
+    const card = review(latest.get(key) ?? own(cards, key), w.verdict, w.ms, at);
     latest.set(key, card);
     return { key, card, ...wordCounts(w) };
   });
@@ -269,7 +269,8 @@ export const MAX_ANSWER_MS = 3_600_000;
 /** What one answer adds to a word's counts ({@link WordStat}). */
 export function wordCounts(w: { verdict: string; reason?: string; ms?: number }): WordStat {
   const counts: WordStat = { seen: 1, missed: w.verdict === "correct" ? 0 : 1, almost: w.verdict === "almost" ? 1 : 0 };
-  for (const reason of ALMOST_REASONS) if (w.verdict === "almost" && w.reason === reason) counts[reason] = 1;
+  const reason = ALMOST_REASONS.find((r) => r === w.reason);
+  if (w.verdict === "almost" && reason) counts[reason] = 1;
   if (typeof w.ms === "number" && w.ms >= 0 && w.ms <= MAX_ANSWER_MS) Object.assign(counts, { answered: 1, ms: Math.round(w.ms) });
   return counts;
 }
@@ -280,6 +281,11 @@ export const COUNT_FIELDS = ["seen", "missed", "almost", ...ALMOST_REASONS, "ans
 /** Adds counts to a word's stat, in place. */
 export function addCounts(stat: WordStat, add: WordStat): void {
   for (const f of COUNT_FIELDS) if (add[f]) stat[f] = (stat[f] ?? 0) + add[f]!;
+}
+
+/** A record's own value for `key` (never one of Object.prototype's). */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** The running total of a word in `totals`, made when missing (an own property, whatever the key). */
@@ -309,7 +315,7 @@ export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta
   const cards = ((next.reviews ??= {})[plan.lang] ??= {});
   for (const w of delta.words) {
     addCounts(totalOf(words, w.key), w);
-    if (w.card && isNewer(w.card, Object.hasOwn(cards, w.key) ? cards[w.key] : undefined)) cards[w.key] = w.card;
+    if (w.card && isNewer(w.card, own(cards, w.key))) cards[w.key] = w.card;
   }
   return next;
 }

@@ -24,9 +24,11 @@ export function classPin(rng: Rng): string {
   return pin;
 }
 
+const PIN_SHAPE = new RegExp(`^[1-9][0-9]{${PIN_LENGTH - 1}}$`);
+
 /** True for a string that can be a PIN: what a join form may send on, before any lookup. */
 export function isPin(text: string): boolean {
-  return new RegExp(`^[1-9][0-9]{${PIN_LENGTH - 1}}$`).test(text);
+  return PIN_SHAPE.test(text);
 }
 
 /** Shortest and longest nickname, in characters. */

@@ -126,8 +126,8 @@ export function sharedMeaning(a: RuleWord, b: RuleWord, langs: DuelLangs): strin
  */
 export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direction: Direction, langs: DuelLangs, rng: Rng): string[] {
   const { answer } = sides(direction);
-  const rules = langs[answer === "en" ? "en" : "target"];
-  const taken = new Set(word[answer].map((a) => foldAccents(answerKey(a, rules))));
+  // Sharing no meaning with the word or a picked one also means no option shown twice: a
+  // display is one of its word's forms.
   const picked: RuleWord[] = [];
   const { byLesson, byLevel } = groupsOf(pool);
   const tiers = [byLesson.get(word.lessonId) ?? [], byLevel.get(word.level) ?? []];
@@ -136,9 +136,7 @@ export function pickDistractors(word: RuleWord, pool: readonly RuleWord[], direc
       if (picked.length === CHOICE_COUNT - 1) break;
       // The level's words include the lesson's, already drawn from.
       if (candidate === word || (tier === 1 && candidate.lessonId === word.lessonId)) continue;
-      const key = foldAccents(answerKey(candidate[answer][0], rules));
-      if (taken.has(key) || [word, ...picked].some((w) => sharedMeaning(w, candidate, langs) !== undefined)) continue;
-      taken.add(key);
+      if ([word, ...picked].some((w) => sharedMeaning(w, candidate, langs) !== undefined)) continue;
       picked.push(candidate);
     }
   }

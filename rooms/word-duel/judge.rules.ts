@@ -255,11 +255,23 @@ function agree(a: string, b: string, rules: LangRules): boolean {
   return rules.agreement.some((group) => group.includes(a) && group.includes(b));
 }
 
+/**
+ * The single words of a normalised text, as the lexicon keeps them: split at spaces,
+ * apostrophes and hyphens, punctuation at their edges dropped.
+ * @example wordsOf("¿qué hora es?") // ["qué", "hora", "es"]
+ */
+export function wordsOf(normalized: string): string[] {
+  return normalized
+    .split(/[\s'\-]+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ""))
+    .filter((w) => w !== "");
+}
+
 /** True when every word of `given` that is not a word of `answer` is a real word of the language: another word, not a slip. */
 function makesOtherWords(given: string, answer: string, rules: LangRules): boolean {
   if (!rules.words) return false;
-  const mine = new Set(answer.split(/[\s'-]+/));
-  const others = given.split(/[\s'-]+/).filter((w) => w !== "" && !mine.has(w));
+  const mine = new Set(wordsOf(answer));
+  const others = wordsOf(given).filter((w) => !mine.has(w));
   return others.length > 0 && others.every((w) => rules.words!.has(w));
 }
 
@@ -298,18 +310,13 @@ function otherSense(article: string, rest: string, rules: LangRules): boolean {
 function judgeOne(typed: readonly Typed[], article: string, rest: readonly Typed[], key: AnswerKey, rules: LangRules): Judgement {
   const whole = closeness(typed, key.whole, key, rules);
   if (whole.verdict === "correct") return whole;
-  if (article === "") {
-    const bare = closeness(typed, key.rest, key, rules);
-    return rank(bare) > rank(whole) ? bare : whole;
-  }
+  if (article === "") return better(closeness(typed, key.rest, key, rules), whole);
   if (key.article === "") {
     // An article the answer has none of: fine in English ("the apple", "to eat"), not where articles have a gender ("la comer").
-    if (rules.agreement) return whole;
-    const bare = closeness(rest, key.whole, key, rules);
-    return rank(bare) > rank(whole) ? bare : whole;
+    return rules.agreement ? whole : better(closeness(rest, key.whole, key, rules), whole);
   }
   const bare = closeness(rest, key.rest, key, rules);
-  if (agree(article, key.article, rules)) return rank(bare) > rank(whole) ? bare : whole;
+  if (agree(article, key.article, rules)) return better(bare, whole);
   // The article disagrees: almost when the rest is right, wrong with a slip as well or when it makes another word.
   if (bare.verdict !== "correct" || otherSense(article, key.bare, rules)) return whole;
   return { verdict: "almost", reason: "article" };
@@ -317,6 +324,9 @@ function judgeOne(typed: readonly Typed[], article: string, rest: readonly Typed
 
 /** Which of two judgements of one answer stands: right, then an accent slip (the more precise "almost"), then another almost, then wrong. */
 const rank = (j: Judgement) => (j.verdict === "correct" ? 3 : j.verdict === "almost" ? (j.reason === "accent" ? 2 : 1) : 0);
+
+/** The judgement of the two that stands ({@link rank}); the second on a tie. */
+const better = (a: Judgement, b: Judgement) => (rank(a) > rank(b) ? a : b);
 
 /**
  * {@link judgeTyped} against accepted answers prepared by {@link answerKeys}.
@@ -330,9 +340,8 @@ export function judgeKeys(input: string, keys: readonly AnswerKey[], rules: Lang
   const typedRest = article === "" ? typed : typedForms(rest, rules);
   let best: Judgement = { verdict: "wrong" };
   for (const key of keys) {
-    const j = judgeOne(typed, article, typedRest, key, rules);
-    if (j.verdict === "correct") return j;
-    if (rank(j) > rank(best)) best = j;
+    best = better(judgeOne(typed, article, typedRest, key, rules), best);
+    if (best.verdict === "correct") return best;
   }
   return best;
 }
