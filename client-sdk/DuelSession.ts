@@ -134,6 +134,22 @@ export class DuelSession {
   }
 
   /**
+   * Starts a party (only its creator may, with PARTY_MIN_PLAYERS friends there): resolves
+   * when the duel leaves `waiting`, rejects with a LinguaLeapError (DUEL_NOT_CREATOR,
+   * DUEL_PARTY_TOO_FEW, DUEL_NOT_STARTABLE, TIMEOUT) when not.
+   * @example if (duel.view?.creator === duel.sessionId) await duel.start();
+   */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (fn: () => void) => (clearTimeout(timer), offState(), offError(), fn());
+      const timer = setTimeout(() => done(() => reject(new LinguaLeapError("TIMEOUT", "the server did not start the party in time"))), this.opts.answerTimeoutMs ?? 5000);
+      const offState = this.on("phase", ({ phase }) => phase !== "waiting" && done(resolve));
+      const offError = this.on("error", (e) => ["DUEL_NOT_CREATOR", "DUEL_PARTY_TOO_FEW", "DUEL_NOT_STARTABLE"].includes(e.code) && done(() => reject(e)));
+      this.room.send(msg.MSG_START);
+    });
+  }
+
+  /**
    * Leaves the duel for good (a forfeit if it is still running).
    * @example await duel.leave();
    */

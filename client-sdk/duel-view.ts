@@ -36,8 +36,14 @@ export interface DuelView {
   practice: boolean;
   /** Made by the ranked queue. */
   ranked: boolean;
-  /** A private challenge's code ("" for public duels). */
+  /** A private challenge's or party's code ("" for public duels). */
   challengeCode: string;
+  /** A party (3–8 friends, started by its creator). */
+  party: boolean;
+  /** In a party, the sessionId of the player who may start it ("" otherwise). */
+  creator: string;
+  /** How many watchers follow the duel (read-only, no seat). */
+  watching: number;
   round: number;
   totalRounds: number;
   prompt: string;
@@ -121,8 +127,8 @@ type DecodedPlayer = Omit<PlayerView, "sessionId" | "lastVerdict" | "answered"> 
  * with players as a map and the lists as the schema's arrays. The SDK and the server ship
  * together: an SDK reads the wire of its own release (fields added since are optional).
  */
-export type DecodedDuel = Omit<DuelView, "players" | "choices" | "alsoAccepted" | "ranked" | "challengeCode" | "reconnectSeconds" | "phase" | "phaseEndsAt"> &
-  Partial<Pick<DuelView, "ranked" | "challengeCode" | "reconnectSeconds">> & {
+export type DecodedDuel = Omit<DuelView, "players" | "choices" | "alsoAccepted" | "ranked" | "challengeCode" | "reconnectSeconds" | "phase" | "phaseEndsAt" | "party" | "creator" | "watching"> &
+  Partial<Pick<DuelView, "ranked" | "challengeCode" | "reconnectSeconds" | "party" | "creator" | "watching">> & {
     phase: number;
     clockBase: number;
     phaseEnds: number;
@@ -149,6 +155,7 @@ export function toView(state: DecodedDuel): DuelView {
   const revealChoice = state.revealChoice ?? 0;
   return {
     phase: phaseOf(state.phase), lang: state.lang, mode: state.mode, direction: state.direction, practice: state.practice, ranked: state.ranked ?? false, challengeCode: state.challengeCode ?? "",
+    party: state.party ?? false, creator: state.creator ?? "", watching: state.watching ?? 0,
     round: state.round, totalRounds: state.totalRounds, prompt: state.prompt, choices,
     roundMs: state.roundMs, phaseEndsAt: deadlineOf(state.clockBase, state.phaseEnds), players,
     reveal: revealChoice > 0 ? (choices[revealChoice - 1] ?? "") : state.reveal, alsoAccepted: state.alsoAccepted ? [...state.alsoAccepted] : [], winner: state.winner, reconnectSeconds: state.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS,

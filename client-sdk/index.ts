@@ -22,8 +22,9 @@ import { DEFAULT_RETRY, type RetryOptions } from "./retry";
 import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
+import { WatchSession } from "./WatchSession";
 
-export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch };
+export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch, WatchSession };
 export type { RankedSearchEvents, QueueView } from "./RankedSearch";
 export type { BoardView } from "./LiveBoard";
 export type { Timeouts } from "./HttpTransport";
@@ -220,9 +221,26 @@ export class LinguaLeapClient {
    * @example const { code, duel } = await ll.createChallenge({ lang: "es", mode: "typed" }); // tell a friend `code`
    */
   async createChallenge(options: DuelOptions): Promise<{ code: string; duel: DuelSession }> {
-    const duel = await this.open("creating a challenge", () => this.matchmaker.join("create", ROOM_WORD_DUEL, { ...options, challenge: true, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
+    return this.openPrivate("creating a challenge", { ...options, challenge: true });
+  }
+
+  /**
+   * Opens a party for 3–8 friends and returns its code (they join with `joinParty`); you are
+   * its creator: `duel.start()` once at least 3 players are there.
+   * @example
+   * const { code, duel } = await ll.createParty({ lang: "es", mode: "choice" }); // share `code`
+   * duel.on("state", (v) => startButton.disabled = v.players.filter((p) => p.connected).length < 3);
+   * startButton.onclick = () => duel.start();
+   */
+  async createParty(options: DuelOptions): Promise<{ code: string; duel: DuelSession }> {
+    return this.openPrivate("creating a party", { ...options, party: true });
+  }
+
+  /** A private duel (challenge or party) created, and its code once the state has it. */
+  private async openPrivate(doing: string, options: Record<string, unknown>): Promise<{ code: string; duel: DuelSession }> {
+    const duel = await this.open(doing, () => this.matchmaker.join("create", ROOM_WORD_DUEL, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
     const code = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LinguaLeapError("TIMEOUT", "the challenge code did not arrive")), 10_000);
+      const timer = setTimeout(() => reject(new LinguaLeapError("TIMEOUT", "the code did not arrive")), 10_000);
       const check = (view?: DuelView) => {
         if (!view?.challengeCode) return;
         clearTimeout(timer);
@@ -236,11 +254,20 @@ export class LinguaLeapClient {
   }
 
   /**
-   * Joins a friend's challenge by its code (any case).
+   * What a friend's code (any case) leads to: the room, its language and mode, and whether it
+   * is a party (`party: true`) or a challenge.
+   * @example const { party } = await ll.lookupCode("k7qx2m");
+   */
+  lookupCode(code: string): Promise<ChallengeInfo & { code: string }> {
+    return this.request("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
+  }
+
+  /**
+   * Joins a friend's challenge or party by its code (any case).
    * @example const duel = await ll.joinChallenge("k7qx2m");
    */
   async joinChallenge(code: string): Promise<DuelSession> {
-    const info = await this.request<ChallengeInfo>("GET", `/api/challenges/${encodeURIComponent(code.trim())}`);
+    const info = await this.lookupCode(code);
     const { lang, mode, direction } = info;
     return this.open("joining a challenge", () => this.matchmaker.join("joinById", info.roomId, { lang, mode, direction, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
   }
@@ -257,6 +284,26 @@ export class LinguaLeapClient {
    */
   async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
     const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }))).room;
+  /**
+   * Joins a friend's party by its code (any case): the same as joinChallenge, for the
+   * reader's sake. The party starts when its creator starts it.
+   * @example const duel = await ll.joinParty("k7qx2m"); duel.on("phase", ({ phase }) => phase === "countdown" && show("get ready"));
+   */
+  joinParty(code: string): Promise<DuelSession> {
+    return this.joinChallenge(code);
+  }
+
+  /**
+   * Watches a running duel or party by its room id (a watch link's `?watch=<roomId>`):
+   * read-only, no seat taken; the same view and events as a player's, without answering.
+   * Signed in (a guest will do). Refused for a practice (ROOM_NOT_WATCHABLE) or a room with
+   * as many watchers as it takes (ROOM_WATCHERS_FULL).
+   * @example const watch = await ll.watch(duel.roomId); watch.on("state", (v) => show(`${v.watching} watching`));
+   */
+  async watch(roomId: string): Promise<WatchSession> {
+    return new WatchSession(this.matchmaker, await this.connect("watching a duel", () => this.matchmaker.join("watch", roomId, {})));
+  }
+
     return RankedSearch.open(this.matchmaker, enter, this.sessionOptions);
   }
 

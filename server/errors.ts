@@ -61,6 +61,18 @@ export const ERROR_CODES = {
   DUEL_ALREADY_JOINED: 409,
   /** Nobody joined the duel within DUEL_WAITING_TIMEOUT_MS: it is closed; look for another. */
   DUEL_WAIT_EXPIRED: 408,
+  /** `start` came from a player other than the party's creator (the first seated): only they start it. */
+  DUEL_NOT_CREATOR: 403,
+  /** `start` with fewer than PARTY_MIN_PLAYERS (3) players seated and connected: wait for more friends. */
+  DUEL_PARTY_TOO_FEW: 409,
+  /** `start` in a duel that is not a party (a duel starts by itself when full) or that has started already. */
+  DUEL_NOT_STARTABLE: 409,
+  /** A watcher sent a message: watching is read-only. */
+  ROOM_WATCH_ONLY: 403,
+  /** This room already has WATCHERS_PER_ROOM watchers: try again later. */
+  ROOM_WATCHERS_FULL: 409,
+  /** This room cannot be watched (a practice is private learning). */
+  ROOM_NOT_WATCHABLE: 403,
   /** A WebSocket frame broke the room protocol (malformed, or a message the room does not take): the socket is closed. */
   ROOM_BAD_FRAME: 400,
 } as const;

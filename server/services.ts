@@ -45,7 +45,7 @@ export interface ServiceDeps {
 }
 
 function guard({ config, log, mistake, now, telemetry }: ServiceDeps): GuardServices {
-  return { rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT }, log, mistake, now, telemetry };
+  return { rateLimit: { perSecond: config.MSG_RATE_PER_SECOND, burst: config.MSG_BURST, disconnectAfter: config.MSG_FLOOD_DISCONNECT }, watchersPerRoom: config.WATCHERS_PER_ROOM, log, mistake, now, telemetry };
 }
 
 export function duelServices(deps: ServiceDeps): DuelServices {
@@ -69,7 +69,6 @@ export function duelServices(deps: ServiceDeps): DuelServices {
       revealMs: config.DUEL_REVEAL_MS,
       finishedLingerMs: config.DUEL_FINISHED_LINGER_MS,
       reconnectSeconds: config.RECONNECT_SECONDS,
-      maxPlayers: config.DUEL_MAX_PLAYERS,
       // Leave the process a second to close after the last duel ends.
       shutdownGraceMs: Math.max(0, config.SHUTDOWN_GRACE_MS - 1000),
       noShowMs: config.DUEL_NO_SHOW_MS,

@@ -1,4 +1,4 @@
-import { ClientState, Protocol, Room, type AuthContext, type Client, type ClientPrivate, type RoomException, type Serializer } from "@colyseus/core";
+import { ClientState, Protocol, type AuthContext, type Client, type ClientPrivate, type RoomException, type Serializer } from "@colyseus/core";
 import { Schema } from "@colyseus/schema";
 import { CLOSE_BAD_FRAME, CLOSE_FLOODING } from "./close-codes";
 import { FRAME, parseFrame } from "./frames.rules";
@@ -9,6 +9,7 @@ import type { GuardServices, RoomLog } from "./room-services";
 import { shareEncodeBuffers } from "./encode-buffers";
 import { compactJoinFrame, schemaId } from "./schema-id";
 import { TimerClock } from "./TimerClock";
+import { WatchableRoom } from "./WatchableRoom";
 
 export type { GuardServices, RoomLog, RoomTelemetry } from "./room-services";
 
@@ -33,9 +34,11 @@ export type MessageHandler = (client: Client, payload: unknown) => void;
  *   tells the client INTERNAL, never the exception's text;
  * - a patch goes out when the state changes, right after the callback that changed it, and
  *   never otherwise: no patch interval, and the clock's timers run on Node's timers
- *   (TimerClock), so a room where nothing happens does no work at all.
+ *   (TimerClock), so a room where nothing happens does no work at all;
+ * - watchers (WatchableRoom): read-only clients without a seat, capped at `watchersPerRoom`;
+ *   their messages go to onWatcherMessage, never to a handler.
  */
-export abstract class GuardedRoom<S extends object = object, Services extends GuardServices = GuardServices> extends Room<S> {
+export abstract class GuardedRoom<S extends object = object, Services extends GuardServices = GuardServices> extends WatchableRoom<S> {
   /** One app's services, set by bindRoom; static so the static onAuth can reach them. */
   static services: GuardServices;
   /** The name the class is registered under ("word_duel"), for logs and metrics. */
@@ -52,8 +55,10 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   private flushing = false;
   /** Inside broadcastPatch: what the encoder queues then is that patch's own bookkeeping. */
   private patching = false;
-  /** Set as disposal starts: nothing is sent after it. */
-  protected disposed = false;
+
+  protected override get watcherCap(): number {
+    return this.services.watchersPerRoom;
+  }
 
   protected get services(): Services {
     return (this.constructor as unknown as { services: Services }).services;
@@ -153,11 +158,13 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
       const frame = parseFrame(buffer);
       switch (frame.kind) {
         case "data": {
+          if (this.isWatcher(client.sessionId)) return this.onWatcherMessage(client, frame.type);
           const handler = this.handlers.get(frame.type);
           this.patchMeter()?.message(handler ? frame.type : "unknown");
           return handler ? handler(client, frame.payload) : this.onUnknownMessage(client, frame.type);
         }
         case "bytes":
+          if (this.isWatcher(client.sessionId)) return this.onWatcherMessage(client, frame.type);
           this.patchMeter()?.message("unknown");
           return this.onUnknownMessage(client, frame.type);
         case "join":
@@ -236,11 +243,6 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     // Forgotten once the client is gone for good; one that reconnected keeps its bucket.
     if (!this.clients.some((c) => c.sessionId === client.sessionId)) this.limiters.delete(client.sessionId);
     return left;
-  }
-
-  protected override _dispose(): Promise<unknown> {
-    this.disposed = true;
-    return super._dispose();
   }
 
   override onUncaughtException(error: RoomException<this>, methodName: string): void {

@@ -29,6 +29,8 @@ export interface RoomTelemetry {
 /** What every room needs to guard its edge. */
 export interface GuardServices {
   rateLimit: RateLimitOptions;
+  /** Most watchers one room takes at once (WATCHERS_PER_ROOM). */
+  watchersPerRoom: number;
   log: RoomLog;
   /** A client's mistake (a malformed frame, …): logged at debug level, sampled. */
   mistake(kind: string, detail: object): void;

@@ -72,7 +72,7 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
 
   /** The `answer` message's handler. */
   protected onAnswer(client: Client, payload: unknown): void {
-    // A watcher without a seat (none today) has nothing to answer.
+    // Only a seat answers (watchers' messages never reach a handler: onWatcherMessage).
     if (!this.table.has(client.sessionId)) return;
     const parsed = msg.parseAnswer(payload);
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
@@ -80,6 +80,11 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     // Accepted: the sender sees its own `answered` in the patch that shows it to everyone.
     if (refusal) return this.reject(client, refusal.code, refusal.message);
     this.answered();
+  }
+
+  /** A watcher sent something: watching is read-only (nothing it sends is ever taken). */
+  protected override onWatcherMessage(client: Client, type: string): void {
+    this.reject(client, "ROOM_WATCH_ONLY", `you are watching: "${type.slice(0, 40)}" is for players`);
   }
 
   /** Any other message type: told, not disconnected (a newer client may know more types). */
@@ -108,7 +113,7 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
    * (patches go out right after the current callback): a client that sent two answers reads
    * the first one's acceptance, then the second one's refusal, in the order it sent them.
    */
-  private reject(client: Client, code: ErrorCode, message: string): void {
+  protected reject(client: Client, code: ErrorCode, message: string): void {
     queueMicrotask(() => client.send(msg.MSG_ERROR, { code, message } satisfies msg.ErrorMessage));
   }
 

@@ -43,8 +43,12 @@ export class WordDuelState extends Schema {
   @type("boolean") practice = false;
   /** Made by the ranked queue (against a learner of about your rating, or a bot). */
   @type("boolean") ranked = false;
-  /** A private challenge's code, to pass to a friend ("" for public duels). */
+  /** A private challenge's (or party's) code, to pass to a friend ("" for public duels). */
   @type("string") challengeCode = "";
+  /** A party: up to PARTY_MAX_PLAYERS friends; it starts when its creator sends `start`. */
+  @type("boolean") party = false;
+  /** The sessionId of the player who may start a party (the first seated; the next one if they leave before it starts); "" otherwise. */
+  @type("string") creator = "";
   @type("uint8") round = 0;
   @type("uint8") totalRounds = 0;
   @type("string") prompt = "";
@@ -72,4 +76,6 @@ export class WordDuelState extends Schema {
    * so it reaches the client once, with the first state. The SDK reconnects for this long.
    */
   @type("uint16") reconnectSeconds = 0;
+  /** How many watchers follow the duel (read-only, no seat). */
+  @type("uint16") watching = 0;
 }

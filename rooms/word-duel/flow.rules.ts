@@ -5,14 +5,14 @@
  * to start or close, the end. WordDuelRoom carries the effects out in order with its clock
  * and broadcasts; nothing here reads a clock, holds a timer or touches a socket.
  *
- *   waiting ──full──▶ countdown ──▶ round ──all answered / deadline──▶ reveal ──▶ round …
+ *   waiting ──full (a party: its creator's start)──▶ countdown ──▶ round ──all answered / deadline──▶ reveal ──▶ round …
  *      ▲                  │                                                └─last─▶ finished
  *      └──a seat given up (a ranked duel is called off instead)
  */
 import type { ErrorCode } from "../../server/errors";
 import { CLOSE_NO_SHOW, CLOSE_SERVER_SHUTDOWN, CLOSE_WAIT_EXPIRED } from "../shared/close-codes";
 import { roundComplete, tooFewToGoOn } from "./duel.rules";
-import type { Phase } from "./messages";
+import { PARTY_MIN_PLAYERS, type Phase } from "./messages";
 
 /** The phase lengths the flow reads (the room's DuelTiming has them all). */
 export interface FlowTiming {
@@ -108,12 +108,47 @@ export function endsNow(ending: Ending, duel: { phase: Phase; over: boolean }): 
  * A player sat down (or came back): once every seat of a waiting duel has its learner there
  * (`seated` counts those present: a held seat of one who dropped is not), the countdown
  * starts (and the duel stops taking newcomers), then round 1. A duel never starts with a
- * learner who is not there: it could only end in a forfeit of a duel nobody played.
+ * learner who is not there: it could only end in a forfeit of a duel nobody played. A party
+ * never starts by itself, full or not: its creator starts it ({@link startParty}).
  * @example afterJoin({ phase: "waiting", seated: 2, seats: 2 }, 1000, timing)[1] // patch: countdown until 1000 + countdownMs
+ * @example afterJoin({ phase: "waiting", seated: 8, seats: 8, party: true }, 1000, timing) // []
  */
-export function afterJoin(duel: { phase: Phase; seated: number; seats: number }, now: number, t: FlowTiming): Effect[] {
-  if (duel.phase !== "waiting" || duel.seated < duel.seats) return [];
+export function afterJoin(duel: { phase: Phase; seated: number; seats: number; party?: boolean }, now: number, t: FlowTiming): Effect[] {
+  if (duel.party || duel.phase !== "waiting" || duel.seated < duel.seats) return [];
+  return countdown(now, t);
+}
+
+/** The countdown to round 1: the duel stops taking newcomers. */
+function countdown(now: number, t: FlowTiming): Effect[] {
   return [{ do: "listing", open: false }, patch({ phase: "countdown", phaseEndsAt: now + t.countdownMs }), arm(t.countdownMs, { do: "start_round", round: 1 })];
+}
+
+/** What a `start` leads to: the countdown, or why not (sent back to the sender). */
+export type StartDecision = { ok: true; effects: Effect[] } | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * A player sent `start`: a waiting party starts when its creator asks and at least
+ * PARTY_MIN_PLAYERS players are seated and there (`connected`); anything else is refused.
+ * @example startParty({ party: true, phase: "waiting", fromCreator: true, connected: 3 }, 0, timing).ok // true
+ * @example startParty({ party: true, phase: "waiting", fromCreator: true, connected: 2 }, 0, timing) // { ok: false, code: "DUEL_PARTY_TOO_FEW", … }
+ */
+export function startParty(duel: { party: boolean; phase: Phase; fromCreator: boolean; connected: number }, now: number, t: FlowTiming): StartDecision {
+  if (!duel.party) return { ok: false, code: "DUEL_NOT_STARTABLE", message: "this duel starts by itself once every seat is taken" };
+  if (duel.phase !== "waiting") return { ok: false, code: "DUEL_NOT_STARTABLE", message: "this party has started already" };
+  if (!duel.fromCreator) return { ok: false, code: "DUEL_NOT_CREATOR", message: "only the friend who opened the party can start it" };
+  if (duel.connected < PARTY_MIN_PLAYERS) return { ok: false, code: "DUEL_PARTY_TOO_FEW", message: `a party starts with at least ${PARTY_MIN_PLAYERS} players: wait for more friends` };
+  return { ok: true, effects: countdown(now, t) };
+}
+
+/**
+ * Who may start a party once `leaving` gives up their seat: the creator stays, unless it is
+ * they who leave; then the longest-seated of the others (`seated` in the order they sat), or
+ * nobody.
+ * @example creatorAfter("a", "a", ["a", "b", "c"]) // "b"
+ */
+export function creatorAfter(creator: string, leaving: string, seated: readonly string[]): string {
+  if (creator !== leaving) return creator;
+  return seated.find((id) => id !== leaving) ?? "";
 }
 
 /** Round `round` opens at `now`; it closes at its deadline unless everyone answers first. */

@@ -12,6 +12,15 @@ export const ROOM_RANKED_DUEL = "ranked_duel";
 
 /** Client → server. */
 export const MSG_ANSWER = "answer";
+/** Client → server, no payload: the party's creator starts it (PARTY_MIN_PLAYERS seated and connected). */
+export const MSG_START = "start";
+
+/** Seats of a duel or challenge. */
+export const DUEL_PLAYERS = 2;
+/** Most seats of a party (a word_duel created with `party: true`). */
+export const PARTY_MAX_PLAYERS = 8;
+/** Fewest players, seated and connected, a party starts with. */
+export const PARTY_MIN_PLAYERS = 3;
 
 /**
  * Server → client. Everything else a learner sees is in the state, once: an accepted answer
@@ -29,7 +38,7 @@ export const SCHEMA_OPTION = "schema";
 
 export * from "../shared/close-codes";
 
-/** Presence hash: challenge code → JSON {roomId, lang, mode, direction}. */
+/** Presence hash: challenge (or party) code → JSON {roomId, lang, mode, direction, party?}. */
 export const CHALLENGES_KEY = "lingualeap:challenges";
 /** Challenge codes: 6 characters without look-alikes (no 0/O, 1/I/L). */
 export const CHALLENGE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -41,6 +50,8 @@ export interface ChallengeInfo {
   lang: string;
   mode: Mode;
   direction: Direction;
+  /** The code is a party's (3–8 friends, started by its creator). */
+  party?: true;
 }
 
 /** Phases of a duel, in order; on the wire (WordDuelState.phase, one byte) a phase is its index here. */
@@ -84,6 +95,8 @@ export interface DuelJoinOptions {
   review?: boolean;
   /** word_duel only: a private duel a friend joins with its code (see CHALLENGES_KEY). */
   challenge?: boolean;
+  /** word_duel only, when creating: a private party of up to PARTY_MAX_PLAYERS friends, with a code like a challenge's; its creator starts it. */
+  party?: boolean;
   /** See {@link SCHEMA_OPTION}. */
   schema?: string;
 }

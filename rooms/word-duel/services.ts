@@ -18,8 +18,6 @@ export interface DuelTiming {
   finishedLingerMs: number;
   /** How long a dropped player may take to come back before forfeiting. */
   reconnectSeconds: number;
-  /** Largest number of players in one duel. */
-  maxPlayers: number;
   /** On shutdown, how long a running duel may take to finish before it is ended. */
   shutdownGraceMs: number;
   /** How long a ranked duel waits for its paired learners before it is called off. */

@@ -7,8 +7,11 @@
  * the requester is noted for the room-creation limit (placement.ts), and the matchmaker is
  * called. Answers keep Colyseus's shape, `{room, sessionId}` or `{code, error}`, so
  * colyseus.js reads them; a refusal not raised on purpose is a plain INTERNAL (logged whole).
+ * `watch/<roomId>` reserves a watcher's place (watch-seat.ts); no other method carries a
+ * `watch` option to a room: it is dropped from their options here.
  */
 import express, { Router, type Request, type Response } from "express";
+import type { AuthContext } from "@colyseus/core";
 import { matchMaker } from "colyseus";
 import { ownOptions } from "../../rooms/shared/options.rules";
 import { publicError } from "../../rooms/shared/public-error";
@@ -21,12 +24,14 @@ import { bearerToken } from "./bearer";
 import { handle } from "./handle";
 import { setRetryAfter } from "./rate-limit.middleware";
 import { withDeadline } from "../waiting";
+import { WATCH_OPTION } from "../../rooms/shared/watch.rules";
+import { watchSeat } from "./watch-seat";
 
 /** Largest matchmaking request body. */
 export const MATCHMAKE_BODY_LIMIT = 4 * 1024;
 
 const BY_NAME = ["joinOrCreate", "create", "join"] as const;
-const BY_ID = ["joinById", "reconnect"] as const;
+const BY_ID = ["joinById", "reconnect", "watch"] as const;
 type Method = (typeof BY_NAME)[number] | (typeof BY_ID)[number];
 /** Colyseus's codes: a reconnection that cannot be (4212), a room id that names no room (4211). */
 const ERROR_CODE_EXPIRED = 4212;
@@ -79,6 +84,7 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     if (!picked.ok) return refuse(res, 400, 400, `BAD_REQUEST: ${picked.message}`);
     // A plain object again (Colyseus calls hasOwnProperty on it), holding only own keys.
     const options: Record<string, unknown> = { ...picked.value };
+    delete options[WATCH_OPTION];
     if (method === "reconnect" && !(typeof options.reconnectionToken === "string" && ROOM_ID.test(options.reconnectionToken))) {
       return refuse(res, 400, 400, 'BAD_REQUEST: reconnect takes {"reconnectionToken": "<token>"}');
     }
@@ -97,10 +103,10 @@ export function matchmakeRoutes(deps: MatchmakeDeps): Router {
     try {
       // A room whose process died is still listed for a moment: say at once that it is gone
       // instead of waiting out a remote call to nobody.
-      if ((method === "reconnect" || method === "joinById") && (await deps.roomGone?.(target))) {
+      if ((BY_ID as readonly string[]).includes(method) && (await deps.roomGone?.(target))) {
         return refuse(res, 200, method === "reconnect" ? ERROR_CODE_EXPIRED : ERROR_CODE_INVALID_ROOM, `the server that held room "${target}" has stopped`);
       }
-      const call = matchMaker[method as Method] as (target: string, options: Record<string, unknown>, context: object) => Promise<object>;
+      const call = method === "watch" ? (id: string, _o: unknown, context: object) => watchSeat(id, context as AuthContext) : (matchMaker[method as Exclude<Method, "watch">] as (target: string, options: Record<string, unknown>, context: object) => Promise<object>);
       const answer = await within(call(target, options, { token: token ?? "", headers: req.headers, ip: address, req }), deps.timeoutMs);
       if (answer === TIMED_OUT) {
         const away = deps.unavailable();

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  afterAnswer, afterForfeit, afterJoin, afterVacate, departure, endsNow, ENDINGS, finished, mayForfeit, opening, reveal, roundCloses, roundStart, shutdown, windowClosed,
+  afterAnswer, afterForfeit, afterJoin, afterVacate, creatorAfter, departure, endsNow, ENDINGS, finished, mayForfeit, opening, reveal, roundCloses, roundStart, shutdown, startParty, windowClosed,
   type Action, type Effect, type FlowPlayer, type FlowTiming, type PhasePatch,
 } from "../../rooms/word-duel/flow.rules";
 import type { Phase } from "../../rooms/word-duel/messages";
@@ -251,5 +251,38 @@ describe("flow: endings and shutdown", () => {
     assert.deepEqual(reopened.done, [], "the wait starts again from the vacated seat");
     reopened.advance(1);
     assert.deepEqual(reopened.done, [`DUEL_WAIT_EXPIRED ${CLOSE_WAIT_EXPIRED}`]);
+  });
+
+  describe("parties", () => {
+    const countdown = [
+      { do: "listing", open: false },
+      { do: "patch", patch: { phase: "countdown", phaseEndsAt: 8_000 } },
+      { do: "arm", inMs: 3_000, then: { do: "start_round", round: 1 } },
+    ];
+    it("never start by themselves, not even full", () => {
+      assert.deepEqual(afterJoin({ phase: "waiting", seated: 8, seats: 8, party: true }, 5_000, timing), []);
+      assert.deepEqual(afterJoin({ phase: "waiting", seated: 3, seats: 8, party: true }, 5_000, timing), []);
+    });
+    it("start when the creator asks with at least three there: the same countdown as a full duel", () => {
+      assert.deepEqual(startParty({ party: true, phase: "waiting", fromCreator: true, connected: 3 }, 5_000, timing), { ok: true, effects: countdown });
+      assert.deepEqual(startParty({ party: true, phase: "waiting", fromCreator: true, connected: 8 }, 5_000, timing), { ok: true, effects: countdown });
+    });
+    it("refuse a start from anyone else, with too few, once started, or in a plain duel", () => {
+      const code = (d: Parameters<typeof startParty>[0]) => {
+        const decision = startParty(d, 5_000, timing);
+        return decision.ok ? "ok" : decision.code;
+      };
+      assert.equal(code({ party: true, phase: "waiting", fromCreator: false, connected: 5 }), "DUEL_NOT_CREATOR");
+      assert.equal(code({ party: true, phase: "waiting", fromCreator: true, connected: 2 }), "DUEL_PARTY_TOO_FEW");
+      assert.equal(code({ party: true, phase: "countdown", fromCreator: true, connected: 3 }), "DUEL_NOT_STARTABLE");
+      assert.equal(code({ party: true, phase: "round", fromCreator: true, connected: 3 }), "DUEL_NOT_STARTABLE");
+      assert.equal(code({ party: false, phase: "waiting", fromCreator: true, connected: 2 }), "DUEL_NOT_STARTABLE");
+    });
+    it("hand the start to the longest-seated of the others when the creator gives up their seat", () => {
+      assert.equal(creatorAfter("a", "a", ["a", "b", "c"]), "b");
+      assert.equal(creatorAfter("a", "a", ["b", "c"]), "b", "given the seats left");
+      assert.equal(creatorAfter("a", "b", ["a", "c"]), "a", "another's leave changes nothing");
+      assert.equal(creatorAfter("a", "a", []), "");
+    });
   });
 });
