@@ -273,18 +273,6 @@ export class LinguaLeapClient {
   }
 
   /**
-   * Looks for a ranked duel: a learner of about your rating in this language, mode and
-   * direction, or a bot of about your level after a short wait (the server's
-   * QUEUE_BOT_AFTER_MS, 8 s by default). Resolves once you are in the queue; `search.duel`
-   * resolves when the duel is ready. One search per account at a time (QUEUE_ALREADY_QUEUED).
-   * @example
-   * const search = await ll.findRankedDuel({ lang: "es", mode: "choice" });
-   * cancelButton.onclick = () => search.cancel();
-   * const duel = await search.duel;
-   */
-  async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
-    const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }))).room;
-  /**
    * Joins a friend's party by its code (any case): the same as joinChallenge, for the
    * reader's sake. The party starts when its creator starts it.
    * @example const duel = await ll.joinParty("k7qx2m"); duel.on("phase", ({ phase }) => phase === "countdown" && show("get ready"));
@@ -304,6 +292,18 @@ export class LinguaLeapClient {
     return new WatchSession(this.matchmaker, await this.connect("watching a duel", () => this.matchmaker.join("watch", roomId, {})));
   }
 
+  /**
+   * Looks for a ranked duel: a learner of about your rating in this language, mode and
+   * direction, or a bot of about your level after a short wait (the server's
+   * QUEUE_BOT_AFTER_MS, 8 s by default). Resolves once you are in the queue; `search.duel`
+   * resolves when the duel is ready. One search per account at a time (QUEUE_ALREADY_QUEUED).
+   * @example
+   * const search = await ll.findRankedDuel({ lang: "es", mode: "choice" });
+   * cancelButton.onclick = () => search.cancel();
+   * const duel = await search.duel;
+   */
+  async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
+    const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }))).room;
     return RankedSearch.open(this.matchmaker, enter, this.sessionOptions);
   }
 
