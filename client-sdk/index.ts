@@ -23,6 +23,8 @@ import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, Lesso
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
 import { WatchSession } from "./WatchSession";
+import { ClassSession, type ClassSessionOptions } from "./ClassSession";
+import { ROOM_CLASS_GAME, type ClassInfo, type ClassOptions } from "../rooms/class-game/messages";
 
 export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch, WatchSession };
 export type { RankedSearchEvents, QueueView } from "./RankedSearch";
@@ -32,6 +34,11 @@ export type { RetryOptions } from "./retry";
 export type { BackoffOptions } from "./backoff";
 export type { AnswerTaken, DuelEvents, DuelResult, DuelView, PlayerRoundResult, PlayerView, RoundResult, DuelSessionOptions } from "./DuelSession";
 export type { Standing, Mode, Direction, Phase, Verdict, AlmostReason } from "../rooms/word-duel/messages";
+export { ClassSession };
+export type { ClassEvents, ClassPlayerView, ClassReveal, ClassRole, ClassView, TallyView } from "./ClassSession";
+export type { ClassInfo, ClassPhase, ClassReportMessage } from "../rooms/class-game/messages";
+/** A class game's settings: `lang` and `mode`, the rest optional (see docs/protocol/rooms.md). */
+export type ClassGameOptions = Pick<ClassOptions, "lang" | "mode"> & Partial<Omit<ClassOptions, "lang" | "mode" | "schema">>;
 
 export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow };
 /** A language on offer. */
@@ -110,6 +117,10 @@ export class LinguaLeapClient {
   }
 
   private readonly sessionOptions: DuelSessionOptions;
+
+  private get classOptions(): ClassSessionOptions {
+    return { backoff: this.sessionOptions.backoff };
+  }
 
   private useToken(token: string): void {
     this.token = token;
@@ -305,6 +316,60 @@ export class LinguaLeapClient {
   async findRankedDuel(options: Omit<DuelOptions, "lessonId">): Promise<RankedSearch> {
     const enter = async () => (await this.connect("looking for a duel", () => this.matchmaker.join("joinOrCreate", ROOM_RANKED_QUEUE, { ...options, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }))).room;
     return RankedSearch.open(this.matchmaker, enter, this.sessionOptions);
+  }
+
+  /**
+   * Creates a class game you host (a projector screen: you never play). Resolves once its
+   * PIN is listed; players join with `joinClassGame(pin)`, or the link `/?class=<pin>`.
+   * @example
+   * const { host, pin } = await ll.createClassGame({ lang: "es", mode: "choice", lessonIds: ["es-food"], rounds: 10 });
+   * host.on("state", (v) => showLobby(v.players));
+   * await host.start();
+   */
+  async createClassGame(options: ClassGameOptions): Promise<{ host: ClassSession; pin: string }> {
+    const seat = await this.connect("creating a class game", () => this.matchmaker.join("create", ROOM_CLASS_GAME, { ...options }));
+    const host = new ClassSession(this.matchmaker, seat, "host", this.classOptions);
+    return { host, pin: await host.pin() };
+  }
+
+  /**
+   * What a class game's PIN leads to (no sign-in needed).
+   * @example const { hostName, lang } = await ll.lookupClassGame("482913");
+   */
+  lookupClassGame(pin: string): Promise<ClassInfo> {
+    return this.request<ClassInfo>("GET", `/api/class/${encodeURIComponent(pin.trim())}`);
+  }
+
+  /**
+   * Joins a class game by its PIN. Signed out, `name` makes a guest for this game (checked
+   * for length, characters and the profanity filter: CLASS_NAME_REFUSED); signed in, the
+   * learner plays under their own name. A name someone in the game has already is refused
+   * with CLASS_NAME_TAKEN: sign out and choose another.
+   * @example const game = await ll.joinClassGame("482913", { name: "Ana" });
+   */
+  async joinClassGame(pin: string, options: { name?: string; timeZone?: string } = {}): Promise<ClassSession> {
+    let info: ClassInfo;
+    if (this.token) info = await this.lookupClassGame(pin);
+    else {
+      if (!options.name) throw new LinguaLeapError("CLASS_NAME_REFUSED", "choose a name to join the class game with");
+      const joined = await this.request<Session & { game: ClassInfo }>("POST", `/api/class/${encodeURIComponent(pin.trim())}/guest`, { name: options.name, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }, false);
+      this.useToken(joined.token);
+      this.user = joined.user;
+      info = joined.game;
+    }
+    const seat = await this.connect("joining a class game", () => this.matchmaker.join("joinById", info.roomId, {}));
+    return new ClassSession(this.matchmaker, seat, "player", this.classOptions);
+  }
+
+  /**
+   * Watches a class game by its PIN (read-only: the question, the reveal, the top five; no
+   * answers and no player's record).
+   * @example const watch = await ll.watchClassGame("482913");
+   */
+  async watchClassGame(pin: string): Promise<ClassSession> {
+    const info = await this.lookupClassGame(pin);
+    const seat = await this.connect("watching a class game", () => this.matchmaker.join("watch", info.roomId, {}));
+    return new ClassSession(this.matchmaker, seat, "watcher", this.classOptions);
   }
 
   /**

@@ -83,7 +83,7 @@ export const CONFIG_KEYS = {
   MATCHMAKE_TIMEOUT_MS: [int(1000, 60000).default(8000), "a matchmaking request with no answer by then is answered 503 (the SDK retries; its own timeout is longer)"],
   CHALLENGE_LOOKUPS_PER_MINUTE: [int(1, 100000).default(30), "challenge-code lookups per address per minute"],
   ADMIN_AUTH_FAILURES_PER_HOUR: [int(1, 100000).default(20), "failed monitor/admin sign-ins per address per hour before it is locked out"],
-  CONNECTIONS_PER_ADDRESS: [int(1, 100000).default(64), "open connections (TCP from a direct peer, WebSocket per client address) one address may hold per process"],
+  CONNECTIONS_PER_ADDRESS: [int(1, 100000).default(256), "open connections (TCP from a direct peer, WebSocket per client address) one address may hold per process; a class of 100 phones behind a school's one address needs about 200"],
   WS_PING_INTERVAL_MS: [int(0, 60000).refine((ms) => ms === 0 || ms >= 1000, "must be 0 (never) or at least 1000").default(3000), "how often every WebSocket is pinged; one that misses two pings is closed (a dead phone's connection); 0 = never"],
   HTTP_HEADERS_TIMEOUT_MS: [int(1000, 120000).default(10000), "time a client has to send a request's headers"],
   HTTP_REQUEST_TIMEOUT_MS: [int(1000, 600000).default(30000), "time a client has to send a whole request"],
@@ -102,6 +102,11 @@ export const CONFIG_KEYS = {
   QUEUE_GAP_PER_SECOND: [int(0, 5000).default(50), "how much the accepted rating gap widens per second of waiting"],
   QUEUE_GAP_MAX: [int(0, 10000).default(800), "widest rating gap a ranked pair may have"],
   QUEUE_TICK_MS: [int(20, 10000).default(250), "how often a ranked queue looks for pairs"],
+  CLASS_MAX_PLAYERS: [int(1, 500).default(100), "players one class game seats (the host not counted)"],
+  CLASS_RECONNECT_SECONDS: [int(0, 3600).default(300), "how long a class game keeps the seat of a dropped phone (or host) for the SDK to reconnect; a learner joining again with the same account gets it back later too"],
+  CLASS_IDLE_MS: [int(10000, 24 * 3_600_000).default(3_600_000), "how long a class game's lobby waits for the start, and a reveal for the host's next, before the game closes (lobby) or ends with the rounds played"],
+  CLASS_PODIUM_MS: [int(0, 24 * 3_600_000).default(900_000), "how long a finished class game stays open (the podium, the teacher's report)"],
+  CLASS_LOOKUPS_PER_MINUTE: [int(1, 100000).default(600), "class-game PIN lookups and joins per address per minute (a school's phones often share one address)"],
   RECONNECT_SECONDS: [int(0, 600).default(20), "reconnection window for a dropped player"],
   MSG_RATE_PER_SECOND: [int(1, 1000).default(5), "room messages per client per second (sustained)"],
   MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
@@ -123,6 +128,7 @@ export const SINGLE_ADDRESS_LIMITS: Readonly<Record<string, string>> = {
   MATCHMAKE_PER_MINUTE_PER_ADDRESS: "1000000",
   ROOMS_PER_MINUTE_PER_ADDRESS: "1000000",
   CHALLENGE_LOOKUPS_PER_MINUTE: "100000",
+  CLASS_LOOKUPS_PER_MINUTE: "100000",
   CONNECTIONS_PER_ADDRESS: "100000",
 };
 

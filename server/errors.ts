@@ -75,6 +75,26 @@ export const ERROR_CODES = {
   ROOM_NOT_WATCHABLE: 403,
   /** A WebSocket frame broke the room protocol (malformed, or a message the room does not take): the socket is closed. */
   ROOM_BAD_FRAME: 400,
+  /** A class game's settings are missing or wrong (language, lessons, mode, rounds, round length). */
+  CLASS_BAD_OPTIONS: 400,
+  /** No open class game has that PIN (mistyped, or the game is over). */
+  CLASS_NOT_FOUND: 404,
+  /** The class game has CLASS_MAX_PLAYERS players already. */
+  CLASS_FULL: 409,
+  /** Someone in this class game already has that name (case and accents folded): choose another. */
+  CLASS_NAME_TAKEN: 409,
+  /** The name is too short or long, has characters a name cannot have, or the profanity filter refuses it. */
+  CLASS_NAME_REFUSED: 400,
+  /** The host removed this learner from the class game: they cannot come back. */
+  CLASS_REMOVED: 403,
+  /** The class game is over (or was closed before it started). */
+  CLASS_ENDED: 410,
+  /** Only the class game's host can do that, and the host does not answer. */
+  CLASS_HOST_ONLY: 403,
+  /** The host's command does not apply now (start after the start, next while paused, …): the message says why. */
+  CLASS_NOT_NOW: 409,
+  /** `remove` named a player who is not in the game. */
+  CLASS_NO_SUCH_PLAYER: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

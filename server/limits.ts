@@ -68,6 +68,8 @@ export function buildLimits(config: Config, redis?: Redis) {
     roomsByAddress: limit("rooms-address", config.ROOMS_PER_MINUTE_PER_ADDRESS, MINUTE),
     /** Challenge-code lookups, per address. */
     challengeLookups: limit("challenge-lookups", config.CHALLENGE_LOOKUPS_PER_MINUTE, MINUTE),
+    /** Class-game PIN lookups and guest joins, per address. */
+    classLookups: limit("class-lookups", config.CLASS_LOOKUPS_PER_MINUTE, MINUTE),
     /** Failed monitor/admin sign-ins, per address. */
     adminFailures: limit("admin-failures", config.ADMIN_AUTH_FAILURES_PER_HOUR, 60 * MINUTE),
   };

@@ -218,7 +218,7 @@ export function resultProblem(result: unknown): string | undefined {
 /**
  * Plans a result against the learners' progress before it. Total: it never throws on a
  * well-formed result ({@link resultProblem}), however odd. Ratings change only in
- * two-player duels between two different humans; practice and bots leave them alone.
+ * two-player duels between two different humans; practice, class games and bots leave them alone.
  * Forfeits earn no XP and keep no streak. An account that appears twice (one learner in
  * two seats) is counted once, by its best-placed line.
  */
@@ -226,7 +226,7 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
   // Players come best placed first: the first line of an account is the one that counts.
   const seen = new Set<string>();
   const humans = result.players.filter((p) => !p.isBot && !seen.has(p.userId) && seen.add(p.userId));
-  const rated = !result.practice && result.players.length === 2 && humans.length === 2;
+  const rated = !result.practice && result.game === undefined && result.players.length === 2 && humans.length === 2;
   const users = humans.map((player): UserDelta => {
     const prev = before.get(player.userId) ?? emptyProgress(player.userId);
     const today = dayIn(result.finishedAt, timeZones.get(player.userId) ?? "UTC");

@@ -7,7 +7,9 @@
 import type { Room, Server } from "colyseus";
 import type { ProcessWatch } from "./cluster";
 import { Comeback } from "./waiting";
-import { boardServices, duelServices, queueServices, type ServiceDeps } from "./services";
+import { boardServices, classServices, duelServices, queueServices, type ServiceDeps } from "./services";
+import { bindClassServices } from "../rooms/class-game/ClassGameRoom";
+import { ROOM_CLASS_GAME } from "../rooms/class-game/messages";
 import { bindQueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
 import { bindLeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
@@ -58,6 +60,7 @@ export function defineRooms(gameServer: Server, deps: ServiceDeps, live: LiveRoo
     gameServer.define(ROOM_PRACTICE, bindServices(duel, ROOM_PRACTICE)),
     gameServer.define(ROOM_RANKED_DUEL, bindServices(duel, ROOM_RANKED_DUEL)),
     gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, duel))).filterBy(["lang", "shard"]),
+    gameServer.define(ROOM_CLASS_GAME, bindClassServices(classServices(deps, duel))),
     gameServer.define(ROOM_LEADERBOARD, bindLeaderboardServices(boardServices(deps))).filterBy(["board", "period"]),
   ];
   for (const handler of handlers) live.follow(handler);

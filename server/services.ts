@@ -11,6 +11,7 @@ import type { ResultRecorder } from "./results.service";
 import { reviewPrompts } from "./progress.rules";
 import { START_RATING } from "../rooms/word-duel/worth.rules";
 import type { DuelServices } from "../rooms/word-duel/services";
+import type { ClassServices } from "../rooms/class-game/services";
 import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
@@ -76,6 +77,22 @@ export function duelServices(deps: ServiceDeps): DuelServices {
     },
     recordResult: (result) => recorder.record(result),
     rng: Math.random,
+  };
+}
+
+/** The class game's services: the duel's, with its own lengths and limits. */
+export function classServices(deps: ServiceDeps, duel: DuelServices): ClassServices {
+  const { config } = deps;
+  return {
+    ...duel,
+    classTiming: {
+      countdownMs: config.DUEL_COUNTDOWN_MS,
+      revealMs: config.DUEL_REVEAL_MS,
+      idleMs: config.CLASS_IDLE_MS,
+      podiumMs: config.CLASS_PODIUM_MS,
+      maxPlayers: config.CLASS_MAX_PLAYERS,
+      reconnectSeconds: config.CLASS_RECONNECT_SECONDS,
+    },
   };
 }
 

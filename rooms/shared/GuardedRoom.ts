@@ -130,7 +130,8 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
     serializer.reset = (state: unknown) => {
       reset(state);
       this.watchChanges(serializer);
-      if (!shareEncodeBuffers(serializer)) this.log.warn({ room: this.kind }, "this room keeps its own encode buffers: its state has @view filters, or the serializer is not the shape encode-buffers.ts knows");
+      // A state with @view filters (class_game) keeps its own buffers on purpose: its joiners' full states are built from them.
+      if (!shareEncodeBuffers(serializer) && !(serializer as { hasFilters?: boolean }).hasFilters) this.log.warn({ room: this.kind }, "this room keeps its own encode buffers: the serializer is not the shape encode-buffers.ts knows");
     };
     super.setSerializer(serializer);
   }
@@ -221,6 +222,8 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   override async _onJoin(client: Client & ClientPrivate, authContext: AuthContext): Promise<void> {
     const options = this.reservedSeats[client.sessionId]?.[0] as { schema?: unknown } | undefined;
     const known = options?.schema;
+    // First: the compact handshake's wrapper, which unwraps itself, then keeps this one.
+    skipEmptyPatches(client);
     if (typeof known === "string" && known === this.schemaId()) compactHandshake(client, known);
     try {
       await super._onJoin(client, authContext);
@@ -266,6 +269,19 @@ function compactHandshake(client: Client, id: string): void {
     if (data[0] !== Protocol.JOIN_ROOM) return raw(data, ...rest);
     client.raw = raw;
     return raw(compactJoinFrame(data, id), ...rest);
+  };
+}
+
+/**
+ * A patch frame that carries no change (its frame code alone) is never sent. Colyseus sends
+ * one to every client whose view saw nothing of a change only other views see (a filtered
+ * state: each answer in a class game of 100 would cost every other phone a frame).
+ */
+function skipEmptyPatches(client: Client): void {
+  const raw = client.raw.bind(client);
+  client.raw = (data, ...rest) => {
+    if (data.length === 1 && data[0] === Protocol.ROOM_STATE_PATCH) return;
+    return raw(data, ...rest);
   };
 }
 

@@ -13,3 +13,5 @@ export const CLOSE_SERVER_SHUTDOWN = 4503;
 export const CLOSE_NO_SHOW = 4410;
 /** A duel waited for an opponent longer than DUEL_WAITING_TIMEOUT_MS: look for another. */
 export const CLOSE_WAIT_EXPIRED = 4408;
+/** The host removed this player from the class game: no reconnection, no rejoin. */
+export const CLOSE_REMOVED = 4403;

@@ -1,5 +1,5 @@
 import type { DuelJoinOptions } from "./messages";
-import { buildQuestion, pickForReview, type Question } from "./duel.rules";
+import { buildQuestion, pickForReview, type Question, type RuleWord } from "./duel.rules";
 import type { DuelServices } from "./services";
 
 /** A duel's questions, one per round: the words are chosen up front, each question made when its round opens. */
@@ -24,18 +24,27 @@ export const NO_QUESTIONS: DuelQuestions = {
  * words, not ten questions with their choices and judging keys (about 4 KB a room).
  */
 export async function duelQuestions(services: DuelServices, options: DuelJoinOptions, reviewFor?: string): Promise<DuelQuestions> {
-  const { lang, mode, direction, lessonId } = options;
+  const { lang, lessonId } = options;
+  const wanted = reviewFor ? await services.reviewPrompts(reviewFor, lang) : [];
+  return questionsFrom(services, services.words(lang, lessonId)!, options, services.timing.rounds, wanted);
+}
+
+/**
+ * `rounds` questions drawn from `words` (those named in `wanted` first), each made for the
+ * mode and direction when its round opens: a duel's, or a class game's from its lessons.
+ */
+export function questionsFrom(services: Pick<DuelServices, "pool" | "judging" | "rng">, words: readonly RuleWord[], options: Pick<DuelJoinOptions, "lang" | "mode" | "direction">, rounds: number, wanted: readonly string[] = []): DuelQuestions {
+  const { lang, mode, direction } = options;
   const { rng } = services;
   const pool = services.pool(lang);
   const langs = services.judging(lang)!;
-  const wanted = reviewFor ? await services.reviewPrompts(reviewFor, lang) : [];
-  const picked = pickForReview(services.words(lang, lessonId)!, wanted, services.timing.rounds, rng);
+  const picked = pickForReview(words, wanted, rounds, rng);
   let latest: { round: number; question: Question } | undefined;
   return {
     length: picked.length,
     at(round) {
       const word = picked[round - 1];
-      if (!word) throw new RangeError(`round ${round} of a duel of ${picked.length}`);
+      if (!word) throw new RangeError(`round ${round} of a game of ${picked.length}`);
       if (latest?.round !== round) latest = { round, question: buildQuestion(word, pool, mode, direction, langs, rng) };
       return latest.question;
     },

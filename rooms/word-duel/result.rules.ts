@@ -12,6 +12,7 @@ export interface FinishedDuel {
   lang: string;
   mode: Mode;
   practice: boolean;
+  game?: MatchResult["game"];
   finishedAt: number;
   /** Each player's final line, with the account and the words they were asked. */
   lines: (FinalLine & { userId: string; words: MatchPlayer["words"] })[];
@@ -20,9 +21,10 @@ export interface FinishedDuel {
 /** The result to record, the winner ("" for a draw) and the message to broadcast. */
 export function duelResult(duel: FinishedDuel): { result: MatchResult; winner: string; message: DuelResultMessage } {
   const { winner, ranked } = duelOutcome(duel.lines);
-  const { matchId, lang, mode, practice, finishedAt } = duel;
+  const { matchId, lang, mode, practice, game, finishedAt } = duel;
   const players: MatchPlayer[] = ranked.map(({ sessionId, name, score, forfeited, isBot, placement, userId, words }) => ({ userId, name, score, placement, won: sessionId === winner, forfeited, isBot, words }));
   const result: MatchResult = { matchId, lang, mode, practice, finishedAt, players };
+  if (game) result.game = game;
   const xp: DuelResultMessage["xp"] = {};
   ranked.forEach(({ sessionId, isBot }, i) => (xp[sessionId] = isBot ? 0 : xpFor(players[i], result)));
   return { result, winner, message: { matchId, xp } };

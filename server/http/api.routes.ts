@@ -26,7 +26,7 @@ const timeZone = z
   // Stored as the runtime spells it: one spelling per zone, whatever case a client sends.
   .transform((zone) => canonicalTimeZone(zone)!)
   .default("UTC");
-const guestBody = z.object({ name: displayName, timeZone });
+export const guestBody = z.object({ name: displayName, timeZone });
 /** Sign-in takes any strings within bounds: a wrong password is a 401, whatever its length. */
 const login = z.object({
   username: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
@@ -50,7 +50,8 @@ export interface ApiDeps {
   pending: { snapshot(): Promise<{ xpFor(userId: string, applied: readonly string[]): number }> };
 }
 
-function session(tokens: TokenService, user: UserRecord): Session {
+/** A signed-in answer: a token for the account, and who it is. */
+export function session(tokens: TokenService, user: UserRecord): Session {
   const token = tokens.sign({ userId: user.id, name: user.name, guest: user.guest });
   return { token, user: { id: user.id, name: user.name, guest: user.guest } };
 }

@@ -27,6 +27,7 @@ import { homeRoutes } from "./home.routes";
 import { webRoutes } from "./web.routes";
 import { leaderboardRoutes } from "./leaderboards.routes";
 import { challengeRoutes } from "./challenges.routes";
+import { classRoutes, type ClassRouteDeps } from "./class.routes";
 import { matchmakeRoutes } from "./matchmake.routes";
 import { metricsRoute } from "./metrics.routes";
 import { requestLog } from "./request-log";
@@ -44,8 +45,8 @@ export interface HttpDeps {
   limits: Limits;
   placement: Placement;
   recorder: ResultRecorder;
-  /** Where challenge codes are looked up (the cluster's presence). */
-  presence: { hget(key: string, field: string): Promise<string | null> };
+  /** Where challenge codes and class-game PINs are looked up (the cluster's presence). */
+  presence: { hget(key: string, field: string): Promise<string | null> } & ClassRouteDeps["presence"];
   guard: Pick<MatchmakingGuard, "unavailable" | "count">;
   /** Names of the rooms defined on this server (read per request, once they exist). */
   roomNames: () => readonly string[];
@@ -73,6 +74,7 @@ export function expressApp(deps: HttpDeps): express.Express {
   app.use("/api", apiRoutes({ store, tokens, passwords: deps.passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(deps.presence, limits.challengeLookups));
+  app.use("/api", classRoutes({ presence: deps.presence, store, tokens, lookups: limits.classLookups, maxPlayers: config.CLASS_MAX_PLAYERS, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000 }));
   if (metrics) app.use("/matchmake", metrics.matchmakeTiming());
   app.use("/matchmake", deps.guard.count);
   app.use(matchmakeRoutes({ limits, tokens, placement: deps.placement, rooms: deps.roomNames, unavailable: deps.guard.unavailable, roomGone: deps.roomGone, timeoutMs: config.MATCHMAKE_TIMEOUT_MS, log, mistake }));

@@ -77,6 +77,34 @@ describe("cluster: two processes, one Redis, one MongoDB", function () {
     await Promise.all([a.leave(), b.leave(), watcher.leave()]);
   });
 
+  it("a class game's PIN resolves on every process: phones joining through either play it, and the result counts once", async () => {
+    const teacher = new LinguaLeapClient(p1.http);
+    await teacher.signInAsGuest("Teacher");
+    const { host, pin } = await teacher.createClassGame({ lang: "es", mode: "typed", rounds: 1 });
+    const phones = await Promise.all([p1, p2, p2].map(async (p, i) => {
+      const ll = new LinguaLeapClient(p.http);
+      return { ll, game: await ll.joinClassGame(pin, { name: `Kid ${i}` }) };
+    }));
+    try {
+      await waitUntil(() => host.view?.playerCount === 3, "three players on the host's screen");
+      await host.start();
+      await waitUntil(() => phones.every((p) => p.game.view?.phase === "round"), "round 1 on every phone");
+      const deck = realDecks().get("es")!;
+      await Promise.all(phones.map((p) => p.game.answer(answersFor(deck, p.game.view!.prompt)[0])));
+      await waitUntil(() => phones.every((p) => p.game.view?.phase === "reveal"), "the reveal");
+      await host.next();
+      await waitUntil(() => phones.every((p) => (p.game.me?.xp ?? 0) > 0), "XP on every phone's podium");
+      // Kept once in MongoDB: each learner's XP is what their podium showed, read through the other process.
+      for (const p of phones) {
+        const me = await new LinguaLeapClient(p2.http, { token: p.ll.token }).me();
+        assert.equal(me.xp, p.game.me!.xp);
+      }
+      assert.equal(await redis.exists(`lingualeap:class-pin:${pin}`), 0, "the PIN is unlisted once the game is over");
+    } finally {
+      await Promise.all([host, ...phones.map((p) => p.game)].map((s) => s.leave().catch(() => undefined)));
+    }
+  });
+
   it("a process killed with SIGKILL stops being offered within about a second; its learners get SESSION_LOST; new duels form", async () => {
     const p3 = await startProcess({ REDIS_URL, MONGODB_URL: testMongoUrl(), MONGODB_DB: dbName });
     stopLater.push(p3);

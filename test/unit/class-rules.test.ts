@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { PIN_LENGTH, checkName, classPin, classReport, isPin, isProfane, reportCsv, tallyRound, topPlayers } from "../../rooms/class-game/class.rules";
+import { PIN_LENGTH, checkName, classPin, isPin, isProfane } from "../../rooms/class-game/class.rules";
+import { classReport, reportCsv, tallyRound, topPlayers } from "../../rooms/class-game/report.rules";
 import { seededRng } from "../../loadtest/support/rng";
 
 describe("class games: PINs and names", () => {

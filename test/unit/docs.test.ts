@@ -18,14 +18,17 @@ import * as boardContract from "../../rooms/leaderboard/messages";
 import { WordDuelState } from "../../rooms/word-duel/WordDuelState";
 import { QueueState } from "../../rooms/ranked-queue/QueueState";
 import { LeaderboardState } from "../../rooms/leaderboard/LeaderboardState";
+import * as classContract from "../../rooms/class-game/messages";
+import { ClassGameState } from "../../rooms/class-game/ClassGameState";
 
 const ROOT = join(__dirname, "..", "..");
 const CONTRACTS: Record<string, Record<string, unknown>> = {
   "rooms/word-duel/messages.ts": duelContract,
   "rooms/ranked-queue/messages.ts": queueContract,
   "rooms/leaderboard/messages.ts": boardContract,
+  "rooms/class-game/messages.ts": classContract,
 };
-const STATE_ROOTS = [WordDuelState, QueueState, LeaderboardState];
+const STATE_ROOTS = [WordDuelState, QueueState, LeaderboardState, ClassGameState];
 
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
 const docFiles = (dir: string): string[] =>

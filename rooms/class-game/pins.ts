@@ -1,0 +1,46 @@
+import type { Presence } from "@colyseus/core";
+import { classPin, type Rng } from "./class.rules";
+import { CLASS_PIN_KEY, type ClassInfo } from "./messages";
+
+/** How long a PIN stays listed without being renewed: a process that dies leaves none behind for longer. */
+export const PIN_TTL_SECONDS = 12 * 60 * 60;
+/** Draws before giving up (a million PINs, a few thousand games at most: a free one comes at once). */
+const MAX_DRAWS = 50;
+
+/**
+ * A class game's PIN, listed in presence so every process of the cluster resolves it (GET
+ * /api/class/:pin), while the game takes players. A PIN is claimed atomically — `incr` on its
+ * claim key answers 1 to exactly one game — so two games drawing the same PIN at once on two
+ * processes never share it; both keys expire by themselves.
+ */
+export class ClassPin {
+  private constructor(
+    private readonly presence: Presence,
+    readonly pin: string,
+  ) {}
+
+  /** Claims a free PIN and lists `info` under it. */
+  static async open(presence: Presence, info: Omit<ClassInfo, "pin">, rng: Rng): Promise<ClassPin> {
+    for (let draw = 0; draw < MAX_DRAWS; draw++) {
+      const pin = classPin(rng);
+      const claim = `${CLASS_PIN_KEY}${pin}:claim`;
+      if ((await presence.incr(claim)) !== 1) continue; // taken: draw again
+      await presence.expire(claim, PIN_TTL_SECONDS);
+      await presence.setex(`${CLASS_PIN_KEY}${pin}`, JSON.stringify({ pin, ...info } satisfies ClassInfo), PIN_TTL_SECONDS);
+      return new ClassPin(presence, pin);
+    }
+    throw new Error(`class_game: no free PIN after ${MAX_DRAWS} draws`);
+  }
+
+  /** What a PIN leads to, or null. */
+  static async find(presence: Pick<Presence, "get">, pin: string): Promise<ClassInfo | null> {
+    const found: unknown = await presence.get(`${CLASS_PIN_KEY}${pin}`);
+    return typeof found === "string" ? (JSON.parse(found) as ClassInfo) : null;
+  }
+
+  /** The game is over: the PIN leads nowhere and may be drawn again. */
+  async close(): Promise<void> {
+    await this.presence.del(`${CLASS_PIN_KEY}${this.pin}`);
+    await this.presence.del(`${CLASS_PIN_KEY}${this.pin}:claim`);
+  }
+}

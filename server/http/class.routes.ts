@@ -1,0 +1,63 @@
+/**
+ * A class game's PIN over HTTP (any process answers: the PIN is listed in presence):
+ * `GET /api/class/:pin` — what the PIN leads to; `POST /api/class/:pin/guest {name}` — a guest
+ * account for a phone joining that game, checked against the game's name rules first. Both
+ * are limited per address (CLASS_LOOKUPS_PER_MINUTE, high: a school's phones often share one
+ * address) and guest joins per game too (twice its seats), instead of the daily guest cap per
+ * address, which a class behind one address would use up in a morning.
+ */
+import { randomUUID } from "node:crypto";
+import { Router, type Request } from "express";
+import { AppError } from "../errors";
+import { checkName, isPin } from "../../rooms/class-game/class.rules";
+import { CLASS_PIN_KEY, type ClassInfo } from "../../rooms/class-game/messages";
+import { ClassPin, PIN_TTL_SECONDS } from "../../rooms/class-game/pins";
+import type { TokenService } from "../auth/tokens";
+import type { Limit } from "../limits";
+import type { Store } from "../store/store";
+import { guestBody, session } from "./api.routes";
+import { handle } from "./handle";
+import { perAddress } from "./rate-limit.middleware";
+import { parseBody } from "./validate";
+
+export interface ClassRouteDeps {
+  presence: { get(key: string): unknown; incr(key: string): Promise<number>; expire(key: string, seconds: number): unknown };
+  store: Pick<Store, "createUser">;
+  tokens: TokenService;
+  lookups: Limit;
+  /** Seats in one game (CLASS_MAX_PLAYERS): guest joins per game are capped at twice that. */
+  maxPlayers: number;
+  guestIdleMs: number;
+}
+
+export function classRoutes(deps: ClassRouteDeps): Router {
+  const router = Router();
+  const limit = perAddress(deps.lookups, "too many class-game PINs tried from your address; wait a minute");
+  const find = async (req: Request): Promise<ClassInfo> => {
+    const pin = String(req.params.pin).trim();
+    if (!isPin(pin)) throw new AppError("BAD_REQUEST", "a class game's PIN is 6 digits, like 482913");
+    const found = await ClassPin.find(deps.presence as Parameters<typeof ClassPin.find>[0], pin);
+    if (!found) throw new AppError("CLASS_NOT_FOUND", `no open class game has PIN ${pin}: check it with your teacher`);
+    return found;
+  };
+
+  router.get("/class/:pin", limit, handle(async (req, res) => {
+    res.json(await find(req));
+  }));
+
+  router.post("/class/:pin/guest", limit, handle(async (req, res) => {
+    const game = await find(req);
+    const { name, timeZone } = parseBody(guestBody, req.body);
+    // The room checks again against the names taken: here the learner hears at once about the rest.
+    const checked = checkName(name, []);
+    if (!checked.ok) throw new AppError("CLASS_NAME_REFUSED", checked.message);
+    const joins = `${CLASS_PIN_KEY}${game.pin}:guests`;
+    const count = await deps.presence.incr(joins);
+    if (count === 1) await deps.presence.expire(joins, PIN_TTL_SECONDS);
+    if (count > deps.maxPlayers * 2) throw new AppError("CLASS_FULL", "this class game has taken all the players it can");
+    const now = Date.now();
+    const user = await deps.store.createUser({ id: randomUUID(), name: checked.name, guest: true, timeZone, createdAt: now, expiresAt: now + deps.guestIdleMs });
+    res.status(201).json({ ...session(deps.tokens, user), game });
+  }));
+  return router;
+}
