@@ -23,7 +23,7 @@ import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, Lesso
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
 import { WatchSession } from "./WatchSession";
-import { ClassSession, type ClassSessionOptions } from "./ClassSession";
+import { ClassSession, type ClassRole, type ClassSessionOptions } from "./ClassSession";
 import { ROOM_CLASS_GAME, type ClassInfo, type ClassOptions } from "../rooms/class-game/messages";
 
 export { DuelSession, LinguaLeapError, LiveBoard, RankedSearch, WatchSession };
@@ -359,6 +359,16 @@ export class LinguaLeapClient {
     }
     const seat = await this.connect("joining a class game", () => this.matchmaker.join("joinById", info.roomId, {}));
     return new ClassSession(this.matchmaker, seat, "player", this.classOptions);
+  }
+
+  /**
+   * Back into a class game after a reload (keep `session.roomId` and the token): the server
+   * gives this account its seat again — the host's screen, or a player's name and score.
+   * @example const host = await ll.rejoinClassGame(sessionStorage.classRoom, "host");
+   */
+  async rejoinClassGame(roomId: string, role: Exclude<ClassRole, "watcher"> = "player"): Promise<ClassSession> {
+    const seat = await this.connect("rejoining a class game", () => this.matchmaker.join("joinById", roomId, {}));
+    return new ClassSession(this.matchmaker, seat, role, this.classOptions);
   }
 
   /**

@@ -130,6 +130,26 @@ describe("class_game room: a host and a class on phones", function () {
     assert.equal(h.host.view!.playerCount, 2);
   });
 
+  it("takes a host back after a reload; a host who leaves for good ends the game with the rounds played, kept", async () => {
+    const h = await host(t, { rounds: 3 });
+    const ana = await player(t, h.pin, "Ana");
+    open.push(ana.game);
+    await h.host.start();
+    await phase(ana.game, "round", 1);
+    await ana.game.answer(right(t, ana.game));
+    await phase(ana.game, "reveal", 1);
+    // The teacher reloads the page: the same account joins the room again, as the host.
+    const reloaded = await new LinguaLeapClient(t.http, { token: h.ll.token }).rejoinClassGame(h.host.roomId, "host");
+    await waitUntil(() => reloaded.view?.players.length === 1 && reloaded.view.hostConnected, "the host's screen again");
+    await reloaded.next();
+    await phase(ana.game, "round", 2);
+    // The host leaves for good: the game ends now, round 1's points kept.
+    await reloaded.leave();
+    await phase(ana.game, "podium");
+    assert.ok(ana.game.me!.xp > 0);
+    await waitUntil(async () => (await t.store.progress(ana.ll.user!.id)).xp === ana.game.me!.xp, "the XP in the store");
+  });
+
   it("never lets the host answer, nor a player command the game", async () => {
     const h = await host(t);
     const ana = await player(t, h.pin, "Ana");

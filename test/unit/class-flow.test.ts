@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as flow from "../../rooms/class-game/class-flow.rules";
 import { parseAuto, parseClassOptions, parseRemove } from "../../rooms/class-game/messages";
+import { LocalPresence } from "@colyseus/core";
+import { ClassPin } from "../../rooms/class-game/pins";
 
 const timing: flow.ClassTiming = { countdownMs: 3000, revealMs: 4000, idleMs: 3_600_000, podiumMs: 600_000 };
 const game = (over: Partial<flow.FlowGame> = {}): flow.FlowGame => ({ phase: "lobby", paused: false, round: 0, totalRounds: 10, autoAdvance: false, players: 3, phaseEndsAt: 0, pausedLeftMs: 0, ...over });
@@ -97,5 +99,26 @@ describe("class game messages", () => {
     assert.equal(parseRemove("p1").ok, false);
     assert.deepEqual(parseAuto({ on: false }), { ok: true, value: { on: false } });
     assert.equal(parseAuto({ on: 1 }).ok, false);
+  });
+});
+
+describe("class game PINs in presence", () => {
+  it("never gives two games one PIN, even drawn at once; a closed PIN is free again", async () => {
+    const presence = new LocalPresence();
+    // Both games draw 111111 first; the second must move on to its next draw.
+    const draws = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+    let i = 0;
+    const rng = () => draws[i++ % draws.length];
+    const info = { roomId: "r", lang: "es", mode: "choice" as const, direction: "en-target" as const, hostName: "T", totalRounds: 3 };
+    const [a, b] = await Promise.all([ClassPin.open(presence, { ...info, roomId: "a" }, rng), ClassPin.open(presence, { ...info, roomId: "b" }, rng)]);
+    assert.notEqual(a.pin, b.pin);
+    assert.equal((await ClassPin.find(presence, a.pin))?.roomId, "a");
+    assert.equal((await ClassPin.find(presence, b.pin))?.roomId, "b");
+    await a.close();
+    assert.equal(await ClassPin.find(presence, a.pin), null);
+    i = 0;
+    const c = await ClassPin.open(presence, info, rng);
+    assert.equal(c.pin, a.pin, "the closed PIN is drawn again");
+    presence.shutdown();
   });
 });
