@@ -39,6 +39,8 @@ import { performance } from "node:perf_hooks";
 import { disconnected, exitWithin, killAllNow, withTimeout } from "../support/children";
 import { parseOrExit } from "../support/args";
 import { parseOptions, USAGE, type HarnessOptions } from "./options";
+import { runClassroom } from "./classroom/classroom";
+import { wantsClassroom } from "./classroom/options";
 import { PROGRESS_EVERY_S, round1 } from "./procs";
 import { reportAndExit } from "./report";
 import { elapsedS, log, run } from "./run";
@@ -262,6 +264,8 @@ async function runBots(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // A classroom is a set of host-driven games, not learners looping for a duration: its own program.
+  if (wantsClassroom(process.argv.slice(2))) return runClassroom(process.argv.slice(2));
   const opts = parseOrExit("loadtest", USAGE, () => parseOptions(process.argv.slice(2)));
   run.opts = opts;
   guardRun(opts);

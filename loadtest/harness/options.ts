@@ -25,7 +25,7 @@ const MAX_SOCKETS_PER_PROCESS = 15_000;
 const MAX_DURATION_S = 600;
 
 export const USAGE = `usage: npm run loadtest -- [--servers N | --endpoint http://127.0.0.1:PORT[,…]] [--bots 100] [--shards 2]
-  [--duration 30] [--ramp 5] [--scenario ranked|casual|pairing] [--lang es] [--mode choice|typed]
+  [--duration 30] [--ramp 5] [--scenario ranked|casual|pairing|classroom] [--lang es] [--mode choice|typed]
   [--direction en-target|target-en] [--accuracy 0.8] [--think 1500] [--fast] [--rounds N]
   [--server-env KEY=VALUE]… [--server-cmd js|tsx] [--max-errors 0] [--json FILE]`;
 
