@@ -6,6 +6,8 @@ import { explain, needsSignIn } from "./errors";
 import { Start } from "./screens/Start";
 import { Home } from "./screens/Home";
 import { Waiting } from "./screens/Waiting";
+import { PartyLobby } from "./screens/PartyLobby";
+import { Watch } from "./screens/Watch";
 import { Duel, type DuelEnd } from "./screens/Duel";
 import { Result } from "./screens/Result";
 import { Boards } from "./screens/Boards";
@@ -13,7 +15,7 @@ import { ProfileScreen } from "./screens/Profile";
 import { Banner } from "./ui/Banner";
 
 /** How a duel came about: what "play again" does. */
-export type DuelKind = { kind: "ranked" } | { kind: "challenge" } | { kind: "practice"; lessonId?: string; review?: boolean };
+export type DuelKind = { kind: "ranked" } | { kind: "challenge" } | { kind: "party" } | { kind: "practice"; lessonId?: string; review?: boolean };
 
 /** The screen on show, with what it needs. */
 export type Screen =
@@ -21,6 +23,8 @@ export type Screen =
   | { name: "home" }
   | { name: "queue"; search: RankedSearch }
   | { name: "challenge"; code: string; duel: DuelSession }
+  | { name: "party"; code: string; duel: DuelSession }
+  | { name: "watch"; roomId: string }
   | { name: "duel"; duel: DuelSession; how: DuelKind; before?: Profile }
   | { name: "result"; end: DuelEnd; how: DuelKind; before?: Profile }
   | { name: "boards" }
@@ -36,7 +40,7 @@ export interface Nav {
 }
 
 export function App() {
-  const [screen, setScreen] = useState<Screen>(client.token ? { name: "home" } : { name: "start" });
+  const [screen, setScreen] = useState<Screen>(firstScreen);
   const [error, setError] = useState<string>("");
   const [languages, setLanguages] = useState<Language[]>([]);
   const [prefs, setPrefsState] = useState<Prefs>(loadPrefs());
@@ -76,7 +80,7 @@ export function App() {
   };
 
   const signedIn = client.token !== undefined && screen.name !== "start";
-  const inGame = screen.name === "duel" || screen.name === "queue" || screen.name === "challenge";
+  const inGame = screen.name === "duel" || screen.name === "queue" || screen.name === "challenge" || screen.name === "party";
   return (
     <div class="shell">
       <header class="top">
@@ -97,6 +101,13 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/** The first screen: a watch link's game (a guest is made for a signed-out viewer), else home or sign-in. */
+function firstScreen(): Screen {
+  const roomId = new URLSearchParams(location.search).get("watch");
+  if (roomId && /^[A-Za-z0-9_-]{1,64}$/.test(roomId)) return { name: "watch", roomId };
+  return client.token ? { name: "home" } : { name: "start" };
 }
 
 /** A screen that fails to draw shows a sentence and a way out, never a blank page. */
@@ -122,6 +133,10 @@ function render(screen: Screen, nav: Nav) {
       return <Waiting nav={nav} search={screen.search} />;
     case "challenge":
       return <Waiting nav={nav} challenge={{ code: screen.code, duel: screen.duel }} />;
+    case "party":
+      return <PartyLobby nav={nav} code={screen.code} duel={screen.duel} />;
+    case "watch":
+      return <Watch nav={nav} roomId={screen.roomId} />;
     case "duel":
       return <Duel key={screen.duel.roomId} nav={nav} duel={screen.duel} onEnd={(end) => nav.go({ name: "result", end, how: screen.how, before: screen.before })} />;
     case "result":

@@ -28,6 +28,12 @@ const SENTENCES: Record<string, string> = {
   DUEL_ALREADY_ANSWERED: "You already answered this round.",
   DUEL_NOT_IN_ROUND: "Answers are only taken during a round.",
   DUEL_INVALID_CHOICE: "Please pick one of the choices shown.",
+  DUEL_NOT_CREATOR: "Only the friend who opened the party can start it.",
+  DUEL_PARTY_TOO_FEW: "A party needs at least 3 players. Wait for more friends to join.",
+  DUEL_NOT_STARTABLE: "This game can't be started now.",
+  ROOM_WATCH_ONLY: "You're watching: only the players can answer.",
+  ROOM_WATCHERS_FULL: "This game already has as many watchers as it can take. Try again later.",
+  ROOM_NOT_WATCHABLE: "This game can't be watched.",
   BODY_TOO_LARGE: "That was too long to send.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 };

@@ -23,6 +23,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
   const [reconnecting, setReconnecting] = useState(false);
   const [notice, setNotice] = useState("");
   const [announce, setAnnounce] = useState("");
+  const [shared, setShared] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const firstChoice = useRef<HTMLButtonElement>(null);
   const ended = useRef(false);
@@ -111,6 +112,14 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
       {reconnecting && <Banner kind="info">Connection lost — reconnecting… Your seat is kept.</Banner>}
       <div class="sr-only" aria-live="assertive" aria-atomic="true">{announce}</div>
       <Players players={view.players} me={duel.sessionId} answering={view.phase === "round"} />
+      {!view.practice && (
+        <p class="meta watch-line">
+          <span data-testid="watching">{view.watching} watching</span>
+          <button class="link" onClick={() => void navigator.clipboard?.writeText(`${location.origin}/?watch=${duel.roomId}`).then(() => setShared(true), () => setShared(false))}>
+            {shared ? "Watch link copied" : "Share watch link"}
+          </button>
+        </p>
+      )}
       {view.phase === "waiting" && <p class="card center" role="status">{view.practice ? "Starting…" : "Waiting for your opponent…"}</p>}
       {view.phase === "countdown" && (
         <p class="card center big-text" role="status">
@@ -170,7 +179,7 @@ export function Duel({ nav, duel, onEnd }: { nav: Nav; duel: DuelSession; onEnd:
   );
 }
 
-function Players({ players, me, answering }: { players: PlayerView[]; me: string; answering: boolean }) {
+export function Players({ players, me, answering }: { players: PlayerView[]; me: string; answering: boolean }) {
   return (
     <ul class="players" aria-label="Players">
       {players.map((p) => (
@@ -195,7 +204,7 @@ function status(p: PlayerView, answering: boolean): string {
   return p.streak > 1 ? `streak ${p.streak}` : "connected";
 }
 
-function Reveal({ reveal, players, me }: { reveal: RoundResult; players: PlayerView[]; me: string }) {
+export function Reveal({ reveal, players, me }: { reveal: RoundResult; players: PlayerView[]; me: string }) {
   const others = reveal.accepted.slice(1); // the SDK lists the main answer first
   return (
     <div class="reveal">

@@ -8,7 +8,10 @@ export function Home({ nav }: { nav: Nav }) {
   const { prefs, languages } = nav;
   const [lessons, setLessons] = useState<LessonSummary[]>([]);
   const [lessonId, setLessonId] = useState("");
-  const [code, setCode] = useState(() => new URLSearchParams(location.search).get("challenge") ?? "");
+  const [code, setCode] = useState(() => {
+    const query = new URLSearchParams(location.search);
+    return (query.get("challenge") ?? query.get("party") ?? "").toUpperCase();
+  });
   const [busy, setBusy] = useState(false);
   const [name, setName] = useState(client.user?.name ?? "");
   const [due, setDue] = useState<Record<string, number>>({});
@@ -55,12 +58,19 @@ export function Home({ nav }: { nav: Nav }) {
       const { code: c, duel } = await client.createChallenge(options);
       nav.go({ name: "challenge", code: c, duel });
     });
+  const party = () =>
+    start(async () => {
+      const { code: c, duel } = await client.createParty(options);
+      nav.go({ name: "party", code: c, duel });
+    });
   const join = () =>
     start(async () => {
       const profile = await before();
+      // A party's code leads to its lobby (its creator starts it); a challenge's straight into the duel.
+      const { party: isParty } = await client.lookupCode(code);
       const duel = await client.joinChallenge(code);
       history.replaceState(null, "", "/");
-      nav.go({ name: "duel", duel, how: { kind: "challenge" }, before: profile });
+      nav.go(isParty ? { name: "party", code: code.trim().toUpperCase(), duel } : { name: "duel", duel, how: { kind: "challenge" }, before: profile });
     });
   const practise = (review: boolean) =>
     start(async () => {
@@ -123,6 +133,8 @@ export function Home({ nav }: { nav: Nav }) {
           <div>
             <p>Get a code and send it to your friend.</p>
             <button class="secondary" onClick={challenge} disabled={busy}>Create a challenge</button>
+            <p>Or a party for 3 to 8 friends: you start it.</p>
+            <button class="secondary" onClick={party} disabled={busy}>Play with friends</button>
           </div>
           <form onSubmit={(e) => { e.preventDefault(); void join(); }}>
             <label for="code">Friend's code</label>

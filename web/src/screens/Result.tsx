@@ -26,7 +26,7 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
     void (async () => {
       const after = await settledProfile(before);
       if (!live || !after) return;
-      const rated = !view.practice && !vsBot;
+      const rated = !view.practice && !vsBot && !view.party;
       const board = rated ? `rating-${lang}` : lang;
       const page = await client.leaderboard(board, { aroundMe: true, limit: 1 }).catch(() => undefined);
       if (!live) return;
@@ -54,6 +54,7 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
   const headline = view.practice ? "Practice done!" : winner === "" ? "A draw!" : winner === me ? "You won!" : `${view.players.find((p) => p.sessionId === winner)?.name ?? "Your opponent"} won`;
   const delta = progress.ratingAfter !== undefined && progress.ratingBefore !== undefined ? progress.ratingAfter - progress.ratingBefore : undefined;
   const standings = result?.standings ?? [...view.players].sort((a, b) => b.score - a.score).map((p) => ({ sessionId: p.sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, xp: undefined as number | undefined }));
+  const place = standings.findIndex((s) => s.sessionId === me) + 1;
   return (
     <section class="card narrow" aria-labelledby="result-title">
       <h1 id="result-title" class="headline">{headline}</h1>
@@ -68,6 +69,8 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
         ))}
       </ol>
       <dl class="facts">
+        {view.party && place > 0 && <><dt>Your place</dt><dd data-testid="place">{ordinal(place)} of {standings.length}</dd></>}
+        {view.party && <><dt>Rating</dt><dd>unchanged (parties are not rated)</dd></>}
         {mine && <><dt>XP earned</dt><dd>+{mine.xp}</dd></>}
         {progress.xp !== undefined && <><dt>Total XP</dt><dd>{progress.xp}</dd></>}
         {delta !== undefined && <><dt>{languageName(nav.languages, lang)} rating</dt><dd>{progress.ratingAfter} ({delta >= 0 ? "+" : ""}{delta})</dd></>}
@@ -75,12 +78,18 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
         {progress.rank != null && <><dt>Your rank</dt><dd>#{progress.rank} on the {progress.board?.startsWith("rating-") ? "rating" : `${languageName(nav.languages, lang)} XP`} board</dd></>}
       </dl>
       <div class="actions">
-        <button class="primary big" onClick={again} disabled={busy}>{how.kind === "challenge" ? "New duel" : "Play again"}</button>
+        <button class="primary big" onClick={again} disabled={busy}>{how.kind === "challenge" || how.kind === "party" ? "New duel" : "Play again"}</button>
         <button class="secondary" onClick={() => nav.go({ name: "boards" })}>Leaderboards</button>
         <button class="link" onClick={() => nav.go({ name: "home" })}>Home</button>
       </div>
     </section>
   );
+}
+
+/** 1st, 2nd, 3rd, 4th… */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
 }
 
 /** The profile once this duel's result is in (results are recorded a moment after the end). */
