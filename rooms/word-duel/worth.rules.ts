@@ -11,6 +11,9 @@
  * | win                     | +25  | —        |
  * | draw                    | +10  | —        |
  * | forfeit (left the duel) | 0 in all |     |
+ *
+ * A class game counts as a duel, but its win bonus needs another player and points scored,
+ * and it has no draw bonus (see classWin).
  */
 import type { MatchPlayer, MatchResult } from "../shared/match-result";
 
@@ -29,12 +32,22 @@ export function xpFor(player: MatchPlayer, result: MatchResult): number {
   const table = result.practice ? XP.practice : XP.duel;
   const count = (v: string) => (player.words ?? []).filter((w) => w.verdict === v).length;
   let xp = count("correct") * table.correct + count("almost") * table.almost;
+  if (result.game === "class") return xp + (classWin(player, result) ? XP.duel.win : 0);
   if (!result.practice) {
     const draw = !result.players.some((p) => p.won);
     if (player.won) xp += XP.duel.win;
     else if (draw) xp += XP.duel.draw;
   }
   return xp;
+}
+
+/**
+ * A class game's win bonus goes to its one top scorer, only against at least one other player
+ * and with points scored: a game hosted for oneself, or nobody answering, earns no bonus (and a
+ * class game has no draw bonus).
+ */
+function classWin(player: MatchPlayer, result: MatchResult): boolean {
+  return player.won && player.score > 0 && result.players.length >= 2;
 }
 
 /**

@@ -26,6 +26,19 @@ describe("progress rules", () => {
     assert.equal(xpFor(practice.players[0], practice), 5 + 2);
     assert.equal(xpFor(p("a", false, ["correct"], { forfeited: true }), duel), 0);
   });
+  it("gives a class game duel XP per answer, its win bonus only to a top scorer with points among others, no draw bonus, and no rating", () => {
+    const klass = result([p("a", true, ["correct", "almost"], { score: 1500 }), p("b", false, ["correct"], { score: 900 })], { game: "class" });
+    assert.equal(xpFor(klass.players[0], klass), 10 + 5 + 25);
+    assert.equal(xpFor(klass.players[1], klass), 10);
+    const alone = result([p("a", true, ["none"], { score: 0 })], { game: "class" });
+    assert.equal(xpFor(alone.players[0], alone), 0, "a game hosted for oneself earns no bonus");
+    const silent = result([p("a", true, ["none"], { score: 0 }), p("b", false, ["none"], { score: 0 })], { game: "class" });
+    assert.equal(xpFor(silent.players[0], silent), 0);
+    const tie = result([p("a", false, ["correct"], { score: 900 }), p("b", false, ["correct"], { score: 900 })], { game: "class" });
+    assert.equal(xpFor(tie.players[0], tie), 10, "no draw bonus in a class game");
+    const plan = planMatch(klass, new Map(), new Map());
+    assert.ok(plan.users.every((u) => u.ratingChange === undefined && u.rating === undefined), "a two-player class game is not rated");
+  });
   it("levels: 0, 100, 300, 600 XP start levels 1 to 4", () => {
     assert.deepEqual([0, 99, 100, 299, 300, 599, 600].map(levelForXp), [1, 1, 2, 2, 3, 3, 4]);
   });
