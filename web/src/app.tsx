@@ -13,6 +13,11 @@ import { Result } from "./screens/Result";
 import { Boards } from "./screens/Boards";
 import { ProfileScreen } from "./screens/Profile";
 import { Banner } from "./ui/Banner";
+import type { ClassSession } from "../../client-sdk";
+import { ClassSetup } from "./screens/class/ClassSetup";
+import { ClassHost } from "./screens/class/ClassHost";
+import { ClassJoin } from "./screens/class/ClassJoin";
+import { ClassPlayer } from "./screens/class/ClassPlayer";
 
 /** How a duel came about: what "play again" does. */
 export type DuelKind = { kind: "ranked" } | { kind: "challenge" } | { kind: "party" } | { kind: "practice"; lessonId?: string; review?: boolean };
@@ -27,6 +32,10 @@ export type Screen =
   | { name: "watch"; roomId: string }
   | { name: "duel"; duel: DuelSession; how: DuelKind; before?: Profile }
   | { name: "result"; end: DuelEnd; how: DuelKind; before?: Profile }
+  | { name: "class-setup" }
+  | { name: "class-host"; host: ClassSession; pin: string }
+  | { name: "class-join"; pin: string }
+  | { name: "class-play"; game: ClassSession }
   | { name: "boards" }
   | { name: "profile" };
 
@@ -80,14 +89,15 @@ export function App() {
   };
 
   const signedIn = client.token !== undefined && screen.name !== "start";
+  const inClass = screen.name === "class-host" || screen.name === "class-play";
   const inGame = screen.name === "duel" || screen.name === "queue" || screen.name === "challenge" || screen.name === "party";
   return (
-    <div class="shell">
+    <div class={screen.name === "class-host" ? "shell wide" : "shell"}>
       <header class="top">
-        <a class="brand" href="/" onClick={(e) => { e.preventDefault(); if (!inGame) nav.go(signedIn ? { name: "home" } : { name: "start" }); }}>
+        <a class="brand" href="/" onClick={(e) => { e.preventDefault(); if (!inGame && !inClass) nav.go(signedIn ? { name: "home" } : { name: "start" }); }}>
           LinguaLeap
         </a>
-        {signedIn && !inGame && (
+        {signedIn && !inGame && !inClass && (
           <nav aria-label="Main">
             <button class="link" aria-current={screen.name === "home" ? "page" : undefined} onClick={() => nav.go({ name: "home" })}>Play</button>
             <button class="link" aria-current={screen.name === "boards" ? "page" : undefined} onClick={() => nav.go({ name: "boards" })}>Leaderboards</button>
@@ -107,6 +117,8 @@ export function App() {
 function firstScreen(): Screen {
   const roomId = new URLSearchParams(location.search).get("watch");
   if (roomId && /^[A-Za-z0-9_-]{1,64}$/.test(roomId)) return { name: "watch", roomId };
+  const pin = new URLSearchParams(location.search).get("class");
+  if (pin !== null) return { name: "class-join", pin: /^[0-9]{6}$/.test(pin) ? pin : "" };
   return client.token ? { name: "home" } : { name: "start" };
 }
 
@@ -141,6 +153,14 @@ function render(screen: Screen, nav: Nav) {
       return <Duel key={screen.duel.roomId} nav={nav} duel={screen.duel} onEnd={(end) => nav.go({ name: "result", end, how: screen.how, before: screen.before })} />;
     case "result":
       return <Result nav={nav} end={screen.end} how={screen.how} before={screen.before} />;
+    case "class-setup":
+      return <ClassSetup nav={nav} />;
+    case "class-host":
+      return <ClassHost nav={nav} host={screen.host} pin={screen.pin} />;
+    case "class-join":
+      return <ClassJoin nav={nav} pin={screen.pin} />;
+    case "class-play":
+      return <ClassPlayer key={screen.game.roomId} nav={nav} game={screen.game} />;
     case "boards":
       return <Boards nav={nav} />;
     case "profile":

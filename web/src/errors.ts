@@ -34,6 +34,15 @@ const SENTENCES: Record<string, string> = {
   ROOM_WATCH_ONLY: "You're watching: only the players can answer.",
   ROOM_WATCHERS_FULL: "This game already has as many watchers as it can take. Try again later.",
   ROOM_NOT_WATCHABLE: "This game can't be watched.",
+  CLASS_NOT_FOUND: "No class game has that PIN right now. Check the 6 digits on the big screen.",
+  CLASS_FULL: "This class game is full. Ask your teacher what to do.",
+  CLASS_NAME_TAKEN: "Someone in this game already has that name. Pick another one.",
+  CLASS_NAME_REFUSED: "That nickname can't be used. Pick another one: 2 to 20 letters or numbers, and nothing rude.",
+  CLASS_REMOVED: "Your teacher took you out of this game, so you can't join it again.",
+  CLASS_ENDED: "This class game is over.",
+  CLASS_HOST_ONLY: "Only the teacher's screen can do that.",
+  CLASS_NOT_NOW: "That can't be done at this point of the game.",
+  CLASS_NO_SUCH_PLAYER: "That player isn't in the game any more.",
   BODY_TOO_LARGE: "That was too long to send.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 };
@@ -41,7 +50,7 @@ const SENTENCES: Record<string, string> = {
 /** A sentence for any error: known codes read plainly, the server's own message otherwise. */
 export function explain(err: unknown): string {
   if (err instanceof LinguaLeapError) {
-    if (err.code === "BAD_REQUEST" || err.code === "DUEL_BAD_OPTIONS") return capitalise(err.message);
+    if (err.code === "BAD_REQUEST" || err.code === "DUEL_BAD_OPTIONS" || err.code === "CLASS_BAD_OPTIONS") return capitalise(err.message);
     // Matchmaking's UNAVAILABLE is a server restarting or starting, not the database.
     if (err.code === "UNAVAILABLE" && /shutting down|starting|took too long/.test(err.message)) return "The server is restarting. Please try again in a moment.";
     return SENTENCES[err.code] ?? capitalise(err.message);

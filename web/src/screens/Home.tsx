@@ -162,6 +162,15 @@ export function Home({ nav }: { nav: Nav }) {
         <p class="due" data-testid="due">{dueHere === 0 ? "No words due for review" : `${dueHere} ${dueHere === 1 ? "word" : "words"} due for review`}</p>
         <button class="link" onClick={() => practise(true)} disabled={busy}>{dueHere > 0 ? "Review my due words" : "Review the words I miss most"}</button>
       </section>
+
+      <section class="card" aria-labelledby="class-title">
+        <h2 id="class-title">Class game</h2>
+        <p>Teachers: put the game on the projector; the class joins on their phones with a PIN.</p>
+        <div class="inline">
+          <button class="secondary" onClick={() => nav.go({ name: "class-setup" })} disabled={busy}>Host a class game</button>
+          <button class="link" onClick={() => nav.go({ name: "class-join", pin: "" })}>Join a class game</button>
+        </div>
+      </section>
     </div>
   );
 }

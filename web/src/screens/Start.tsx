@@ -62,6 +62,7 @@ export function Start({ nav }: { nav: Nav }) {
           <button class="primary big" type="submit" disabled={busy}>{tab === "login" ? "Sign in" : "Create account"}</button>
         </form>
       )}
+      <p class="hint">In class? <button class="link" onClick={() => nav.go({ name: "class-join", pin: "" })}>Join a class game with its PIN</button></p>
     </section>
   );
 }

@@ -1,0 +1,79 @@
+import { useEffect, useState } from "preact/hooks";
+import { LinguaLeapClient, type ClassSession } from "../../../../client-sdk";
+import type { Nav } from "../../app";
+import { explain, needsSignIn } from "../../errors";
+import { client, signOut, timeZone } from "../../game";
+import "./class.css";
+
+/** Nickname bounds (rooms/class-game/class.rules.ts NAME_MIN/NAME_MAX; that file brings a filter the page does not need). */
+const NAME_MIN = 2;
+const NAME_MAX = 20;
+const PIN = /^[1-9][0-9]{5}$/;
+
+/** A phone joins a class game: the PIN (from the link or typed) and a nickname, unless signed in. */
+export function ClassJoin({ nav, pin: given }: { nav: Nav; pin: string }) {
+  const [pin, setPin] = useState(given);
+  const [name, setName] = useState("");
+  const [me, setMe] = useState(client.user?.name ?? "");
+  /** Signed in but joining under a nickname instead (a fresh guest, the account untouched). */
+  const [nickname, setNickname] = useState(!client.token);
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (client.token && !me) client.me().then((p) => setMe(p.user.name), () => undefined);
+  }, []);
+
+  const nameLength = [...name.trim()].length;
+  const ready = PIN.test(pin) && (!nickname || (nameLength >= NAME_MIN && nameLength <= NAME_MAX));
+
+  async function join(e: Event) {
+    e.preventDefault();
+    if (!ready) return;
+    setBusy(true);
+    setError("");
+    const signedOut = !client.token;
+    try {
+      const game = await enter(pin, nickname ? name.trim() : undefined);
+      history.replaceState(null, "", `/?class=${pin}`);
+      nav.go({ name: "class-play", game });
+    } catch (err) {
+      // A failed first join leaves a guest made for a name that did not get in: forget it.
+      if (signedOut && client.token) signOut();
+      if (needsSignIn(err)) return nav.fail(err);
+      setError(explain(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card narrow class-join" aria-labelledby="join-title" onSubmit={join} noValidate>
+      <h1 id="join-title">Join a class game</h1>
+      <label for="class-pin">Game PIN</label>
+      <input id="class-pin" class="pin-input" value={pin} inputMode="numeric" autoComplete="off" maxLength={6} placeholder="6 digits" aria-describedby="pin-hint" onInput={(e) => setPin(e.currentTarget.value.replace(/\D/g, "").slice(0, 6))} />
+      <p id="pin-hint" class="hint">The 6 digits on your teacher's screen.</p>
+      {nickname ? (
+        <>
+          <label for="class-name">Nickname</label>
+          <input id="class-name" value={name} maxLength={NAME_MAX} autoComplete="nickname" aria-describedby="name-hint" onInput={(e) => setName(e.currentTarget.value)} />
+          <p id="name-hint" class="hint">{NAME_MIN} to {NAME_MAX} letters or digits. Everyone will see it on the big screen.</p>
+        </>
+      ) : (
+        <p class="playing-as">
+          You'll play as <strong>{me || "yourself"}</strong>.{" "}
+          <button type="button" class="link" onClick={() => setNickname(true)}>Use a nickname instead</button>
+        </p>
+      )}
+      {error && <p class="note warn" role="alert">{error}</p>}
+      <button class="primary big" type="submit" disabled={busy || !ready}>{busy ? "Joining…" : "Join"}</button>
+    </form>
+  );
+}
+
+/** Into the game: as the learner signed in, or (signed out, or by choice) as a guest under `nickname`. */
+function enter(pin: string, nickname?: string): Promise<ClassSession> {
+  if (!nickname) return client.joinClassGame(pin);
+  // Signed in yet choosing a nickname: a client of its own, so the account stays signed in.
+  const ll = client.token ? new LinguaLeapClient(location.origin) : client;
+  return ll.joinClassGame(pin, { name: nickname, timeZone: timeZone() });
+}
