@@ -31,7 +31,7 @@ describe("watching a duel: read-only, no seat, never the answer before the revea
   let seats: Seat[] = [];
 
   before(async () => {
-    t = await startServer({ WATCHERS_PER_ROOM: "2", DUEL_ROUNDS: "3" });
+    t = await startServer({ WATCHERS_PER_ROOM: "2", DUEL_ROUNDS: "3", QUEUE_BOT_AFTER_MS: "50", QUEUE_TICK_MS: "20" });
   });
   after(async () => {
     await t.close();
@@ -132,5 +132,33 @@ describe("watching a duel: read-only, no seat, never the answer before the revea
     assert.equal(result.standings.length, 3);
     assert.ok(!result.standings.some((s: any) => s.sessionId === watching.sessionId));
     await Promise.all([...sessions, watching].map((s) => s.leave().catch(() => undefined)));
+  });
+
+  it("a watcher's leave never unlocks a full party: a 9th friend is still refused", async () => {
+    const friends = await Promise.all(Array.from({ length: 9 }, async (_, i) => {
+      const ll = new LinguaLeapClient(t.http);
+      await ll.signInAsGuest(`F${i}`);
+      return ll;
+    }));
+    const { code, duel: host } = await friends[0].createParty({ lang: "pt", mode: "choice" });
+    const sessions = [host];
+    for (const f of friends.slice(1, 8)) sessions.push(await f.joinParty(code));
+    const w = await watch(t, host.roomId);
+    await waitUntil(() => host.view?.watching === 1 && host.view.players.length === 8, "eight players and a watcher");
+    await w.room.leave(true);
+    await waitUntil(() => host.view?.watching === 0, "the watcher gone");
+    await assert.rejects(friends[8].joinParty(code), "still full, still locked");
+    await Promise.all(sessions.map((s) => s.leave().catch(() => undefined)));
+  });
+
+  it("a ranked duel, which refuses every other join, takes a watcher", async () => {
+    const ll = new LinguaLeapClient(t.http);
+    await ll.signInAsGuest("Rita");
+    const search = await ll.findRankedDuel({ lang: "es", mode: "choice" });
+    const duel = await withTimeout(search.duel, 10000, "the ranked duel with a bot");
+    const w = await watch(t, duel.roomId);
+    seats.push(w);
+    await waitForState(w.room, (s: any) => s.ranked === true && s.watching === 1 && s.players?.size === 2, "the ranked duel, watched");
+    await duel.leave();
   });
 });
