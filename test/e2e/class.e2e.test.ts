@@ -113,6 +113,8 @@ describe("class game in Chromium: a projector and phones", function () {
       await ana.page.getByRole("button", { name: right, exact: true }).click();
       await ana.page.getByText(/Answer sent/).waitFor();
       await host.getByText("1 of 3 answered").waitFor();
+      // Ben's phone reloads in round 2: the same seat and score, and the round goes on.
+      if (round === 2) await ben.page.reload();
       await phoneRound(ben.page, round);
       await ben.page.getByRole("button", { name: wrong, exact: true }).click();
       // Cy answers in rounds 1 and 3; in round 2 the teacher closes the round without her.
@@ -135,6 +137,9 @@ describe("class game in Chromium: a projector and phones", function () {
         await shot(host, "class-host-reveal");
         await checkAccessibility(host, "class-host-reveal");
         await shot(ana.page, "class-reveal");
+        // The teacher reloads the projector's page: the same game comes back, mid-reveal.
+        await host.reload();
+        await host.locator(".bars li.right", { hasText: right }).waitFor();
       }
       await host.getByRole("button", { name: round < 3 ? "Next word" : "Show the podium" }).click();
     }

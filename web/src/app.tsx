@@ -18,6 +18,8 @@ import { ClassSetup } from "./screens/class/ClassSetup";
 import { ClassHost } from "./screens/class/ClassHost";
 import { ClassJoin } from "./screens/class/ClassJoin";
 import { ClassPlayer } from "./screens/class/ClassPlayer";
+import { ClassRejoin } from "./screens/class/ClassRejoin";
+import { keptSeat, type ClassSeat } from "./screens/class/class-seat";
 
 /** How a duel came about: what "play again" does. */
 export type DuelKind = { kind: "ranked" } | { kind: "challenge" } | { kind: "party" } | { kind: "practice"; lessonId?: string; review?: boolean };
@@ -36,6 +38,7 @@ export type Screen =
   | { name: "class-host"; host: ClassSession; pin: string }
   | { name: "class-join"; pin: string }
   | { name: "class-play"; game: ClassSession }
+  | { name: "class-rejoin"; seat: ClassSeat }
   | { name: "boards" }
   | { name: "profile" };
 
@@ -117,6 +120,8 @@ export function App() {
 function firstScreen(): Screen {
   const roomId = new URLSearchParams(location.search).get("watch");
   if (roomId && /^[A-Za-z0-9_-]{1,64}$/.test(roomId)) return { name: "watch", roomId };
+  const seat = keptSeat();
+  if (seat && client.token) return { name: "class-rejoin", seat };
   const pin = new URLSearchParams(location.search).get("class");
   if (pin !== null) return { name: "class-join", pin: /^[0-9]{6}$/.test(pin) ? pin : "" };
   return client.token ? { name: "home" } : { name: "start" };
@@ -161,6 +166,8 @@ function render(screen: Screen, nav: Nav) {
       return <ClassJoin nav={nav} pin={screen.pin} />;
     case "class-play":
       return <ClassPlayer key={screen.game.roomId} nav={nav} game={screen.game} />;
+    case "class-rejoin":
+      return <ClassRejoin nav={nav} seat={screen.seat} />;
     case "boards":
       return <Boards nav={nav} />;
     case "profile":

@@ -7,6 +7,7 @@ import { RoundTimer } from "../../ui/RoundTimer";
 import { HostLobby } from "./HostLobby";
 import { HostReveal } from "./HostReveal";
 import { HostPodium } from "./HostPodium";
+import { forgetSeat, rememberSeat } from "./class-seat";
 import { useClass } from "./use-class";
 import "./class.css";
 
@@ -17,7 +18,9 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
   const [notice, setNotice] = useState("");
 
   useEffect(() => {
-    const offs = [host.on("report", setReport), host.on("error", (e) => setNotice(explain(e)))];
+    // A reload of this tab comes back to this screen (ClassRejoin), until the game is left or closed.
+    rememberSeat({ roomId: host.roomId, pin, role: "host" });
+    const offs = [host.on("report", setReport), host.on("error", (e) => setNotice(explain(e))), host.on("closed", forgetSeat)];
     return () => offs.forEach((off) => off());
   }, [host]);
 
@@ -43,7 +46,7 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
       {!over && view.phase !== "lobby" && !closed && <Controls view={view} act={act} host={host} />}
       {(over || closed) && (
         <div class="host-controls">
-          <button class="secondary" onClick={() => { void host.leave(); nav.go({ name: "home" }); }}>Back to LinguaLeap</button>
+          <button class="secondary" onClick={() => { forgetSeat(); void host.leave(); nav.go({ name: "home" }); }}>Back to LinguaLeap</button>
         </div>
       )}
     </div>

@@ -3,6 +3,7 @@ import { LinguaLeapClient, type ClassSession } from "../../../../client-sdk";
 import type { Nav } from "../../app";
 import { explain, needsSignIn } from "../../errors";
 import { client, signOut, timeZone } from "../../game";
+import { rememberSeat } from "./class-seat";
 import "./class.css";
 
 /** Nickname bounds (rooms/class-game/class.rules.ts NAME_MIN/NAME_MAX; that file brings a filter the page does not need). */
@@ -34,7 +35,9 @@ export function ClassJoin({ nav, pin: given }: { nav: Nav; pin: string }) {
     setError("");
     const signedOut = !client.token;
     try {
-      const game = await enter(pin, nickname ? name.trim() : undefined);
+      const { game, shared } = await enter(pin, nickname ? name.trim() : undefined);
+      // A reload takes this seat again (ClassRejoin) when it is the page's own sign-in that holds it.
+      if (shared) rememberSeat({ roomId: game.roomId, pin, role: "player" });
       history.replaceState(null, "", `/?class=${pin}`);
       nav.go({ name: "class-play", game });
     } catch (err) {
@@ -71,9 +74,9 @@ export function ClassJoin({ nav, pin: given }: { nav: Nav; pin: string }) {
 }
 
 /** Into the game: as the learner signed in, or (signed out, or by choice) as a guest under `nickname`. */
-function enter(pin: string, nickname?: string): Promise<ClassSession> {
-  if (!nickname) return client.joinClassGame(pin);
+async function enter(pin: string, nickname?: string): Promise<{ game: ClassSession; shared: boolean }> {
+  if (!nickname) return { game: await client.joinClassGame(pin), shared: true };
   // Signed in yet choosing a nickname: a client of its own, so the account stays signed in.
   const ll = client.token ? new LinguaLeapClient(location.origin) : client;
-  return ll.joinClassGame(pin, { name: nickname, timeZone: timeZone() });
+  return { game: await ll.joinClassGame(pin, { name: nickname, timeZone: timeZone() }), shared: ll === client };
 }

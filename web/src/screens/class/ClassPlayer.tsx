@@ -6,6 +6,7 @@ import { client } from "../../game";
 import { Banner } from "../../ui/Banner";
 import { RoundTimer } from "../../ui/RoundTimer";
 import { verdictText } from "../Duel";
+import { forgetSeat } from "./class-seat";
 import { useClass } from "./use-class";
 
 /** A phone in a class game: waiting, answering each round, its own verdict, its place at the end. */
@@ -20,7 +21,10 @@ export function ClassPlayer({ nav, game }: { nav: Nav; game: ClassSession }) {
     setNotice("");
   }, [view?.round, view?.phase === "round"]);
 
-  useEffect(() => game.on("error", (e) => setNotice(explain(e))), [game]);
+  useEffect(() => {
+    const offs = [game.on("error", (e) => setNotice(explain(e))), game.on("closed", forgetSeat)];
+    return () => offs.forEach((off) => off());
+  }, [game]);
 
   function submit(answer: string) {
     if (sent || !answer.trim()) return;
@@ -32,6 +36,7 @@ export function ClassPlayer({ nav, game }: { nav: Nav; game: ClassSession }) {
   }
 
   const leave = () => {
+    forgetSeat();
     void game.leave();
     history.replaceState(null, "", "/");
     nav.go(client.token ? { name: "home" } : { name: "start" });
