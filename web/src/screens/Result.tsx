@@ -60,8 +60,9 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
       <h1 id="result-title" class="headline">{headline}</h1>
       {!result && <p class="hint">The duel finished while you were reconnecting; here is how it ended.</p>}
       <ol class="standings">
-        {standings.map((s) => (
+        {standings.map((s, i) => (
           <li key={s.sessionId} class={s.sessionId === me ? "me" : ""}>
+            {view.party && <span class="place">{ordinal(i + 1)}</span>}
             <span class="name">{s.sessionId === me ? `${s.name} (you)` : s.name}{s.isBot ? " · bot" : ""}{s.forfeited ? " · left" : ""}</span>
             <span class="score">{s.score} pts</span>
             {s.xp !== undefined && !s.isBot && <span class="xp">+{s.xp} XP</span>}
