@@ -62,6 +62,8 @@ export class ClassMetrics {
   examples: Record<string, string> = {};
   /** Sessions holding a WebSocket now. */
   ccu = 0;
+  /** Games whose host has started them. */
+  started = 0;
 
   error(err: unknown): void {
     const e = err instanceof LinguaLeapError ? err : new LinguaLeapError("UNEXPECTED", err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -126,6 +128,8 @@ class Phone {
   session?: ClassSession;
   sawPodium = false;
   private answering = false;
+  /** This bot is leaving: its session's close is no error. */
+  private leaving = false;
 
   constructor(
     private readonly game: number,
@@ -147,7 +151,7 @@ class Phone {
     session.on("podium", () => (this.sawPodium = true));
     session.on("closed", ({ error }) => {
       this.m.ccu--;
-      if (!this.sawPodium) this.m.error(error ?? new LinguaLeapError("LOADTEST_CLOSED", `game ${this.game}, phone ${this.seat}: closed before the podium`));
+      if (!this.sawPodium && !this.leaving) this.m.error(error ?? new LinguaLeapError("LOADTEST_CLOSED", `game ${this.game}, phone ${this.seat}: closed before the podium`));
     });
   }
 
@@ -178,6 +182,7 @@ class Phone {
   }
 
   async leave(): Promise<void> {
+    this.leaving = true;
     await this.session?.leave().catch(() => undefined);
   }
 }
@@ -215,7 +220,7 @@ async function hostGame(host: ClassSession, pin: string, plan: GamePlan, phones:
   countUnasked(host, m, () => commanding);
   host.on("closed", ({ error }) => {
     m.ccu--;
-    if (!sawPodium) m.error(error ?? new LinguaLeapError("LOADTEST_CLOSED", `game ${plan.index}: the host's session closed before the podium`));
+    if (!sawPodium && out.failure === undefined) m.error(error ?? new LinguaLeapError("LOADTEST_CLOSED", `game ${plan.index}: the host's session closed before the podium`));
   });
   const report = new Promise<void>((resolve) => host.on("report", () => resolve()));
   const joins = await Promise.allSettled(
@@ -228,7 +233,10 @@ async function hostGame(host: ClassSession, pin: string, plan: GamePlan, phones:
   const joined = phones.filter((p) => p.session);
   out.joined = joined.length;
   if (joined.length === 0) throw new LinguaLeapError("LOADTEST_NOBODY", "no phone could join");
-  await until(host, (h) => h.view?.playerCount === joined.length, 15_000, `the host to see its ${joined.length} players`);
+  // A phone that gave up joining (TIMEOUT) after the server seated it keeps a seat, away: the host may see more.
+  await until(host, (h) => (h.view?.playerCount ?? 0) >= joined.length, 15_000, `the host to see its ${joined.length} players`).catch((err: LinguaLeapError) => {
+    throw new LinguaLeapError(err.code, `${err.message} (it sees ${host.view?.playerCount})`);
+  });
   const recorders = [meterSocket(host, m.hosts), ...joined.map((p) => p.meter())];
   const command = async (what: () => Promise<void>) => {
     commanding = true;
@@ -249,6 +257,7 @@ async function hostGame(host: ClassSession, pin: string, plan: GamePlan, phones:
   }
   await command(() => host.start());
   out.started = true;
+  m.started++;
   await podium;
   out.rounds = host.view?.round ?? 0;
   out.finished = true;

@@ -31,6 +31,7 @@ export interface ClassTick {
   /** answer→patch samples since the last tick. */
   answerPatch: number[];
   errors: number;
+  started: number;
   finished: number;
   loopDelayP99Ms: number;
 }
@@ -60,7 +61,7 @@ function tick(): void {
   const answerPatch = metrics.answerPatch.slice(sentSamples);
   sentSamples = metrics.answerPatch.length;
   const errors = Object.values(metrics.errors).reduce((a, b) => a + b, 0);
-  void send({ type: "tick", ccu: metrics.ccu, joined: metrics.join.length, answers: metrics.answers.sent, answerPatch, errors, finished: outcomes.filter((o) => o.finished).length, loopDelayP99Ms: lag });
+  void send({ type: "tick", ccu: metrics.ccu, joined: metrics.join.length, answers: metrics.answers.sent, answerPatch, errors, started: metrics.started, finished: outcomes.filter((o) => o.finished).length, loopDelayP99Ms: lag });
 }
 
 async function start(config: ClassShardConfig): Promise<void> {

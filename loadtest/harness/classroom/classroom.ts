@@ -27,7 +27,7 @@ import { exitWithin, hasExited, killAllNow, ROOT, track, withTimeout } from "../
 import { parseOrExit } from "../../support/args";
 import { loopbackServerEnv } from "../../support/server-env";
 import { summarize } from "../../support/stats";
-import { PROGRESS_EVERY_S, ProcWatch, round1 } from "../procs";
+import { PROGRESS_EVERY_S, ProcWatch, readProc, round1 } from "../procs";
 import { log } from "../run";
 import { clusterStore, DEFAULT_REDIS_URL, dropRunDatabase, openRedis, startServer, type ClusterStore } from "../servers";
 import type { GamePlan } from "./class-game-bots";
@@ -133,6 +133,8 @@ function runLoop(): Promise<string> {
     const timer = setInterval(() => {
       tick++;
       for (const p of [...state.servers, ...state.shards]) p.watch.sample();
+      // Every game started: what the servers spend from here on is play, not joins.
+      if (!state.playFrom && state.shards.reduce((n, p) => n + (p.last?.started ?? 0), 0) === state.opts.games) state.playFrom = state.servers.map((s) => readProc(s.child.pid!));
       if (tick % PROGRESS_EVERY_S === 0) log(progressLine());
       const crashed = state.servers.find((s) => s.exited) ?? state.shards.find((p) => hasExited(p.child) && !p.final);
       const why = crashed ? "a process crashed" : state.shards.every((p) => p.final) ? "every game is over" : performance.now() > timeoutAt ? `--timeout ${state.opts.timeoutS} s` : state.stopBy;
@@ -184,6 +186,7 @@ async function play(opts: ClassroomOptions): Promise<void> {
   state.stoppedBy = await runLoop();
   state.endedAt = performance.now();
   for (const p of [...state.servers, ...state.shards]) p.watch.markEnd();
+  state.playTo = state.servers.map((s) => readProc(s.child.pid!));
   if (state.stoppedBy === "a process crashed") state.failures.push(describeCrash());
   log(`stopping (${state.stoppedBy})…`);
   await finalFigures();

@@ -8,7 +8,7 @@ import { number, oneOf, readFlags, UsageError } from "../../support/args";
 import { parseServerEnv, SERVER_CMDS } from "../options";
 
 export const USAGE = `usage: npm run loadtest -- --scenario classroom [--games 20] [--players 50] [--rounds 10]
-  [--servers 1] [--shards 2] [--ramp 10] [--lang es] [--mode choice|typed] [--direction en-target|target-en]
+  [--servers 1] [--shards 2] [--ramp 20] [--lang es] [--mode choice|typed] [--direction en-target|target-en]
   [--accuracy 0.8] [--think 1500] [--reveal 3000] [--auto] [--fast] [--server-env KEY=VALUE]…
   [--server-cmd js|tsx] [--max-errors 0] [--timeout 300] [--json FILE]
   (also: npm run loadtest:classroom -- …)`;
@@ -65,7 +65,7 @@ export function parseClassroomOptions(argv: string[]): ClassroomOptions {
     rounds: number("rounds", values.rounds, 10, 1, 30),
     servers: number("servers", values.servers, 1, 1, 8),
     shards: number("shards", values.shards, 2, 1, 16),
-    rampS: number("ramp", values.ramp, 10, 0, 300, false),
+    rampS: number("ramp", values.ramp, 20, 0, 300, false),
     lang: oneOf("lang", values.lang, "es", deckLangs()),
     mode: oneOf("mode", values.mode, "choice", MODES),
     direction: oneOf("direction", values.direction, "en-target", DIRECTIONS),

@@ -11,7 +11,9 @@ import type Redis from "ioredis";
 import type { FerretDbProcess } from "../../support/ferretdb-process";
 import { formatSummary, summarize, type Summary } from "../../support/stats";
 import type { Tally } from "../../bench/cost-wire";
-import { machine, round1, type MachineFigures, type ProcFigures, type ProcWatch } from "../procs";
+import { cpuPercent, CLK_TCK, machine, readProc, round1, type MachineFigures, type ProcFigures, type ProcWatch } from "../procs";
+
+type ProcSample = NonNullable<ReturnType<typeof readProc>>;
 import { log } from "../run";
 import type { ClusterStore, ServerProc } from "../servers";
 import type { ClassMetrics, GameOutcome, SocketBytes } from "./class-game-bots";
@@ -42,6 +44,9 @@ export interface ClassRun {
   stopBy?: string;
   startedAt?: number;
   endedAt?: number;
+  /** Each server's CPU when every game had started (the joins are over), and at the end. */
+  playFrom?: (ProcSample | undefined)[];
+  playTo?: (ProcSample | undefined)[];
   redis?: Redis;
   ferret?: FerretDbProcess;
   store?: ClusterStore;
@@ -75,8 +80,11 @@ export interface ClassReport {
   answers: { sent: number; meantRight: number; accepted: number };
   latencyMs: { answerPatch: Summary | null; join: Summary | null };
   bytesPerRound: { phone: PerRound; host: PerRound };
-  /** The servers' CPU time over the run per answer sent and per phone-round played. */
-  serverCpuMs: { total: number; perAnswer: number; perPhoneRound: number };
+  /**
+   * The servers' CPU time: the whole run; the joins (until every game had started) per phone
+   * joined; the play (from then to the end) per answer, with its mean CPU % (100 = one core).
+   */
+  serverCpu: { totalMs: number; joinsMs: number; perJoinMs: number; playMs: number; playS: number; playPercentMean: number; perAnswerMs: number };
   servers: ({ endpoint: string; logWarn: number; logError: number; logMessages: Record<string, number> } & ProcFigures)[];
   loadGenerator: (ProcFigures & { shard: number; games: number; maxLoopDelayP99Ms: number })[];
   errors: Record<string, number>;
@@ -141,7 +149,6 @@ export function buildReport(run: ClassRun): ClassReport {
   if (errorCount > o.maxErrors) failures.push(`${errorCount} errors (more than --max-errors ${o.maxErrors})`);
   const servers = run.servers.map((s) => ({ endpoint: s.http, ...s.watch.figures(), logWarn: s.logWarn, logError: s.logError, logMessages: s.logMessages }));
   const cpuTotal = servers.reduce((n, s) => n + (Number.isFinite(s.cpuMs) ? s.cpuMs : 0), 0);
-  const phoneRounds = m.phones.reduce((n, s) => n + s.rounds, 0);
   const exitCode = failures.length > 0 ? 1 : 0;
   return {
     ok: exitCode === 0,
@@ -159,7 +166,7 @@ export function buildReport(run: ClassRun): ClassReport {
     answers: m.answers,
     latencyMs: { answerPatch: summarize(m.answerPatch), join: summarize(m.join) },
     bytesPerRound: { phone: perRound(m.phones), host: perRound(m.hosts) },
-    serverCpuMs: { total: cpuTotal, perAnswer: m.answers.sent ? Math.round((cpuTotal / m.answers.sent) * 1000) / 1000 : NaN, perPhoneRound: phoneRounds ? Math.round((cpuTotal / phoneRounds) * 1000) / 1000 : NaN },
+    serverCpu: serverCpu(run, cpuTotal, joined, m.answers.sent),
     servers,
     loadGenerator: run.shards.map((p) => ({ shard: p.index, games: p.games, ...p.watch.figures(), maxLoopDelayP99Ms: maxLag.get(p.index) ?? NaN })),
     errors: m.errors,
@@ -170,6 +177,25 @@ export function buildReport(run: ClassRun): ClassReport {
 
 /** A CPU %, or "—" for a run shorter than the window. */
 const pct = (v: number) => (Number.isFinite(v) ? `${v}%` : "— (run under 5 s)");
+
+/** Splits the servers' CPU time at the moment every game had started. */
+function serverCpu(run: ClassRun, totalMs: number, joined: number, answers: number): ClassReport["serverCpu"] {
+  const from = run.playFrom ?? [];
+  const to = run.playTo ?? [];
+  let playMs = 0;
+  let percent = 0;
+  let playS = 0;
+  from.forEach((a, i) => {
+    const b = to[i];
+    if (!a || !b) return;
+    playMs += ((b.cpuTicks - a.cpuTicks) / CLK_TCK) * 1000;
+    percent += cpuPercent(a, b);
+    playS = (b.at - a.at) / 1000;
+  });
+  const per = (ms: number, n: number) => (n > 0 ? Math.round((ms / n) * 1000) / 1000 : NaN);
+  const joinsMs = from.length ? totalMs - playMs : NaN;
+  return { totalMs, joinsMs: Math.round(joinsMs), perJoinMs: per(joinsMs, joined), playMs: Math.round(playMs), playS: round1(playS), playPercentMean: round1(percent), perAnswerMs: per(playMs, answers) };
+}
 
 function counts(c: Record<string, number>): string {
   const entries = Object.entries(c).sort((a, b) => b[1] - a[1]);
@@ -183,6 +209,7 @@ function bytesLine(label: string, p: PerRound): string {
 
 function lines(r: ClassReport): string[] {
   const o = r.options;
+  const c = r.serverCpu;
   const out = [
     "",
     `── LinguaLeap classroom: ${r.ok ? "OK" : "FAILED"} ──`,
@@ -195,7 +222,7 @@ function lines(r: ClassReport): string[] {
     `join             p50/p95/p99/max ${formatSummary(r.latencyMs.join)}   (guest + PIN + seat + WebSocket)`,
     bytesLine("bytes/phone/round", r.bytesPerRound.phone),
     bytesLine("bytes/host/round ", r.bytesPerRound.host),
-    `server cpu time  ${r.serverCpuMs.total} ms: ${r.serverCpuMs.perAnswer} ms per answer, ${r.serverCpuMs.perPhoneRound} ms per phone-round`,
+    `server cpu time  ${c.totalMs} ms: joins ${c.joinsMs} ms (${c.perJoinMs} ms per phone), play ${c.playMs} ms over ${c.playS} s (mean ${c.playPercentMean}% of a core, ${c.perAnswerMs} ms per answer)`,
     `errors           ${counts(r.errors)}`,
   ];
   for (const [code, text] of Object.entries(r.errorExamples)) out.push(`  ${code}: ${text.split("\n")[0]}`);
