@@ -57,6 +57,8 @@ describe("class game in Chromium: a projector and phones", function () {
     await host.getByRole("button", { name: "Host a class game" }).click();
     await host.getByRole("heading", { name: "Host a class game" }).waitFor();
     await host.locator(".lesson-list input:checked").first().waitFor();
+    await shot(host, "class-setup");
+    await checkAccessibility(host, "class-setup");
     await host.getByLabel(/^Rounds/).fill("3");
     await host.getByRole("button", { name: "Create the game" }).click();
     const pin = (await host.getByTestId("pin").textContent())!.trim();
@@ -161,5 +163,50 @@ describe("class game in Chromium: a projector and phones", function () {
     assert.match(csv, /\r\nAna,\d+,3,0,3,100%\r\n/);
 
     assert.deepEqual(pages.flatMap((p) => p.errors), [], "no script errors, nothing blocked by the policy");
+  });
+
+  it("a typed game: a signed-in learner plays as herself, the teacher pauses, resumes and ends it early", async () => {
+    const teacher = await newPlayer(browser, PROJECTOR);
+    const eva = await newPlayer(browser, PHONE);
+    pages.push(teacher, eva);
+    const host = teacher.page;
+    await playAsGuest(host, base, "Mr Okafor");
+    await host.getByRole("button", { name: "Host a class game" }).click();
+    await host.locator(".lesson-list input:checked").first().waitFor();
+    await host.getByText("Typing", { exact: true }).click();
+    await host.getByLabel(/^Seconds per round/).fill("30");
+    await host.getByRole("button", { name: "Create the game" }).click();
+    const pin = (await host.getByTestId("pin").textContent())!.trim();
+
+    // Eva is signed in already: no nickname asked, she types the PIN herself.
+    await playAsGuest(eva.page, base, "Eva");
+    await eva.page.getByRole("button", { name: "Join a class game" }).click();
+    await eva.page.getByText("You'll play as Eva").waitFor();
+    assert.equal(await eva.page.getByLabel("Nickname").count(), 0);
+    await eva.page.getByLabel("Game PIN").fill(pin);
+    await eva.page.getByRole("button", { name: "Join", exact: true }).click();
+    await eva.page.getByRole("heading", { name: "You're in!" }).waitFor();
+    await host.locator(".roster li", { hasText: "Eva" }).waitFor();
+    await host.getByRole("button", { name: "Start the game" }).click();
+
+    await eva.page.locator(".phone-round .meta", { hasText: "Round 1 of 10" }).waitFor();
+    await host.getByRole("button", { name: "Pause" }).click();
+    await eva.page.getByText("Paused by your teacher").waitFor();
+    await host.getByRole("button", { name: "Resume" }).click();
+    await eva.page.getByText("Paused by your teacher").waitFor({ state: "detached" });
+    await checkAccessibility(eva.page, "class-round-typed");
+    const prompt = (await eva.page.locator("#phone-prompt").textContent())!.trim();
+    await eva.page.getByLabel("Your translation").fill(answersFor(t.decks.get("es")!, prompt)[0]);
+    await eva.page.keyboard.press("Enter");
+    await eva.page.getByRole("heading", { name: "Right!" }).waitFor();
+    await host.locator(".verdict-counts .verdict.correct", { hasText: "1" }).waitFor();
+
+    host.once("dialog", (d) => void d.accept());
+    await host.getByRole("button", { name: "End game" }).click();
+    await host.getByRole("heading", { name: "Podium" }).waitFor();
+    await host.locator(".report-words tbody tr").first().waitFor();
+    assert.equal(await host.locator(".report-words tbody tr").count(), 1, "only the round played is in the report");
+    await eva.page.getByRole("heading", { name: "You're on the podium: #1!" }).waitFor();
+    assert.deepEqual([...teacher.errors, ...eva.errors], [], "no script errors");
   });
 });
