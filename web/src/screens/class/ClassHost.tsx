@@ -30,6 +30,13 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
     command().catch((err) => setNotice(explain(err)));
   };
 
+  /** Back home: a host who leaves ends the game (in the lobby it closes; later the rounds played count). */
+  const leave = () => {
+    forgetSeat();
+    void host.leave();
+    nav.go({ name: "home" });
+  };
+
   if (!view) return <p class="card center" role="status">Opening the class game…</p>;
   const over = view.phase === "podium";
   return (
@@ -38,7 +45,7 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
       {closed && !over && <Banner kind="error">{closed.error ? explain(closed.error) : "This class game is closed."}</Banner>}
       {notice && <Banner kind="error" onClose={() => setNotice("")}>{notice}</Banner>}
       <p class="sr-only" aria-live="polite" aria-atomic="true">{say(view)}</p>
-      {view.phase === "lobby" && <HostLobby view={view} pin={pin} onStart={() => act(() => host.start())} onRemove={(key) => act(() => host.remove(key))} />}
+      {view.phase === "lobby" && <HostLobby view={view} pin={pin} onStart={() => act(() => host.start())} onRemove={(key) => act(() => host.remove(key))} onCancel={leave} />}
       {view.phase === "countdown" && <Countdown view={view} />}
       {view.phase === "round" && <HostRound view={view} />}
       {view.phase === "reveal" && <HostReveal view={view} />}
@@ -46,7 +53,7 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
       {!over && view.phase !== "lobby" && !closed && <Controls view={view} act={act} host={host} />}
       {(over || closed) && (
         <div class="host-controls">
-          <button class="secondary" onClick={() => { forgetSeat(); void host.leave(); nav.go({ name: "home" }); }}>Back to LinguaLeap</button>
+          <button class="secondary" onClick={leave}>Back to LinguaLeap</button>
         </div>
       )}
     </div>

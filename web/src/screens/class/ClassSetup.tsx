@@ -53,17 +53,7 @@ export function ClassSetup({ nav }: { nav: Nav }) {
       <select id="class-lang" value={lang} onChange={(e) => setLang(e.currentTarget.value)}>
         {nav.languages.map((l) => <option key={l.code} value={l.code}>{l.name}</option>)}
       </select>
-      <fieldset class="lessons">
-        <legend>Lessons ({picked.length} chosen; none: words from every lesson)</legend>
-        <div class="lesson-list">
-          {lessons.map((l) => (
-            <label key={l.id} class="check">
-              <input type="checkbox" checked={picked.includes(l.id)} disabled={!picked.includes(l.id) && picked.length >= LESSONS.max} onChange={(e) => toggle(l.id, e.currentTarget.checked)} />
-              {l.title} <span class="hint">({l.level}, {l.wordCount} words)</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <Lessons lessons={lessons} picked={picked} toggle={toggle} />
       <div class="row">
         <Choice legend="Answer by" name="class-mode" value={mode} set={setMode} options={[["choice", "Picking (4 choices)"], ["typed", "Typing"]]} />
         <Choice legend="Translate" name="class-direction" value={direction} set={setDirection} options={[["en-target", `English → ${target}`], ["target-en", `${target} → English`]]} />
@@ -86,6 +76,22 @@ export function ClassSetup({ nav }: { nav: Nav }) {
       <button class="primary big" type="submit" disabled={busy || !roundsOk || !secondsOk}>{busy ? "Creating…" : "Create the game"}</button>
       <button class="link" type="button" onClick={() => nav.go({ name: "home" })}>Back</button>
     </form>
+  );
+}
+
+function Lessons({ lessons, picked, toggle }: { lessons: LessonSummary[]; picked: string[]; toggle: (id: string, on: boolean) => void }) {
+  return (
+    <fieldset class="lessons">
+      <legend>Lessons ({picked.length} chosen; none: words from every lesson)</legend>
+      <div class="lesson-list">
+        {lessons.map((l) => (
+          <label key={l.id} class="check">
+            <input type="checkbox" checked={picked.includes(l.id)} disabled={!picked.includes(l.id) && picked.length >= LESSONS.max} onChange={(e) => toggle(l.id, e.currentTarget.checked)} />
+            {l.title} <span class="hint">({l.level}, {l.wordCount} words)</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }
 

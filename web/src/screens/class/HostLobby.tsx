@@ -3,7 +3,7 @@ import { Qr } from "../../ui/Qr";
 import { count } from "./use-class";
 
 /** The lobby on the projector: the PIN, the link and its QR code, the class filling in. */
-export function HostLobby({ view, pin, onStart, onRemove }: { view: ClassView; pin: string; onStart: () => void; onRemove: (key: string) => void }) {
+export function HostLobby({ view, pin, onStart, onRemove, onCancel }: { view: ClassView; pin: string; onStart: () => void; onRemove: (key: string) => void; onCancel: () => void }) {
   const link = `${location.origin}/?class=${pin}`;
   const nobody = view.playerCount === 0;
   const remove = (key: string, name: string) => {
@@ -36,6 +36,7 @@ export function HostLobby({ view, pin, onStart, onRemove }: { view: ClassView; p
         )}
         <button class="primary big" onClick={onStart} disabled={nobody} aria-describedby={nobody ? "start-why" : undefined}>Start the game</button>
         {nobody && <p id="start-why" class="hint">Start is ready once at least one player has joined.</p>}
+        <button class="link" onClick={() => confirm("Cancel this class game? The players' phones are told it is closed.") && onCancel()}>Cancel the game</button>
         <p class="hint">{view.totalRounds} words · {view.mode === "choice" ? "picking from 4 choices" : "typing the answer"} · {view.autoAdvance ? "goes on by itself" : "you press Next after each word"}</p>
       </div>
     </section>
