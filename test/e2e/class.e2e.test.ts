@@ -103,6 +103,7 @@ describe("class game in Chromium: a projector and phones", function () {
       await host.locator(".host-meta", { hasText: `Round ${round} of 3` }).waitFor();
       assert.equal((await host.locator("#host-prompt").textContent())!.trim(), prompt);
       assert.equal(await host.locator(".host-choices li").count(), 4);
+      assert.equal(await host.locator(".tick, .bars").count(), 0, "the projector shows no answer before the reveal");
       const accepted = answersFor(deck, prompt);
       const choices = await choicesOn(ana.page);
       const right = choices.find((c) => accepted.includes(c))!;
@@ -194,12 +195,16 @@ describe("class game in Chromium: a projector and phones", function () {
     await eva.page.getByText("Paused by your teacher").waitFor();
     await host.getByRole("button", { name: "Resume" }).click();
     await eva.page.getByText("Paused by your teacher").waitFor({ state: "detached" });
+    await eva.page.getByRole("button", { name: "Insert ñ" }).click();
+    assert.equal(await eva.page.getByLabel("Your translation").inputValue(), "ñ", "the accent buttons type into the field");
+    await shot(eva.page, "class-round-typed");
     await checkAccessibility(eva.page, "class-round-typed");
     const prompt = (await eva.page.locator("#phone-prompt").textContent())!.trim();
     await eva.page.getByLabel("Your translation").fill(answersFor(t.decks.get("es")!, prompt)[0]);
     await eva.page.keyboard.press("Enter");
     await eva.page.getByRole("heading", { name: "Right!" }).waitFor();
     await host.locator(".verdict-counts .verdict.correct", { hasText: "1" }).waitFor();
+    await shot(host, "class-host-reveal-typed");
 
     host.once("dialog", (d) => void d.accept());
     await host.getByRole("button", { name: "End game" }).click();

@@ -57,7 +57,7 @@ export function ClassPlayer({ nav, game }: { nav: Nav; game: ClassSession }) {
       {reconnecting && <Banner kind="info">Connection lost — reconnecting… Your place is kept.</Banner>}
       <p class="sr-only" aria-live="polite" aria-atomic="true">{say(view, me)}</p>
       <p class="me-line"><span class="name">{me.name}</span> <span class="score">{me.score} points</span></p>
-      <Stage view={view} me={me} sent={sent} submit={submit} />
+      <Stage view={view} me={me} sent={sent} submit={submit} keyboard={nav.languages.find((l) => l.code === view.lang)?.keyboard ?? []} />
       {notice && <p class="note warn" role="alert">{notice}</p>}
       {view.phase === "podium" && <button class="primary big" onClick={leave}>Done</button>}
     </div>
@@ -69,16 +69,18 @@ interface StageProps {
   me: ClassPlayerView;
   sent: string;
   submit: (answer: string) => void;
+  /** The target language's accented letters (buttons under a typed answer). */
+  keyboard: string[];
 }
 
-function Stage({ view, me, sent, submit }: StageProps) {
+function Stage({ view, me, sent, submit, keyboard }: StageProps) {
   switch (view.phase) {
     case "lobby":
       return <section class="card center"><h1>You're in!</h1><p class="big-text">Look at the big screen.</p><p class="hint">The game starts when your teacher says so.</p></section>;
     case "countdown":
       return <section class="card center"><h1>Get ready!</h1><p class="big-text">The first word is coming.</p></section>;
     case "round":
-      return <PhoneRound view={view} answered={me.answered} sent={sent} submit={submit} />;
+      return <PhoneRound view={view} answered={me.answered} sent={sent} submit={submit} keyboard={keyboard} />;
     case "reveal":
       return <PhoneReveal view={view} me={me} />;
     case "podium":
@@ -92,7 +94,7 @@ function Stage({ view, me, sent, submit }: StageProps) {
   }
 }
 
-function PhoneRound({ view, answered, sent, submit }: { view: ClassView; answered: boolean; sent: string; submit: (a: string) => void }) {
+function PhoneRound({ view, answered, sent, submit, keyboard }: Omit<StageProps, "me"> & { answered: boolean }) {
   const [typed, setTyped] = useState("");
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -122,6 +124,11 @@ function PhoneRound({ view, answered, sent, submit }: { view: ClassView; answere
             <input id="class-answer" ref={field} value={typed} lang={answerLang} maxLength={100} autoComplete="off" autoCapitalize="off" spellcheck={false} disabled={done} onInput={(e) => setTyped(e.currentTarget.value)} />
             <button class="primary" type="submit" disabled={done || !typed.trim()}>Send</button>
           </div>
+          {answerLang !== "en" && keyboard.length > 0 && (
+            <div class="accents" role="group" aria-label="Accented letters">
+              {keyboard.map((ch) => <button key={ch} type="button" class="accent" disabled={done} aria-label={`Insert ${ch}`} onClick={() => setTyped(insert(field.current, ch))}>{ch}</button>)}
+            </div>
+          )}
         </form>
       )}
       <p class="sent" role="status" aria-live="polite">{done ? `Answer sent${sent ? `: ${sent}` : ""}. Look at the big screen!` : ""}</p>
@@ -148,6 +155,17 @@ function say(view: ClassView, me: ClassPlayerView): string {
   if (view.phase === "reveal") return `${verdictText(me.lastVerdict || "none", me.lastReason, view.reveal)}. The answer: ${view.reveal}. ${me.lastPoints} points. You are number ${me.rank}.`;
   if (view.phase === "podium") return `The game is over. You finished number ${me.rank} with ${me.xp} XP.`;
   return view.phase === "countdown" ? "Get ready: the first word is coming." : "You're in. Look at the big screen.";
+}
+
+/** The field's text with `ch` at the caret; the caret after it, the focus back in the field. */
+function insert(field: HTMLInputElement | null, ch: string): string {
+  if (!field) return ch;
+  const start = field.selectionStart ?? field.value.length;
+  const value = field.value.slice(0, start) + ch + field.value.slice(field.selectionEnd ?? start);
+  field.value = value;
+  field.focus();
+  field.setSelectionRange(start + ch.length, start + ch.length);
+  return value;
 }
 
 function capital(s: string): string {
