@@ -39,7 +39,7 @@ const SENTENCES: Record<string, string> = {
   CLASS_NAME_TAKEN: "Someone in this game already has that name. Pick another one.",
   CLASS_NAME_REFUSED: "That nickname can't be used. Pick another one: 2 to 20 letters or numbers, and nothing rude.",
   CLASS_REMOVED: "Your teacher took you out of this game, so you can't join it again.",
-  CLASS_ENDED: "This class game is over.",
+  CLASS_ENDED: "This class game has ended, or your teacher closed it.",
   CLASS_HOST_ONLY: "Only the teacher's screen can do that.",
   CLASS_NOT_NOW: "That can't be done at this point of the game.",
   CLASS_NO_SUCH_PLAYER: "That player isn't in the game any more.",
