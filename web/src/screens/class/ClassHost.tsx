@@ -16,6 +16,8 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
   const { view, reconnecting, closed } = useClass(host);
   const [report, setReport] = useState<ClassReportMessage | undefined>();
   const [notice, setNotice] = useState("");
+  /** A command is on its way: the controls wait for it (a double click is not a second Next). */
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     // A reload of this tab comes back to this screen (ClassRejoin), until the game is left or closed.
@@ -27,7 +29,8 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
   /** A host command: its refusal shows on the screen. */
   const act = (command: () => Promise<void>) => {
     setNotice("");
-    command().catch((err) => setNotice(explain(err)));
+    setBusy(true);
+    command().catch((err) => setNotice(explain(err))).finally(() => setBusy(false));
   };
 
   /** Back home: a host who leaves ends the game (in the lobby it closes; later the rounds played count). */
@@ -50,7 +53,7 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
       {view.phase === "round" && <HostRound view={view} />}
       {view.phase === "reveal" && <HostReveal view={view} />}
       {over && <HostPodium view={view} report={report} pin={pin} />}
-      {!over && view.phase !== "lobby" && !closed && <Controls view={view} act={act} host={host} />}
+      {!over && view.phase !== "lobby" && !closed && <Controls view={view} act={act} host={host} busy={busy} />}
       {(over || closed) && (
         <div class="host-controls">
           <button class="secondary" onClick={leave}>Back to LinguaLeap</button>
@@ -94,13 +97,13 @@ function HostRound({ view }: { view: ClassView }) {
   );
 }
 
-function Controls({ view, host, act }: { view: ClassView; host: ClassSession; act: (c: () => Promise<void>) => void }) {
+function Controls({ view, host, act, busy }: { view: ClassView; host: ClassSession; act: (c: () => Promise<void>) => void; busy: boolean }) {
   const last = view.round >= view.totalRounds;
   const nextLabel = view.phase === "round" ? "Close the round" : view.phase === "reveal" ? (last ? "Show the podium" : "Next word") : "Next";
   return (
     <div class="host-controls" role="group" aria-label="Game controls">
-      <button class="primary" onClick={() => act(() => host.next())} disabled={view.phase === "countdown"}>{nextLabel}</button>
-      {view.paused ? <button class="secondary" onClick={() => act(() => host.resume())}>Resume</button> : <button class="secondary" onClick={() => act(() => host.pause())}>Pause</button>}
+      <button class="primary" onClick={() => act(() => host.next())} disabled={busy || view.phase === "countdown"}>{nextLabel}</button>
+      {view.paused ? <button class="secondary" disabled={busy} onClick={() => act(() => host.resume())}>Resume</button> : <button class="secondary" disabled={busy} onClick={() => act(() => host.pause())}>Pause</button>}
       <label class="check">
         <input type="checkbox" checked={view.autoAdvance} onChange={(e) => act(() => host.setAutoAdvance(e.currentTarget.checked))} />
         Next word by itself
