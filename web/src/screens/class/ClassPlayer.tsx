@@ -47,7 +47,7 @@ export function ClassPlayer({ nav, game }: { nav: Nav; game: ClassSession }) {
       <section class="card narrow center class-phone" aria-labelledby="gone-title">
         <h1 id="gone-title">You're out of this game</h1>
         <p role="alert">{closed.error ? explain(closed.error) : "This class game is closed."}</p>
-        <button class="primary big" onClick={() => nav.go({ name: "class-join", pin: "" })}>Join another game</button>
+        <button class="primary big" onClick={() => { history.replaceState(null, "", "/"); nav.go({ name: "class-join", pin: "" }); }}>Join another game</button>
       </section>
     );
   }
@@ -122,7 +122,7 @@ function PhoneRound({ view, answered, sent, submit, keyboard }: Omit<StageProps,
           <label for="class-answer">Your translation</label>
           <div class="inline">
             <input id="class-answer" ref={field} value={typed} lang={answerLang} maxLength={100} autoComplete="off" autoCapitalize="off" spellcheck={false} disabled={done} onInput={(e) => setTyped(e.currentTarget.value)} />
-            <button class="primary" type="submit" disabled={done || !typed.trim()}>Send</button>
+            <button class="primary" type="submit" disabled={done || view.paused || !typed.trim()}>Send</button>
           </div>
           {answerLang !== "en" && keyboard.length > 0 && (
             <div class="accents" role="group" aria-label="Accented letters">
