@@ -141,7 +141,8 @@ export class ClassSession {
   /** Host: closes the round now, or in the reveal goes on to the next round (the podium after the last). @example await host.next(); */
   next(): Promise<void> {
     const { phase, round } = this.last ?? { phase: "lobby", round: 0 };
-    return this.command(msg.MSG_NEXT, undefined, (v) => v.phase !== phase || v.round !== round);
+    // Says which round it was pressed in: a double click is refused (CLASS_NOT_NOW), not a skipped round.
+    return this.command(msg.MSG_NEXT, { round } satisfies msg.NextMessage, (v) => v.phase !== phase || v.round !== round);
   }
 
   /** Host: freezes the clock. @example await host.pause(); */
@@ -162,6 +163,11 @@ export class ClassSession {
   /** Host: removes a player for good (by their `key`). @example await host.remove(host.view!.players[0].key); */
   remove(key: string): Promise<void> {
     return this.command(msg.MSG_REMOVE, { player: key } satisfies msg.RemoveMessage, (v) => !v.players.some((p) => p.key === key));
+  }
+
+  /** Host: no new player may join (those with a seat still come back), or they may again. @example await host.lock(true); */
+  lock(on: boolean): Promise<void> {
+    return this.command(msg.MSG_LOCK, { on } satisfies msg.AutoMessage, (v) => v.locked === on);
   }
 
   /** Host: the next round starts by itself after each reveal (or waits for next()). @example await host.setAutoAdvance(true); */

@@ -50,6 +50,8 @@ export interface ClassView {
   mode: Mode;
   direction: Direction;
   autoAdvance: boolean;
+  /** The host locked the game: no new players. */
+  locked: boolean;
   round: number;
   totalRounds: number;
   prompt: string;
@@ -86,6 +88,7 @@ export interface DecodedClass {
   mode: string;
   direction: string;
   autoAdvance: boolean;
+  locked?: boolean;
   round: number;
   totalRounds: number;
   prompt: string;
@@ -116,7 +119,7 @@ export function toClassView(s: DecodedClass): ClassView {
   const t = s.tally;
   return {
     phase: classPhaseOf(s.phase), paused: s.paused, pausedLeftMs: s.pausedLeftMs, pin: s.pin, hostName: s.hostName, hostConnected: s.hostConnected,
-    lang: s.lang, mode: s.mode as Mode, direction: s.direction as Direction, autoAdvance: s.autoAdvance,
+    lang: s.lang, mode: s.mode as Mode, direction: s.direction as Direction, autoAdvance: s.autoAdvance, locked: s.locked ?? false,
     round: s.round, totalRounds: s.totalRounds, prompt: s.prompt, choices, roundMs: s.roundMs, phaseEndsAt: deadlineOf(s.clockBase, s.phaseEnds),
     playerCount: s.playerCount, watching: s.watching,
     reveal: s.revealChoice > 0 ? (choices[s.revealChoice - 1] ?? "") : s.reveal, alsoAccepted: s.alsoAccepted ? [...s.alsoAccepted] : [],

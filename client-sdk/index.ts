@@ -367,7 +367,7 @@ export class LinguaLeapClient {
    * @example const host = await ll.rejoinClassGame(sessionStorage.classRoom, "host");
    */
   async rejoinClassGame(roomId: string, role: Exclude<ClassRole, "watcher"> = "player"): Promise<ClassSession> {
-    const seat = await this.connect("rejoining a class game", () => this.matchmaker.join("joinById", roomId, {}));
+    const seat = await this.connect("rejoining a class game", () => this.matchmaker.join("joinById", roomId, role === "host" ? { host: true } : {}));
     return new ClassSession(this.matchmaker, seat, role, this.classOptions);
   }
 

@@ -95,6 +95,10 @@ export const ERROR_CODES = {
   CLASS_NOT_NOW: 409,
   /** `remove` named a player who is not in the game. */
   CLASS_NO_SUCH_PLAYER: 404,
+  /** The host locked the class game: no new players (those with a seat still come back). */
+  CLASS_LOCKED: 423,
+  /** The host's own account joined as a player: the host screen is theirs; play from another account. */
+  CLASS_IS_HOST: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,4 @@
-import type { Client, Deferred } from "@colyseus/core";
+import type { Client } from "@colyseus/core";
 import { authenticate, type JoinContext } from "../shared/authenticate";
 import { bindRoom } from "../shared/bind-room";
 import type { Identity } from "../shared/identity";
@@ -14,7 +14,7 @@ import { ClassPin } from "./pins";
 import type { ClassServices } from "./services";
 
 /** Option keys a client may send: the teacher's settings (a player joining sends none of them). */
-const CLIENT_KEYS = ["lang", "lessonIds", "mode", "direction", "rounds", "roundSeconds", "autoAdvance", msg.SCHEMA_OPTION] as const;
+const CLIENT_KEYS = ["lang", "lessonIds", "mode", "direction", "rounds", "roundSeconds", "autoAdvance", "host", msg.SCHEMA_OPTION] as const;
 
 /**
  * A class game: a host (the teacher, on a projector) and up to CLASS_MAX_PLAYERS players on
@@ -28,8 +28,6 @@ export class ClassGameRoom extends ClassPlay {
   static override services: ClassServices;
   static override roomKind = msg.ROOM_CLASS_GAME;
   private host?: Identity;
-  /** Seats held for dropped sessions: a learner back on a new session ends the wait of the old one. */
-  private readonly held = new Map<string, Deferred<Client>>();
 
   static override async onAuth(token: string, options: Record<string, unknown>, context?: JoinContext): Promise<Identity> {
     const identity = await authenticate(this.services, token, context);
@@ -71,15 +69,20 @@ export class ClassGameRoom extends ClassPlay {
     return [...words];
   }
 
-  override async onJoin(client: Client, _options: unknown, identity: Identity): Promise<void> {
+  override async onJoin(client: Client, options: { host?: unknown } | undefined, identity: Identity): Promise<void> {
+    if (this.table.wasRemoved(identity.userId)) throw refuse("CLASS_REMOVED", "the host removed you from this game");
     if (this.isWatcher(client.sessionId)) return;
     // The first to join is the creator: nobody else can know the room before its PIN is out.
     if (!this.host) return this.seatHost(client, identity);
-    if (identity.userId === this.host.userId) return this.hostBack(client);
-    if (this.table.wasRemoved(identity.userId)) throw refuse("CLASS_REMOVED", "the host removed you from this game");
+    if (identity.userId === this.host.userId) {
+      // The teacher trying the PIN on their phone would take the projector's screen away.
+      if (options?.host !== true) throw refuse("CLASS_IS_HOST", "you host this game: the host screen is yours; join from another account to play");
+      return this.hostBack(client);
+    }
     const seat = this.table.seatOf(identity.userId);
     if (seat) return this.playerBack(client, seat);
     if (this.over || this.phase === "podium") throw refuse("CLASS_ENDED", "this class game is over");
+    if (this.state.locked) throw refuse("CLASS_LOCKED", "the host has locked this game: no new players");
     if (this.table.size >= this.services.classTiming.maxPlayers) throw refuse("CLASS_FULL", `this class game has its ${this.services.classTiming.maxPlayers} players already`);
     const name = checkName(identity.name, this.table.names());
     if (!name.ok) throw refuse(name.reason === "taken" ? "CLASS_NAME_TAKEN" : "CLASS_NAME_REFUSED", name.message);
@@ -133,8 +136,10 @@ export class ClassGameRoom extends ClassPlay {
       try {
         const wait = this.allowReconnection(client, seconds);
         this.held.set(id, wait);
-        await wait;
+        const back = await wait;
         this.held.delete(id);
+        // Removed while away (the wait is ended then, but a reconnection may have won the race).
+        if (!isHost && this.table.keyOf(id) === undefined) return this.closeClient(back, msg.CLOSE_REMOVED, "CLASS_REMOVED: the host removed you from this game");
         return this.markConnected(id, isHost, true);
       } catch {
         this.held.delete(id);

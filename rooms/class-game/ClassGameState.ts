@@ -65,6 +65,8 @@ export class ClassGameState extends Schema {
   @type("string") mode = "";
   @type("string") direction = "";
   @type("boolean") autoAdvance = false;
+  /** The host locked the game: no new player may join (those with a seat still come back). */
+  @type("boolean") locked = false;
   @type("uint8") round = 0;
   @type("uint8") totalRounds = 0;
   @type("string") prompt = "";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Client, Delayed } from "@colyseus/core";
+import type { Client, Deferred, Delayed } from "@colyseus/core";
 import type { ErrorCode } from "../../server/errors";
 import { GuardedRoom } from "../shared/GuardedRoom";
 import type { Mode } from "../word-duel/duel.rules";
@@ -24,6 +24,8 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
   protected pin?: ClassPin;
   /** The host's current session ("" while away). */
   protected hostSession = "";
+  /** Seats held for dropped sessions (allowReconnection): a comeback on a new session, or a removal, ends the wait. */
+  protected readonly held = new Map<string, Deferred<Client>>();
   private timer?: Delayed;
   /** Nothing more happens: the result is being kept, or the game ended. */
   protected over = false;
@@ -48,7 +50,6 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
           this.timer?.clear();
           this.timer = this.clock.setTimeout(() => this.run([effect.then]), effect.inMs);
           break;
-        case "disarm": this.timer?.clear(); break;
         case "listing":
           if (effect.open) break;
           void this.pin?.close();
@@ -71,9 +72,11 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
   /** Registers the players' and the host's messages. */
   protected listen(): void {
     this.handle(msg.MSG_ANSWER, (client, payload) => this.onAnswer(client, payload));
-    for (const cmd of ["start", "next", "pause", "resume", "end"] as const) this.handle(cmd, (client) => this.hostOnly(client, () => this.command(client, cmd)));
+    for (const cmd of ["start", "pause", "resume", "end"] as const) this.handle(cmd, (client) => this.hostOnly(client, () => this.command(client, cmd)));
+    this.handle(msg.MSG_NEXT, (client, payload) => this.hostOnly(client, () => this.onNext(client, payload)));
     this.handle(msg.MSG_REMOVE, (client, payload) => this.hostOnly(client, () => this.onRemove(client, payload)));
     this.handle(msg.MSG_AUTO, (client, payload) => this.hostOnly(client, () => this.onAuto(client, payload)));
+    this.handle(msg.MSG_LOCK, (client, payload) => this.hostOnly(client, () => this.onLock(client, payload)));
   }
 
   private hostOnly(client: Client, then: () => void): void {
@@ -82,10 +85,24 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
     then();
   }
 
-  private command(client: Client, cmd: flow.HostCommand): void {
-    const done = flow.command(cmd, this.game, this.services.now(), this.services.classTiming);
+  private command(client: Client, cmd: flow.HostCommand, forRound?: number): void {
+    const done = flow.command(cmd, this.game, this.services.now(), this.services.classTiming, forRound);
     if (!done.ok) return this.reject(client, done.code, done.message);
     this.run(done.effects);
+    // Resumed with everyone here already answered (a player removed during the pause): the round closes.
+    if (cmd === "resume") this.roundMayClose();
+  }
+
+  private onNext(client: Client, payload: unknown): void {
+    const parsed = msg.parseNext(payload);
+    if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
+    this.command(client, "next", parsed.value.round);
+  }
+
+  private onLock(client: Client, payload: unknown): void {
+    const parsed = msg.parseAuto(payload);
+    if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
+    this.state.locked = parsed.value.on;
   }
 
   private onRemove(client: Client, payload: unknown): void {
@@ -93,6 +110,8 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
     if (!this.state.players.has(parsed.value.player)) return this.reject(client, "CLASS_NO_SUCH_PLAYER", `no player "${parsed.value.player}" in this game`);
     const sessionId = this.table.remove(parsed.value.player);
+    // Away with a held seat: the wait ends now (a reconnection would bring back a client with no seat).
+    if (sessionId) this.held.get(sessionId)?.reject(new Error("removed by the host"));
     const gone = sessionId ? this.clients.find((c) => c.sessionId === sessionId) : undefined;
     if (gone) {
       gone.send(msg.MSG_ERROR, { code: "CLASS_REMOVED", message: "the host removed you from this game" } satisfies msg.ErrorMessage);
@@ -105,7 +124,7 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
     const parsed = msg.parseAuto(payload);
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
     this.state.autoAdvance = parsed.value.on;
-    // A reveal waiting for the host moves on by itself from now on (or waits from now on).
+    // A reveal waiting for the host moves on by itself from now on (or waits from now on); a paused one learns it on resume.
     if (this.phase === "reveal" && !this.state.paused) this.run(flow.reveal(this.state, this.services.now(), this.services.classTiming));
   }
 
@@ -146,6 +165,7 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
   private startRound(round: number): void {
     const now = this.services.now();
     this.table.openRound(round, now);
+    void this.pin?.renew().catch((err) => this.log.warn({ err }, "class_game: the PIN could not be renewed"));
     this.run(flow.roundStart(round, now, this.state.roundMs));
   }
 
@@ -175,6 +195,9 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
    */
   private async finish(): Promise<void> {
     if (this.over) return;
+    // Ended during a round: what was answered counts, and the round is one of the rounds played.
+    if (this.phase === "round") this.table.closeRound();
+    this.table.rank();
     this.stop();
     const { lang, mode } = this.state;
     const lines = this.table.lines().filter((l) => l.words.length > 0);

@@ -112,15 +112,22 @@ export class ClassTable {
     if (seat.sessionId === sessionId) seat.sessionId = "";
   }
 
-  /** The host removes a player for good: gone from the state and the result; their account cannot rejoin. Returns the session to close. */
+  /**
+   * The host removes a player for good: gone from the state, the count of answers, the places
+   * and the top five (often the point: a name off the projector), and from the result; their
+   * account cannot rejoin. Returns the session to close.
+   */
   remove(key: string): string | undefined {
     const seat = this.seats.get(key);
     if (!seat) return undefined;
+    const { round } = this.state;
+    if (round > 0 && this.state.players.get(key)!.answeredRound === round && seat.pending) this.state.live.answered -= 1;
     this.removed.add(seat.identity.userId);
     this.seats.delete(key);
     this.bySession.delete(seat.sessionId);
     this.state.players.delete(key);
     this.state.playerCount = this.seats.size;
+    if (this.state.top.length > 0) this.rank();
     return seat.sessionId || undefined;
   }
 
@@ -194,7 +201,7 @@ export class ClassTable {
   }
 
   /** Each player's place (equal scores share one) and the top five. */
-  private rank(): void {
+  rank(): void {
     const lines = [...this.state.players.entries()].map(([key, p]) => ({ id: key, name: p.name, score: p.score }));
     const places = rules.placements(lines.map((l) => ({ sessionId: l.id, score: l.score, forfeited: false })));
     for (const [key, p] of this.state.players) p.rank = places.get(key)!;

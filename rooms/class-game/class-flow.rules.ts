@@ -73,8 +73,6 @@ export type ClassEffect =
   | { do: "patch"; patch: ClassPatch }
   /** Sets the room's one timer (replacing the last) to `then` in `inMs`. */
   | { do: "arm"; inMs: number; then: ClassAction }
-  /** Clears the room's timer. */
-  | { do: "disarm" }
   /** The PIN leads here (true) or not any more. */
   | { do: "listing"; open: boolean };
 
@@ -147,10 +145,11 @@ export function roundCloses(game: Pick<FlowGame, "phase" | "paused">, players: r
 export type HostCommand = "start" | "next" | "pause" | "resume" | "end";
 
 /**
- * A host command at `now`: what follows, or CLASS_NOT_NOW with why.
+ * A host command at `now`: what follows, or CLASS_NOT_NOW with why. A `next` may say which
+ * round it was pressed in (`forRound`): a double click then does not skip a round.
  * @example command("start", { phase: "lobby", players: 0, … }, 0, timing) // { ok: false, code: "CLASS_NOT_NOW", message: "nobody has joined yet" }
  */
-export function command(cmd: HostCommand, game: FlowGame, now: number, t: ClassTiming): Commanded {
+export function command(cmd: HostCommand, game: FlowGame, now: number, t: ClassTiming, forRound?: number): Commanded {
   if (game.phase === "podium") return notNow("the game is over");
   switch (cmd) {
     case "start":
@@ -159,6 +158,8 @@ export function command(cmd: HostCommand, game: FlowGame, now: number, t: ClassT
       return { ok: true, effects: [patch({ phase: "countdown", phaseEndsAt: now + t.countdownMs }), arm(t.countdownMs, { do: "start_round", round: 1 })] };
     case "next":
       if (game.paused) return notNow("the game is paused: resume it first");
+      // A second click of the same button: it was for a round the game has left.
+      if (forRound !== undefined && forRound !== game.round) return notNow(`that "next" was for round ${forRound}; the game is at round ${game.round} now`);
       if (game.phase === "round") return { ok: true, effects: [{ do: "close_round" }] };
       if (game.phase === "reveal") return { ok: true, effects: [afterRound(game.round, game.totalRounds)] };
       return notNow(game.phase === "lobby" ? "start the game first" : "the first round is about to open");
@@ -166,13 +167,15 @@ export function command(cmd: HostCommand, game: FlowGame, now: number, t: ClassT
       if (game.paused) return notNow("the game is paused already");
       if (game.phase === "lobby" || game.phaseEndsAt === 0) return notNow("there is no clock running to pause");
       const left = Math.max(0, game.phaseEndsAt - now);
-      return { ok: true, effects: [{ do: "disarm" }, patch({ phase: game.phase, phaseEndsAt: 0, paused: true, pausedLeftMs: left })] };
+      // A game left paused ends like one left waiting: after idleMs, with the rounds played.
+      return { ok: true, effects: [arm(t.idleMs, { do: "finish" }), patch({ phase: game.phase, phaseEndsAt: 0, paused: true, pausedLeftMs: left })] };
     }
     case "resume": {
       if (!game.paused) return notNow("the game is not paused");
-      const then = onTimeout(game)!;
+      // Auto-advance turned off during the pause: the reveal now waits for the host's next.
+      if (game.phase === "reveal" && !game.autoAdvance) return { ok: true, effects: [patch({ phase: "reveal", phaseEndsAt: 0, paused: false, pausedLeftMs: 0 }), arm(t.idleMs, { do: "finish" })] };
       const left = game.pausedLeftMs;
-      return { ok: true, effects: [patch({ phase: game.phase, phaseEndsAt: now + left, paused: false, pausedLeftMs: 0 }), arm(left, then)] };
+      return { ok: true, effects: [patch({ phase: game.phase, phaseEndsAt: now + left, paused: false, pausedLeftMs: 0 }), arm(left, onTimeout(game)!)] };
     }
     case "end":
       if (game.phase === "lobby") return { ok: true, effects: [{ do: "end", ending: CLASS_ENDINGS.hostEnded }] };

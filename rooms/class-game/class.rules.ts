@@ -41,9 +41,34 @@ export function tidyName(raw: string): string {
   return raw.normalize("NFC").replace(/\s+/g, " ").trim();
 }
 
-/** A nickname as compared for duplicates: case and accents folded ("José" = "jose"). */
+/**
+ * A nickname as compared for duplicates: compatibility forms folded (full-width "Ａｎａ"), case,
+ * accents, and everything but letters and digits dropped — "José", "jose", "Jo se" and
+ * "jose." are one name on a projector.
+ */
 function nameKey(name: string): string {
-  return foldAccents(tidyName(name).toLowerCase());
+  return foldAccents(tidyName(name).normalize("NFKC").toLowerCase()).replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+/** Characters that show as nothing (fillers, default-ignorables): a name made of them is invisible. */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u115f\u1160\u3164\uffa0]/u;
+/** More than two marks on one letter: a name that spills over the lines around it. */
+const STACKED_MARKS = /\p{M}{3,}/u;
+/** Scripts whose letters look alike: one name may not mix them ("Аna" with a Cyrillic А is not "Ana"). */
+const LOOKALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
+
+/** Why a name's characters are refused, or undefined when they are fine. */
+function badCharacters(name: string): string | undefined {
+  if (!/^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} \-_.']*$/u.test(name)) return "a name has letters, digits, spaces and - _ . ' only, and starts with a letter or digit";
+  if (INVISIBLE.test(name) || STACKED_MARKS.test(name)) return "a name has letters you can see, each with at most two accents";
+  if (LOOKALIKE_SCRIPTS.filter((script) => script.test(name)).length > 1) return "a name is written in one alphabet (not Latin and Cyrillic or Greek mixed)";
+  return undefined;
+}
+
+/** The name's letters spelled out one by one ("f.u.c.k", "f u c k") joined up, for the filter. */
+function spelledOut(name: string): string | undefined {
+  const parts = name.split(/[ \-_.']+/u).filter(Boolean);
+  return parts.length >= 3 && parts.every((p) => [...p].length === 1) ? parts.join("") : undefined;
 }
 
 /** The recommended English matcher of `obscenity` (leetspeak, repeated letters; "Scunthorpe" passes). */
@@ -56,15 +81,19 @@ export function isProfane(text: string): boolean {
 
 /**
  * A nickname a player asks for, checked: its length, its characters (letters, digits,
- * spaces, `-_.'`), the profanity filter, and the names already in the game.
+ * spaces, `-_.'`; nothing invisible, at most two marks on a letter, one alphabet of look-alike
+ * letters), the profanity filter (also on letters spelled out one by one), and the names
+ * already in the game (see nameKey).
  * @example checkName(" Ana ", ["Ben"]) // { ok: true, name: "Ana" }
  */
 export function checkName(raw: string, taken: readonly string[], profane: (text: string) => boolean = isProfane): { ok: true; name: string } | { ok: false; reason: NameRefusal; message: string } {
   const name = tidyName(raw);
   const length = [...name].length;
   if (length < NAME_MIN || length > NAME_MAX) return { ok: false, reason: "length", message: `a name has ${NAME_MIN} to ${NAME_MAX} characters` };
-  if (!/^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} \-_.']*$/u.test(name)) return { ok: false, reason: "characters", message: "a name has letters, digits, spaces and - _ . ' only, and starts with a letter or digit" };
-  if (profane(name)) return { ok: false, reason: "profane", message: "choose another name" };
+  const characters = badCharacters(name);
+  if (characters) return { ok: false, reason: "characters", message: characters };
+  const joined = spelledOut(name);
+  if (profane(name) || (joined !== undefined && profane(joined))) return { ok: false, reason: "profane", message: "choose another name" };
   const key = nameKey(name);
   if (taken.some((t) => nameKey(t) === key)) return { ok: false, reason: "taken", message: `someone in this game is called "${name}" already` };
   return { ok: true, name };

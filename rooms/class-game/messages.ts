@@ -15,7 +15,11 @@ export const ROOM_CLASS_GAME = "class_game";
 
 /** Host → server: open the first round (from the lobby). */
 export const MSG_START = "start";
-/** Host → server: close the round now, or, in the reveal, go on to the next round (the podium after the last). */
+/**
+ * Host → server: close the round now, or, in the reveal, go on to the next round (the podium
+ * after the last). `{round}` (optional): the round it was pressed in, so a double click does
+ * not skip a round.
+ */
 export const MSG_NEXT = "next";
 /** Host → server: freeze the clock of the countdown, a round or a reveal. */
 export const MSG_PAUSE = "pause";
@@ -27,6 +31,8 @@ export const MSG_END = "end";
 export const MSG_REMOVE = "remove";
 /** Host → server: `{on}` — after each reveal the next round starts by itself (or waits for `next`). */
 export const MSG_AUTO = "auto";
+/** Host → server: `{on}` — no new player may join (those with a seat still come back). */
+export const MSG_LOCK = "lock";
 
 /** Server → host, once the game's result is kept: the class report ({@link ClassReportMessage}). */
 export const MSG_CLASS_REPORT = "class_report";
@@ -77,9 +83,26 @@ export interface RemoveMessage {
   player: string;
 }
 
-/** `auto` payload. */
+/** `auto` and `lock` payload. */
 export interface AutoMessage {
   on: boolean;
+}
+
+/** `next` payload (optional). */
+export interface NextMessage {
+  round?: number;
+}
+
+/**
+ * Validates a `next` payload: nothing, or `{round}` (the round the host pressed it in).
+ * @example parseNext({ round: 3 }) // { ok: true, value: { round: 3 } }
+ */
+export function parseNext(payload: unknown): Parsed<NextMessage> {
+  if (payload === undefined || payload === null) return { ok: true, value: {} };
+  if (!isRecord(payload)) return { ok: false, message: 'next takes nothing, or {"round": <the round it was pressed in>}' };
+  if (payload.round === undefined) return { ok: true, value: {} };
+  if (typeof payload.round !== "number" || !Number.isInteger(payload.round) || payload.round < 0 || payload.round > 255) return { ok: false, message: 'next takes nothing, or {"round": <the round it was pressed in>}' };
+  return { ok: true, value: { round: payload.round } };
 }
 
 /** `class_report` payload: the class report (rooms/class-game/report.rules.ts). */
@@ -137,10 +160,10 @@ export function parseRemove(payload: unknown): Parsed<RemoveMessage> {
 }
 
 /**
- * Validates an `auto` payload.
+ * Validates an `auto` or `lock` payload.
  * @example parseAuto({ on: true }) // { ok: true, value: { on: true } }
  */
 export function parseAuto(payload: unknown): Parsed<AutoMessage> {
-  if (!isRecord(payload) || typeof payload.on !== "boolean") return { ok: false, message: 'auto takes {"on": true|false}' };
+  if (!isRecord(payload) || typeof payload.on !== "boolean") return { ok: false, message: 'this message takes {"on": true|false}' };
   return { ok: true, value: { on: payload.on } };
 }

@@ -17,6 +17,7 @@ export class ClassPin {
   private constructor(
     private readonly presence: Presence,
     readonly pin: string,
+    private readonly roomId: string,
   ) {}
 
   /** Claims a free PIN and lists `info` under it. */
@@ -27,7 +28,7 @@ export class ClassPin {
       if ((await presence.incr(claim)) !== 1) continue; // taken: draw again
       await presence.expire(claim, PIN_TTL_SECONDS);
       await presence.setex(`${CLASS_PIN_KEY}${pin}`, JSON.stringify({ pin, ...info } satisfies ClassInfo), PIN_TTL_SECONDS);
-      return new ClassPin(presence, pin);
+      return new ClassPin(presence, pin, info.roomId);
     }
     throw new Error(`class_game: no free PIN after ${MAX_DRAWS} draws`);
   }
@@ -38,9 +39,24 @@ export class ClassPin {
     return typeof found === "string" ? (JSON.parse(found) as ClassInfo) : null;
   }
 
-  /** The game is over: the PIN leads nowhere and may be drawn again. */
+  /** The game goes on (a round starts): its PIN stays listed another PIN_TTL_SECONDS. */
+  async renew(): Promise<void> {
+    if (!(await this.owned())) return;
+    await this.presence.expire(`${CLASS_PIN_KEY}${this.pin}`, PIN_TTL_SECONDS);
+    await this.presence.expire(`${CLASS_PIN_KEY}${this.pin}:claim`, PIN_TTL_SECONDS);
+  }
+
+  /**
+   * The game is over: the PIN leads nowhere and may be drawn again — unless it already leads
+   * to another game (this one outlived its keys, and the PIN was drawn again).
+   */
   async close(): Promise<void> {
+    if (!(await this.owned())) return;
     await this.presence.del(`${CLASS_PIN_KEY}${this.pin}`);
     await this.presence.del(`${CLASS_PIN_KEY}${this.pin}:claim`);
+  }
+
+  private async owned(): Promise<boolean> {
+    return (await ClassPin.find(this.presence, this.pin))?.roomId === this.roomId;
   }
 }

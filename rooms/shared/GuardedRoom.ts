@@ -44,7 +44,7 @@ export abstract class GuardedRoom<S extends object = object, Services extends Gu
   /** The name the class is registered under ("word_duel"), for logs and metrics. */
   static roomKind = "room";
   /** Timers fire when due, with no tick (see TimerClock). */
-  override clock = new TimerClock();
+  override clock = new TimerClock((err) => this.log.error({ err }, `${this.kind}: a timer failed`));
   /** No patch interval (0 turns Colyseus's off): a change schedules its patch (see {@link watchChanges}). */
   override patchRate = 0;
   private readonly handlers = new Map<string, MessageHandler>();

@@ -11,12 +11,17 @@ const TIMEOUT = 1;
 class NodeDelayed extends Delayed {
   private node?: NodeJS.Timeout;
 
-  constructor(handler: (...args: unknown[]) => void, args: unknown[], time: number, type: number, private readonly done: (d: NodeDelayed) => void) {
+  constructor(handler: (...args: unknown[]) => void, args: unknown[], time: number, type: number, private readonly done: (d: NodeDelayed) => void, fail: (err: unknown) => void) {
     super(handler, args, time, type);
     const fire = () => {
       if (!this.active) return;
       if (type === TIMEOUT) this.settle();
-      this.handler(...(this.args as unknown[]));
+      // A timer fires outside any of Colyseus's guarded calls: what it throws would end the process.
+      try {
+        this.handler(...(this.args as unknown[]));
+      } catch (err) {
+        fail(err);
+      }
     };
     this.node = type === INTERVAL ? setInterval(fire, time) : setTimeout(fire, time);
   }
@@ -60,6 +65,11 @@ class NodeDelayed extends Delayed {
 export class TimerClock extends Clock {
   private readonly live = new Set<NodeDelayed>();
 
+  /** @param onError told what a timer's handler threw (the room logs it); nothing a timer throws leaves the clock. */
+  constructor(private readonly onError: (err: unknown) => void = () => undefined) {
+    super();
+  }
+
   override setTimeout(handler: (...args: unknown[]) => void, time: number, ...args: unknown[]): Delayed {
     return this.schedule(handler, args, time, TIMEOUT);
   }
@@ -91,7 +101,7 @@ export class TimerClock extends Clock {
   }
 
   private schedule(handler: (...args: unknown[]) => void, args: unknown[], time: number, type: number): Delayed {
-    const delayed = new NodeDelayed(handler, args, Math.max(0, time), type, (d) => this.live.delete(d));
+    const delayed = new NodeDelayed(handler, args, Math.max(0, time), type, (d) => this.live.delete(d), this.onError);
     this.live.add(delayed);
     return delayed;
   }

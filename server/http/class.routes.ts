@@ -3,30 +3,31 @@
  * `GET /api/class/:pin` — what the PIN leads to; `POST /api/class/:pin/guest {name}` — a guest
  * account for a phone joining that game, checked against the game's name rules first. Both
  * are limited per address (CLASS_LOOKUPS_PER_MINUTE, high: a school's phones often share one
- * address) and guest joins per game too (twice its seats), instead of the daily guest cap per
- * address, which a class behind one address would use up in a morning.
+ * address); the guests made count against the address's daily guest cap like any
+ * (GUESTS_PER_ADDRESS_PER_DAY). Seats are the room's to give: making guests fills nothing, so
+ * nobody with the PIN can lock a class out by making accounts.
  */
 import { randomUUID } from "node:crypto";
 import { Router, type Request } from "express";
 import { AppError } from "../errors";
 import { checkName, isPin } from "../../rooms/class-game/class.rules";
-import { CLASS_PIN_KEY, type ClassInfo } from "../../rooms/class-game/messages";
-import { ClassPin, PIN_TTL_SECONDS } from "../../rooms/class-game/pins";
+import type { ClassInfo } from "../../rooms/class-game/messages";
+import { ClassPin } from "../../rooms/class-game/pins";
 import type { TokenService } from "../auth/tokens";
 import type { Limit } from "../limits";
 import type { Store } from "../store/store";
 import { guestBody, session } from "./api.routes";
 import { handle } from "./handle";
-import { perAddress } from "./rate-limit.middleware";
+import { perAddress, rateLimited } from "./rate-limit.middleware";
 import { parseBody } from "./validate";
 
 export interface ClassRouteDeps {
-  presence: { get(key: string): unknown; incr(key: string): Promise<number>; expire(key: string, seconds: number): unknown };
+  presence: { get(key: string): unknown };
   store: Pick<Store, "createUser">;
   tokens: TokenService;
   lookups: Limit;
-  /** Seats in one game (CLASS_MAX_PLAYERS): guest joins per game are capped at twice that. */
-  maxPlayers: number;
+  /** Guest accounts made, per address per day (GUESTS_PER_ADDRESS_PER_DAY). */
+  guests: Limit;
   guestIdleMs: number;
 }
 
@@ -51,10 +52,8 @@ export function classRoutes(deps: ClassRouteDeps): Router {
     // The room checks again against the names taken: here the learner hears at once about the rest.
     const checked = checkName(name, []);
     if (!checked.ok) throw new AppError("CLASS_NAME_REFUSED", checked.message);
-    const joins = `${CLASS_PIN_KEY}${game.pin}:guests`;
-    const count = await deps.presence.incr(joins);
-    if (count === 1) await deps.presence.expire(joins, PIN_TTL_SECONDS);
-    if (count > deps.maxPlayers * 2) throw new AppError("CLASS_FULL", "this class game has taken all the players it can");
+    const taken = await deps.guests.take(req.ip ?? "unknown");
+    if (!taken.ok) throw rateLimited(res, taken, "too many guest accounts from your address today; ask your teacher, or sign in to an account");
     const now = Date.now();
     const user = await deps.store.createUser({ id: randomUUID(), name: checked.name, guest: true, timeZone, createdAt: now, expiresAt: now + deps.guestIdleMs });
     res.status(201).json({ ...session(deps.tokens, user), game });

@@ -74,7 +74,7 @@ export function expressApp(deps: HttpDeps): express.Express {
   app.use("/api", apiRoutes({ store, tokens, passwords: deps.passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
   app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
   app.use("/api", challengeRoutes(deps.presence, limits.challengeLookups));
-  app.use("/api", classRoutes({ presence: deps.presence, store, tokens, lookups: limits.classLookups, maxPlayers: config.CLASS_MAX_PLAYERS, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000 }));
+  app.use("/api", classRoutes({ presence: deps.presence, store, tokens, lookups: limits.classLookups, guests: limits.guests, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000 }));
   if (metrics) app.use("/matchmake", metrics.matchmakeTiming());
   app.use("/matchmake", deps.guard.count);
   app.use(matchmakeRoutes({ limits, tokens, placement: deps.placement, rooms: deps.roomNames, unavailable: deps.guard.unavailable, roomGone: deps.roomGone, timeoutMs: config.MATCHMAKE_TIMEOUT_MS, log, mistake }));

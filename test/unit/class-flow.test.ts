@@ -31,6 +31,9 @@ describe("class game flow (pure)", () => {
     assert.deepEqual(effects(flow.command("next", game({ phase: "reveal", round: 10 }), 0, timing)), [{ do: "finish" }]);
     assert.equal(flow.command("next", game({ phase: "lobby" }), 0, timing).ok, false);
     assert.equal(flow.command("next", game({ phase: "reveal", round: 2, paused: true }), 0, timing).ok, false);
+    // A double click: the second next was pressed in round 2's reveal, the game is in round 3 now.
+    assert.equal(flow.command("next", game({ phase: "round", round: 3 }), 0, timing, 2).ok, false);
+    assert.equal(flow.command("next", game({ phase: "round", round: 3 }), 0, timing, 3).ok, true);
   });
 
   it("a reveal moves on by itself with auto-advance, else waits for the host (idleMs at most, then the game ends)", () => {
@@ -47,7 +50,7 @@ describe("class game flow (pure)", () => {
 
   it("pause freezes what is left of the phase; resume re-arms exactly that", () => {
     const paused = effects(flow.command("pause", game({ phase: "round", round: 4, phaseEndsAt: 9000 }), 5000, timing));
-    assert.deepEqual(paused, [{ do: "disarm" }, { do: "patch", patch: { phase: "round", phaseEndsAt: 0, paused: true, pausedLeftMs: 4000 } }]);
+    assert.deepEqual(paused, [{ do: "arm", inMs: timing.idleMs, then: { do: "finish" } }, { do: "patch", patch: { phase: "round", phaseEndsAt: 0, paused: true, pausedLeftMs: 4000 } }]);
     const resumed = effects(flow.command("resume", game({ phase: "round", round: 4, paused: true, pausedLeftMs: 4000 }), 20_000, timing));
     assert.deepEqual(resumed, [
       { do: "patch", patch: { phase: "round", phaseEndsAt: 24_000, paused: false, pausedLeftMs: 0 } },
@@ -56,6 +59,11 @@ describe("class game flow (pure)", () => {
     assert.equal(flow.command("pause", game({ phase: "lobby" }), 0, timing).ok, false, "no clock in the lobby");
     assert.equal(flow.command("pause", game({ phase: "reveal", round: 2, phaseEndsAt: 0 }), 0, timing).ok, false, "a reveal waiting for next has no clock");
     assert.equal(flow.command("resume", game({ phase: "round" }), 0, timing).ok, false);
+    // Auto-advance turned off while a reveal was paused: resumed, it waits for next (it used to finish the game).
+    assert.deepEqual(effects(flow.command("resume", game({ phase: "reveal", round: 1, paused: true, pausedLeftMs: 2000, autoAdvance: false }), 0, timing)), [
+      { do: "patch", patch: { phase: "reveal", phaseEndsAt: 0, paused: false, pausedLeftMs: 0 } },
+      { do: "arm", inMs: timing.idleMs, then: { do: "finish" } },
+    ]);
   });
 
   it("a round closes when every connected player has answered, never while paused", () => {

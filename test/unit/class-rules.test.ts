@@ -65,3 +65,29 @@ describe("class games: rounds, standings and the teacher's report", () => {
     assert.deepEqual(csv.slice(3), ["", "word,right,almost,wrong,no answer", "apple,1,0,1,0", "pear,0,1,0,1", ""]);
   });
 });
+
+describe("class games: names a hostile player might try", () => {
+  const refused = (name: string, taken: string[] = []) => {
+    const checked = checkName(name, taken);
+    return checked.ok ? "" : checked.reason;
+  };
+  it("refuses invisible names, stacked accents and look-alike alphabets mixed", () => {
+    assert.equal(refused("\u3164\u3164"), "characters");
+    assert.equal(refused("\u115f\u1160"), "characters");
+    assert.equal(refused("A" + "\u0301".repeat(19)), "characters");
+    assert.equal(refused("\u0410na"), "characters", "a Cyrillic А in a Latin name");
+    assert.equal(refused("Zoë"), "", "one accent is fine");
+    assert.equal(refused("Дмитрий"), "", "a whole Cyrillic name is fine");
+  });
+  it("takes names differing only in width, spaces or dots as one", () => {
+    assert.equal(refused("\uff21\uff4e\uff41", ["Ana"]), "taken");
+    assert.equal(refused("A na", ["Ana"]), "taken");
+    assert.equal(refused("Ana.", ["Ana"]), "taken");
+    assert.equal(refused("Ana B", ["Ana"]), "");
+  });
+  it("checks letters spelled out one by one against the filter", () => {
+    assert.equal(refused("f.u.c.k"), "profane");
+    assert.equal(refused("f u c k"), "profane");
+    assert.equal(refused("J. R. R."), "");
+  });
+});

@@ -57,4 +57,17 @@ describe("TimerClock (rooms/shared/TimerClock.ts)", () => {
     delayed.clear();
     assert.equal(clock.pending, 0);
   });
+
+  it("hands what a timer's handler throws to onError, never to the process; other timers go on", async () => {
+    const errors: unknown[] = [];
+    const clock = new TimerClock((err) => errors.push(err));
+    clock.setTimeout(() => {
+      throw new Error("boom");
+    }, 1);
+    const later = new Promise<void>((resolve) => clock.setTimeout(() => resolve(), 5));
+    await withTimeout(later, 2000, "the next timer");
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /boom/);
+    assert.equal(clock.pending, 0);
+  });
 });
