@@ -55,6 +55,8 @@ export interface SocketBytes {
 export class ClassMetrics {
   answerPatch: number[] = [];
   join: number[] = [];
+  /** A join's steps: the guest's HTTP request (PIN checked, account made), the seat's (matchmaking), the rest (WebSocket and join handshake). */
+  joinSteps: { guest: number[]; seat: number[]; socket: number[] } = { guest: [], seat: [], socket: [] };
   phones: SocketBytes[] = [];
   hosts: SocketBytes[] = [];
   answers = { sent: 0, meantRight: 0, accepted: 0 };
@@ -116,6 +118,18 @@ function gameBytes(wire: WireCount, atStart: { bytes: number; byCode: Record<str
   return { lobby: atStart.bytes, game, gameFrames, byCode };
 }
 
+/** The global fetch, adding each request's time (to its answer's headers) to the guest step or the seat step. */
+function timedFetch(into: { guest: number; seat: number }): typeof fetch {
+  return async (input, init) => {
+    const t0 = performance.now();
+    try {
+      return await fetch(input, init);
+    } finally {
+      into[String(input).includes("/matchmake/") ? "seat" : "guest"] += performance.now() - t0;
+    }
+  };
+}
+
 /** Counts errors the server sends on its own (not the refusal of a call this bot is waiting on). */
 function countUnasked(session: ClassSession, m: ClassMetrics, asking: () => boolean): void {
   session.on("error", (e) => {
@@ -140,10 +154,15 @@ class Phone {
   ) {}
 
   async join(endpoint: string, pin: string): Promise<void> {
-    const ll = new LinguaLeapClient(endpoint);
+    const http = { guest: 0, seat: 0 };
+    const ll = new LinguaLeapClient(endpoint, { fetch: timedFetch(http) });
     const t0 = performance.now();
     const session = await ll.joinClassGame(pin, { name: `Kid ${this.seat + 1}` });
-    this.m.join.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    this.m.join.push(ms);
+    this.m.joinSteps.guest.push(http.guest);
+    this.m.joinSteps.seat.push(http.seat);
+    this.m.joinSteps.socket.push(ms - http.guest - http.seat);
     this.session = session;
     this.m.ccu++;
     countUnasked(session, this.m, () => this.answering);

@@ -78,7 +78,7 @@ export interface ClassReport {
   games: { planned: number; created: number; started: number; finished: number; reports: number };
   players: { planned: number; joined: number; onPodium: number };
   answers: { sent: number; meantRight: number; accepted: number };
-  latencyMs: { answerPatch: Summary | null; join: Summary | null };
+  latencyMs: { answerPatch: Summary | null; join: Summary | null; joinGuest: Summary | null; joinSeat: Summary | null; joinSocket: Summary | null };
   bytesPerRound: { phone: PerRound; host: PerRound };
   /**
    * The servers' CPU time: the whole run; the joins (until every game had started) per phone
@@ -114,7 +114,7 @@ function perRound(sockets: SocketBytes[]): PerRound {
 
 /** The shards' figures merged. */
 function merged(run: ClassRun): { games: GameOutcome[]; m: ClassMetrics; maxLag: Map<number, number> } {
-  const m = { answerPatch: [], join: [], phones: [], hosts: [], answers: { sent: 0, meantRight: 0, accepted: 0 }, errors: {}, examples: {}, ccu: 0 } as unknown as ClassMetrics;
+  const m = { answerPatch: [], join: [], joinSteps: { guest: [], seat: [], socket: [] }, phones: [], hosts: [], answers: { sent: 0, meantRight: 0, accepted: 0 }, errors: {}, examples: {}, ccu: 0 } as unknown as ClassMetrics;
   const games: GameOutcome[] = [];
   const maxLag = new Map<number, number>();
   for (const p of run.shards) {
@@ -124,6 +124,7 @@ function merged(run: ClassRun): { games: GameOutcome[]; m: ClassMetrics; maxLag:
     maxLag.set(p.index, f.maxLoopDelayP99Ms);
     m.answerPatch.push(...f.metrics.answerPatch);
     m.join.push(...f.metrics.join);
+    for (const k of ["guest", "seat", "socket"] as const) m.joinSteps[k].push(...f.metrics.joinSteps[k]);
     m.phones.push(...f.metrics.phones);
     m.hosts.push(...f.metrics.hosts);
     for (const k of ["sent", "meantRight", "accepted"] as const) m.answers[k] += f.metrics.answers[k];
@@ -164,7 +165,7 @@ export function buildReport(run: ClassRun): ClassReport {
     games: { planned: o.games, created: count("created"), started: count("started"), finished, reports: count("report") },
     players: { planned: o.games * o.players, joined, onPodium },
     answers: m.answers,
-    latencyMs: { answerPatch: summarize(m.answerPatch), join: summarize(m.join) },
+    latencyMs: { answerPatch: summarize(m.answerPatch), join: summarize(m.join), joinGuest: summarize(m.joinSteps.guest), joinSeat: summarize(m.joinSteps.seat), joinSocket: summarize(m.joinSteps.socket) },
     bytesPerRound: { phone: perRound(m.phones), host: perRound(m.hosts) },
     serverCpu: serverCpu(run, cpuTotal, joined, m.answers.sent),
     servers,
@@ -220,6 +221,7 @@ function lines(r: ClassReport): string[] {
     `answers          ${r.answers.sent} sent (${r.answers.meantRight} meant right), ${r.answers.accepted} accepted`,
     `answer→patch     p50/p95/p99/max ${formatSummary(r.latencyMs.answerPatch)}`,
     `join             p50/p95/p99/max ${formatSummary(r.latencyMs.join)}   (guest + PIN + seat + WebSocket)`,
+    `  its steps p50/p99: guest ${formatSummary(r.latencyMs.joinGuest, ["p50", "p99"])}, seat ${formatSummary(r.latencyMs.joinSeat, ["p50", "p99"])}, WebSocket + join ${formatSummary(r.latencyMs.joinSocket, ["p50", "p99"])}`,
     bytesLine("bytes/phone/round", r.bytesPerRound.phone),
     bytesLine("bytes/host/round ", r.bytesPerRound.host),
     `server cpu time  ${c.totalMs} ms: joins ${c.joinsMs} ms (${c.perJoinMs} ms per phone), play ${c.playMs} ms over ${c.playS} s (mean ${c.playPercentMean}% of a core, ${c.perAnswerMs} ms per answer)`,
