@@ -348,17 +348,22 @@ export class LinguaLeapClient {
    * @example const game = await ll.joinClassGame("482913", { name: "Ana" });
    */
   async joinClassGame(pin: string, options: { name?: string; timeZone?: string } = {}): Promise<ClassSession> {
-    let info: ClassInfo;
-    if (this.token) info = await this.lookupClassGame(pin);
-    else {
-      if (!options.name) throw new LinguaLeapError("CLASS_NAME_REFUSED", "choose a name to join the class game with");
-      const joined = await this.request<Session & { game: ClassInfo }>("POST", `/api/class/${encodeURIComponent(pin.trim())}/guest`, { name: options.name, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }, false);
-      this.useToken(joined.token);
-      this.user = joined.user;
-      info = joined.game;
+    if (this.token) {
+      const info = await this.lookupClassGame(pin);
+      return new ClassSession(this.matchmaker, await this.connect("joining a class game", () => this.matchmaker.join("joinById", info.roomId, {})), "player", this.classOptions);
     }
-    const seat = await this.connect("joining a class game", () => this.matchmaker.join("joinById", info.roomId, {}));
-    return new ClassSession(this.matchmaker, seat, "player", this.classOptions);
+    if (!options.name) throw new LinguaLeapError("CLASS_NAME_REFUSED", "choose a name to join the class game with");
+    const joined = await this.request<Session & { game: ClassInfo }>("POST", `/api/class/${encodeURIComponent(pin.trim())}/guest`, { name: options.name, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }, false);
+    this.useToken(joined.token);
+    this.user = joined.user;
+    try {
+      return new ClassSession(this.matchmaker, await this.connect("joining a class game", () => this.matchmaker.join("joinById", joined.game.roomId, {})), "player", this.classOptions);
+    } catch (err) {
+      // The room refused this guest (a name taken meanwhile, the game full or over): signed out
+      // again, so the next try with another name makes its own guest.
+      this.signOut();
+      throw err;
+    }
   }
 
   /**

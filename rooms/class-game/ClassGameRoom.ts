@@ -87,6 +87,7 @@ export class ClassGameRoom extends ClassPlay {
     const name = checkName(identity.name, this.table.names());
     if (!name.ok) throw refuse(name.reason === "taken" ? "CLASS_NAME_TAKEN" : "CLASS_NAME_REFUSED", name.message);
     client.view = this.table.sit(client.sessionId, identity, name.name);
+    void this.pin?.name(name.name, true).catch((err) => this.log.warn({ err }, "class_game: a name could not be listed"));
   }
 
   private async seatHost(client: Client, identity: Identity): Promise<void> {

@@ -109,7 +109,9 @@ export abstract class ClassPlay extends GuardedRoom<ClassGameState, ClassService
     const parsed = msg.parseRemove(payload);
     if (!parsed.ok) return this.reject(client, "DUEL_BAD_MESSAGE", parsed.message);
     if (!this.state.players.has(parsed.value.player)) return this.reject(client, "CLASS_NO_SUCH_PLAYER", `no player "${parsed.value.player}" in this game`);
+    const removedName = this.state.players.get(parsed.value.player)!.name;
     const sessionId = this.table.remove(parsed.value.player);
+    void this.pin?.name(removedName, false).catch((err) => this.log.warn({ err }, "class_game: a name could not be unlisted"));
     // Away with a held seat: the wait ends now (a reconnection would bring back a client with no seat).
     if (sessionId) this.held.get(sessionId)?.reject(new Error("removed by the host"));
     const gone = sessionId ? this.clients.find((c) => c.sessionId === sessionId) : undefined;

@@ -46,7 +46,7 @@ export function tidyName(raw: string): string {
  * accents, and everything but letters and digits dropped — "José", "jose", "Jo se" and
  * "jose." are one name on a projector.
  */
-function nameKey(name: string): string {
+export function nameKey(name: string): string {
   return foldAccents(tidyName(name).normalize("NFKC").toLowerCase()).replace(/[^\p{L}\p{N}]/gu, "");
 }
 

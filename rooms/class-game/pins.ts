@@ -1,5 +1,5 @@
 import type { Presence } from "@colyseus/core";
-import { classPin, type Rng } from "./class.rules";
+import { classPin, nameKey, type Rng } from "./class.rules";
 import { CLASS_PIN_KEY, type ClassInfo } from "./messages";
 
 /** How long a PIN stays listed without being renewed: a process that dies leaves none behind for longer. */
@@ -11,7 +11,8 @@ const MAX_DRAWS = 50;
  * A class game's PIN, listed in presence so every process of the cluster resolves it (GET
  * /api/class/:pin), while the game takes players. A PIN is claimed atomically — `incr` on its
  * claim key answers 1 to exactly one game — so two games drawing the same PIN at once on two
- * processes never share it; both keys expire by themselves.
+ * processes never share it; its keys expire by themselves. Beside it, the names taken (as
+ * compared: class.rules.ts nameKey), so a phone hears "taken" before a guest is made for it.
  */
 export class ClassPin {
   private constructor(
@@ -39,11 +40,23 @@ export class ClassPin {
     return typeof found === "string" ? (JSON.parse(found) as ClassInfo) : null;
   }
 
+  /** Whether a player of the game at `pin` has a name like `name` (the room checks again when the seat is taken). */
+  static async nameTaken(presence: Pick<Presence, "sismember">, pin: string, name: string): Promise<boolean> {
+    return Boolean(await presence.sismember(`${CLASS_PIN_KEY}${pin}:names`, nameKey(name)));
+  }
+
+  /** A player took `name` (true) or gave it up, removed (false). */
+  async name(name: string, taken: boolean): Promise<void> {
+    const key = `${CLASS_PIN_KEY}${this.pin}:names`;
+    if (!taken) return void (await this.presence.srem(key, nameKey(name)));
+    await this.presence.sadd(key, nameKey(name));
+    await this.presence.expire(key, PIN_TTL_SECONDS);
+  }
+
   /** The game goes on (a round starts): its PIN stays listed another PIN_TTL_SECONDS. */
   async renew(): Promise<void> {
     if (!(await this.owned())) return;
-    await this.presence.expire(`${CLASS_PIN_KEY}${this.pin}`, PIN_TTL_SECONDS);
-    await this.presence.expire(`${CLASS_PIN_KEY}${this.pin}:claim`, PIN_TTL_SECONDS);
+    for (const suffix of ["", ":claim", ":names"]) await this.presence.expire(`${CLASS_PIN_KEY}${this.pin}${suffix}`, PIN_TTL_SECONDS);
   }
 
   /**
@@ -52,8 +65,7 @@ export class ClassPin {
    */
   async close(): Promise<void> {
     if (!(await this.owned())) return;
-    await this.presence.del(`${CLASS_PIN_KEY}${this.pin}`);
-    await this.presence.del(`${CLASS_PIN_KEY}${this.pin}:claim`);
+    for (const suffix of ["", ":claim", ":names"]) await this.presence.del(`${CLASS_PIN_KEY}${this.pin}${suffix}`);
   }
 
   private async owned(): Promise<boolean> {

@@ -111,12 +111,14 @@ function cell(value: string | number): string {
 }
 
 /**
- * The report as CSV for a spreadsheet: the players, a blank line, then the words.
+ * The report as CSV for a spreadsheet: the players (with the XP each earned, when the report
+ * has it: the `class_report` message's), a blank line, then the words.
  * @example reportCsv(report).split("\r\n")[0] // "player,score,right,almost,answered,accuracy"
  */
-export function reportCsv(report: ClassReport): string {
-  const rows: (string | number)[][] = [["player", "score", "right", "almost", "answered", "accuracy"]];
-  for (const p of report.players) rows.push([p.name, p.score, p.right, p.almost, p.answered, `${Math.round(p.accuracy * 100)}%`]);
+export function reportCsv(report: { players: readonly (PlayerLine & { xp?: number })[]; words: readonly WordLine[] }): string {
+  const withXp = report.players.some((p) => p.xp !== undefined);
+  const rows: (string | number)[][] = [["player", "score", "right", "almost", "answered", "accuracy", ...(withXp ? ["xp"] : [])]];
+  for (const p of report.players) rows.push([p.name, p.score, p.right, p.almost, p.answered, `${Math.round(p.accuracy * 100)}%`, ...(withXp ? [p.xp ?? 0] : [])]);
   rows.push([], ["word", "right", "almost", "wrong", "no answer"]);
   for (const w of report.words) rows.push([w.prompt, w.right, w.almost, w.wrong, w.none]);
   return `${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;

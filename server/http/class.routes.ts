@@ -22,7 +22,7 @@ import { perAddress, rateLimited } from "./rate-limit.middleware";
 import { parseBody } from "./validate";
 
 export interface ClassRouteDeps {
-  presence: { get(key: string): unknown };
+  presence: { get(key: string): unknown; sismember(key: string, member: string): unknown };
   store: Pick<Store, "createUser">;
   tokens: TokenService;
   lookups: Limit;
@@ -49,9 +49,13 @@ export function classRoutes(deps: ClassRouteDeps): Router {
   router.post("/class/:pin/guest", limit, handle(async (req, res) => {
     const game = await find(req);
     const { name, timeZone } = parseBody(guestBody, req.body);
-    // The room checks again against the names taken: here the learner hears at once about the rest.
+    // The room checks again when the seat is taken (two phones asking for one name at once): here
+    // the learner hears at once, before an account is made for a name that cannot play.
     const checked = checkName(name, []);
     if (!checked.ok) throw new AppError("CLASS_NAME_REFUSED", checked.message);
+    if (await ClassPin.nameTaken(deps.presence as Parameters<typeof ClassPin.nameTaken>[0], game.pin, checked.name)) {
+      throw new AppError("CLASS_NAME_TAKEN", `someone in this game is called "${checked.name}" already: choose another name`);
+    }
     const taken = await deps.guests.take(req.ip ?? "unknown");
     if (!taken.ok) throw rateLimited(res, taken, "too many guest accounts from your address today; ask your teacher, or sign in to an account");
     const now = Date.now();

@@ -160,7 +160,7 @@ describe("class game in Chromium: a projector and phones", function () {
     const [download] = await Promise.all([host.waitForEvent("download"), host.getByRole("button", { name: "Download CSV" }).click()]);
     assert.equal(download.suggestedFilename(), `class-${pin}.csv`);
     const csv = readFileSync((await download.path())!, "utf8");
-    assert.equal(csv.split("\r\n")[0], "player,score,right,almost,answered,accuracy");
+    assert.equal(csv.split("\r\n")[0], "player,score,right,almost,answered,accuracy,xp");
     assert.match(csv, /\r\nAna,\d+,3,0,3,100%\r\n/);
 
     assert.deepEqual(pages.flatMap((p) => p.errors), [], "no script errors, nothing blocked by the policy");

@@ -94,7 +94,9 @@ describe("class_game room: clumsy hosts, hostile players", function () {
     const ana = await player(t, h.pin, "Ana");
     open.push(h.host, ana.game);
     await h.host.lock(true);
-    await assert.rejects(player(t, h.pin, "Late"), (e: LinguaLeapError) => e.code === "CLASS_LOCKED");
+    const late = new LinguaLeapClient(t.http);
+    await assert.rejects(late.joinClassGame(h.pin, { name: "Late" }), (e: LinguaLeapError) => e.code === "CLASS_LOCKED");
+    assert.equal(late.token, undefined, "a guest the room refused is not kept: the next try makes its own");
     const again = await new LinguaLeapClient(t.http, { token: ana.ll.token }).joinClassGame(h.pin);
     open.push(again);
     await waitUntil(() => again.me?.name === "Ana", "Ana back in a locked game");

@@ -146,6 +146,10 @@ describe("class_game room: a host and a class on phones", function () {
     await assert.rejects(player(t, h.pin, "fuck you"), (e: LinguaLeapError) => e.code === "CLASS_NAME_REFUSED");
     await assert.rejects(player(t, h.pin, "a"), (e: LinguaLeapError) => e.code === "CLASS_NAME_REFUSED" || e.code === "BAD_REQUEST");
     await assert.rejects(player(t, h.pin, "jose"), (e: LinguaLeapError) => e.code === "CLASS_NAME_TAKEN" && /jose/.test(e.message));
+    // Said by the PIN's route, before a guest is made for a name that cannot play.
+    const taken = await fetch(`${t.http}/api/class/${h.pin}/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "JOSE." }) });
+    assert.equal(taken.status, 409);
+    assert.equal(((await taken.json()) as { error: { code: string } }).error.code, "CLASS_NAME_TAKEN");
     await assert.rejects(player(t, "999999", "Ana"), (e: LinguaLeapError) => e.code === "CLASS_NOT_FOUND");
     const bad = await fetch(`${t.http}/api/class/12ab`);
     assert.equal(bad.status, 400);

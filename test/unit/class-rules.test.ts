@@ -63,6 +63,10 @@ describe("class games: rounds, standings and the teacher's report", () => {
     assert.equal(csv[1], "Ana,1800,1,1,2,75%");
     assert.equal(csv[2], `"'=HYPERLINK(""x"")",200,0,0,1,0%`);
     assert.deepEqual(csv.slice(3), ["", "word,right,almost,wrong,no answer", "apple,1,0,1,0", "pear,0,1,0,1", ""]);
+    // The class_report message's lines carry the XP each earned: a column of its own.
+    const withXp = reportCsv({ ...report, players: report.players.map((p, i) => ({ ...p, xp: [45, 0][i] })) }).split("\r\n");
+    assert.equal(withXp[0], "player,score,right,almost,answered,accuracy,xp");
+    assert.equal(withXp[1], "Ana,1800,1,1,2,75%,45");
   });
 });
 
