@@ -93,6 +93,12 @@ describe("class game in Chromium: a projector and phones", function () {
 
     for (const name of ["Ana", "Ben", "Cy"]) await host.locator(".roster li", { hasText: name }).waitFor();
     await host.locator(".counts", { hasText: "3 players" }).waitFor();
+    // A parent watches from the link on the projector: no seat, counted as watching.
+    const parent = await newPlayer(browser, PHONE);
+    pages.push(parent);
+    await parent.page.goto(`${base}/?watchclass=${pin}`);
+    await parent.page.getByRole("heading", { name: "Waiting for the teacher to start…" }).waitFor();
+    await host.locator(".counts", { hasText: "1 watching" }).waitFor();
     await shot(host, "class-host-lobby");
     await checkAccessibility(host, "class-host-lobby");
 
@@ -140,6 +146,11 @@ describe("class game in Chromium: a projector and phones", function () {
         await shot(host, "class-host-reveal");
         await checkAccessibility(host, "class-host-reveal");
         await shot(ana.page, "class-reveal");
+        // The watcher sees the same reveal, and never how many had answered (the host's count).
+        await parent.page.locator(".bars li.right", { hasText: right }).waitFor();
+        assert.equal(await parent.page.locator(".answered").count(), 0);
+        await shot(parent.page, "class-watch-reveal");
+        await checkAccessibility(parent.page, "class-watch-reveal");
         // The teacher reloads the projector's page: the same game comes back, mid-reveal.
         await host.reload();
         await host.locator(".bars li.right", { hasText: right }).waitFor();
@@ -161,7 +172,7 @@ describe("class game in Chromium: a projector and phones", function () {
     assert.equal(download.suggestedFilename(), `class-${pin}.csv`);
     const csv = readFileSync((await download.path())!, "utf8");
     assert.equal(csv.split("\r\n")[0], "player,score,right,almost,answered,accuracy,xp");
-    assert.match(csv, /\r\nAna,\d+,3,0,3,100%\r\n/);
+    assert.match(csv, /\r\nAna,\d+,3,0,3,100%,55\r\n/);
 
     assert.deepEqual(pages.flatMap((p) => p.errors), [], "no script errors, nothing blocked by the policy");
   });

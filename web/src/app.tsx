@@ -15,6 +15,7 @@ import { ProfileScreen } from "./screens/Profile";
 import { Banner } from "./ui/Banner";
 import type { ClassSession } from "../../client-sdk";
 import { ClassSetup } from "./screens/class/ClassSetup";
+import { ClassWatch } from "./screens/class/ClassWatch";
 import { ClassHost } from "./screens/class/ClassHost";
 import { ClassJoin } from "./screens/class/ClassJoin";
 import { ClassPlayer } from "./screens/class/ClassPlayer";
@@ -32,6 +33,7 @@ export type Screen =
   | { name: "challenge"; code: string; duel: DuelSession }
   | { name: "party"; code: string; duel: DuelSession }
   | { name: "watch"; roomId: string }
+  | { name: "class-watch"; pin: string }
   | { name: "duel"; duel: DuelSession; how: DuelKind; before?: Profile }
   | { name: "result"; end: DuelEnd; how: DuelKind; before?: Profile }
   | { name: "class-setup" }
@@ -120,6 +122,8 @@ export function App() {
 function firstScreen(): Screen {
   const roomId = new URLSearchParams(location.search).get("watch");
   if (roomId && /^[A-Za-z0-9_-]{1,64}$/.test(roomId)) return { name: "watch", roomId };
+  const watchPin = new URLSearchParams(location.search).get("watchclass");
+  if (watchPin && /^[0-9]{6}$/.test(watchPin)) return { name: "class-watch", pin: watchPin };
   const seat = keptSeat();
   if (seat && client.token) return { name: "class-rejoin", seat };
   const pin = new URLSearchParams(location.search).get("class");
@@ -154,6 +158,8 @@ function render(screen: Screen, nav: Nav) {
       return <PartyLobby nav={nav} code={screen.code} duel={screen.duel} />;
     case "watch":
       return <Watch nav={nav} roomId={screen.roomId} />;
+    case "class-watch":
+      return <ClassWatch nav={nav} pin={screen.pin} />;
     case "duel":
       return <Duel key={screen.duel.roomId} nav={nav} duel={screen.duel} onEnd={(end) => nav.go({ name: "result", end, how: screen.how, before: screen.before })} />;
     case "result":

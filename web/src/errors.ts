@@ -43,6 +43,8 @@ const SENTENCES: Record<string, string> = {
   CLASS_HOST_ONLY: "Only the teacher's screen can do that.",
   CLASS_NOT_NOW: "That can't be done at this point of the game.",
   CLASS_NO_SUCH_PLAYER: "That player isn't in the game any more.",
+  CLASS_LOCKED: "Your teacher has locked this game: nobody new can join now. Ask them to unlock it.",
+  CLASS_IS_HOST: "You are hosting this game: the big screen is yours. To play too, join from another account.",
   BODY_TOO_LARGE: "That was too long to send.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 };

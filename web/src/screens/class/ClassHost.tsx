@@ -48,7 +48,7 @@ export function ClassHost({ nav, host, pin }: { nav: Nav; host: ClassSession; pi
       {closed && !over && <Banner kind="error">{closed.error ? explain(closed.error) : "This class game is closed."}</Banner>}
       {notice && <Banner kind="error" onClose={() => setNotice("")}>{notice}</Banner>}
       <p class="sr-only" aria-live="polite" aria-atomic="true">{say(view)}</p>
-      {view.phase === "lobby" && <HostLobby view={view} pin={pin} onStart={() => act(() => host.start())} onRemove={(key) => act(() => host.remove(key))} onCancel={leave} />}
+      {view.phase === "lobby" && <HostLobby view={view} pin={pin} onStart={() => act(() => host.start())} onRemove={(key) => act(() => host.remove(key))} onLock={(on) => act(() => host.lock(on))} onCancel={leave} />}
       {view.phase === "countdown" && <Countdown view={view} />}
       {view.phase === "round" && <HostRound view={view} />}
       {view.phase === "reveal" && <HostReveal view={view} />}
@@ -71,7 +71,7 @@ function say(view: ClassView): string {
   return view.phase === "countdown" ? "Get ready: the first word is coming." : "";
 }
 
-function Countdown({ view }: { view: ClassView }) {
+export function Countdown({ view }: { view: ClassView }) {
   return (
     <section class="host-stage center" aria-labelledby="countdown-title">
       <p class="host-meta">{view.totalRounds} words · {view.playerCount} players</p>
@@ -80,7 +80,8 @@ function Countdown({ view }: { view: ClassView }) {
   );
 }
 
-function HostRound({ view }: { view: ClassView }) {
+/** A round on the big screen: the host's (with how many answered) or a watcher's. */
+export function HostRound({ view, watcher = false }: { view: ClassView; watcher?: boolean }) {
   return (
     <section class="host-stage" aria-labelledby="host-prompt">
       <p class="host-meta">Round {view.round} of {view.totalRounds}</p>
@@ -92,7 +93,7 @@ function HostRound({ view }: { view: ClassView }) {
         </ol>
       )}
       {view.mode === "typed" && <p class="host-meta">Type the translation on your phone.</p>}
-      <p class="answered">{view.answered} of {view.playerCount} answered</p>
+      {!watcher && <p class="answered">{view.answered} of {view.playerCount} answered</p>}
     </section>
   );
 }
@@ -107,6 +108,10 @@ function Controls({ view, host, act, busy }: { view: ClassView; host: ClassSessi
       <label class="check">
         <input type="checkbox" checked={view.autoAdvance} onChange={(e) => act(() => host.setAutoAdvance(e.currentTarget.checked))} />
         Next word by itself
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={view.locked} onChange={(e) => act(() => host.lock(e.currentTarget.checked))} />
+        Lock (no new players)
       </label>
       <button class="secondary danger" onClick={() => confirm("End the game now? The rounds played so far count.") && act(() => host.end())}>End game</button>
     </div>

@@ -3,7 +3,7 @@ import { Qr } from "../../ui/Qr";
 import { count } from "./use-class";
 
 /** The lobby on the projector: the PIN, the link and its QR code, the class filling in. */
-export function HostLobby({ view, pin, onStart, onRemove, onCancel }: { view: ClassView; pin: string; onStart: () => void; onRemove: (key: string) => void; onCancel: () => void }) {
+export function HostLobby({ view, pin, onStart, onRemove, onLock, onCancel }: { view: ClassView; pin: string; onStart: () => void; onRemove: (key: string) => void; onLock: (on: boolean) => void; onCancel: () => void }) {
   const link = `${location.origin}/?class=${pin}`;
   const nobody = view.playerCount === 0;
   const remove = (key: string, name: string) => {
@@ -15,6 +15,7 @@ export function HostLobby({ view, pin, onStart, onRemove, onCancel }: { view: Cl
         <h1 id="lobby-title" class="host-meta">Join at <strong>{location.host}</strong> with the PIN</h1>
         <p class="pin" aria-label={`PIN ${pin.split("").join(" ")}`} data-testid="pin">{pin}</p>
         <p class="host-link">or open <a href={link}>{link}</a></p>
+        <p class="hint">Parents and guests can watch at <a href={`${location.origin}/?watchclass=${pin}`}>{`${location.origin}/?watchclass=${pin}`}</a></p>
         <Qr text={link} label={`QR code of the join link ${link}`} />
       </div>
       <div class="lobby-side">
@@ -34,6 +35,10 @@ export function HostLobby({ view, pin, onStart, onRemove, onCancel }: { view: Cl
             ))}
           </ul>
         )}
+        <label class="check">
+          <input type="checkbox" checked={view.locked} onChange={(e) => onLock(e.currentTarget.checked)} />
+          Lock the game: nobody new can join (players already in can still come back)
+        </label>
         <button class="primary big" onClick={onStart} disabled={nobody} aria-describedby={nobody ? "start-why" : undefined}>Start the game</button>
         {nobody && <p id="start-why" class="hint">Start is ready once at least one player has joined.</p>}
         <button class="link" onClick={() => confirm("Cancel this class game? The players' phones are told it is closed.") && onCancel()}>Cancel the game</button>

@@ -4,7 +4,7 @@ import { reportCsv } from "../../../../rooms/class-game/report.rules";
 const PLACES = ["1st", "2nd", "3rd"];
 
 /** The end on the projector: the podium, then the class report with its CSV download. */
-export function HostPodium({ view, report, pin }: { view: ClassView; report?: ClassReportMessage; pin: string }) {
+export function HostPodium({ view, report, pin, watcher = false }: { view: ClassView; report?: ClassReportMessage; pin: string; watcher?: boolean }) {
   const [first, second, third, ...rest] = view.top;
   return (
     <section class="host-stage" aria-labelledby="podium-title">
@@ -23,7 +23,7 @@ export function HostPodium({ view, report, pin }: { view: ClassView; report?: Cl
           {rest.map((t) => <li key={t.name}><span class="name">{t.name}</span> <span class="score">{t.score} points</span></li>)}
         </ol>
       )}
-      {report ? <Report report={report} pin={pin} /> : <p class="hint" role="status">Saving the results… the class report comes next.</p>}
+      {report ? <Report report={report} pin={pin} /> : !watcher && <p class="hint" role="status">Saving the results… the class report comes next.</p>}
     </section>
   );
 }
