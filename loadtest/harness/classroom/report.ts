@@ -1,7 +1,7 @@
 /**
  * The end of a classroom run: its report from what the shards measured, printed and
  * optionally written as JSON (--json), and the exit code (0 only when every game reached its
- * podium, every phone that joined saw it, and errors stayed within --max-errors).
+ * podium, every phone joined and saw it, and errors stayed within --max-errors).
  */
 import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -145,6 +145,7 @@ export function buildReport(run: ClassRun): ClassReport {
   const finished = count("finished");
   if (run.startedAt !== undefined) {
     if (finished < o.games) failures.push(`${o.games - finished} of ${o.games} games did not reach their podium`);
+    if (joined < o.games * o.players) failures.push(`${o.games * o.players - joined} of ${o.games * o.players} phones could not join`);
     if (onPodium < joined) failures.push(`${joined - onPodium} of ${joined} phones that joined did not see the podium`);
   }
   if (errorCount > o.maxErrors) failures.push(`${errorCount} errors (more than --max-errors ${o.maxErrors})`);
