@@ -232,6 +232,24 @@ export async function playGame(plan: GamePlan, opts: PlayOptions, m: ClassMetric
   return out;
 }
 
+/** Every phone joins at its time; resolves with those that did, once the host sees them all. */
+async function joinPhones(host: ClassSession, pin: string, plan: GamePlan, phones: Phone[], m: ClassMetrics, t0: number): Promise<Phone[]> {
+  const joins = await Promise.allSettled(
+    plan.players.map(async (p, i) => {
+      await sleep(p.joinAfterMs - (performance.now() - t0));
+      await phones[i].join(p.endpoint, pin);
+    }),
+  );
+  for (const j of joins) if (j.status === "rejected") m.error(j.reason);
+  const joined = phones.filter((p) => p.session);
+  if (joined.length === 0) throw new LinguaLeapError("LOADTEST_NOBODY", "no phone could join");
+  // A phone that gave up joining (TIMEOUT) after the server seated it keeps a seat, away: the host may see more.
+  await until(host, (h) => (h.view?.playerCount ?? 0) >= joined.length, 15_000, `the host to see its ${joined.length} players`).catch((err: LinguaLeapError) => {
+    throw new LinguaLeapError(err.code, `${err.message} (it sees ${host.view?.playerCount})`);
+  });
+  return joined;
+}
+
 /** The host's side: the players in, the start, a next after every reveal, the podium and the report. */
 async function hostGame(host: ClassSession, pin: string, plan: GamePlan, phones: Phone[], opts: PlayOptions, m: ClassMetrics, out: GameOutcome, t0: number): Promise<void> {
   let commanding = false;
@@ -242,20 +260,8 @@ async function hostGame(host: ClassSession, pin: string, plan: GamePlan, phones:
     if (!sawPodium && out.failure === undefined) m.error(error ?? new LinguaLeapError("LOADTEST_CLOSED", `game ${plan.index}: the host's session closed before the podium`));
   });
   const report = new Promise<void>((resolve) => host.on("report", () => resolve()));
-  const joins = await Promise.allSettled(
-    plan.players.map(async (p, i) => {
-      await sleep(p.joinAfterMs - (performance.now() - t0));
-      await phones[i].join(p.endpoint, pin);
-    }),
-  );
-  for (const j of joins) if (j.status === "rejected") m.error(j.reason);
-  const joined = phones.filter((p) => p.session);
+  const joined = await joinPhones(host, pin, plan, phones, m, t0);
   out.joined = joined.length;
-  if (joined.length === 0) throw new LinguaLeapError("LOADTEST_NOBODY", "no phone could join");
-  // A phone that gave up joining (TIMEOUT) after the server seated it keeps a seat, away: the host may see more.
-  await until(host, (h) => (h.view?.playerCount ?? 0) >= joined.length, 15_000, `the host to see its ${joined.length} players`).catch((err: LinguaLeapError) => {
-    throw new LinguaLeapError(err.code, `${err.message} (it sees ${host.view?.playerCount})`);
-  });
   const recorders = [meterSocket(host, m.hosts), ...joined.map((p) => p.meter())];
   const command = async (what: () => Promise<void>) => {
     commanding = true;
