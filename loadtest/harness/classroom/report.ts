@@ -18,7 +18,7 @@ import { log } from "../run";
 import type { ClusterStore, ServerProc } from "../servers";
 import type { ClassMetrics, GameOutcome, SocketBytes } from "./class-game-bots";
 import type { ClassTick, FromClassShard } from "./class-shard";
-import type { ClassroomOptions } from "./options";
+import { wantsClassroom, type ClassroomOptions } from "./options";
 
 export interface ShardState {
   index: number;
@@ -158,7 +158,7 @@ export function buildReport(run: ClassRun): ClassReport {
     failures,
     stoppedBy: run.stoppedBy ?? "not started",
     date: new Date().toISOString(),
-    command: `npm run loadtest -- ${process.argv.slice(2).join(" ")}`,
+    command: `npm run loadtest -- ${wantsClassroom(process.argv.slice(2)) ? "" : "--scenario classroom "}${process.argv.slice(2).join(" ")}`,
     machine: { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadavg: os.loadavg().map(round1) },
     machineCpu: machine.figures(),
     options: o,
