@@ -8,6 +8,7 @@ import { SchemaSerializer } from "colyseus.js";
 import { Decoder, type Iterator, type Schema } from "@colyseus/schema";
 import { markedSchema, schemaId } from "../rooms/shared/schema-id";
 import { WordDuelState } from "../rooms/word-duel/WordDuelState";
+import { ClassGameState } from "../rooms/class-game/ClassGameState";
 
 /**
  * The id of the duel schema this SDK was built with: sent as the `schema` join option.
@@ -15,7 +16,13 @@ import { WordDuelState } from "../rooms/word-duel/WordDuelState";
  */
 export const DUEL_SCHEMA_ID = schemaId(WordDuelState);
 
-const compiled = new Map<string, new () => Schema>([[DUEL_SCHEMA_ID, WordDuelState]]);
+/** The id of the class game's schema this SDK was built with (a phone's join then skips about 1 KB of schema description). */
+export const CLASS_SCHEMA_ID = schemaId(ClassGameState);
+
+const compiled = new Map<string, new () => Schema>([
+  [DUEL_SCHEMA_ID, WordDuelState],
+  [CLASS_SCHEMA_ID, ClassGameState],
+]);
 
 export class CompactSerializer extends SchemaSerializer {
   override handshake(bytes: Buffer, it?: Iterator): void {

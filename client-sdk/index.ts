@@ -10,7 +10,7 @@
  * duel.on("round", (r) => duel.answer(r.choices[0]));
  */
 import { ROOM_PRACTICE, ROOM_WORD_DUEL, SCHEMA_OPTION, type ChallengeInfo, type DuelJoinOptions } from "../rooms/word-duel/messages";
-import { DUEL_SCHEMA_ID } from "./CompactSerializer";
+import { CLASS_SCHEMA_ID, DUEL_SCHEMA_ID } from "./CompactSerializer";
 import { DuelSession, type DuelSessionOptions, type DuelView } from "./DuelSession";
 import { RankedSearch } from "./RankedSearch";
 import { ROOM_RANKED_QUEUE } from "../rooms/ranked-queue/messages";
@@ -327,7 +327,7 @@ export class LinguaLeapClient {
    * await host.start();
    */
   async createClassGame(options: ClassGameOptions): Promise<{ host: ClassSession; pin: string }> {
-    const seat = await this.connect("creating a class game", () => this.matchmaker.join("create", ROOM_CLASS_GAME, { ...options }));
+    const seat = await this.connect("creating a class game", () => this.matchmaker.join("create", ROOM_CLASS_GAME, { ...options, [SCHEMA_OPTION]: CLASS_SCHEMA_ID }));
     const host = new ClassSession(this.matchmaker, seat, "host", this.classOptions);
     return { host, pin: await host.pin() };
   }
@@ -350,14 +350,14 @@ export class LinguaLeapClient {
   async joinClassGame(pin: string, options: { name?: string; timeZone?: string } = {}): Promise<ClassSession> {
     if (this.token) {
       const info = await this.lookupClassGame(pin);
-      return new ClassSession(this.matchmaker, await this.connect("joining a class game", () => this.matchmaker.join("joinById", info.roomId, {})), "player", this.classOptions);
+      return new ClassSession(this.matchmaker, await this.connect("joining a class game", () => this.matchmaker.join("joinById", info.roomId, { [SCHEMA_OPTION]: CLASS_SCHEMA_ID })), "player", this.classOptions);
     }
     if (!options.name) throw new LinguaLeapError("CLASS_NAME_REFUSED", "choose a name to join the class game with");
     const joined = await this.request<Session & { game: ClassInfo }>("POST", `/api/class/${encodeURIComponent(pin.trim())}/guest`, { name: options.name, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }, false);
     this.useToken(joined.token);
     this.user = joined.user;
     try {
-      return new ClassSession(this.matchmaker, await this.connect("joining a class game", () => this.matchmaker.join("joinById", joined.game.roomId, {})), "player", this.classOptions);
+      return new ClassSession(this.matchmaker, await this.connect("joining a class game", () => this.matchmaker.join("joinById", joined.game.roomId, { [SCHEMA_OPTION]: CLASS_SCHEMA_ID })), "player", this.classOptions);
     } catch (err) {
       // The room refused this guest (a name taken meanwhile, the game full or over): signed out
       // again, so the next try with another name makes its own guest.
@@ -372,7 +372,7 @@ export class LinguaLeapClient {
    * @example const host = await ll.rejoinClassGame(sessionStorage.classRoom, "host");
    */
   async rejoinClassGame(roomId: string, role: Exclude<ClassRole, "watcher"> = "player"): Promise<ClassSession> {
-    const seat = await this.connect("rejoining a class game", () => this.matchmaker.join("joinById", roomId, role === "host" ? { host: true } : {}));
+    const seat = await this.connect("rejoining a class game", () => this.matchmaker.join("joinById", roomId, { ...(role === "host" ? { host: true } : {}), [SCHEMA_OPTION]: CLASS_SCHEMA_ID }));
     return new ClassSession(this.matchmaker, seat, role, this.classOptions);
   }
 
