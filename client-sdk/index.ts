@@ -280,7 +280,7 @@ export class LinguaLeapClient {
   async joinChallenge(code: string): Promise<DuelSession> {
     const info = await this.lookupCode(code);
     const { lang, mode, direction } = info;
-    return this.open("joining a challenge", () => this.matchmaker.join("joinById", info.roomId, { lang, mode, direction, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
+    return this.open("joining a challenge", () => this.matchmaker.join("joinById", info.roomId, { lang, mode, direction, code: info.code, [SCHEMA_OPTION]: DUEL_SCHEMA_ID }));
   }
 
   /**

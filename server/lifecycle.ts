@@ -17,6 +17,7 @@ import type { LiveRooms } from "./rooms";
 import type { MatchmakingGuard } from "./matchmaking-guard";
 import { redisWhere } from "./redis";
 import { delay, withDeadline } from "./waiting";
+import { CLOSE_SERVER_SHUTDOWN } from "../rooms/shared/close-codes";
 
 /** Longest a shutdown step that needs Redis may take. */
 const REDIS_STEP_MS = 3000;
@@ -132,7 +133,13 @@ export class Lifecycle {
         log.error({ err, roomId: room.roomId }, "a room failed to start its shutdown");
       }
     }
-    await live.empty();
+    // Rooms end within the grace time (their own timers); one that does not (a client kept in a
+    // room that never closes) is closed now, so the drain always ends with the cleanup below.
+    await withDeadline(live.empty(), config.SHUTDOWN_GRACE_MS + 1000).catch(async () => {
+      log.warn({ rooms: live.rooms.size }, "shutdown: rooms still open after the grace time are closed now");
+      for (const room of live.rooms) void Promise.resolve(room.disconnect(CLOSE_SERVER_SHUTDOWN)).catch(() => undefined);
+      await withDeadline(live.empty(), 2000).catch(() => undefined);
+    });
     cluster.health?.stop(); // Colyseus's shutdown below closes the Redis clients: not an outage to report
     // Matchmaking requests still on their way finish before Redis is closed under them.
     await guard.settled(Date.now() + config.MATCHMAKE_TIMEOUT_MS);

@@ -56,7 +56,7 @@ export class LiveRooms {
 export function defineRooms(gameServer: Server, deps: ServiceDeps, live: LiveRooms): void {
   const duel = duelServices(deps);
   const handlers = [
-    gameServer.define(ROOM_WORD_DUEL, bindServices(duel, ROOM_WORD_DUEL)).filterBy(["lang", "mode", "direction", "lessonId"]),
+    gameServer.define(ROOM_WORD_DUEL, bindServices(duel, ROOM_WORD_DUEL)).filterBy(["lang", "mode", "direction", "lessonId", "party", "challenge"]),
     gameServer.define(ROOM_PRACTICE, bindServices(duel, ROOM_PRACTICE)),
     gameServer.define(ROOM_RANKED_DUEL, bindServices(duel, ROOM_RANKED_DUEL)),
     gameServer.define(ROOM_RANKED_QUEUE, bindQueueServices(queueServices(deps, duel))).filterBy(["lang", "shard"]),

@@ -1,4 +1,4 @@
-import { ClientState, Room, type AuthContext, type Client, type ClientPrivate } from "@colyseus/core";
+import { ClientState, ErrorCode, Room, ServerError, type AuthContext, type Client, type ClientPrivate } from "@colyseus/core";
 import { isWatchOptions, watcherFits } from "./watch.rules";
 
 /**
@@ -15,6 +15,9 @@ import { isWatchOptions, watcherFits } from "./watch.rules";
  * A room's onJoin skips watchers ({@link isWatcher}) and learns their number in
  * {@link onWatchersChanged}.
  */
+/** Colyseus's internal state of a room that is closing or disposing. */
+const CLOSING = 2;
+
 export abstract class WatchableRoom<S extends object = object> extends Room<S> {
   /** Set as disposal starts: nothing is sent after it. */
   protected disposed = false;
@@ -51,7 +54,32 @@ export abstract class WatchableRoom<S extends object = object> extends Room<S> {
    * as it is: no walk over the clients on every join of a queue of thousands.
    */
   override hasReachedMaxClients(): boolean {
-    return this.clients.length + Object.keys(this.reservedSeats).length - this.watchers.size >= this.maxClients || this.disposed;
+    return this.clients.length + Object.keys(this.reservedSeats).length - this.watchers.size >= this.maxClients || this.closing;
+  }
+
+  /**
+   * Closing (Colyseus's disconnect() has begun) or disposed: no seat is given or taken any
+   * more. A reservation taken up in a room that had closed used to keep it alive for as long
+   * as its client stayed, and a drain waited for it for ever.
+   */
+  protected get closing(): boolean {
+    return this.disposed || (this as unknown as { _internalState?: number })._internalState === CLOSING;
+  }
+
+  /** Closes the room: reservations not taken up yet are dropped first (their clients are told the seat expired). */
+  override disconnect(closeCode?: number): Promise<unknown> {
+    for (const [sessionId, seat] of Object.entries(this.reservedSeats)) {
+      if (seat[3]) continue; // a reconnection's: Colyseus ends those itself
+      clearTimeout(this.reservedSeatTimeouts[sessionId]);
+      delete this.reservedSeatTimeouts[sessionId];
+      delete this.reservedSeats[sessionId];
+      this.watchers.delete(sessionId);
+    }
+    // The wait each reservation armed (resetAutoDisposeTimeout) is for seats that are gone now.
+    const room = this as unknown as { _autoDisposeTimeout?: NodeJS.Timeout };
+    clearTimeout(room._autoDisposeTimeout);
+    room._autoDisposeTimeout = undefined;
+    return super.disconnect(closeCode);
   }
 
   /**
@@ -60,8 +88,9 @@ export abstract class WatchableRoom<S extends object = object> extends Room<S> {
    * room is full) past the cap, or when the room is going away.
    */
   protected override async _reserveSeat(sessionId: string, joinOptions: unknown = true, authData?: unknown, seconds = this.seatReservationTime, allowReconnection = false, devModeReconnection?: boolean): Promise<boolean> {
+    if (this.closing && !allowReconnection) return false;
     if (allowReconnection || !isWatchOptions(joinOptions)) return super._reserveSeat(sessionId, joinOptions, authData, seconds, allowReconnection, devModeReconnection);
-    if (this.disposed || !watcherFits(this.watchers.size, this.watcherCap)) return false;
+    if (!watcherFits(this.watchers.size, this.watcherCap) || this.watchedBy(authData)) return false;
     this.watchers.add(sessionId);
     this.reservedSeats[sessionId] = [joinOptions, authData, false, false];
     this.reservedSeatTimeouts[sessionId] = setTimeout(() => {
@@ -75,7 +104,27 @@ export abstract class WatchableRoom<S extends object = object> extends Room<S> {
     return true;
   }
 
+  /** One watcher's place per account: a single account cannot fill every place of a room. */
+  private watchedBy(authData: unknown): boolean {
+    const userId = (authData as { userId?: unknown } | undefined)?.userId;
+    if (typeof userId !== "string") return false;
+    for (const id of this.watchers) {
+      const auth = (this.reservedSeats[id]?.[1] ?? this.clients.find((c) => c.sessionId === id)?.auth) as { userId?: unknown } | undefined;
+      if (auth?.userId === userId) return true;
+    }
+    return false;
+  }
+
   override async _onJoin(client: Client & ClientPrivate, authContext: AuthContext): Promise<void> {
+    if (this.closing && this.reservedSeats[client.sessionId]?.[3] !== true) {
+      // Reserved just before the room closed: the seat is gone with it.
+      clearTimeout(this.reservedSeatTimeouts[client.sessionId]);
+      delete this.reservedSeatTimeouts[client.sessionId];
+      delete this.reservedSeats[client.sessionId];
+      this.watchers.delete(client.sessionId);
+      this._disposeIfEmpty();
+      throw new ServerError(ErrorCode.MATCHMAKE_EXPIRED, "this room has closed: join another");
+    }
     try {
       await super._onJoin(client, authContext);
     } catch (err) {
@@ -101,9 +150,12 @@ export abstract class WatchableRoom<S extends object = object> extends Room<S> {
     client.state = ClientState.LEAVING;
     this.watchers.delete(client.sessionId);
     if (!this.clients.delete(client)) return;
+    const joined = this.reservedSeats[client.sessionId] === undefined;
     const willDispose = this._disposeIfEmpty();
-    if (!this.disposed && this.reservedSeats[client.sessionId] === undefined) this._events.emit("leave", client, willDispose);
-    this.onWatchersChanged(this.watcherCount);
+    // Told even when this leave disposed the room: the matchmaker counted the join (CCU), and
+    // a last watcher's leave that went untold left the process's count one higher for good.
+    if (joined) this._events.emit("leave", client, willDispose);
+    if (!this.disposed) this.onWatchersChanged(this.watcherCount);
   }
 
   protected override _dispose(): Promise<unknown> {

@@ -28,8 +28,8 @@ export interface MatchResult {
   lang: string;
   mode: Mode;
   practice: boolean;
-  /** A class game's result ("class"): XP, streaks and reviews count; ratings never move. Absent for duels and practice. */
-  game?: "class";
+  /** A class game's ("class") or a party's ("party") result: XP, streaks and reviews count; ratings never move. Absent for duels and practice. */
+  game?: "class" | "party";
   finishedAt: number;
   players: MatchPlayer[];
 }

@@ -175,7 +175,8 @@ export abstract class DuelPlay extends GuardedRoom<WordDuelState, DuelServices> 
     if (this.over) return;
     this.stop();
     const { lang, mode, practice } = this.state;
-    const { result, message, winner } = duelResult({ matchId: randomUUID(), lang, mode: mode as Mode, practice, finishedAt: this.services.now(), lines: this.table.lines() });
+    // A party is never rated, whatever number of its players is left at the end.
+    const { result, message, winner } = duelResult({ matchId: randomUUID(), lang, mode: mode as Mode, practice, ...(this.state.party ? { game: "party" as const } : {}), finishedAt: this.services.now(), lines: this.table.lines() });
     try {
       await this.services.recordResult(result);
     } catch (err) {

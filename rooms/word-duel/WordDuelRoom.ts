@@ -97,9 +97,15 @@ export class WordDuelRoom extends DuelPlay {
     this.table.sit(id, { userId: id, name: bot.name, guest: true }, true);
   }
 
-  override async onJoin(client: Client, _options: unknown, identity: Identity): Promise<void> {
-    // A watcher takes no seat: it only sees the state (its count is onWatchersChanged's).
-    if (this.isWatcher(client.sessionId)) return;
+  override async onJoin(client: Client, options: { code?: unknown } | undefined, identity: Identity): Promise<void> {
+    // A watcher takes no seat: it only sees the state (its count is onWatchersChanged's). A
+    // private duel still waiting shows its code in the state: not to a watcher.
+    if (this.isWatcher(client.sessionId)) {
+      if (this.challenge && this.phase === "waiting") throw refuse("ROOM_NOT_WATCHABLE", "this private duel has not started yet: watch it once it starts");
+      return;
+    }
+    // A private duel's seats after its creator's are for those who have its code.
+    if (this.challenge && this.state.players.size > 0 && options?.code !== this.challenge.code) throw refuse("CHALLENGE_NOT_FOUND", "this private duel is joined with its code: ask your friend for it");
     if (this.invited && !this.invited.has(identity.userId)) throw refuse("DUEL_NOT_INVITED", "this ranked duel is for the learners the queue paired");
     // One seat per account: a second tab would play against itself (and its result would
     // credit one learner twice).

@@ -97,6 +97,8 @@ export interface DuelJoinOptions {
   challenge?: boolean;
   /** word_duel only, when creating: a private party of up to PARTY_MAX_PLAYERS friends, with a code like a challenge's; its creator starts it. */
   party?: boolean;
+  /** word_duel only, joining a private duel (challenge or party) by its room id: its code, which the room checks (a room id alone, from a watch link, is no invitation). */
+  code?: string;
   /** See {@link SCHEMA_OPTION}. */
   schema?: string;
 }

@@ -9,7 +9,7 @@ export type DuelKind = typeof msg.ROOM_WORD_DUEL | typeof msg.ROOM_PRACTICE | ty
 const BASE_KEYS = ["lang", "mode", "direction", "lessonId", msg.SCHEMA_OPTION] as const;
 /** Option keys a client may send, per room (the ranked queue plays the whole language). */
 const CLIENT_KEYS: Record<DuelKind, readonly string[]> = {
-  word_duel: [...BASE_KEYS, "challenge", "party"],
+  word_duel: [...BASE_KEYS, "challenge", "party", "code"],
   practice: [...BASE_KEYS, "review"],
   ranked_duel: BASE_KEYS,
   ranked_queue: ["lang", "mode", "direction", msg.SCHEMA_OPTION],
@@ -32,6 +32,8 @@ export function joinOptions(services: Pick<DuelServices, "langs" | "words">, raw
   if (!services.words(value.lang, value.lessonId)?.length) throw refuse("DUEL_BAD_OPTIONS", `no lesson "${value.lessonId}" in ${value.lang}`);
   if (kind === msg.ROOM_WORD_DUEL && picked.value.challenge === true) value.challenge = true;
   if (kind === msg.ROOM_WORD_DUEL && picked.value.party === true) value.party = true;
+  const code = picked.value.code;
+  if (kind === msg.ROOM_WORD_DUEL && typeof code === "string" && new RegExp(`^[${msg.CHALLENGE_ALPHABET}]{${msg.CHALLENGE_CODE_LENGTH}}$`).test(code.toUpperCase())) value.code = code.toUpperCase();
   if (kind === msg.ROOM_PRACTICE && picked.value.review === true) value.review = true;
   return value;
 }

@@ -10,6 +10,11 @@
 import { matchMaker, Room, ServerError, type AuthContext } from "@colyseus/core";
 import { refuse } from "../../rooms/shared/public-error";
 import { watchOptions } from "../../rooms/shared/watch.rules";
+import { ROOM_PRACTICE, ROOM_RANKED_DUEL, ROOM_WORD_DUEL } from "../../rooms/word-duel/messages";
+import { ROOM_CLASS_GAME } from "../../rooms/class-game/messages";
+
+/** The rooms that take watchers (a practice refuses them itself: ROOM_NOT_WATCHABLE); the others have nothing to watch. */
+const WATCHABLE = new Set<string>([ROOM_WORD_DUEL, ROOM_PRACTICE, ROOM_RANKED_DUEL, ROOM_CLASS_GAME]);
 
 /** Colyseus's code for a room id that names no room. */
 const ERROR_CODE_INVALID_ROOM = 4211;
@@ -25,6 +30,7 @@ type AuthStatic = (token: string, options: unknown, context: AuthContext) => Pro
 export async function watchSeat(roomId: string, context: AuthContext): Promise<object> {
   const room = await matchMaker.driver.findOne({ roomId });
   if (!room) throw new ServerError(ERROR_CODE_INVALID_ROOM, `room "${roomId}" not found`);
+  if (!WATCHABLE.has(room.name)) throw refuse("ROOM_NOT_WATCHABLE", `a ${room.name} room cannot be watched`);
   const options = watchOptions();
   const klass = matchMaker.getRoomClass(room.name) as unknown as { onAuth?: AuthStatic } | undefined;
   let auth: unknown;
@@ -33,7 +39,9 @@ export async function watchSeat(roomId: string, context: AuthContext): Promise<o
     if (!auth) throw new ServerError(4215, "onAuth failed");
   }
   try {
-    return await matchMaker.reserveSeatFor(room, options, auth);
+    // A fresh object: an onAuth may rewrite the one it was given (replaceOptions), and the
+    // reservation must say `watch` whatever it did.
+    return await matchMaker.reserveSeatFor(room, watchOptions(), auth);
   } catch (err) {
     // The room said no (a process that is gone says "not available": passed on as it is).
     if (err instanceof Error && err.message.endsWith("is already full.")) throw refuse("ROOM_WATCHERS_FULL", "this room has as many watchers as it takes: try again later");

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import { Client, type Room } from "colyseus.js";
+import { matchMaker } from "colyseus";
 import { LinguaLeapClient } from "../../client-sdk";
 import { colyseusOf, testClient } from "../helpers/colyseus-testing";
-import { answersFor, guestToken, startServer, type TestServer } from "../helpers/server";
+import { answersFor, guestClient, guestToken, startServer, type TestServer } from "../helpers/server";
 import { MessageLog, waitForState, waitUntil, withTimeout } from "../helpers/wait";
 import { join, leaveAll, pair, rightAnswer, waitPhase, type Seat } from "./duel-helpers";
 import { phaseOf } from "../../rooms/word-duel/messages";
@@ -70,7 +71,8 @@ describe("watching a duel: read-only, no seat, never the answer before the revea
       const revealAt = frames.findIndex((f, i) => i >= from && f.phase === "reveal");
       assert.ok(revealAt >= from, "the reveal's patch was recorded");
       for (const answer of answers) {
-        if (state.prompt.toLowerCase().includes(answer.toLowerCase())) continue;
+        // A word of one or two letters ("y") would be found in any frame's bytes: not a leak.
+        if (answer.length < 3 || state.prompt.toLowerCase().includes(answer.toLowerCase())) continue;
         const needle = Buffer.from(answer, "utf8").toString("latin1");
         assert.ok(!frames.slice(from, revealAt).some((f) => f.text.includes(needle)), `"${answer}" reached the watcher before the reveal`);
       }
@@ -111,7 +113,7 @@ describe("watching a duel: read-only, no seat, never the answer before the revea
     assert.deepEqual(players(sneak.room), [sneak.room.sessionId], "a `watch` option through joinOrCreate is just a seat");
   });
 
-  it("watches a party through the SDK: not a seat for the start, `watching` shown, the standings at the end", async () => {
+  it("watches a party once it has started (not while it waits: its code is in the state), `watching` shown, the standings at the end", async () => {
     const [a, b, c, viewer] = await Promise.all(["A", "B", "C", "V"].map(async (n) => {
       const ll = new LinguaLeapClient(t.http);
       await ll.signInAsGuest(n);
@@ -119,36 +121,70 @@ describe("watching a duel: read-only, no seat, never the answer before the revea
     }));
     const { code, duel: host } = await a.createParty({ lang: "es", mode: "choice" });
     const second = await b.joinParty(code);
-    const watching = await viewer.watch(host.roomId);
-    await waitUntil(() => host.view?.watching === 1 && watching.view?.watching === 1, "watching: 1 on both screens");
-    await assert.rejects(host.start(), (e: Error & { code?: string }) => e.code === "DUEL_PARTY_TOO_FEW", "a watcher is no player");
+    await assert.rejects(viewer.watch(host.roomId), (e: Error & { code?: string }) => e.code === "ROOM_NOT_WATCHABLE", "a waiting party is not watched");
     const third = await c.joinParty(code);
     const sessions = [host, second, third];
-    for (const s of sessions) s.on("round", (r) => void s.answer(r.choices[0]).catch(() => undefined));
-    const seen = withTimeout(new Promise<any>((r) => watching.on("result", r)), 20000, "the watcher's result");
-    await waitUntil(() => watching.view?.players.length === 3, "the watcher sees three players");
+    // The players answer once the watcher is in, so it sees every round and the end.
+    const gate: { watching?: Awaited<ReturnType<LinguaLeapClient["watch"]>> } = {};
+    for (const s of sessions) s.on("round", (r) => void waitUntil(() => gate.watching !== undefined, "the watcher in").then(() => s.answer(r.choices[0])).catch(() => undefined));
     await host.start();
+    const watching = (gate.watching = await viewer.watch(host.roomId));
+    const seen = withTimeout(new Promise<any>((r) => watching.on("result", r)), 20000, "the watcher's result");
+    await waitUntil(() => host.view?.watching === 1 && watching.view?.watching === 1, "watching: 1 on both screens");
+    assert.equal(watching.view!.players.length, 3, "the watcher sees three players, and is none of them");
     const result = await seen;
     assert.equal(result.standings.length, 3);
     assert.ok(!result.standings.some((s: any) => s.sessionId === watching.sessionId));
     await Promise.all([...sessions, watching].map((s) => s.leave().catch(() => undefined)));
   });
 
-  it("a watcher's leave never unlocks a full party: a 9th friend is still refused", async () => {
-    const friends = await Promise.all(Array.from({ length: 9 }, async (_, i) => {
+  it("a private duel's room id is no invitation: joining it by id without its code is refused", async () => {
+    const [a, stranger] = await Promise.all(["A", "S"].map(async (n) => {
       const ll = new LinguaLeapClient(t.http);
-      await ll.signInAsGuest(`F${i}`);
+      await ll.signInAsGuest(n);
       return ll;
     }));
-    const { code, duel: host } = await friends[0].createParty({ lang: "pt", mode: "choice" });
-    const sessions = [host];
-    for (const f of friends.slice(1, 8)) sessions.push(await f.joinParty(code));
-    const w = await watch(t, host.roomId);
-    await waitUntil(() => host.view?.watching === 1 && host.view.players.length === 8, "eight players and a watcher");
-    await w.room.leave(true);
-    await waitUntil(() => host.view?.watching === 0, "the watcher gone");
-    await assert.rejects(friends[8].joinParty(code), "still full, still locked");
-    await Promise.all(sessions.map((s) => s.leave().catch(() => undefined)));
+    const { duel: host } = await a.createChallenge({ lang: "es", mode: "choice" });
+    const client = await guestClient(t, "Stranger");
+    await assert.rejects(client.joinById(host.roomId, { lang: "es", mode: "choice" }), /CHALLENGE_NOT_FOUND/);
+    await assert.rejects(stranger.watch(host.roomId), (e: Error & { code?: string }) => e.code === "ROOM_NOT_WATCHABLE");
+    assert.equal(host.view!.players.length, 1);
+    await host.leave();
+  });
+
+  it("a reservation taken up after its room closed is refused, and the room still goes (a drain never waits for it)", async () => {
+    const a = await join(t, "Ana", { lang: "it", mode: "choice" });
+    seats = [a];
+    // A watcher's and a player's seat, reserved while the room is open, taken up once it has closed.
+    const { answer: watcherSeat, token } = await askToWatch(t, a.room.roomId);
+    assert.ok(watcherSeat.sessionId, JSON.stringify(watcherSeat));
+    const res = await fetch(`${t.http}/matchmake/joinById/${a.room.roomId}`, { method: "POST", headers: { authorization: `Bearer ${await guestToken(t.http, "Late")}`, "content-type": "application/json" }, body: JSON.stringify({ lang: "it", mode: "choice" }) });
+    const playerSeat = await res.json();
+    assert.ok(playerSeat.sessionId, JSON.stringify(playerSeat));
+    const room = matchMaker.getLocalRoomById(a.room.roomId)!;
+    await room.disconnect();
+    const late = new Client(t.ws);
+    late.auth.token = token;
+    await assert.rejects(late.consumeSeatReservation(watcherSeat));
+    await assert.rejects(new Client(t.ws).consumeSeatReservation(playerSeat));
+    await waitUntil(() => matchMaker.getLocalRoomById(a.room.roomId) === undefined, "the closed room disposed");
+  });
+
+  it("one watcher's place per account; a last watcher's leave is counted (the process's CCU comes back down)", async () => {
+    const [a] = (seats = await pair(t, { lang: "pt", mode: "typed" }));
+    const token = await guestToken(t.http, "Twice");
+    const ask = () => fetch(`${t.http}/matchmake/watch/${a.room.roomId}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" }).then((r) => r.json());
+    const first = await ask();
+    assert.ok(first.sessionId);
+    assert.match((await ask()).error, /^ROOM_WATCHERS_FULL: /, "the same account twice");
+    const client = new Client(t.ws);
+    client.auth.token = token;
+    const w = await client.consumeSeatReservation<any>(first);
+    const before = matchMaker.stats.local.ccu;
+    await leaveAll(...seats);
+    seats = [];
+    await w.leave(true);
+    await waitUntil(() => matchMaker.stats.local.ccu === before - 3, `CCU down by the two players and the watcher (${matchMaker.stats.local.ccu} from ${before})`);
   });
 
   it("a ranked duel, which refuses every other join, takes a watcher", async () => {
