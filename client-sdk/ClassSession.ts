@@ -1,5 +1,6 @@
 import type { Room } from "colyseus.js";
 import * as msg from "../rooms/class-game/messages";
+import { Emitter } from "./emitter";
 import { LinguaLeapError } from "./errors";
 import type { Matchmaker, Seat } from "./Matchmaker";
 import { reconnectSeat } from "./reconnect";
@@ -39,8 +40,6 @@ export interface ClassEvents {
   closed: { code: number; error?: LinguaLeapError };
 }
 
-type Listener<K extends keyof ClassEvents> = (payload: ClassEvents[K]) => void;
-
 export interface ClassSessionOptions {
   backoff?: BackoffOptions;
   /** How long a command or an answer waits for the server. */
@@ -67,8 +66,7 @@ const FINAL_CLOSES: Record<number, { code: string; message: string }> = {
  * game.on("reveal", (r) => console.log(r.me?.lastVerdict, r.me?.lastPoints));
  * await game.answer(game.view!.choices[1]);
  */
-export class ClassSession {
-  private listeners = new Map<keyof ClassEvents, Set<Listener<never>>>();
+export class ClassSession extends Emitter<ClassEvents> {
   private last?: ClassView;
   private leaving = false;
   private closedOnce = false;
@@ -83,6 +81,7 @@ export class ClassSession {
     readonly role: ClassRole,
     private readonly opts: ClassSessionOptions = {},
   ) {
+    super();
     this.room = seat.room;
     this.base = seat.base;
     this.bind(this.room);
@@ -104,16 +103,6 @@ export class ClassSession {
   /** A player's own record (undefined for the host and watchers, and before the first state). */
   get me(): ClassPlayerView | undefined {
     return this.role === "player" ? this.last?.players[0] : undefined;
-  }
-
-  /**
-   * Subscribes to an event; returns a function that unsubscribes.
-   * @example const off = game.on("phase", ({ phase }) => console.log(phase)); off();
-   */
-  on<K extends keyof ClassEvents>(event: K, listener: Listener<K>): () => void {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-    return () => this.listeners.get(event)?.delete(listener);
   }
 
   /**
@@ -211,10 +200,6 @@ export class ClassSession {
       if (fresh) offs.push(this.on("error", (e) => settle(() => reject(e))));
       offs.push(this.on("closed", ({ error }) => settle(() => reject(error ?? new LinguaLeapError("SESSION_LOST", "the game is over")))));
     });
-  }
-
-  private emit<K extends keyof ClassEvents>(event: K, payload: ClassEvents[K]): void {
-    for (const l of this.listeners.get(event) ?? []) (l as Listener<K>)(payload);
   }
 
   private bind(room: Room): void {

@@ -1,7 +1,9 @@
 import type { Room } from "colyseus.js";
 import * as msg from "../rooms/word-duel/messages";
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
-import { fromRoomError, isTransient, LinguaLeapError } from "./errors";
+import type { BackoffOptions } from "./backoff";
+import { Emitter } from "./emitter";
+import { LinguaLeapError } from "./errors";
+import { reconnectSeat } from "./reconnect";
 import type { Matchmaker, Seat } from "./Matchmaker";
 import { DEFAULT_RECONNECT_SECONDS, duelResultOf, roundResultOf, toView, type DecodedDuel, type DuelResult, type DuelView, type RoundResult } from "./duel-view";
 
@@ -33,8 +35,6 @@ export interface DuelEvents {
   /** The session is over: left, finished and closed, or lost (then `error` is set). */
   closed: { code: number; error?: LinguaLeapError };
 }
-
-type Listener<K extends keyof DuelEvents> = (payload: DuelEvents[K]) => void;
 
 export interface DuelSessionOptions {
   backoff?: BackoffOptions;
@@ -69,8 +69,7 @@ const FINAL_CLOSES: Record<number, { code: string; message: string; explainedBy?
  * duel.on("result", (r) => console.log(r.winner === duel.sessionId ? "you won" : "you lost"));
  * await duel.answer("la manzana");
  */
-export class DuelSession {
-  private listeners = new Map<keyof DuelEvents, Set<Listener<never>>>();
+export class DuelSession extends Emitter<DuelEvents> {
   /** Answers sent and not yet settled, oldest first: taken when the state shows this learner answered, refused by an `error`. */
   private pending: { resolve: (m: AnswerTaken) => void; reject: (e: LinguaLeapError) => void; timer: ReturnType<typeof setTimeout> }[] = [];
   private last?: DuelView;
@@ -88,6 +87,7 @@ export class DuelSession {
     seat: Seat,
     private readonly opts: DuelSessionOptions = {},
   ) {
+    super();
     this.room = seat.room;
     this.base = seat.base;
     this.bind(this.room);
@@ -105,16 +105,6 @@ export class DuelSession {
   /** The latest snapshot, or undefined before the first state arrives. */
   get view(): DuelView | undefined {
     return this.last;
-  }
-
-  /**
-   * Subscribes to an event; returns a function that unsubscribes.
-   * @example const off = duel.on("phase", ({ phase }) => console.log(phase)); off();
-   */
-  on<K extends keyof DuelEvents>(event: K, listener: Listener<K>): () => void {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event)!.add(listener);
-    return () => this.listeners.get(event)?.delete(listener);
   }
 
   /**
@@ -156,10 +146,6 @@ export class DuelSession {
   async leave(): Promise<void> {
     this.leaving = true;
     if (this.room.connection.isOpen) await this.room.leave(true);
-  }
-
-  private emit<K extends keyof DuelEvents>(event: K, payload: DuelEvents[K]): void {
-    for (const l of this.listeners.get(event) ?? []) (l as Listener<K>)(payload);
   }
 
   private bind(room: Room): void {
@@ -225,30 +211,15 @@ export class DuelSession {
 
   private async reconnect(code: number): Promise<void> {
     const deadline = Date.now() + (this.opts.reconnectForMs ?? (this.last?.reconnectSeconds ?? DEFAULT_RECONNECT_SECONDS) * 1000);
-    const token = this.room.reconnectionToken;
-    let message = "the connection to the duel was lost and could not be restored";
-    for (let attempt = 0; Date.now() < deadline && !this.leaving; attempt++) {
-      const delayMs = Math.min(backoffDelay(attempt, this.opts.backoff ?? DEFAULT_BACKOFF), Math.max(0, deadline - Date.now()));
-      this.emit("reconnecting", { attempt: attempt + 1, delayMs });
-      await new Promise((r) => setTimeout(r, delayMs));
-      try {
-        const seat = await this.matchmaker.reconnect(token, this.base);
-        [this.room, this.base] = [seat.room, seat.base];
-        this.bind(this.room);
-        this.emit("reconnected", { attempts: attempt + 1 });
-        return;
-      } catch (err) {
-        // A server answered that the seat is gone (window expired, duel disposed, its process
-        // dead), or the room's own process refuses connections: stop at once. Nobody
-        // reachable, no answer in time, a server draining: try again until the window ends.
-        const error = fromRoomError(err);
-        if (!isTransient(error)) {
-          if (error.code === "SESSION_LOST") message = error.message;
-          break;
-        }
-      }
+    try {
+      const plan = { token: this.room.reconnectionToken, base: this.base, deadline, backoff: this.opts.backoff, stopped: () => this.leaving };
+      const { seat, attempts } = await reconnectSeat(this.matchmaker, { ...plan, onAttempt: (attempt, delayMs) => this.emit("reconnecting", { attempt, delayMs }) });
+      [this.room, this.base] = [seat.room, seat.base];
+      this.bind(this.room);
+      this.emit("reconnected", { attempts });
+    } catch (err) {
+      this.close(code, err as LinguaLeapError);
     }
-    this.close(code, new LinguaLeapError("SESSION_LOST", message));
   }
 
   private close(code: number, error?: LinguaLeapError): void {

@@ -1,4 +1,5 @@
-import { ArraySchema, StateView } from "@colyseus/schema";
+import { StateView } from "@colyseus/schema";
+import { replaceAll } from "../shared/array-schema";
 import type { ErrorCode } from "../../server/errors";
 import type { Identity } from "../shared/identity";
 import type { MatchPlayer } from "../shared/match-result";
@@ -19,15 +20,6 @@ interface Seat {
   view: StateView;
   pending?: rules.PendingAnswer;
   words: MatchPlayer["words"];
-}
-
-/** `list` made to hold `items`, entry by entry (an unchanged list costs no patch bytes). */
-function fill<T>(list: ArraySchema<T>, items: readonly T[]): void {
-  while (list.length > items.length) list.pop();
-  items.forEach((item, i) => {
-    if (i >= list.length) list.push(item);
-    else if (list[i] !== item) list[i] = item;
-  });
 }
 
 /**
@@ -147,8 +139,8 @@ export class ClassTable {
     this.asked.push(question.english);
     for (const seat of this.seats.values()) seat.pending = undefined;
     Object.assign(this.state, { prompt: question.prompt, reveal: "", revealChoice: 0 });
-    fill(this.state.choices, question.choices);
-    fill(this.state.alsoAccepted, []);
+    replaceAll(this.state.choices, question.choices);
+    replaceAll(this.state.alsoAccepted, []);
     this.state.live.answered = 0;
   }
 
@@ -189,14 +181,14 @@ export class ClassTable {
     }
     if (question.choices.length > 0) this.state.revealChoice = question.choices.indexOf(question.reveal) + 1;
     else this.state.reveal = question.reveal;
-    fill(this.state.alsoAccepted, question.accepted.filter((a) => a !== question.reveal));
+    replaceAll(this.state.alsoAccepted, question.accepted.filter((a) => a !== question.reveal));
     this.showTally(tallyRound(answers, question.choices.length));
     this.rank();
   }
 
   private showTally(t: ReturnType<typeof tallyRound>): void {
     const tally = this.state.tally;
-    fill(tally.byChoice, t.byChoice);
+    replaceAll(tally.byChoice, t.byChoice);
     Object.assign(tally, { correct: t.correct, almost: t.almost, wrong: t.wrong, none: t.none });
   }
 
@@ -207,11 +199,9 @@ export class ClassTable {
     for (const [key, p] of this.state.players) p.rank = places.get(key)!;
     const top = topPlayers(lines);
     const list = this.state.top;
-    while (list.length > top.length) list.pop();
-    top.forEach((t, i) => {
-      if (i >= list.length) list.push(new TopEntryState().assign({ name: t.name, score: t.score }));
-      else Object.assign(list[i], { name: t.name, score: t.score });
-    });
+    // The same five places each round: their names and scores change in place (few patch bytes).
+    if (list.length === top.length) top.forEach((t, i) => Object.assign(list[i], { name: t.name, score: t.score }));
+    else replaceAll(list, top.map((t) => new TopEntryState().assign({ name: t.name, score: t.score })));
   }
 
   /** Every player's final line (keyed by seat), with their account and the words they were asked. */

@@ -1,5 +1,5 @@
-import { ArraySchema } from "@colyseus/schema";
 import type { ErrorCode } from "../../server/errors";
+import { replaceAll } from "../shared/array-schema";
 import type { Identity } from "../shared/identity";
 import type { MatchPlayer } from "../shared/match-result";
 import * as rules from "./duel.rules";
@@ -8,21 +8,6 @@ import { deadlineOf, phaseOf, VERDICT_CODES } from "./messages";
 import { NO_QUESTIONS, type DuelQuestions } from "./questions";
 import type { FinishedDuel } from "./result.rules";
 import { PlayerState, type WordDuelState } from "./WordDuelState";
-
-/**
- * Makes `list` hold `items`: entry by entry when the length is the same (an unchanged list
- * costs no patch bytes), else cleared and refilled (schema 3.0's `splice` can lose a delete).
- */
-function replaceAll(list: ArraySchema<string>, items: readonly string[]): void {
-  if (list.length !== items.length) {
-    if (list.length > 0) list.clear();
-    if (items.length > 0) list.push(...items);
-    return;
-  }
-  items.forEach((item, i) => {
-    if (list[i] !== item) list[i] = item;
-  });
-}
 
 /** Private, per-player bookkeeping the clients never see. */
 interface Seat {

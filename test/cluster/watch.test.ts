@@ -42,13 +42,16 @@ describe("cluster: watching a room that lives on the other process", function ()
     const away = [p1, p2].find((p) => p.port !== home)!;
     const viewer = new LinguaLeapClient(away.http);
     await viewer.signInAsGuest("Viewer");
-    const watch = await viewer.watch(host.roomId);
+    // A party is watched once it has started (while it waits, its code is in the state); the
+    // players answer once the watcher is in, so it follows every round.
+    const gate: { watching?: Awaited<ReturnType<LinguaLeapClient["watch"]>> } = {};
+    for (const s of sessions) s.on("round", (r) => void waitUntil(() => gate.watching !== undefined, "the watcher in", 10000).then(() => s.answer(r.choices[0])).catch(() => undefined));
+    await host.start();
+    const watch = (gate.watching = await viewer.watch(host.roomId));
+    const seen = withTimeout(new Promise<any>((r) => watch.on("result", r)), 30000, "the watcher's result");
     assert.equal(portOf(watch), home, "the watcher's socket reaches the room's own process");
     await waitUntil(() => host.view?.watching === 1 && watch.view?.watching === 1, "watching: 1 on both sides");
     assert.equal(watch.view!.players.length, 3, "no seat taken");
-    for (const s of sessions) s.on("round", (r) => void s.answer(r.choices[0]).catch(() => undefined));
-    const seen = withTimeout(new Promise<any>((r) => watch.on("result", r)), 30000, "the watcher's result");
-    await host.start();
     const result = await seen;
     assert.equal(result.standings.length, 3);
     await Promise.all([...sessions, watch].map((s) => s.leave().catch(() => undefined)));
