@@ -174,14 +174,11 @@ export class ClassTable {
       const choice = question.choices.indexOf(seat.pending?.answer ?? "") + 1;
       answers.push({ verdict, choice });
       Object.assign(player, { score: player.score + points, streak: Math.min(streak, 255), lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastPoints: points });
-      const word: MatchPlayer["words"][number] = { prompt: question.english, verdict };
-      if (reason) word.reason = reason;
-      if (seat.pending) word.ms = seat.pending.elapsedMs;
-      seat.words.push(word);
+      seat.words.push(rules.roundWord(question, { verdict, reason }, seat.pending));
     }
-    if (question.choices.length > 0) this.state.revealChoice = question.choices.indexOf(question.reveal) + 1;
-    else this.state.reveal = question.reveal;
-    replaceAll(this.state.alsoAccepted, question.accepted.filter((a) => a !== question.reveal));
+    const { reveal, revealChoice, alsoAccepted } = rules.revealOf(question);
+    Object.assign(this.state, { reveal, revealChoice });
+    replaceAll(this.state.alsoAccepted, alsoAccepted);
     this.showTally(tallyRound(answers, question.choices.length));
     this.rank();
   }

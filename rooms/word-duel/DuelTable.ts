@@ -107,15 +107,11 @@ export class DuelTable {
       const shown = verdict === "correct" ? "" : answer;
       const lastChoice = question.choices.indexOf(shown) + 1;
       Object.assign(player, { score: player.score + points, streak, lastVerdict: VERDICT_CODES.indexOf(verdict), lastReason: reason ?? "", lastChoice, lastAnswer: lastChoice > 0 ? "" : shown });
-      const word: MatchPlayer["words"][number] = { prompt: question.english, verdict };
-      if (reason) word.reason = reason;
-      if (seat.pending) word.ms = seat.pending.elapsedMs;
-      seat.words.push(word);
+      seat.words.push(rules.roundWord(question, { verdict, reason }, seat.pending));
     }
-    // In choice mode the answer goes out as its choice's index (one byte), in typed mode as text.
-    if (question.choices.length > 0) this.state.revealChoice = question.choices.indexOf(question.reveal) + 1;
-    else this.state.reveal = question.reveal;
-    replaceAll(this.state.alsoAccepted, question.accepted.filter((a) => a !== question.reveal));
+    const { reveal, revealChoice, alsoAccepted } = rules.revealOf(question);
+    Object.assign(this.state, { reveal, revealChoice });
+    replaceAll(this.state.alsoAccepted, alsoAccepted);
   }
 
   /** Every player's final line, with their account and the words they were asked. */

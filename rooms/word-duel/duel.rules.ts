@@ -320,6 +320,35 @@ export function roundOutcome(pending: PendingAnswer | undefined, roundMs: number
   return outcome;
 }
 
+/** A round's word in a player's line of the result: its verdict, why it was almost, how long the answer took. */
+export interface RoundWord {
+  prompt: string;
+  verdict: Verdict;
+  reason?: AlmostReason;
+  ms?: number;
+}
+
+/**
+ * The word a player's round adds to their line of the result (duels and class games alike).
+ * @example roundWord(question, { verdict: "almost", reason: "accent" }, pending) // { prompt: "apple", verdict: "almost", reason: "accent", ms: 2100 }
+ */
+export function roundWord(question: Pick<Question, "english">, outcome: Pick<RoundOutcome, "verdict" | "reason">, pending?: PendingAnswer): RoundWord {
+  const word: RoundWord = { prompt: question.english, verdict: outcome.verdict };
+  if (outcome.reason) word.reason = outcome.reason;
+  if (pending) word.ms = pending.elapsedMs;
+  return word;
+}
+
+/**
+ * A closed round's answer on the wire: in choice mode its choice's 1-based index (one byte),
+ * in typed mode its text; and the round's other accepted answers.
+ * @example revealOf({ choices: [], reveal: "la manzana", accepted: ["la manzana", "manzana"] }) // { reveal: "la manzana", revealChoice: 0, alsoAccepted: ["manzana"] }
+ */
+export function revealOf(question: Pick<Question, "choices" | "reveal" | "accepted">): { reveal: string; revealChoice: number; alsoAccepted: string[] } {
+  const choice = question.choices.length > 0;
+  return { reveal: choice ? "" : question.reveal, revealChoice: choice ? question.choices.indexOf(question.reveal) + 1 : 0, alsoAccepted: question.accepted.filter((a) => a !== question.reveal) };
+}
+
 /** A player's line at the end of a duel: the wire's {@link Standing} before XP is counted. */
 export type FinalLine = Omit<Standing, "xp">;
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, roundComplete, roundOutcome, scoreAnswer, sharedMeaning, tooFewToGoOn,
+  buildQuestion, decideWinner, duelOutcome, isLate, judgeAnswer, mayAnswer, pickDistractors, pickForReview, pickWords, placements, revealOf, roundComplete, roundOutcome, roundWord, scoreAnswer, sharedMeaning, tooFewToGoOn,
   type DuelLangs, type RuleWord,
 } from "../../rooms/word-duel/duel.rules";
 import { loadDecks, loadEnglish } from "../../content/decks";
@@ -180,5 +180,14 @@ describe("rules: review practice", () => {
     assert.deepEqual(picked.slice(0, 2).map((w) => w.en[0]).sort(), ["dog", "milk"]);
     assert.equal(new Set(picked).size, 4);
     assert.deepEqual(pickForReview(pool, [], 3, seededRng(1)).length, 3);
+  });
+});
+
+describe("a closed round on the wire and in the result", () => {
+  it("reveals a choice by its index and a typed answer by its text; each player's word keeps its verdict, reason and time", () => {
+    assert.deepEqual(revealOf({ choices: ["el perro", "la manzana"], reveal: "la manzana", accepted: ["la manzana", "manzana"] }), { reveal: "", revealChoice: 2, alsoAccepted: ["manzana"] });
+    assert.deepEqual(revealOf({ choices: [], reveal: "la manzana", accepted: ["la manzana"] }), { reveal: "la manzana", revealChoice: 0, alsoAccepted: [] });
+    assert.deepEqual(roundWord({ english: "apple" }, { verdict: "almost", reason: "accent" }, { answer: "manzana", judgement: { verdict: "almost", reason: "accent" }, elapsedMs: 2100 }), { prompt: "apple", verdict: "almost", reason: "accent", ms: 2100 });
+    assert.deepEqual(roundWord({ english: "apple" }, { verdict: "none" }), { prompt: "apple", verdict: "none" });
   });
 });
