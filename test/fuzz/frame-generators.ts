@@ -159,6 +159,8 @@ const CATALOGUE: readonly (readonly [number, string, Generator])[] = [
   [4, "invalid-utf8-type", (r) => roomData(badUtf8(r), answerPayload(r), r.chance(0.8) ? ROOM_DATA : ROOM_DATA_BYTES)],
   [4, "numeric-type", (r) => Buffer.concat([Buffer.of(r.chance(0.8) ? ROOM_DATA : ROOM_DATA_BYTES), numericType(r), answerPayload(r)])],
   [6, "nested-payload", (r) => roomData(r.pick(["answer", "x", "__proto__"]), nested(r))],
+  // A class game's host commands with odd payloads ("end" left out: it closes the game, and each close costs a join).
+  [5, "class-command", (r) => roomData(r.pick(["start", "next", "pause", "resume", "remove", "auto", "lock"]), r.chance(0.5) ? answerPayload(r) : pack(r.pick([{ player: r.pick(["p1", "p0", "__proto__", "p99999", r.text(40)]) }, { on: oddValue(r) }, { round: oddValue(r) }, null])))],
   [7, "extension-payload", (r) => roomData("answer", r.chance(0.5) ? extension(r) : mapOf("answer", extension(r)))],
   [5, "lying-payload", (r) => roomData("answer", lying(r))],
   [4, "random-bytes", (r) => Buffer.concat([Buffer.of(r.pick([ROOM_DATA, ROOM_DATA_BYTES, r.int(0, 255)])), r.bytes(r.int(0, r.chance(0.1) ? 4200 : 300))])],

@@ -38,9 +38,9 @@ const PERMISSIVE_ENV = {
   TRUST_PROXY: "loopback",
 };
 
-const FRAME_BUDGET: Record<RoomKind, number> = { word_duel: 40000, practice: 40000, ranked_queue: 40000, leaderboard: 25000 };
+const FRAME_BUDGET: Record<RoomKind, number> = { word_duel: 40000, practice: 40000, ranked_queue: 40000, leaderboard: 25000, class_game: 40000 };
 const FRAMES = ROOM_KINDS.reduce((n, k) => n + FRAME_BUDGET[k], 0);
-const FLOOD_BUDGET: Record<RoomKind, number> = { word_duel: 2500, practice: 2500, ranked_queue: 2500, leaderboard: 2500 };
+const FLOOD_BUDGET: Record<RoomKind, number> = { word_duel: 2500, practice: 2500, ranked_queue: 2500, leaderboard: 2500, class_game: 2500 };
 const HTTP_REQUESTS = 20000;
 /** Four clients per room type at a time; batches end with a closing frame often enough that every protocol code gets its turn. */
 const ROOM_PLAN = { workersPerKind: 4, batch: [10, 80] as const, closeChance: 0.8, flood: false };
@@ -70,7 +70,7 @@ function some(items: readonly string[], n = 5): string {
 }
 
 describe("fuzz: hostile frames and requests against a real server process", function () {
-  this.timeout(120000);
+  this.timeout(150000);
   const seed = fuzzSeed();
   let started = 0;
   let main: ServerProcess;
@@ -115,7 +115,7 @@ describe("fuzz: hostile frames and requests against a real server process", func
   });
 
   it(`takes ≥${FRAMES.toLocaleString("en")} hostile frames over every room type, opened by every protocol code, answering none with internal text`, async () => {
-    const report = (rooms = await explained(fuzzRooms({ ...ROOM_PLAN, http: main.http, seed, budget: FRAME_BUDGET, deadline: Date.now() + 90000 }), mainOut));
+    const report = (rooms = await explained(fuzzRooms({ ...ROOM_PLAN, http: main.http, seed, budget: FRAME_BUDGET, deadline: Date.now() + 120000 }), mainOut));
     console.log(describeRooms(report).replace(/^/gm, "      "));
     assert.equal(await unhealthy(main, mainOut), undefined);
     assert.deepEqual(report.leaks, [], `answers holding internal text: ${some(report.leaks)}`);

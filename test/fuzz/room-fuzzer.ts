@@ -15,7 +15,7 @@ import { codeFrame, FrameGenerator, type Frame } from "./frame-generators";
 import { Histogram, INTERNAL_TEXT } from "./observe";
 import { Rand } from "./random";
 
-export const ROOM_KINDS = ["word_duel", "practice", "ranked_queue", "leaderboard"] as const;
+export const ROOM_KINDS = ["word_duel", "practice", "ranked_queue", "leaderboard", "class_game"] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
 export class RoomTally {
@@ -85,7 +85,7 @@ interface Seat {
 
 function joinOptions(kind: RoomKind, r: Rand): Record<string, unknown> {
   if (kind === "leaderboard") return { board: r.pick(["global", "es", "rating-es"]), period: "alltime" };
-  if (kind === "word_duel") return { lang: "es", mode: r.pick(["typed", "choice"]) };
+  if (kind === "word_duel" || kind === "class_game") return { lang: "es", mode: r.pick(["typed", "choice"]) };
   return { lang: "es", mode: "choice" };
 }
 
@@ -135,7 +135,9 @@ class Worker {
       const client = new Client(this.plan.http);
       if (this.kind !== "leaderboard") client.auth.token = this.token ??= await guestToken(this.plan.http, `Fuzz ${this.kind.slice(0, 4)} ${attempt}`);
       try {
-        const room = await withTimeout(client.joinOrCreate(this.kind, joinOptions(this.kind, this.r)), 10000, `joining ${this.kind}`);
+        // A class game is created by its host (whose frames are fuzzed: host commands included), never joined by name.
+        const joining = this.kind === "class_game" ? client.create(this.kind, joinOptions(this.kind, this.r)) : client.joinOrCreate(this.kind, joinOptions(this.kind, this.r));
+        const room = await withTimeout(joining, 10000, `joining ${this.kind}`);
         this.tally.joins += 1;
         return this.watch(room);
       } catch (err) {
