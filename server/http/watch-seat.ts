@@ -32,7 +32,8 @@ export async function watchSeat(roomId: string, context: AuthContext): Promise<o
   if (!room) throw new ServerError(ERROR_CODE_INVALID_ROOM, `room "${roomId}" not found`);
   if (!WATCHABLE.has(room.name)) throw refuse("ROOM_NOT_WATCHABLE", `a ${room.name} room cannot be watched`);
   const options = watchOptions();
-  const klass = matchMaker.getRoomClass(room.name) as unknown as { onAuth?: AuthStatic } | undefined;
+  const klass = matchMaker.getRoomClass(room.name) as unknown as { onAuth?: AuthStatic; services?: { watchersPerRoom?: number } } | undefined;
+  if (klass?.services?.watchersPerRoom === 0) throw refuse("ROOM_NOT_WATCHABLE", "watching is turned off on this server");
   let auth: unknown;
   if (klass?.onAuth && klass.onAuth !== (Room as unknown as { onAuth: AuthStatic }).onAuth) {
     auth = await klass.onAuth(context.token ?? "", options, context);

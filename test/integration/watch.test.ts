@@ -198,3 +198,17 @@ describe("watching a duel: read-only, no seat, never the answer before the revea
     await duel.leave();
   });
 });
+
+describe("watching turned off (WATCHERS_PER_ROOM=0)", function () {
+  it("refuses every watch with ROOM_NOT_WATCHABLE, saying so", async () => {
+    const t = await startServer({ WATCHERS_PER_ROOM: "0" });
+    try {
+      const a = await join(t, "Ana", { lang: "es", mode: "typed" });
+      const { answer } = await askToWatch(t, a.room.roomId);
+      assert.match(answer.error, /^ROOM_NOT_WATCHABLE: watching is turned off/);
+      await a.room.leave(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
