@@ -1,0 +1,57 @@
+import { strict as assert } from "node:assert";
+import { cohortIndex, DEFAULT_LEAGUES, leagueWeek, moveMessage, standings, TIERS, weekEnd, zones, type CohortMember } from "../../server/leagues.rules";
+
+const member = (userId: string, xp: number, arrival: number): CohortMember => ({ userId, name: userId, xp, arrival });
+
+describe("league rules (pure)", () => {
+  it("has ten tiers, Bronze to Diamond", () => {
+    assert.equal(TIERS.length, 10);
+    assert.deepEqual([TIERS[0], TIERS[9]], ["Bronze", "Diamond"]);
+  });
+
+  it("cuts weeks at the configured UTC weekday and hour, named by the ISO week of their start", () => {
+    const wed = Date.parse("2026-12-02T10:00:00Z");
+    assert.deepEqual(leagueWeek(wed, DEFAULT_LEAGUES), { id: "2026-W49", start: Date.parse("2026-11-30T00:00:00Z"), end: Date.parse("2026-12-07T00:00:00Z") });
+    const mondayStart = Date.parse("2026-11-30T00:00:00Z");
+    assert.equal(leagueWeek(mondayStart, DEFAULT_LEAGUES).start, mondayStart, "the boundary itself opens the new week");
+    assert.equal(leagueWeek(mondayStart - 1, DEFAULT_LEAGUES).id, "2026-W48");
+    // Weeks that start on Sunday at 18:00 UTC: a Sunday morning is still the week before.
+    const sunday = { startDay: 0, startHour: 18 };
+    assert.equal(leagueWeek(Date.parse("2026-12-06T10:00:00Z"), sunday).start, Date.parse("2026-11-29T18:00:00Z"));
+    assert.equal(leagueWeek(Date.parse("2026-12-06T19:00:00Z"), sunday).start, Date.parse("2026-12-06T18:00:00Z"));
+    // Across a year end.
+    assert.equal(leagueWeek(Date.parse("2027-01-01T12:00:00Z"), DEFAULT_LEAGUES).id, "2026-W53");
+  });
+
+  it("fills cohorts one after the other by arrival", () => {
+    assert.deepEqual([0, 29, 30, 59, 60].map((a) => cohortIndex(a, 30)), [0, 0, 1, 1, 2]);
+    assert.equal(cohortIndex(-1, 30), 0);
+  });
+
+  it("ranks by the week's XP, then the earlier arrival, then userId, the same way every time", () => {
+    const ranked = standings([member("c", 40, 2), member("b", 50, 1), member("a", 50, 3), member("d", 50, 1)]);
+    assert.deepEqual(ranked.map((m) => m.userId), ["b", "d", "a", "c"]);
+  });
+
+  it("moves at most 7 up and 5 down, never more than half of a small cohort, nobody past the top or bottom tier", () => {
+    assert.deepEqual(zones(30, 3, DEFAULT_LEAGUES), { up: 7, down: 5 });
+    assert.deepEqual(zones(1, 3, DEFAULT_LEAGUES), { up: 0, down: 0 });
+    assert.deepEqual(zones(2, 3, DEFAULT_LEAGUES), { up: 1, down: 0 });
+    assert.deepEqual(zones(3, 3, DEFAULT_LEAGUES), { up: 1, down: 1 });
+    assert.deepEqual(zones(10, 3, DEFAULT_LEAGUES), { up: 5, down: 2 });
+    assert.deepEqual(zones(30, 0, DEFAULT_LEAGUES), { up: 7, down: 0 }, "Bronze keeps its bottom");
+    assert.deepEqual(zones(30, 9, DEFAULT_LEAGUES), { up: 0, down: 5 }, "Diamond has no top to leave by");
+  });
+
+  it("says what the end of the week did to each learner", () => {
+    const cohort = Array.from({ length: 30 }, (_, i) => member(`u${String(i).padStart(2, "0")}`, 300 - i * 10, i));
+    const end = weekEnd(cohort, 2, DEFAULT_LEAGUES);
+    assert.deepEqual(end.slice(0, 8).map((e) => e.move), ["up", "up", "up", "up", "up", "up", "up", "stay"]);
+    assert.deepEqual(end.slice(-6).map((e) => e.move), ["stay", "down", "down", "down", "down", "down"]);
+    assert.deepEqual(end[0], { userId: "u00", rank: 1, move: "up", tier: 3 });
+    assert.equal(end[29].tier, 1);
+    assert.equal(moveMessage(end[0].move, end[0].tier), "Promoted to Sapphire");
+    assert.equal(moveMessage("down", 0), "Moved down to Bronze");
+    assert.equal(moveMessage("stay", 9), "Staying in Diamond");
+  });
+});
