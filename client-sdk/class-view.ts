@@ -76,37 +76,26 @@ export interface ClassView {
 type Decoded<T> = { forEach(fn: (value: T, key: string) => void): void };
 type DecodedPlayer = Omit<ClassPlayerView, "key" | "answered" | "lastVerdict" | "lastReason"> & { answeredRound: number; lastVerdict: number; lastReason: string };
 
-/** The class game's state as colyseus.js decodes it. */
-export interface DecodedClass {
+/**
+ * The class game's state as colyseus.js decodes it: the view's fields in their wire form (the
+ * phase as its code, deadlines after `clockBase`, the choice-mode answer as an index), players
+ * as a map and the lists as the schema's arrays.
+ */
+export type DecodedClass = Omit<ClassView, "phase" | "mode" | "direction" | "locked" | "choices" | "phaseEndsAt" | "alsoAccepted" | "tally" | "top" | "answered" | "players"> & {
   phase: number;
-  paused: boolean;
-  pausedLeftMs: number;
-  pin: string;
-  hostName: string;
-  hostConnected: boolean;
-  lang: string;
   mode: string;
   direction: string;
-  autoAdvance: boolean;
   locked?: boolean;
-  round: number;
-  totalRounds: number;
-  prompt: string;
   choices?: Iterable<string>;
-  roundMs: number;
   clockBase: number;
   phaseEnds: number;
-  playerCount: number;
-  watching: number;
-  reveal: string;
   revealChoice: number;
   alsoAccepted?: Iterable<string>;
-  tally?: { byChoice?: Iterable<number>; correct: number; almost: number; wrong: number; none: number };
+  tally?: Omit<TallyView, "byChoice"> & { byChoice?: Iterable<number> };
   top?: Iterable<{ name: string; score: number }>;
   live?: { answered: number };
   players?: Decoded<DecodedPlayer>;
-  reconnectSeconds: number;
-}
+};
 
 /** A plain snapshot of a decoded class game state. */
 export function toClassView(s: DecodedClass): ClassView {

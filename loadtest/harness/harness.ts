@@ -44,7 +44,7 @@ import { wantsClassroom } from "./classroom/options";
 import { PROGRESS_EVERY_S, round1 } from "./procs";
 import { reportAndExit } from "./report";
 import { elapsedS, log, run } from "./run";
-import { checkEndpoints, clusterStore, DEFAULT_REDIS_URL, dropRunDatabase, openRedis, serverEnv, startServer } from "./servers";
+import { checkEndpoints, clusterStore, dropRunDatabase, runRedisUrl, openRedis, serverEnv, startServer } from "./servers";
 import type { FromShard, ShardConfig } from "./shard";
 import { forkShard, planShards } from "./shard-procs";
 import { Totals } from "../learner/metrics";
@@ -191,7 +191,7 @@ async function bringUpServers(opts: HarnessOptions): Promise<string[]> {
     if (problems.length > 0) throw new Error(problems.join("; "));
     return opts.endpoints;
   }
-  const redisUrl = opts.servers > 1 ? (process.env.LOADTEST_REDIS_URL ?? DEFAULT_REDIS_URL) : undefined;
+  const redisUrl = runRedisUrl(opts.servers);
   if (redisUrl) run.redis = await openRedis(redisUrl);
   const store = (run.store = redisUrl ? await clusterStore((ferret) => (run.ferret = ferret)) : undefined);
   // One secret for the whole cluster (a token from one process is good on every other), new each run.

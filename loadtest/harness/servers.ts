@@ -22,6 +22,11 @@ import { log, run } from "./run";
 type ServerCmd = (typeof SERVER_CMDS)[number];
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12";
+
+/** The Redis a run of `servers` processes shares (LOADTEST_REDIS_URL, else DEFAULT_REDIS_URL); none for one process. */
+export function runRedisUrl(servers: number): string | undefined {
+  return servers > 1 ? (process.env.LOADTEST_REDIS_URL ?? DEFAULT_REDIS_URL) : undefined;
+}
 /** --fast: short phases, so duels churn. */
 const FAST_ENV: Record<string, string> = {
   DUEL_COUNTDOWN_MS: "500",

@@ -6,7 +6,7 @@ import { pickOptions, replaceOptions } from "../shared/options.rules";
 import { refuse } from "../shared/public-error";
 import { questionsFrom } from "../word-duel/questions";
 import type { RuleWord } from "../word-duel/duel.rules";
-import { checkName } from "./class.rules";
+import { admission } from "./class.rules";
 import * as flow from "./class-flow.rules";
 import { ClassPlay } from "./ClassPlay";
 import * as msg from "./messages";
@@ -70,25 +70,25 @@ export class ClassGameRoom extends ClassPlay {
   }
 
   override async onJoin(client: Client, options: { host?: unknown } | undefined, identity: Identity): Promise<void> {
-    if (this.table.wasRemoved(identity.userId)) throw refuse("CLASS_REMOVED", "the host removed you from this game");
-    if (this.isWatcher(client.sessionId)) return;
-    // The first to join is the creator: nobody else can know the room before its PIN is out.
-    if (!this.host) return this.seatHost(client, identity);
-    if (identity.userId === this.host.userId) {
-      // The teacher trying the PIN on their phone would take the projector's screen away.
-      if (options?.host !== true) throw refuse("CLASS_IS_HOST", "you host this game: the host screen is yours; join from another account to play");
-      return this.hostBack(client);
-    }
     const seat = this.table.seatOf(identity.userId);
-    if (seat) return this.playerBack(client, seat);
-    if (this.over || this.phase === "podium") throw refuse("CLASS_ENDED", "this class game is over");
-    if (this.state.locked) throw refuse("CLASS_LOCKED", "the host has locked this game: no new players");
-    if (this.table.size >= this.services.classTiming.maxPlayers) throw refuse("CLASS_FULL", `this class game has its ${this.services.classTiming.maxPlayers} players already`);
-    const name = checkName(identity.name, this.table.names());
-    if (!name.ok) throw refuse(name.reason === "taken" ? "CLASS_NAME_TAKEN" : "CLASS_NAME_REFUSED", name.message);
-    client.view = this.table.sit(client.sessionId, identity, name.name);
-    void this.pin?.name(name.name, true).catch((err) => this.log.warn({ err }, "class_game: a name could not be listed"));
+    const { maxPlayers } = this.services.classTiming;
+    const admitted = admission({
+      removed: this.table.wasRemoved(identity.userId), watcher: this.isWatcher(client.sessionId), hosted: this.host !== undefined, isHost: identity.userId === this.host?.userId,
+      asHost: options?.host === true, seated: seat !== undefined, over: this.over || this.phase === "podium", locked: this.state.locked,
+      players: this.table.size, maxPlayers, name: identity.name, taken: this.table.names(),
+    });
+    switch (admitted.do) {
+      case "refuse": throw refuse(admitted.code, admitted.message);
+      case "watch": return;
+      case "host": return this.seatHost(client, identity);
+      case "host_back": return this.hostBack(client);
+      case "player_back": return this.playerBack(client, seat!);
+      case "seat":
+        client.view = this.table.sit(client.sessionId, identity, admitted.name);
+        void this.pin?.name(admitted.name, true).catch((err) => this.log.warn({ err }, "class_game: a name could not be listed"));
+    }
   }
+
 
   private async seatHost(client: Client, identity: Identity): Promise<void> {
     this.host = identity;

@@ -4,6 +4,7 @@
  * scoring are the duel's (rooms/word-duel/duel.rules.ts). Randomness comes in as an argument.
  */
 import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from "obscenity";
+import type { ErrorCode } from "../../server/errors";
 import { foldAccents } from "../word-duel/judge.rules";
 
 /** A random source in [0, 1), like Math.random. */
@@ -97,4 +98,51 @@ export function checkName(raw: string, taken: readonly string[], profane: (text:
   const key = nameKey(name);
   if (taken.some((t) => nameKey(t) === key)) return { ok: false, reason: "taken", message: `someone in this game is called "${name}" already` };
   return { ok: true, name };
+}
+
+/** Who is joining a class game, and the game as it is. */
+export interface Joining {
+  removed: boolean;
+  watcher: boolean;
+  /** The game has its host already. */
+  hosted: boolean;
+  /** The joining account is the host's. */
+  isHost: boolean;
+  /** The join says it comes back as the host (`{host: true}`). */
+  asHost: boolean;
+  /** The account has a seat in this game already. */
+  seated: boolean;
+  over: boolean;
+  locked: boolean;
+  players: number;
+  maxPlayers: number;
+  name: string;
+  taken: readonly string[];
+}
+
+/** What a join is: the host's seat (first, or back), a player's (new, or back), a watcher's place, or a refusal. */
+export type Admission =
+  | { do: "host" | "host_back" | "player_back" | "watch" }
+  | { do: "seat"; name: string }
+  | { do: "refuse"; code: ErrorCode; message: string };
+
+/**
+ * Who gets in, in order. The first to join is the creator (nobody else can know the room
+ * before its PIN is out). The host's own account without `{host: true}` is the teacher trying
+ * the PIN on their phone, which would take the projector's screen away. A learner with a seat
+ * always comes back; a new one needs an open game, a free seat and a name.
+ * @example admission({ ...joining, hosted: false }) // { do: "host" }
+ */
+export function admission(j: Joining): Admission {
+  if (j.removed) return { do: "refuse", code: "CLASS_REMOVED", message: "the host removed you from this game" };
+  if (j.watcher) return { do: "watch" };
+  if (!j.hosted) return { do: "host" };
+  if (j.isHost) return j.asHost ? { do: "host_back" } : { do: "refuse", code: "CLASS_IS_HOST", message: "you host this game: the host screen is yours; join from another account to play" };
+  if (j.seated) return { do: "player_back" };
+  if (j.over) return { do: "refuse", code: "CLASS_ENDED", message: "this class game is over" };
+  if (j.locked) return { do: "refuse", code: "CLASS_LOCKED", message: "the host has locked this game: no new players" };
+  if (j.players >= j.maxPlayers) return { do: "refuse", code: "CLASS_FULL", message: `this class game has its ${j.maxPlayers} players already` };
+  const name = checkName(j.name, j.taken);
+  if (!name.ok) return { do: "refuse", code: name.reason === "taken" ? "CLASS_NAME_TAKEN" : "CLASS_NAME_REFUSED", message: name.message };
+  return { do: "seat", name: name.name };
 }

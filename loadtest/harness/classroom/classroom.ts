@@ -29,7 +29,7 @@ import { loopbackServerEnv } from "../../support/server-env";
 import { summarize } from "../../support/stats";
 import { PROGRESS_EVERY_S, ProcWatch, readProc, round1 } from "../procs";
 import { log } from "../run";
-import { clusterStore, DEFAULT_REDIS_URL, dropRunDatabase, openRedis, startServer, type ClusterStore } from "../servers";
+import { clusterStore, dropRunDatabase, runRedisUrl, openRedis, startServer, type ClusterStore } from "../servers";
 import type { GamePlan } from "./class-game-bots";
 import type { ClassShardConfig, FromClassShard, ToClassShard } from "./class-shard";
 import { parseClassroomOptions, USAGE, type ClassroomOptions } from "./options";
@@ -99,7 +99,7 @@ function send(shard: ShardState, m: ToClassShard): void {
 }
 
 async function bringUpServers(opts: ClassroomOptions): Promise<string[]> {
-  const redisUrl = opts.servers > 1 ? (process.env.LOADTEST_REDIS_URL ?? DEFAULT_REDIS_URL) : undefined;
+  const redisUrl = runRedisUrl(opts.servers);
   if (redisUrl) state.redis = await openRedis(redisUrl);
   const store = (state.store = redisUrl ? await clusterStore((ferret) => (state.ferret = ferret)) : undefined);
   const jwtSecret = randomBytes(32).toString("hex");
