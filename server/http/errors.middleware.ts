@@ -59,6 +59,11 @@ export function closeUnreadBody(req: Request, res: Response): void {
   res.once("finish", () => setTimeout(() => void (req.complete || req.socket.destroy()), LINGER_MS).unref());
 }
 
+/** What ioredis throws while its server is away (a command with no retries left, or refused offline). */
+function isRedisOutage(err: { name?: unknown; message?: unknown } | undefined): boolean {
+  return err?.name === "MaxRetriesPerRequestError" || /^(Connection is closed|Stream isn't writeable)/.test(String(err?.message ?? ""));
+}
+
 export function errorHandler(base: Logger, mistake: (kind: string, detail: object) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     // The request's own log (http/request-log.ts): its lines carry the request id.
@@ -70,6 +75,11 @@ export function errorHandler(base: Logger, mistake: (kind: string, detail: objec
     } else if (/^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(err?.name ?? "")) {
       log.warn({ err: err.message, path: req.path }, "store unavailable");
       error = new AppError("UNAVAILABLE", "progress is unavailable right now; your results are kept and saved when it is back");
+    } else if (isRedisOutage(err)) {
+      // A route reading presence (a challenge code, a class game's PIN) while the cluster's Redis is away.
+      log.warn({ err: err.message, path: req.path }, "cluster Redis unavailable");
+      res.setHeader("Retry-After", "1");
+      error = new AppError("CLUSTER_UNAVAILABLE", "the cluster's Redis cannot be reached: retry shortly");
     } else {
       log.error({ err: loggable(err), method: req.method, path: req.path }, "unhandled error in a route");
       error = new AppError("INTERNAL", "something went wrong on our side; please try again");
