@@ -81,3 +81,56 @@ export interface LeaderboardPage {
   /** With around=me: the learner's rank (null when not on the board) and the rows around it. */
   me?: { rank: number | null; around: LeaderboardRow[] };
 }
+
+/** Where a learner stands in a cohort if the week ended now: moving up, staying, moving down. */
+export type LeagueZone = "up" | "stay" | "down";
+
+/** One learner of a league cohort, in standings order. */
+export interface LeagueStanding {
+  rank: number;
+  userId: string;
+  name: string;
+  /** XP earned this league week. */
+  xp: number;
+  zone: LeagueZone;
+}
+
+/** What the end of a past league week did to the learner. */
+export interface LeagueOutcome {
+  /** The league week it ended, e.g. "2026-W48". */
+  week: string;
+  move: LeagueZone;
+  /** The tier the learner is in since (index into `tiers`) and its name. */
+  tier: number;
+  tierName: string;
+  /** Their final rank in that week's cohort. */
+  rank: number;
+  /** What to tell them, e.g. "Promoted to Silver". */
+  message: string;
+}
+
+/** GET /api/leagues/me. */
+export interface LeaguePage {
+  /** This league week, named by the ISO week of its start, e.g. "2026-W49". */
+  week: string;
+  /** When it started and ends (epoch ms, UTC). */
+  startsAt: number;
+  endsAt: number;
+  /** The ten tier names, lowest first. */
+  tiers: string[];
+  /** The learner's tier (index into `tiers`) and its name. */
+  tier: number;
+  tierName: string;
+  /** False until the learner earns XP this week: then cohort and me are null. */
+  joined: boolean;
+  cohort: {
+    /** Learners in a full cohort, and how many move up and down from this one. */
+    size: number;
+    promote: number;
+    demote: number;
+    standings: LeagueStanding[];
+  } | null;
+  me: { rank: number; xp: number; zone: LeagueZone } | null;
+  /** The last week that moved the learner, or null when none has ended for them. */
+  last: LeagueOutcome | null;
+}
