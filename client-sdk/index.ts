@@ -19,7 +19,7 @@ import { EndpointPool, normalizeEndpoints } from "./endpoints";
 import { DEFAULT_TIMEOUTS, HttpTransport, type Timeouts } from "./HttpTransport";
 import { Matchmaker, type Seat } from "./Matchmaker";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry";
-import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
+import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LeaguePage, LeagueOutcome, LeagueStanding, LeagueZone, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
 import { WatchSession } from "./WatchSession";
@@ -40,7 +40,7 @@ export type { ClassInfo, ClassPhase, ClassReportMessage } from "../rooms/class-g
 /** A class game's settings: `lang` and `mode`, the rest optional (see docs/protocol/rooms.md). */
 export type ClassGameOptions = Pick<ClassOptions, "lang" | "mode"> & Partial<Omit<ClassOptions, "lang" | "mode" | "schema">>;
 
-export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow };
+export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow, LeaguePage, LeagueStanding, LeagueOutcome, LeagueZone };
 /** A language on offer. */
 export type Language = LanguageInfo;
 /** A lesson with its words. */
@@ -401,6 +401,20 @@ export class LinguaLeapClient {
     if (options.aroundMe) query.set("around", "me");
     const qs = query.toString();
     return this.request("GET", `/api/leaderboards/${encodeURIComponent(board)}${qs ? `?${qs}` : ""}`);
+  }
+
+  /**
+   * The learner's weekly league: this week's tier, their cohort ranked by the week's XP with
+   * each row's zone (`up` promoted, `down` demoted, `stay`), their own rank, when the week
+   * ends, and what the last week that ended did to them. Before their first XP of the week,
+   * `joined` is false and `cohort` and `me` are null. Signed in.
+   * @example
+   * const page = await ll.league();
+   * if (page.joined) console.log(`${page.tierName}: #${page.me!.rank} with ${page.me!.xp} XP`);
+   * if (page.last) console.log(page.last.message); // "Promoted to Silver"
+   */
+  league(): Promise<LeaguePage> {
+    return this.request("GET", "/api/leagues/me");
   }
 
   /**

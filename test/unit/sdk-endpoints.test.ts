@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { EndpointPool, normalizeEndpoints } from "../../client-sdk/endpoints";
 import { connectionErrorCode, DEFAULT_RETRY, networkKind, nextAttemptDelay, retryAfterMs, statusKind, type FailureKind } from "../../client-sdk/retry";
 import { fromAnswer, isTransient, LinguaLeapError } from "../../client-sdk/errors";
+import { LinguaLeapClient, type LeaguePage } from "../../client-sdk";
 
 const fetchFailed = (cause: object) => Object.assign(new TypeError("fetch failed"), { cause });
 
@@ -130,5 +131,36 @@ describe("SDK: retry policy", () => {
     const opts = { retries: 1, backoff: { baseMs: 100, maxMs: 100 } };
     assert.equal(nextAttemptDelay(["unavailable"], { endpoints: 1, resendable: true }, opts, mid), 100);
     assert.equal(nextAttemptDelay(["unavailable", "unavailable"], { endpoints: 1, resendable: true }, opts, mid), undefined);
+  });
+});
+
+describe("SDK: league()", () => {
+  const page: LeaguePage = {
+    week: "2026-W49", startsAt: Date.parse("2026-11-30T00:00:00Z"), endsAt: Date.parse("2026-12-07T00:00:00Z"),
+    tiers: ["Bronze", "Silver"], tier: 0, tierName: "Bronze", joined: true,
+    cohort: { size: 30, promote: 1, demote: 0, standings: [{ rank: 1, userId: "u1", name: "Ana", xp: 40, zone: "up" }] },
+    me: { rank: 1, xp: 40, zone: "up" }, last: null,
+  };
+  /** A fetch that answers every request with `status` and `body`, and records what was asked. */
+  const answering = (status: number, body: unknown) => {
+    const asked: { url: string; method?: string; auth?: string }[] = [];
+    const impl = (async (input: string | URL | Request, init?: RequestInit) => {
+      asked.push({ url: String(input), method: init?.method, auth: (init?.headers as Record<string, string>).authorization });
+      return new Response(JSON.stringify(body), { status });
+    }) as typeof fetch;
+    return { impl, asked };
+  };
+
+  it("asks GET /api/leagues/me with the learner's token and answers the page as sent", async () => {
+    const { impl, asked } = answering(200, page);
+    const ll = new LinguaLeapClient("http://a", { token: "tok", fetch: impl });
+    assert.deepEqual(await ll.league(), page);
+    assert.deepEqual(asked, [{ url: "http://a/api/leagues/me", method: "GET", auth: "Bearer tok" }]);
+  });
+
+  it("reports a refusal as a LinguaLeapError with the server's code", async () => {
+    const { impl } = answering(401, { error: { code: "AUTH_BAD_TOKEN", message: "sign in again" } });
+    const ll = new LinguaLeapClient("http://a", { token: "old", fetch: impl });
+    await assert.rejects(ll.league(), (e: LinguaLeapError) => e.code === "AUTH_BAD_TOKEN" && e.status === 401);
   });
 });
