@@ -12,6 +12,7 @@ import { Duel, type DuelEnd } from "./screens/Duel";
 import { Result } from "./screens/Result";
 import { Boards } from "./screens/Boards";
 import { ProfileScreen } from "./screens/Profile";
+import { Leagues } from "./screens/leagues/Leagues";
 import { Banner } from "./ui/Banner";
 import type { ClassSession } from "../../client-sdk";
 import { ClassSetup } from "./screens/class/ClassSetup";
@@ -42,6 +43,7 @@ export type Screen =
   | { name: "class-play"; game: ClassSession }
   | { name: "class-rejoin"; seat: ClassSeat }
   | { name: "boards" }
+  | { name: "leagues" }
   | { name: "profile" };
 
 /** What every screen gets: where to go next, and how to report a problem. */
@@ -106,6 +108,7 @@ export function App() {
           <nav aria-label="Main">
             <button class="link" aria-current={screen.name === "home" ? "page" : undefined} onClick={() => nav.go({ name: "home" })}>Play</button>
             <button class="link" aria-current={screen.name === "boards" ? "page" : undefined} onClick={() => nav.go({ name: "boards" })}>Leaderboards</button>
+            <button class="link" aria-current={screen.name === "leagues" ? "page" : undefined} onClick={() => nav.go({ name: "leagues" })}>Leagues</button>
             <button class="link" aria-current={screen.name === "profile" ? "page" : undefined} onClick={() => nav.go({ name: "profile" })}>Profile</button>
           </nav>
         )}
@@ -176,6 +179,8 @@ function render(screen: Screen, nav: Nav) {
       return <ClassRejoin nav={nav} seat={screen.seat} />;
     case "boards":
       return <Boards nav={nav} />;
+    case "leagues":
+      return <Leagues nav={nav} />;
     case "profile":
       return <ProfileScreen nav={nav} />;
   }
