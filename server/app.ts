@@ -12,7 +12,7 @@ import type express from "express";
 // `colyseus` re-exports the one @colyseus/core that rooms/ import: one ServerError, one matchMaker.
 import { Server } from "colyseus";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import type { Config } from "./config";
+import { leagueSettings, type Config } from "./config";
 import { colyseusLogger, mistakeLog, type Logger } from "./logger";
 import type { Store } from "./store/store";
 import { createTokenService } from "./auth/tokens";
@@ -26,7 +26,8 @@ import { StoreHealth } from "./store/health";
 import { buildLimits } from "./limits";
 import { Placement } from "./placement";
 import { GuestReaper } from "./guests";
-import { buildCluster, buildRecorder } from "./backends";
+import { buildBoards, buildCluster, buildRecorder } from "./backends";
+import { LeagueJob } from "./leagues.job";
 import { MatchmakingGuard, roomGoneCheck } from "./matchmaking-guard";
 import { FastLocalDriver } from "./local-driver";
 import { defineRooms, LiveRooms } from "./rooms";
@@ -37,6 +38,8 @@ import type { Deck, TargetLang } from "../content/decks";
 export const WS_MAX_PAYLOAD = 4 * 1024;
 /** How often Node checks the request and header timeouts (its default, 30 s, lets slow sockets linger). */
 const TIMEOUT_CHECK_MS = 1000;
+/** How long a process holds a league week's job between two cohorts before another may take it over. */
+const LEAGUE_LEASE_MS = 60_000;
 
 export interface AppDeps {
   config: Config;
@@ -78,6 +81,9 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const trust = compileTrust(config.TRUST_PROXY);
   const storeHealth = new StoreHealth(store, log);
   const recorder = buildRecorder({ config, log, store, storeHealth, cluster });
+  const now = deps.now ?? Date.now;
+  const boards = buildBoards(config, log, store, cluster, now);
+  const leagues = new LeagueJob(store.leagues, log, { settings: leagueSettings(config), settleDelayMs: config.LEAGUE_SETTLE_DELAY_MS, leaseMs: LEAGUE_LEASE_MS, now });
   const guests = new GuestReaper(store, async () => (await recorder.snapshot()).userIds(), log);
   const live = new LiveRooms(watch);
   // Scraped at /metrics with the admin credentials: no metrics (and no cost in rooms) without them.
@@ -94,7 +100,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const guard = new MatchmakingGuard(health);
 
   const app = expressApp({
-    config, log, store, storeHealth, catalog, tokens, passwords, limits, placement, recorder, presence, guard, metrics, mistake, trust,
+    config, log, store, storeHealth, catalog, tokens, passwords, limits, placement, recorder, presence, guard, metrics, mistake, trust, boards: boards.reads, now,
     roomNames: () => live.names,
     roomGone: roomGoneCheck(driver, watch),
   });
@@ -116,9 +122,9 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   });
   serveWith(httpServer, app);
   const verifyToken = (token: string) => tokens.verify(token);
-  defineRooms(gameServer, { config, log, store, catalog, recorder, verifyToken, mistake, presence, redis: cluster.redis, telemetry: metrics, storeHealth, now: deps.now ?? Date.now }, live);
+  defineRooms(gameServer, { config, log, store, catalog, recorder, verifyToken, mistake, presence, redis: cluster.redis, telemetry: metrics, storeHealth, now, boards: boards.reads }, live);
 
-  const life = new Lifecycle({ config, log, store, storeHealth, cluster, recorder, guests, httpServer, gameServer, live, guard });
+  const life = new Lifecycle({ config, log, store, storeHealth, cluster, recorder, guests, httpServer, gameServer, live, guard, boards: boards.redis, leagues });
   return {
     app,
     httpServer,

@@ -5,6 +5,7 @@
  * results wait before MongoDB has them, and the recorder that writes them. Nothing here
  * starts or stops anything: server/lifecycle.ts does.
  */
+import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { LocalPresence, matchMaker, type Presence } from "colyseus";
 import type { Config } from "./config";
@@ -19,10 +20,9 @@ import { FileOutbox } from "./FileOutbox";
 import { commandClient, HealingRedisDriver, presenceClients, quietErrors, quietPresence, redisOptions, redisWhere } from "./redis";
 import { ClusterHealth, isProcessAlive, ProcessWatch } from "./cluster";
 import { CallGuard } from "./CallGuard";
-import { boardKey, boardsTouched } from "./boards";
-import { isoWeek } from "./progress.rules";
-import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
-import type { MatchResult } from "../rooms/shared/match-result";
+import { boardReads, RedisBoards, type BoardReads } from "./store/RedisBoards";
+import { boardKey, type BoardRow } from "./boards";
+import { BOARDS_CHANGED_CHANNEL, type ChangedRows } from "../rooms/leaderboard/messages";
 
 /** The cluster's parts; everything but presence is absent without REDIS_URL. */
 export interface ClusterParts {
@@ -74,11 +74,6 @@ export interface RecorderDeps {
   cluster: Pick<ClusterParts, "presence" | "redis">;
 }
 
-/** The boards a recorded result changed, as presence channel payload. */
-function changedBoards(result: MatchResult): string[] {
-  return boardsTouched(result.lang, isoWeek(result.finishedAt)).map(boardKey);
-}
-
 /** The results recorder over the outbox this Config and store call for. */
 export function buildRecorder({ config, log, store, storeHealth, cluster: { presence, redis } }: RecorderDeps): ResultRecorder {
   // Where results wait before MongoDB has them: the cluster's stream (this process's file
@@ -94,7 +89,39 @@ export function buildRecorder({ config, log, store, storeHealth, cluster: { pres
     new DeadLetters(config.DEAD_LETTER_PATH),
     log,
     { writeTimeoutMs: config.STORE_WRITE_TIMEOUT_MS, retryMs: config.OUTBOX_RETRY_MS },
-    (result) => void Promise.resolve(presence.publish(BOARDS_CHANGED_CHANNEL, changedBoards(result))).catch(() => undefined), // boards catch up with the next result
+    undefined,
     storeHealth,
   );
+}
+
+/** The leaderboards' parts: the Redis sorted sets (with REDIS_URL, a MongoDB store and BOARDS_REDIS=on) and how they are read. */
+export interface BoardParts {
+  redis?: RedisBoards;
+  reads: BoardReads;
+}
+
+/**
+ * The boards for this Config and store, and the store's sink wired to them: each result's
+ * rows go to the Redis sets (in the result's step: a failure retries it), then to every
+ * process's live boards (presence).
+ */
+export function buildBoards(config: Config, log: Logger, store: Store, { presence, redis }: Pick<ClusterParts, "presence" | "redis">, now: () => number): BoardParts {
+  const source = store.boardSource;
+  const boards = redis && source && config.BOARDS_REDIS === "on"
+    ? new RedisBoards(redis, source, log, { weeklyKeepMs: config.BOARDS_WEEKLY_KEEP_DAYS * 86_400_000, now, owner: `${process.pid}-${randomUUID()}` })
+    : undefined;
+  store.setBoardSink({
+    write: async (rows) => {
+      await boards?.write(rows);
+      publishRows(presence, rows);
+    },
+  });
+  return { redis: boards, reads: boardReads(store, boards, log) };
+}
+
+/** Tells every process's live boards which rows a result set (lost while presence is away: a board catches up with the next result). */
+export function publishRows(presence: Pick<Presence, "publish">, rows: readonly BoardRow[]): void {
+  const message: ChangedRows = {};
+  for (const r of rows) (message[boardKey(r)] ??= []).push({ userId: r.userId, name: r.name, score: r.score });
+  void Promise.resolve(presence.publish(BOARDS_CHANGED_CHANNEL, message)).catch(() => undefined);
 }

@@ -14,10 +14,7 @@ export const DEFAULT_LIMIT = 10;
 /** Rows above and below the learner in an around-me answer. */
 export const AROUND_SPAN = 5;
 
-/** Rows that sort before others: higher score first, then user id (a stable tie-break). */
-export function before(a: { score: number; userId: string }, b: { score: number; userId: string }): boolean {
-  return a.score > b.score || (a.score === b.score && a.userId < b.userId);
-}
+export { before } from "../rooms/leaderboard/rules";
 
 /**
  * Reads a board request; throws AppError BAD_REQUEST with a plain message when it is wrong.
@@ -66,7 +63,37 @@ export function boardScores(progress: Progress, lang: string, week: string): (Bo
   return scores;
 }
 
+/**
+ * A row a recorded result set on a board: the learner's absolute score there and the
+ * `boardVersion` of their progress it was read at (a higher version is newer).
+ */
+export interface BoardRow extends BoardRef {
+  userId: string;
+  name: string;
+  score: number;
+  version: number;
+}
+
+/** Where a store sends the rows a result set, besides itself (the Redis sorted sets, live boards). */
+export interface BoardSink {
+  /** Resolves once the rows are where they go; a rejection fails the result's step (it is retried). */
+  write(rows: readonly BoardRow[]): Promise<void>;
+}
+
 /** A stable string for a board, e.g. "es|2026-W47" (used for presence channels and maps). */
 export function boardKey(ref: BoardRef): string {
   return `${ref.board}|${ref.period}`;
+}
+
+/**
+ * When an ISO week ends (epoch ms, UTC: the Monday after it), or undefined for a period that
+ * is not a week ("alltime").
+ * @example weekEndsAt("2026-W49") // Date.parse("2026-12-07T00:00:00Z")
+ */
+export function weekEndsAt(period: string): number | undefined {
+  const m = /^(\d{4})-W(\d{2})$/.exec(period);
+  if (!m) return undefined;
+  const jan4 = Date.UTC(Number(m[1]), 0, 4);
+  const firstMonday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000;
+  return firstMonday + Number(m[2]) * 7 * 86_400_000;
 }

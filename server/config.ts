@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
+import type { LeagueSettings } from "./leagues.rules";
 
 const int = (min: number, max: number) =>
   z.coerce.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -107,6 +108,16 @@ export const CONFIG_KEYS = {
   CLASS_IDLE_MS: [int(10000, 24 * 3_600_000).default(3_600_000), "how long a class game's lobby waits for the start, and a reveal for the host's next, before the game closes (lobby) or ends with the rounds played"],
   CLASS_PODIUM_MS: [int(0, 24 * 3_600_000).default(900_000), "how long a finished class game stays open (the podium, the teacher's report)"],
   CLASS_LOOKUPS_PER_MINUTE: [int(1, 100000).default(600), "class-game PIN lookups and joins per address per minute (a school's phones often share one address)"],
+  LEAGUE_COHORT_SIZE: [int(2, 1000).default(30), "learners in a full league cohort"],
+  LEAGUE_PROMOTE: [int(0, 500).default(7), "learners of each cohort who move up a tier at the end of the week (never more than half a small cohort)"],
+  LEAGUE_DEMOTE: [int(0, 500).default(5), "learners of each cohort who move down a tier at the end of the week"],
+  LEAGUE_WEEK_START_DAY: [int(0, 6).default(1), "the weekday a league week starts on, UTC (0 Sunday, 1 Monday … 6 Saturday)"],
+  LEAGUE_WEEK_START_HOUR: [int(0, 23).default(0), "the hour (UTC) a league week starts at"],
+  LEAGUE_SETTLE_DELAY_MS: [int(0, 86_400_000).default(600_000), "how long after a league week ends it is settled (results finished before the end still count)"],
+  LEAGUE_CHECK_MS: [int(1000, 3_600_000).default(60_000), "how often each process looks for a league week to settle (one of them does it)"],
+  BOARDS_REDIS: [z.enum(["on", "off"]).default("on"), "with REDIS_URL, keep leaderboards in Redis sorted sets too (rebuilt from MongoDB when missing); off: read them from MongoDB"],
+  BOARDS_CHECK_MS: [int(1000, 3_600_000).default(30_000), "how often a process checks the Redis boards against MongoDB (a flushed or stale board is rebuilt)"],
+  BOARDS_WEEKLY_KEEP_DAYS: [int(1, 365).default(14), "days a weekly board stays in Redis after its week ends (MongoDB keeps it for good)"],
   RECONNECT_SECONDS: [int(0, 600).default(20), "reconnection window for a dropped player"],
   MSG_RATE_PER_SECOND: [int(1, 1000).default(5), "room messages per client per second (sustained)"],
   MSG_BURST: [int(1, 1000).default(10), "room messages a client may send at once"],
@@ -117,6 +128,11 @@ export const CONFIG_KEYS = {
   OUTBOX_RETRY_MS: [int(10, 600000).default(500), "first retry of pending results while the database is down (doubles up to 5 s; at once when a ping answers again)"],
   SHUTDOWN_GRACE_MS: [int(0, 3_600_000).default(200000), "how long running duels may go on after SIGTERM (default: a whole typed duel); PM2's kill_timeout and compose's stop_grace_period must be longer"],
 } as const;
+
+/** The league settings a Config gives. */
+export function leagueSettings(config: Config): LeagueSettings {
+  return { cohortSize: config.LEAGUE_COHORT_SIZE, up: config.LEAGUE_PROMOTE, down: config.LEAGUE_DEMOTE, startDay: config.LEAGUE_WEEK_START_DAY, startHour: config.LEAGUE_WEEK_START_HOUR };
+}
 
 /**
  * Per-address limits at their ceilings, for runs where every client comes from one address

@@ -1,6 +1,6 @@
 /**
- * Weekly leagues, pure (issue 15, first step: the store, the end-of-week job and the API come
- * next). Every learner who earns XP in a league week sits in a cohort of about
+ * Weekly leagues, pure (stores keep the cohorts, server/leagues.job.ts settles a week, and
+ * server/http/leagues.routes.ts shows one). Every learner who earns XP in a league week sits in a cohort of about
  * {@link LeagueSettings.cohortSize} learners of their tier, ranked by that week's XP; when the
  * week ends the top of each cohort moves up a tier and the bottom down.
  *
@@ -61,6 +61,23 @@ export function cohortIndex(arrival: number, cohortSize: number): number {
   return Math.floor(Math.max(0, arrival) / Math.max(1, cohortSize));
 }
 
+/**
+ * A cohort's name in the stores and the job's record: "tier|cohort".
+ * @example cohortKey(2, 14) // "2|14"
+ */
+export function cohortKey(tier: number, cohort: number): string {
+  return `${tier}|${cohort}`;
+}
+
+/**
+ * The tier and cohort of a {@link cohortKey}, or undefined when it is not one.
+ * @example parseCohortKey("2|14") // { tier: 2, cohort: 14 }
+ */
+export function parseCohortKey(key: string): { tier: number; cohort: number } | undefined {
+  const m = /^(\d+)\|(\d+)$/.exec(key);
+  return m ? { tier: Number(m[1]), cohort: Number(m[2]) } : undefined;
+}
+
 /** A learner of a cohort as the standings read them. */
 export interface CohortMember {
   userId: string;
@@ -116,4 +133,37 @@ export function moveMessage(move: Move, tier: number): string {
   if (move === "up") return `Promoted to ${name}`;
   if (move === "down") return `Moved down to ${name}`;
   return `Staying in ${name}`;
+}
+
+/** What a learner's league page is made of: the week, their place (null before any XP this week), their cohort and record. */
+export interface LeaguePageInput {
+  now: number;
+  settings: LeagueSettings;
+  member: (CohortMember & { tier: number }) | null;
+  cohort: readonly CohortMember[];
+  /** The learner's tier now and the last week that moved them. */
+  record: { tier: number; last?: { week: string; move: Move; tier: number; rank: number } };
+}
+
+/**
+ * A learner's league page: this week, their tier, the cohort's standings with the zones as if
+ * the week ended now, and what the last settled week did to them (the API's LeaguePage).
+ * @example leaguePage({ now, settings: DEFAULT_LEAGUES, member: null, cohort: [], record: { tier: 0 } }).joined // false
+ */
+export function leaguePage({ now, settings, member, cohort, record }: LeaguePageInput) {
+  const week = leagueWeek(now, settings);
+  const tier = member?.tier ?? record.tier;
+  const last = record.last ? { ...record.last, tierName: TIERS[record.last.tier], message: moveMessage(record.last.move, record.last.tier) } : null;
+  const base = { week: week.id, startsAt: week.start, endsAt: week.end, tiers: [...TIERS], tier, tierName: TIERS[tier], last };
+  if (!member) return { ...base, joined: false, cohort: null, me: null } as const;
+  const byId = new Map(cohort.map((m) => [m.userId, m]));
+  const standings = weekEnd(cohort, tier, settings).map((m) => ({ rank: m.rank, userId: m.userId, name: byId.get(m.userId)!.name, xp: byId.get(m.userId)!.xp, zone: m.move }));
+  const { up, down } = zones(cohort.length, tier, settings);
+  const mine = standings.find((s) => s.userId === member.userId);
+  return {
+    ...base,
+    joined: true,
+    cohort: { size: settings.cohortSize, promote: up, demote: down, standings },
+    me: mine ? { rank: mine.rank, xp: mine.xp, zone: mine.zone } : null,
+  } as const;
 }

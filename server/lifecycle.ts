@@ -9,6 +9,8 @@ import { matchMaker, type Server } from "colyseus";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import type { Store } from "./store/store";
+import type { RedisBoards } from "./store/RedisBoards";
+import type { LeagueJob } from "./leagues.job";
 import type { StoreHealth } from "./store/health";
 import type { ResultRecorder } from "./results.service";
 import type { GuestReaper } from "./guests";
@@ -42,6 +44,9 @@ export interface LifecycleParts {
   log: Logger;
   store: Store;
   storeHealth: StoreHealth;
+  /** The Redis boards' checker (with REDIS_URL), and the leagues' end-of-week job. */
+  boards?: RedisBoards;
+  leagues: LeagueJob;
   cluster: ClusterParts;
   recorder: ResultRecorder;
   guests: GuestReaper;
@@ -63,12 +68,14 @@ export class Lifecycle {
 
   /** Binds HOST:PORT (PORT 0 picks a free port) and resolves with the bound port, serving at once. */
   async listen(): Promise<number> {
-    const { config, storeHealth, cluster, recorder, httpServer, guests } = this.p;
+    const { config, storeHealth, cluster, recorder, httpServer, guests, boards, leagues } = this.p;
     storeHealth.start();
     cluster.health?.start();
     await recorder.start();
     const port = await listenOn(httpServer, config.PORT, config.HOST);
     guests.start();
+    boards?.start(config.BOARDS_CHECK_MS);
+    leagues.start(config.LEAGUE_CHECK_MS);
     // One process is ready when listen resolves; a cluster process serves at once (/readyz
     // 503 until it has joined) and joins as soon as Redis answers (`joined`).
     if (!cluster.health) await this.joined;
@@ -77,10 +84,12 @@ export class Lifecycle {
 
   /** Stops taking rooms, lets running duels end (bounded by SHUTDOWN_GRACE_MS), closes the store. Idempotent. */
   close(): Promise<void> {
-    const { cluster, guests, recorder, storeHealth, store } = this.p;
+    const { cluster, guests, recorder, storeHealth, store, boards, leagues } = this.p;
     this.closing ??= (async () => {
       await this.drain();
       await guests.stop();
+      await leagues.stop();
+      await boards?.stop();
       await recorder.stop();
       await cluster.watch?.stop();
       cluster.health?.stop();

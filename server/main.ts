@@ -1,16 +1,12 @@
 /** Entry point: read the environment, build the app, listen, and shut down cleanly on signals. */
 import { buildApp } from "./app";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, leagueSettings, loadConfig } from "./config";
 import { createLogger } from "./logger";
 import { MemoryStore } from "./store/MemoryStore";
 import { MongoStore } from "./store/MongoStore";
 import { loadDecks } from "../content/decks";
+import { isRedisOutage } from "./redis";
 
-/** An error of a Redis client that could not reach Redis. */
-function isRedisOutage(reason: unknown): boolean {
-  const e = reason as { name?: string; message?: string } | null;
-  return !!e && (e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|Command timed out/.test(e.message ?? ""));
-}
 
 async function main(): Promise<void> {
   let config;
@@ -25,7 +21,8 @@ async function main(): Promise<void> {
   if (config.jwtSecretGenerated) log.warn({}, "JWT_SECRET is not set: using a random key for this run (tokens end with the process)");
   const decks = loadDecks();
   // Serves at once: a database that is not up yet only delays what needs it (results wait in the outbox).
-  const store = config.MONGODB_URL ? MongoStore.open(config.MONGODB_URL, config.MONGODB_DB, log) : new MemoryStore();
+  const options = { leagues: leagueSettings(config) };
+  const store = config.MONGODB_URL ? MongoStore.open(config.MONGODB_URL, config.MONGODB_DB, log, undefined, options) : new MemoryStore(options);
   const server = buildApp({ config, log, store, decks });
 
   let stopping = false;

@@ -53,13 +53,38 @@ export interface Progress {
   reviews: ReviewCards;
   /** Ids of the latest matches applied to this learner, newest last (at most {@link APPLIED_MEMORY}). */
   applied: string[];
+  /** XP per league week (leagues.rules.ts `leagueWeek`, e.g. "2026-W49"). */
+  leagueXp: Record<string, number>;
+  /** The learner's league tier (0 Bronze … 9 Diamond) and what the last settled week did to them. */
+  league: LeagueRecord;
+  /**
+   * Results applied to this learner so far: their board and league rows carry it, so a write
+   * read before a newer one (another process, a rebuild) never overwrites it.
+   */
+  boardVersion: number;
+}
+
+/** What the end of a league week did to a learner: the tier they went to and their final rank. */
+export interface LeagueMoveRecord {
+  week: string;
+  move: "up" | "down" | "stay";
+  /** The tier before the move. */
+  from: number;
+  tier: number;
+  rank: number;
+}
+
+/** A learner's league tier and the last week that moved them. */
+export interface LeagueRecord {
+  tier: number;
+  last?: LeagueMoveRecord;
 }
 
 /** Match ids remembered per learner: re-applying one of them is a no-op. */
 export const APPLIED_MEMORY = 1000;
 
 export function emptyProgress(userId: string): Progress {
-  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {}, reviews: {}, applied: [] };
+  return { userId, xp: 0, level: 1, streak: 0, lastPlayedDay: "", ratings: {}, xpByLang: {}, weekly: {}, duels: 0, wins: 0, words: {}, reviews: {}, applied: [], leagueXp: {}, league: { tier: 0 }, boardVersion: 0 };
 }
 
 /**
@@ -188,6 +213,8 @@ export interface MatchPlan {
   matchId: string;
   lang: string;
   week: string;
+  /** The league week the result counts for (absent in plans stored before leagues: then `week`). */
+  leagueWeek?: string;
   practice: boolean;
   againstBot: boolean;
   users: UserDelta[];
@@ -222,7 +249,7 @@ export function resultProblem(result: unknown): string | undefined {
  * Forfeits earn no XP and keep no streak. An account that appears twice (one learner in
  * two seats) is counted once, by its best-placed line.
  */
-export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progress>, timeZones: ReadonlyMap<string, string>): MatchPlan {
+export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progress>, timeZones: ReadonlyMap<string, string>, leagueWeekOf: (epochMs: number) => string = isoWeek): MatchPlan {
   // Players come best placed first: the first line of an account is the one that counts.
   const seen = new Set<string>();
   const humans = result.players.filter((p) => !p.isBot && !seen.has(p.userId) && seen.add(p.userId));
@@ -249,7 +276,7 @@ export function planMatch(result: MatchResult, before: ReadonlyMap<string, Progr
     }
     return delta;
   });
-  return { matchId: result.matchId, lang: result.lang, week: isoWeek(result.finishedAt), practice: result.practice, againstBot: humans.length < result.players.length, users };
+  return { matchId: result.matchId, lang: result.lang, week: isoWeek(result.finishedAt), leagueWeek: leagueWeekOf(result.finishedAt), practice: result.practice, againstBot: humans.length < result.players.length, users };
 }
 
 /** Each answer's counts and review card, from the cards before (a word asked twice reviews twice). */
@@ -294,6 +321,11 @@ export function totalOf(totals: Record<string, WordStat>, key: string): WordStat
   return totals[key];
 }
 
+/** The league week a plan counts for. */
+export function leagueWeekOfPlan(plan: Pick<MatchPlan, "week" | "leagueWeek">): string {
+  return plan.leagueWeek ?? plan.week;
+}
+
 /** Applies one learner's delta to their progress (the in-memory store's way; MongoDB does the same with $inc/$set). */
 export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta): Progress {
   const next: Progress = structuredClone(progress);
@@ -311,6 +343,9 @@ export function applyDelta(progress: Progress, plan: MatchPlan, delta: UserDelta
   if (delta.ratingChange !== undefined) next.ratings[plan.lang] = (next.ratings[plan.lang] ?? START_RATING) + delta.ratingChange;
   else if (delta.rating !== undefined) next.ratings[plan.lang] = delta.rating;
   next.applied = [...next.applied, plan.matchId].slice(-APPLIED_MEMORY);
+  const leagueWeek = leagueWeekOfPlan(plan);
+  next.leagueXp = { ...next.leagueXp, [leagueWeek]: (next.leagueXp?.[leagueWeek] ?? 0) + delta.xp };
+  next.boardVersion = (next.boardVersion ?? 0) + 1;
   const words = (next.words[plan.lang] ??= {});
   const cards = ((next.reviews ??= {})[plan.lang] ??= {});
   for (const w of delta.words) {

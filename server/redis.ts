@@ -242,3 +242,12 @@ export function presenceClients(presence: RedisPresence): Redis[] {
   const { pub, sub } = presence as unknown as { pub: Redis; sub: Redis };
   return [pub, sub];
 }
+
+/**
+ * True for what ioredis throws while its server is away: a command with no retries left, one
+ * refused offline, a dropped or refused connection, a command that timed out.
+ */
+export function isRedisOutage(reason: unknown): boolean {
+  const e = reason as { name?: unknown; message?: unknown } | null;
+  return !!e && typeof e === "object" && (e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|Command timed out/.test(String(e.message ?? "")));
+}

@@ -24,6 +24,7 @@ import type { Outbox, OutboxEntry } from "./outbox";
 import type { DeadLetter, DeadLetters } from "./DeadLetters";
 import { KeyedLocks } from "./KeyedLocks";
 import { withDeadline } from "./waiting";
+import { isRedisOutage } from "./redis";
 
 export interface RecorderOptions {
   /** A store write slower than this counts as failed (the write itself is still awaited before the next one). */
@@ -57,6 +58,8 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
  */
 export function isOutage(err: unknown): boolean {
   if (err instanceof StoreTimeout) return true;
+  // The Redis boards are written in the same step (store/RedisBoards.ts): Redis away is an outage too.
+  if (isRedisOutage(err)) return true;
   const e = err as { name?: string; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
   if (!e || typeof e !== "object") return false;
   if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed|WaitQueueTimeout|NetworkTimeout)/.test(e.name ?? "")) return true;

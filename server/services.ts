@@ -15,7 +15,7 @@ import type { ClassServices } from "../rooms/class-game/services";
 import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
-import { BOARDS_CHANGED_CHANNEL } from "../rooms/leaderboard/messages";
+import { BOARDS_CHANGED_CHANNEL, type ChangedRow } from "../rooms/leaderboard/messages";
 import { matchMaker, type Presence } from "colyseus";
 import type Redis from "ioredis";
 import { RedisPool } from "../rooms/ranked-queue/RedisPool";
@@ -23,6 +23,7 @@ import { RedisClaims } from "../rooms/ranked-queue/claim";
 import type { StoreHealth } from "./store/health";
 import { isProcessAlive } from "./cluster";
 import { boardKey, parseBoardQuery } from "./boards";
+import type { BoardReads } from "./store/RedisBoards";
 
 /** Missed words a review practice may bring back. */
 const REVIEW_PROMPTS = 50;
@@ -43,6 +44,8 @@ export interface ServiceDeps {
   now: () => number;
   /** The rooms' metrics hooks (server/metrics.ts); absent when metrics are off. */
   telemetry?: GuardServices["telemetry"];
+  /** Where boards are read: the Redis sets when ready, else the store. */
+  boards: BoardReads;
 }
 
 function guard({ config, log, mistake, now, telemetry }: ServiceDeps): GuardServices {
@@ -117,13 +120,13 @@ export function queueServices(deps: ServiceDeps, duel: DuelServices): QueueServi
  * the rooms watching each board.
  */
 export class BoardChanges {
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<(rows: readonly ChangedRow[]) => void>>();
   private subscribed?: Promise<unknown>;
 
   constructor(private readonly presence: Pick<Presence, "subscribe">) {}
 
-  async watch(key: string, onChange: () => void): Promise<() => void> {
-    this.subscribed ??= this.presence.subscribe(BOARDS_CHANGED_CHANNEL, (keys: unknown) => this.changed(keys)).catch((err) => {
+  async watch(key: string, onChange: (rows: readonly ChangedRow[]) => void): Promise<() => void> {
+    this.subscribed ??= this.presence.subscribe(BOARDS_CHANGED_CHANNEL, (rows: unknown) => this.changed(rows)).catch((err) => {
       this.subscribed = undefined; // try again with the next room
       throw err;
     });
@@ -136,9 +139,14 @@ export class BoardChanges {
     };
   }
 
-  private changed(keys: unknown): void {
-    if (!Array.isArray(keys)) return;
-    for (const key of keys) for (const onChange of this.watchers.get(String(key)) ?? []) onChange();
+  private changed(message: unknown): void {
+    if (!message || typeof message !== "object" || Array.isArray(message)) return;
+    for (const [key, rows] of Object.entries(message)) {
+      const watchers = this.watchers.get(key);
+      if (!watchers || !Array.isArray(rows)) continue;
+      const valid = rows.filter((r): r is ChangedRow => typeof r?.userId === "string" && typeof r?.name === "string" && typeof r?.score === "number");
+      for (const onChange of watchers) onChange(valid);
+    }
   }
 }
 
@@ -150,7 +158,7 @@ export function boardServices(deps: ServiceDeps): LeaderboardServices {
       const { board: name, period: resolved } = parseBoardQuery(board, { period }, deps.catalog.langCodes(), deps.now());
       return { board: name, period: resolved };
     },
-    top: (ref, n) => deps.store.top(ref, n),
+    top: (ref, n) => deps.boards.top(ref, n),
     watch: (ref, onChange) => changes.watch(boardKey(ref), onChange),
   };
 }

@@ -4,7 +4,8 @@ import { GuardedRoom, type GuardServices } from "../shared/GuardedRoom";
 import { refuse } from "../shared/public-error";
 import { pickOptions, replaceOptions } from "../shared/options.rules";
 import { EntryState, LeaderboardState } from "./LeaderboardState";
-import { LIVE_ROWS, type BoardRef, type LeaderboardEntry } from "./messages";
+import { LIVE_ROWS, type BoardRef, type ChangedRow, type LeaderboardEntry } from "./messages";
+import { touchesTop } from "./rules";
 
 export interface LeaderboardServices extends GuardServices {
   /**
@@ -13,15 +14,16 @@ export interface LeaderboardServices extends GuardServices {
    */
   board(board: string, period: unknown): BoardRef;
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
-  /** Calls `onChange` whenever a recorded result (on any process) changed the board; resolves with how to stop. */
-  watch(ref: BoardRef, onChange: () => void): Promise<() => void>;
+  /** Calls `onChange` with the rows each recorded result (on any process) set on the board; resolves with how to stop. */
+  watch(ref: BoardRef, onChange: (rows: readonly ChangedRow[]) => void): Promise<() => void>;
 }
 
 /**
- * A live board: the top rows of one board and period. Recorded results name the boards they
- * changed (on presence, so across processes; the server listens once per process and calls
- * the rooms watching them); the room re-reads its rows and the change reaches watchers as a
- * schema patch. Anyone may watch: boards are public.
+ * A live board: the top rows of one board and period. Recorded results publish the rows they
+ * set (on presence, so across processes; the server listens once per process and calls the
+ * rooms watching those boards). A room re-reads its board only when those rows can change
+ * what it shows (rules.ts `touchesTop`), and patches its watchers only when the rows it read
+ * differ. Anyone may watch: boards are public.
  */
 export class LeaderboardRoom extends GuardedRoom<LeaderboardState, LeaderboardServices> {
   static override services: LeaderboardServices;
@@ -29,7 +31,8 @@ export class LeaderboardRoom extends GuardedRoom<LeaderboardState, LeaderboardSe
   override state = new LeaderboardState();
   private ref!: BoardRef;
   private unwatch?: () => void;
-  private readonly onChanged = () => {
+  private readonly onChanged = (rows: readonly ChangedRow[]) => {
+    if (!touchesTop(this.state.entries.toArray(), rows, LIVE_ROWS)) return;
     this.refresh().catch((err) => this.services.log.error({ err, board: this.ref }, "leaderboard: refresh failed"));
   };
 

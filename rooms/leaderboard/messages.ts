@@ -2,8 +2,21 @@
 export const ROOM_LEADERBOARD = "leaderboard";
 /** Rows a live board shows. */
 export const LIVE_ROWS = 10;
-/** Presence channel on which recorded results name the boards they changed. */
+/**
+ * Presence channel on which recorded results publish the rows they set, by board:
+ * `{ "<board>|<period>": [{ userId, name, score }, …] }` (see {@link ChangedRows}).
+ */
 export const BOARDS_CHANGED_CHANNEL = "leaderboards:changed";
+
+/** A row a recorded result set, as the live boards hear of it. */
+export interface ChangedRow {
+  userId: string;
+  name: string;
+  score: number;
+}
+
+/** What one message on {@link BOARDS_CHANGED_CHANNEL} carries: rows by board key. */
+export type ChangedRows = Record<string, ChangedRow[]>;
 
 /** Join options: `{ board: "global" | "<lang>" | "rating-<lang>", period?: "alltime" | "weekly" }`. */
 export interface LeaderboardJoinOptions {

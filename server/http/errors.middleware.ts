@@ -8,6 +8,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { AppError } from "../errors";
 import type { Logger } from "../logger";
+import { isRedisOutage } from "../redis";
 
 export function notFound(): RequestHandler {
   return (req, _res, next) => next(new AppError("NOT_FOUND", `no route for ${req.method} ${req.path.slice(0, 200)}`));
@@ -57,11 +58,6 @@ const LINGER_MS = 2000;
 export function closeUnreadBody(req: Request, res: Response): void {
   if (req.complete) return;
   res.once("finish", () => setTimeout(() => void (req.complete || req.socket.destroy()), LINGER_MS).unref());
-}
-
-/** What ioredis throws while its server is away (a command with no retries left, or refused offline). */
-function isRedisOutage(err: { name?: unknown; message?: unknown } | undefined): boolean {
-  return err?.name === "MaxRetriesPerRequestError" || /^(Connection is closed|Stream isn't writeable)/.test(String(err?.message ?? ""));
 }
 
 export function errorHandler(base: Logger, mistake: (kind: string, detail: object) => void): ErrorRequestHandler {

@@ -5,7 +5,7 @@
  * need them, matchmaking counted for the drain, and the one error handler last.
  */
 import express from "express";
-import type { Config } from "../config";
+import { leagueSettings, type Config } from "../config";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import type { StoreHealth } from "../store/health";
@@ -26,6 +26,8 @@ import { healthRoutes } from "./health.routes";
 import { homeRoutes } from "./home.routes";
 import { webRoutes } from "./web.routes";
 import { leaderboardRoutes } from "./leaderboards.routes";
+import { leagueRoutes } from "./leagues.routes";
+import type { BoardReads } from "../store/RedisBoards";
 import { challengeRoutes } from "./challenges.routes";
 import { classRoutes, type ClassRouteDeps } from "./class.routes";
 import { matchmakeRoutes } from "./matchmake.routes";
@@ -55,6 +57,9 @@ export interface HttpDeps {
   metrics?: Metrics;
   mistake: (kind: string, detail: object) => void;
   trust: Trust;
+  /** Where boards are read: the Redis sets when ready, else the store. */
+  boards: BoardReads;
+  now: () => number;
 }
 
 /** The Express app of one built LinguaLeap (served by the HTTP server that also carries the WebSockets). */
@@ -72,7 +77,8 @@ export function expressApp(deps: HttpDeps): express.Express {
   app.use(["/api", "/matchmake"], corsFor(config));
   app.use("/api", express.json({ limit: config.BODY_LIMIT_BYTES }));
   app.use("/api", apiRoutes({ store, tokens, passwords: deps.passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
-  app.use("/api", leaderboardRoutes(store, tokens, () => catalog.langCodes()));
+  app.use("/api", leaderboardRoutes(deps.boards, tokens, () => catalog.langCodes()));
+  app.use("/api", leagueRoutes(store.leagues, tokens, leagueSettings(config), deps.now));
   app.use("/api", challengeRoutes(deps.presence, limits.challengeLookups));
   app.use("/api", classRoutes({ presence: deps.presence, store, tokens, lookups: limits.classLookups, guests: limits.guests, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000 }));
   if (metrics) app.use("/matchmake", metrics.matchmakeTiming());

@@ -2,11 +2,11 @@
 import { Router } from "express";
 import { AROUND_SPAN, parseBoardQuery } from "../boards";
 import type { TokenService } from "../auth/tokens";
-import type { Store } from "../store/store";
+import type { BoardReads } from "../store/RedisBoards";
 import { requireIdentity } from "./bearer";
 import { handle } from "./handle";
 
-export function leaderboardRoutes(store: Store, tokens: TokenService, langs: () => readonly string[]): Router {
+export function leaderboardRoutes(store: BoardReads, tokens: TokenService, langs: () => readonly string[]): Router {
   const router = Router();
   router.get("/leaderboards/:board", handle(async (req, res) => {
     const q = parseBoardQuery(req.params.board, req.query as Record<string, unknown>, langs(), Date.now());

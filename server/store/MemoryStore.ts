@@ -1,13 +1,32 @@
 import { AppError } from "../errors";
-import { boardKey, boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
-import { addCounts, applyDelta, totalOf, emptyProgress, levelForXp, planMatch, type Progress, type WordStat } from "../progress.rules";
+import { boardKey, boardScores, type BoardRef, type BoardRow, type BoardSink, type LeaderboardEntry } from "../boards";
+import { addCounts, applyDelta, totalOf, emptyProgress, leagueWeekOfPlan, levelForXp, planMatch, type Progress, type WordStat } from "../progress.rules";
+import { DEFAULT_LEAGUES, leagueWeek, type LeagueSettings } from "../leagues.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import { SortedBoard } from "./SortedBoard";
+import { MemoryLeagues } from "./MemoryLeagues";
 import type { SeedLearner, Store, UserRecord } from "./store";
+
+/** How a store cuts league weeks and cohorts. */
+export interface StoreOptions {
+  leagues?: LeagueSettings;
+}
 
 /** The embedded store: everything in this process's memory, gone on restart. */
 export class MemoryStore implements Store {
   readonly durable = false;
+  private readonly settings: LeagueSettings;
+  readonly leagues: MemoryLeagues;
+  private sink?: BoardSink;
+
+  constructor(options: StoreOptions = {}) {
+    this.settings = options.leagues ?? DEFAULT_LEAGUES;
+    this.leagues = new MemoryLeagues(this.settings);
+  }
+
+  setBoardSink(sink: BoardSink): void {
+    this.sink = sink;
+  }
   private users = new Map<string, UserRecord>();
   private usernames = new Map<string, string>();
   private progressByUser = new Map<string, Progress>();
@@ -44,6 +63,7 @@ export class MemoryStore implements Store {
     Object.assign(user, { ...account, name: account.username, guest: false });
     delete user.expiresAt;
     for (const board of this.boards.values()) board.rename(id, account.username);
+    this.leagues.rename(id, account.username);
     return { ...user };
   }
 
@@ -69,16 +89,23 @@ export class MemoryStore implements Store {
     const zones = new Map(result.players.map((p) => [p.userId, this.users.get(p.userId)?.timeZone ?? "UTC"]));
     // Planned before the match counts as recorded: a plan that failed must not leave the
     // match marked done with nothing applied.
-    const plan = planMatch(result, this.progressByUser, zones);
+    const plan = planMatch(result, this.progressByUser, zones, (t) => leagueWeek(t, this.settings).id);
     this.matches.add(result.matchId);
+    const rows: BoardRow[] = [];
     for (const delta of plan.users) {
       const user = this.users.get(delta.userId);
       if (user) delete user.expiresAt;
       const next = applyDelta(this.progressByUser.get(delta.userId) ?? emptyProgress(delta.userId), plan, delta);
       this.progressByUser.set(delta.userId, next);
       const name = this.users.get(delta.userId)?.name ?? delta.name;
-      for (const s of boardScores(next, plan.lang, plan.week)) this.board(s).set(delta.userId, name, s.score);
+      for (const s of boardScores(next, plan.lang, plan.week)) {
+        this.board(s).set(delta.userId, name, s.score);
+        rows.push({ ...s, userId: delta.userId, name, version: next.boardVersion });
+      }
+      const week = leagueWeekOfPlan(plan);
+      this.leagues.score({ week, userId: delta.userId, name, xp: next.leagueXp[week] ?? 0, version: next.boardVersion });
     }
+    await this.sink?.write(rows);
     return true;
   }
 
@@ -117,6 +144,7 @@ export class MemoryStore implements Store {
   async progress(userId: string): Promise<Progress> {
     const p = structuredClone(this.progressByUser.get(userId) ?? emptyProgress(userId));
     p.level = levelForXp(p.xp);
+    p.league = await this.leagues.leagueOf(userId);
     return p;
   }
 

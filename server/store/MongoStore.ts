@@ -1,33 +1,26 @@
 import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb";
 import { AppError } from "../errors";
-import { boardScores, type BoardRef, type LeaderboardEntry } from "../boards";
+import { boardScores, type BoardRef, type BoardRow, type BoardSink, type LeaderboardEntry } from "../boards";
 import { START_RATING } from "../../rooms/word-duel/worth.rules";
-import { APPLIED_MEMORY, COUNT_FIELDS, addCounts, totalOf, emptyProgress, levelForXp, planMatch, wordKey, type MatchPlan, type Progress, type UserDelta, type WordStat } from "../progress.rules";
+import { APPLIED_MEMORY, COUNT_FIELDS, addCounts, totalOf, emptyProgress, leagueWeekOfPlan, levelForXp, planMatch, wordKey, type MatchPlan, type Progress, type UserDelta, type WordStat } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
 import type { SeedLearner, Serialize, Store, UserRecord } from "./store";
 import { delay } from "../waiting";
 import type { ReviewCard } from "../review.rules";
+import { DEFAULT_LEAGUES, leagueWeek, type LeagueSettings } from "../leagues.rules";
+import { MongoLeagues } from "./MongoLeagues";
+import { MongoBoards } from "./MongoBoards";
+import type { StoreOptions } from "./MemoryStore";
 
 type UserDoc = UserRecord & { _id: string };
 /** Usernames are claimed in their own collection, keyed by lower case (portable: no partial indexes). */
 type UsernameDoc = { _id: string; userId: string };
 type ProgressDoc = Omit<Progress, "level"> & { _id: string };
 type MatchDoc = { _id: string; plan: MatchPlan; status: "pending" | "applied"; createdAt: Date; result: MatchResult };
-type BoardDoc = { board: string; period: string; userId: string; name: string; score: number };
 
 const DUPLICATE_KEY = 11000;
 
 const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
-
-/** An upsert that lost a race to insert the same key: the second try updates. */
-async function upsert<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (!isDuplicate(err)) throw err;
-    return write();
-  }
-}
 
 /** An upsert whose filter did not match an existing document: the insert's duplicate key means "already there". */
 async function upsertIgnoringExisting(write: () => Promise<unknown>): Promise<void> {
@@ -43,6 +36,11 @@ export interface MongoStoreFaults {
   afterUserApplied?(userId: string): void;
 }
 
+/** How a MongoDB store is cut (leagues) and which crashes it simulates (tests). */
+export interface MongoStoreOptions extends StoreOptions {
+  faults?: MongoStoreFaults;
+}
+
 /**
  * The MongoDB store of record. Exactly-once without multi-document transactions (FerretDB
  * and standalone servers have none): a result's plan is stored first under its unique
@@ -52,17 +50,29 @@ export interface MongoStoreFaults {
  */
 export class MongoStore implements Store {
   readonly durable = true;
+  readonly leagues: MongoLeagues;
+  /** The leaderboard rows (and what the Redis boards are rebuilt from). */
+  readonly boards: MongoBoards;
+  private readonly faults: MongoStoreFaults;
+  private readonly settings: LeagueSettings;
+  private sink?: BoardSink;
+
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
-    private readonly faults: MongoStoreFaults = {},
-  ) {}
+    options: MongoStoreOptions = {},
+  ) {
+    this.faults = options.faults ?? {};
+    this.settings = options.leagues ?? DEFAULT_LEAGUES;
+    this.leagues = new MongoLeagues(db, this.settings);
+    this.boards = new MongoBoards(db);
+  }
 
   /** Connects and creates the collections' indexes (idempotent). */
-  static async connect(url: string, dbName: string, faults?: MongoStoreFaults, timeoutMs = 3000): Promise<MongoStore> {
+  static async connect(url: string, dbName: string, options?: MongoStoreOptions, timeoutMs = 3000): Promise<MongoStore> {
     const client = new MongoClient(url, MongoStore.clientOptions(timeoutMs));
     await client.connect();
-    const store = new MongoStore(client, client.db(dbName), faults);
+    const store = new MongoStore(client, client.db(dbName), options);
     await store.ensureIndexes();
     return store;
   }
@@ -72,9 +82,9 @@ export class MongoStore implements Store {
    * the first operation (each fails after `timeoutMs` while the database is away), and the
    * indexes are made in the background, retried until the database answers.
    */
-  static open(url: string, dbName: string, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, timeoutMs = 3000): MongoStore {
+  static open(url: string, dbName: string, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, timeoutMs = 3000, options?: StoreOptions): MongoStore {
     const client = new MongoClient(url, MongoStore.clientOptions(timeoutMs));
-    const store = new MongoStore(client, client.db(dbName));
+    const store = new MongoStore(client, client.db(dbName), options);
     void (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -111,15 +121,21 @@ export class MongoStore implements Store {
   private get matches(): Collection<MatchDoc> {
     return this.db.collection<MatchDoc>("matches");
   }
-  private get boards(): Collection<BoardDoc> {
-    return this.db.collection<BoardDoc>("leaderboards");
-  }
+
 
   private async ensureIndexes(): Promise<void> {
     await this.matches.createIndex({ status: 1 });
     await this.users.createIndex({ guest: 1, expiresAt: 1 });
-    await this.boards.createIndex({ board: 1, period: 1, userId: 1 }, { unique: true });
-    await this.boards.createIndex({ board: 1, period: 1, score: -1, userId: 1 });
+    await this.boards.ensureIndexes();
+    await this.leagues.ensureIndexes();
+  }
+
+  get boardSource(): MongoBoards {
+    return this.boards;
+  }
+
+  setBoardSink(sink: BoardSink): void {
+    this.sink = sink;
   }
 
   private static user(doc: UserDoc | null): UserRecord | null {
@@ -158,7 +174,8 @@ export class MongoStore implements Store {
     if (!guest) throw new AppError("BAD_REQUEST", "only a guest can be turned into an account");
     await this.claimUsername(account.username, id);
     const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { ...account, name: account.username, guest: false }, $unset: { expiresAt: "" } }, { returnDocument: "after" });
-    await this.boards.updateMany({ userId: id }, { $set: { name: account.username } });
+    await this.boards.rename(id, account.username);
+    await this.leagues.rename(id, account.username);
     return MongoStore.user(doc)!;
   }
 
@@ -193,7 +210,7 @@ export class MongoStore implements Store {
     ]);
     const before = new Map(progress.map((p) => [p._id, { ...emptyProgress(p._id), ...p } as Progress]));
     const zones = new Map(users.map((u) => [u._id, u.timeZone ?? "UTC"]));
-    const plan = planMatch(result, before, zones);
+    const plan = planMatch(result, before, zones, (t) => leagueWeek(t, this.settings).id);
     try {
       await this.matches.insertOne({ _id: result.matchId, plan, status: "pending", createdAt: new Date(), result });
       return plan;
@@ -204,35 +221,43 @@ export class MongoStore implements Store {
   }
 
   private async applyPlan(plan: MatchPlan): Promise<void> {
+    const rows: BoardRow[] = [];
     for (const delta of plan.users) {
       await this.applyDelta(plan, delta);
       // A guest who played is kept for good (idempotent: a retry unsets nothing new).
       await this.users.updateOne({ _id: delta.userId, expiresAt: { $exists: true } }, { $unset: { expiresAt: "" } });
       this.faults.afterUserApplied?.(delta.userId);
-      // Board scores are absolute values read back after the update, so a retry sets the same.
-      const [doc, user] = await Promise.all([
-        this.progressDocs.findOne({ _id: delta.userId }, { projection: { xp: 1, xpByLang: 1, ratings: 1, [`weekly.${plan.week}`]: 1 } }),
-        this.users.findOne({ _id: delta.userId }, { projection: { name: 1 } }),
-      ]);
-      const progress = { ...emptyProgress(delta.userId), ...doc } as Progress;
-      await Promise.all(
-        boardScores(progress, plan.lang, plan.week).map((s) =>
-          upsert(() =>
-            this.boards.updateOne(
-              { board: s.board, period: s.period, userId: delta.userId },
-              { $set: { score: s.score, name: user?.name ?? delta.name } },
-              { upsert: true },
-            ),
-          ),
-        ),
-      );
+      rows.push(...(await this.applyRows(plan, delta)));
     }
+    // Before the match counts as applied: a sink that fails (Redis away) fails the step, and
+    // its retry writes the same rows again.
+    await this.sink?.write(rows);
     await this.matches.updateOne({ _id: plan.matchId }, { $set: { status: "applied" } });
+  }
+
+  /**
+   * A learner's board rows and league XP after a result: absolute values read back after the
+   * update, each written only over an older version, so a retry sets the same and a write
+   * read before a newer one (another process) changes nothing.
+   */
+  private async applyRows(plan: MatchPlan, delta: UserDelta): Promise<BoardRow[]> {
+    const week = leagueWeekOfPlan(plan);
+    const [doc, user] = await Promise.all([
+      this.progressDocs.findOne({ _id: delta.userId }, { projection: { xp: 1, xpByLang: 1, ratings: 1, [`weekly.${plan.week}`]: 1, [`leagueXp.${week}`]: 1, league: 1, boardVersion: 1 } }),
+      this.users.findOne({ _id: delta.userId }, { projection: { name: 1 } }),
+    ]);
+    const progress = { ...emptyProgress(delta.userId), ...doc } as Progress;
+    const name = user?.name ?? delta.name;
+    const version = progress.boardVersion ?? 0;
+    const rows = boardScores(progress, plan.lang, plan.week).map((s) => ({ ...s, userId: delta.userId, name, version }));
+    await Promise.all(rows.map((r) => this.boards.setRow(r)));
+    await this.leagues.score({ week, userId: delta.userId, name, xp: progress.leagueXp?.[week] ?? 0, version }, progress.league?.tier ?? 0);
+    return rows;
   }
 
   /** One learner's update, applied only if this match is not in their `applied` list yet. */
   private async applyDelta(plan: MatchPlan, d: UserDelta): Promise<void> {
-    const inc: Record<string, number> = { xp: d.xp, duels: d.duels, wins: d.wins, [`xpByLang.${plan.lang}`]: d.xp };
+    const inc: Record<string, number> = { xp: d.xp, duels: d.duels, wins: d.wins, [`xpByLang.${plan.lang}`]: d.xp, [`leagueXp.${leagueWeekOfPlan(plan)}`]: d.xp, boardVersion: 1 };
     inc[`weekly.${plan.week}.global`] = d.xp;
     inc[`weekly.${plan.week}.${plan.lang}`] = d.xp;
     const set: Record<string, unknown> = { userId: d.userId, streak: d.streak };
@@ -289,7 +314,7 @@ export class MongoStore implements Store {
     const claims: UsernameDoc[] = learners.flatMap(({ user }) => (user.username ? [{ _id: user.username.toLowerCase(), userId: user.id }] : []));
     const users: UserDoc[] = learners.map(({ user }) => ({ ...user, _id: user.id }));
     const progress: ProgressDoc[] = learners.map(({ user, progress: { level: _level, ...rest } }) => ({ ...rest, userId: user.id, _id: user.id }));
-    const rows: BoardDoc[] = learners.flatMap(({ user, boards }) => boards.map((b) => ({ board: b.board, period: b.period, userId: user.id, name: user.name, score: b.score })));
+    const rows: BoardRow[] = learners.flatMap(({ user, boards }) => boards.map((b) => ({ board: b.board, period: b.period, userId: user.id, name: user.name, score: b.score, version: 0 })));
     const taken = (code: "AUTH_USERNAME_TAKEN" | "BAD_REQUEST", what: string) => (err: unknown) => {
       throw isDuplicate(err) ? new AppError(code, `${what} taken already`) : err;
     };
@@ -297,7 +322,7 @@ export class MongoStore implements Store {
     if (claims.length > 0) await this.usernames.insertMany(claims, { ordered: false }).catch(taken("AUTH_USERNAME_TAKEN", "a username is"));
     await this.users.insertMany(users, { ordered: false }).catch(taken("BAD_REQUEST", "a learner id is"));
     await this.progressDocs.insertMany(progress, { ordered: false });
-    if (rows.length > 0) await this.boards.insertMany(rows, { ordered: false });
+    await this.boards.seed(rows);
   }
 
   /** Finishes every pending match it can; one that fails stays pending and does not stop the others. */
@@ -340,26 +365,12 @@ export class MongoStore implements Store {
     return totals;
   }
 
-  async top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]> {
-    const rows = await this.boards.find({ board: ref.board, period: ref.period }).sort({ score: -1, userId: 1 }).limit(limit).toArray();
-    return rows.map((r, i) => ({ rank: i + 1, userId: r.userId, name: r.name, score: r.score }));
+  top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]> {
+    return this.boards.top(ref, limit);
   }
 
-  async around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null> {
-    const where = { board: ref.board, period: ref.period };
-    const me = await this.boards.findOne({ ...where, userId });
-    if (!me) return null;
-    // Rank by counting the rows ahead on the (board, period, score, userId) index.
-    const ahead = { ...where, $or: [{ score: { $gt: me.score } }, { score: me.score, userId: { $lt: userId } }] };
-    const behind = { ...where, $or: [{ score: { $lt: me.score } }, { score: me.score, userId: { $gt: userId } }] };
-    const [count, above, below] = await Promise.all([
-      this.boards.countDocuments(ahead),
-      this.boards.find(ahead).sort({ score: 1, userId: -1 }).limit(span).toArray(),
-      this.boards.find(behind).sort({ score: -1, userId: 1 }).limit(span).toArray(),
-    ]);
-    const rows = [...above.reverse(), me, ...below];
-    const first = count - above.length + 1;
-    return rows.map((r, i) => ({ rank: first + i, userId: r.userId, name: r.name, score: r.score }));
+  around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null> {
+    return this.boards.around(ref, userId, span);
   }
 
   async ping(): Promise<void> {

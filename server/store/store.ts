@@ -4,8 +4,9 @@
  * (test/integration/store.contract.ts) runs against both.
  */
 import type { MatchResult } from "../../rooms/shared/match-result";
-import type { BoardRef, LeaderboardEntry } from "../boards";
-import type { Progress, WordStat } from "../progress.rules";
+import type { BoardRef, BoardSink, LeaderboardEntry } from "../boards";
+import type { BoardSource } from "./RedisBoards";
+import type { LeagueMoveRecord, LeagueRecord, Progress, WordStat } from "../progress.rules";
 
 export interface UserRecord {
   id: string;
@@ -35,7 +36,61 @@ export interface SeedLearner {
 /** Runs a write touching these learners' documents when no other write of theirs runs (the recorder's locks). */
 export type Serialize = (userIds: string[], write: () => Promise<void>) => Promise<void>;
 
+/** A learner's place in one league week: their tier that week, cohort, arrival number and the week's XP. */
+export interface LeagueMember {
+  week: string;
+  userId: string;
+  name: string;
+  tier: number;
+  cohort: number;
+  arrival: number;
+  xp: number;
+}
+
+/** The end-of-week job of one league week, as stored: who holds it, until when, which cohorts it finished. */
+export interface LeagueJobRecord {
+  week: string;
+  owner: string;
+  leaseUntil: number;
+  status: "running" | "done";
+  /** Cohorts already settled, as "tier|cohort". */
+  done: string[];
+}
+
+/**
+ * Weekly leagues. A learner is placed (tier, cohort) by the first result that gives them XP
+ * in a league week, inside recordMatch's exactly-once step; the end-of-week job
+ * (server/leagues.job.ts) reads the cohorts and settles each learner once.
+ */
+export interface LeagueStore {
+  leagueMember(week: string, userId: string): Promise<LeagueMember | null>;
+  /** The members of one cohort, in no particular order (leagues.rules `standings` orders them). */
+  leagueCohort(week: string, tier: number, cohort: number): Promise<LeagueMember[]>;
+  /** Every cohort of a week, by tier then cohort. */
+  leagueCohorts(week: string): Promise<{ tier: number; cohort: number }[]>;
+  /** A learner's tier and last move (tier 0 for a learner never placed). */
+  leagueOf(userId: string): Promise<LeagueRecord>;
+  /**
+   * Sets a learner's tier and last move for `outcome.week` unless a move for that week is
+   * there already (the first settlement wins), then moves their membership of `nextWeek`, if
+   * they were placed there under their old tier, into the tier they are in now.
+   */
+  settleLeague(userId: string, outcome: LeagueMoveRecord, nextWeek: string): Promise<void>;
+  /**
+   * Takes the job of `week` for `owner` until `now + leaseMs`: resolves with its record when
+   * it is new, the owner's own, or its lease ran out; null when it is done or held by another.
+   */
+  claimLeagueJob(week: string, owner: string, now: number, leaseMs: number): Promise<LeagueJobRecord | null>;
+  /**
+   * Records a settled cohort ("tier|cohort") and renews the lease, or with `cohort` null marks
+   * the job done; false when `owner` no longer holds the job.
+   */
+  leagueJobStep(week: string, owner: string, cohort: string | null, now: number, leaseMs: number): Promise<boolean>;
+}
+
 export interface Store {
+  /** Weekly leagues: placements (made by recordMatch), cohorts, tiers, the end-of-week job's record. */
+  readonly leagues: LeagueStore;
   /** True when what it holds outlives the process (MongoDB); the in-memory store needs no outbox. */
   readonly durable: boolean;
   /** Creates a user; throws AppError AUTH_USERNAME_TAKEN when the username exists. */
@@ -74,6 +129,13 @@ export interface Store {
   top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]>;
   /** A learner's row and up to `span` rows above and below (null when not on the board). */
   around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null>;
+  /**
+   * Where the rows each result sets go besides the store: called once per result inside its
+   * exactly-once step (a rejection fails the step, which is retried whole).
+   */
+  setBoardSink(sink: BoardSink): void;
+  /** What the Redis boards are rebuilt from: the store of record's rows (MongoDB); none in memory. */
+  readonly boardSource?: BoardSource;
   /** Resolves when the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 /** Boots a real LinguaLeap server on 127.0.0.1 (a free port) for integration tests. */
 import type { Direction } from "../../rooms/word-duel/messages";
 import { buildApp, type LinguaLeap } from "../../server/app";
-import { loadConfig, SINGLE_ADDRESS_LIMITS, type Config } from "../../server/config";
+import { leagueSettings, loadConfig, SINGLE_ADDRESS_LIMITS, type Config } from "../../server/config";
 import { createLogger } from "../../server/logger";
 import { MemoryStore } from "../../server/store/MemoryStore";
 import type { Store } from "../../server/store/store";
@@ -54,9 +54,10 @@ export function realDecks(): Map<TargetLang, Deck> {
   return decksCache;
 }
 
-export async function startServer(env: Record<string, string> = {}, store: Store = new MemoryStore()): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, given?: Store): Promise<TestServer> {
   const outbox = join(mkdtempSync(join(tmpdir(), "lingualeap-outbox-")), "outbox.jsonl");
   const config = loadConfig({ ...TEST_ENV, OUTBOX_PATH: outbox, ...env });
+  const store = given ?? new MemoryStore({ leagues: leagueSettings(config) });
   const decks = realDecks();
   const clock = { skewMs: 0 };
   const server = buildApp({ config, log: createLogger(config), store, decks, now: () => Date.now() + clock.skewMs });

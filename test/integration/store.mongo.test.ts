@@ -3,6 +3,7 @@ import { MongoClient } from "mongodb";
 import { MongoStore } from "../../server/store/MongoStore";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { duel, player, storeContract, user } from "./store.contract";
+import { leagueContract } from "./leagues.contract";
 
 const dbs: string[] = [];
 async function fresh(): Promise<MongoStore> {
@@ -19,6 +20,11 @@ after(async () => {
 });
 
 storeContract("MongoDB (FerretDB or TEST_MONGODB_URL)", () => fresh());
+leagueContract("MongoDB (FerretDB or TEST_MONGODB_URL)", async (leagues) => {
+  const name = freshDbName("leagues");
+  dbs.push(name);
+  return MongoStore.connect(testMongoUrl(), name, { leagues });
+});
 
 describe("MongoDB store: exactly once through crashes and races", function () {
   this.timeout(30000);
@@ -37,11 +43,11 @@ describe("MongoDB store: exactly once through crashes and races", function () {
     const name = freshDbName("crash");
     dbs.push(name);
     let crash = true;
-    const crashing = await MongoStore.connect(testMongoUrl(), name, {
+    const crashing = await MongoStore.connect(testMongoUrl(), name, { faults: {
       afterUserApplied: () => {
         if (crash) throw new Error("simulated crash after the first learner");
       },
-    });
+    } });
     const [a, b] = [await crashing.createUser(user("A")), await crashing.createUser(user("B"))];
     const result = duel([player(a, 900, true, ["correct"]), player(b, 100, false, ["wrong"])]);
     await assert.rejects(crashing.recordMatch(result), /simulated crash/);
@@ -62,11 +68,11 @@ describe("MongoDB store: exactly once through crashes and races", function () {
     const name = freshDbName("cards");
     dbs.push(name);
     let crashFor = "";
-    const crashing = await MongoStore.connect(testMongoUrl(), name, {
+    const crashing = await MongoStore.connect(testMongoUrl(), name, { faults: {
       afterUserApplied: (userId) => {
         if (userId === crashFor) throw new Error("simulated crash after the first learner");
       },
-    });
+    } });
     const [a, b] = [await crashing.createUser(user("A")), await crashing.createUser(user("B"))];
     const at = Date.parse("2026-11-20T12:00:00Z");
     // The first result: A is applied, then the process dies before B.
@@ -99,11 +105,11 @@ describe("MongoDB store: exactly once through crashes and races", function () {
     const name = freshDbName("resume");
     dbs.push(name);
     const poisoned = new Set<string>();
-    const faulty = await MongoStore.connect(testMongoUrl(), name, {
+    const faulty = await MongoStore.connect(testMongoUrl(), name, { faults: {
       afterUserApplied: (userId) => {
         if (poisoned.has(userId)) throw new Error(`simulated fault for ${userId}`);
       },
-    });
+    } });
     const [a, b, c, d] = [await faulty.createUser(user("A")), await faulty.createUser(user("B")), await faulty.createUser(user("C")), await faulty.createUser(user("D"))];
     const stuck = duel([player(a, 900, true, ["correct"]), player(b, 0, false, ["wrong"])]);
     const fine = duel([player(c, 900, true, ["correct"]), player(d, 0, false, ["wrong"])]);

@@ -7,13 +7,17 @@ describe("live board changes: one presence subscription per process", () => {
     let publish: (keys: unknown) => void = () => undefined;
     const changes = new BoardChanges({ subscribe: async (_channel: string, cb: (keys: unknown) => void) => void ((subscriptions += 1), (publish = cb)) } as never);
     const calls: string[] = [];
-    const stops = await Promise.all(Array.from({ length: 20 }, (_, i) => changes.watch(i % 2 ? "es|alltime" : "global|alltime", () => calls.push(`room${i}`))));
+    const heard: unknown[] = [];
+    const stops = await Promise.all(Array.from({ length: 20 }, (_, i) => changes.watch(i % 2 ? "es|alltime" : "global|alltime", (rows) => (calls.push(`room${i}`), heard.push(rows)))));
     assert.equal(subscriptions, 1);
-    publish(["es|alltime", "es|2026-W47"]);
+    const row = { userId: "u1", name: "Ana", score: 120 };
+    publish({ "es|alltime": [row, { userId: 7, name: "bad row", score: "x" }], "es|2026-W47": [row] });
     assert.equal(calls.length, 10);
+    assert.deepEqual(heard[0], [row], "rows of the wrong shape are left out");
     stops.forEach((stop) => stop());
-    publish(["es|alltime", "global|alltime"]);
-    publish("not a list");
+    publish({ "es|alltime": [row], "global|alltime": [row] });
+    publish("not an object");
+    publish(["es|alltime"]);
     assert.equal(calls.length, 10, "a stopped room is not called");
   });
   it("tries to subscribe again when presence failed", async () => {

@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import { MongoServerError, type Collection, type Db } from "mongodb";
+import type { BoardRef, BoardRow, LeaderboardEntry } from "../boards";
+import type { BoardSource } from "./RedisBoards";
+
+/** A board row; `version` is the learner's boardVersion it was written at (absent on rows older than it). */
+type BoardDoc = { board: string; period: string; userId: string; name: string; score: number; version?: number };
+
+const DUPLICATE_KEY = 11000;
+const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
+
+/**
+ * MongoDB's leaderboards (`leaderboards`, unique per board, period and learner): the rows of
+ * record, what `top` and `around` read without Redis, and what the Redis boards are rebuilt
+ * from ({@link BoardSource}).
+ */
+export class MongoBoards implements BoardSource {
+  constructor(private readonly db: Db) {}
+
+  private get rows(): Collection<BoardDoc> {
+    return this.db.collection<BoardDoc>("leaderboards");
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.rows.createIndex({ board: 1, period: 1, userId: 1 }, { unique: true });
+    await this.rows.createIndex({ board: 1, period: 1, score: -1, userId: 1 });
+  }
+
+  /** A row, written only over an older version of it (or one written before versions). */
+  async setRow({ board, period, userId, name, score, version }: BoardRow): Promise<void> {
+    const older = { board, period, userId, $or: [{ version: { $lt: version } }, { version: { $exists: false } }] };
+    const update = { $set: { score, name, version } };
+    try {
+      await this.rows.updateOne(older, update, { upsert: true });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      // The row exists: set it if it is older (an insert racing this one), else it is newer.
+      await this.rows.updateOne(older, update);
+    }
+  }
+
+  /** A learner's new display name on every board. */
+  async rename(userId: string, name: string): Promise<void> {
+    await this.rows.updateMany({ userId }, { $set: { name } });
+  }
+
+  /** New rows in bulk (unordered; the seeding of benches). */
+  async seed(rows: readonly BoardRow[]): Promise<void> {
+    if (rows.length > 0) await this.rows.insertMany(rows.map((r) => ({ ...r })), { ordered: false });
+  }
+
+  async top(ref: BoardRef, limit: number): Promise<LeaderboardEntry[]> {
+    const rows = await this.rows.find({ board: ref.board, period: ref.period }).sort({ score: -1, userId: 1 }).limit(limit).toArray();
+    return rows.map((r, i) => ({ rank: i + 1, userId: r.userId, name: r.name, score: r.score }));
+  }
+
+  async around(ref: BoardRef, userId: string, span: number): Promise<LeaderboardEntry[] | null> {
+    const where = { board: ref.board, period: ref.period };
+    const me = await this.rows.findOne({ ...where, userId });
+    if (!me) return null;
+    // Rank by counting the rows ahead on the (board, period, score, userId) index.
+    const ahead = { ...where, $or: [{ score: { $gt: me.score } }, { score: me.score, userId: { $lt: userId } }] };
+    const behind = { ...where, $or: [{ score: { $lt: me.score } }, { score: me.score, userId: { $gt: userId } }] };
+    const [count, above, below] = await Promise.all([
+      this.rows.countDocuments(ahead),
+      this.rows.find(ahead).sort({ score: 1, userId: -1 }).limit(span).toArray(),
+      this.rows.find(behind).sort({ score: -1, userId: 1 }).limit(span).toArray(),
+    ]);
+    const rows = [...above.reverse(), me, ...below];
+    const first = count - above.length + 1;
+    return rows.map((r, i) => ({ rank: first + i, userId: r.userId, name: r.name, score: r.score }));
+  }
+
+  /** The id of this database's boards, made by the first process that asks (RedisBoards's generation). */
+  async boardGeneration(): Promise<string> {
+    const meta = this.db.collection<{ _id: string; id: string }>("board_meta");
+    const known = await meta.findOne({ _id: "generation" });
+    if (known) return known.id;
+    await meta.insertOne({ _id: "generation", id: randomUUID() }).catch((err) => {
+      if (!isDuplicate(err)) throw err; // another process made it first
+    });
+    return (await meta.findOne({ _id: "generation" }))!.id;
+  }
+
+  /** Row counts of every board of these periods (one pass over the rows). */
+  async boardCounts(periods: readonly string[]): Promise<{ ref: BoardRef; rows: number }[]> {
+    const groups = await this.rows
+      .aggregate<{ _id: BoardRef; rows: number }>([{ $match: { period: { $in: [...periods] } } }, { $group: { _id: { board: "$board", period: "$period" }, rows: { $sum: 1 } } }])
+      .toArray();
+    return groups.map((g) => ({ ref: { board: g._id.board, period: g._id.period }, rows: g.rows }));
+  }
+
+  /** Every row of a board, `batch` at a time (a rebuild of the Redis boards). */
+  async *boardRows(ref: BoardRef, batch: number): AsyncIterable<BoardRow[]> {
+    const cursor = this.rows.find({ board: ref.board, period: ref.period }, { projection: { _id: 0, userId: 1, name: 1, score: 1, version: 1 }, batchSize: batch });
+    let rows: BoardRow[] = [];
+    for await (const doc of cursor) {
+      rows.push({ ...ref, userId: doc.userId, name: doc.name, score: doc.score, version: doc.version ?? 0 });
+      if (rows.length >= batch) {
+        yield rows;
+        rows = [];
+      }
+    }
+    if (rows.length > 0) yield rows;
+  }
+}
