@@ -115,6 +115,8 @@ export function buildBoards(config: Config, log: Logger, store: Store, { presenc
       await boards?.write(rows);
       publishRows(presence, rows);
     },
+    // The account is made whatever Redis does: a name left stale there is written again by the learner's next result.
+    rename: async (userId, name) => boards?.rename(userId, name).catch((err) => log.warn({ err: (err as Error).message, userId }, "boards: a new name could not reach Redis; the next result writes it")),
   });
   return { redis: boards, reads: boardReads(store, boards, log) };
 }

@@ -78,6 +78,8 @@ export interface BoardRow extends BoardRef {
 export interface BoardSink {
   /** Resolves once the rows are where they go; a rejection fails the result's step (it is retried). */
   write(rows: readonly BoardRow[]): Promise<void>;
+  /** A learner's new display name (a guest who made an account); best effort: their next result writes it again. */
+  rename?(userId: string, name: string): Promise<void>;
 }
 
 /** A stable string for a board, e.g. "es|2026-W47" (used for presence channels and maps). */

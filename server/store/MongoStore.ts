@@ -176,6 +176,7 @@ export class MongoStore implements Store {
     const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { ...account, name: account.username, guest: false }, $unset: { expiresAt: "" } }, { returnDocument: "after" });
     await this.boards.rename(id, account.username);
     await this.leagues.rename(id, account.username);
+    await this.sink?.rename?.(id, account.username);
     return MongoStore.user(doc)!;
   }
 

@@ -94,11 +94,18 @@ export class RedisBoards implements BoardSink {
     return end === undefined ? 0 : end + this.opts.weeklyKeepMs;
   }
 
+  /** A weekly board past its keeping time: not kept here (MongoDB answers for it). */
+  private expired(ref: BoardRef): boolean {
+    const at = this.expireAt(ref);
+    return at > 0 && at <= this.opts.now();
+  }
+
   /** Sets a result's rows (one round trip); rejects when Redis did not take them all. */
   async write(rows: readonly BoardRow[]): Promise<void> {
     if (rows.length === 0) return;
     const byBoard = new Map<string, { ref: BoardRef; rows: BoardRow[] }>();
     for (const row of rows) {
+      if (this.expired(row)) continue; // a late result of a week long gone
       const key = boardKey(row);
       if (!byBoard.has(key)) byBoard.set(key, { ref: { board: row.board, period: row.period }, rows: [] });
       byBoard.get(key)!.rows.push(row);
@@ -108,10 +115,16 @@ export class RedisBoards implements BoardSink {
       this.known.set(key, ref);
       pipeline.lbSet(...this.setArgs(ref, "live", mine));
     }
+    if (byBoard.size === 0) return;
     pipeline.hset(NAMES, Object.fromEntries(rows.map((r) => [r.userId, r.name])));
     const results = await pipeline.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw failed?.[0] ?? new Error("Redis did not run the board writes");
+  }
+
+  /** A learner's new display name on every board. */
+  async rename(userId: string, name: string): Promise<void> {
+    await this.redis.hset(NAMES, userId, name);
   }
 
   private setArgs(ref: BoardRef, mode: "live" | "tmp", rows: readonly BoardRow[]): Parameters<Scripted["lbSet"]> {
@@ -157,7 +170,8 @@ export class RedisBoards implements BoardSink {
   async check(full: boolean): Promise<string[]> {
     this.generation ??= await this.source.boardGeneration();
     const now = this.opts.now();
-    const counts = full ? await this.source.boardCounts(["alltime", isoWeek(now), isoWeek(now - 7 * 86_400_000)]) : [...this.known.values()].map((ref) => ({ ref, rows: -1 }));
+    for (const [key, ref] of this.known) if (this.expired(ref)) this.known.delete(key);
+    const counts = (full ? await this.source.boardCounts(["alltime", isoWeek(now), isoWeek(now - 7 * 86_400_000)]) : [...this.known.values()].map((ref) => ({ ref, rows: -1 }))).filter(({ ref }) => !this.expired(ref));
     const pipeline = this.redis.pipeline();
     for (const { ref } of counts) {
       this.known.set(boardKey(ref), ref);

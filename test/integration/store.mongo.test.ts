@@ -4,6 +4,12 @@ import { MongoStore } from "../../server/store/MongoStore";
 import { freshDbName, testMongoUrl } from "../infra/mongo";
 import { duel, player, storeContract, user } from "./store.contract";
 import { leagueContract } from "./leagues.contract";
+import Redis from "ioredis";
+import { OwnRedis } from "../helpers/redis-server";
+import { RedisBoards } from "../../server/store/RedisBoards";
+import { createLogger } from "../../server/logger";
+import type { BoardRef } from "../../server/boards";
+import type { Store } from "../../server/store/store";
 
 const dbs: string[] = [];
 async function fresh(): Promise<MongoStore> {
@@ -20,6 +26,53 @@ after(async () => {
 });
 
 storeContract("MongoDB (FerretDB or TEST_MONGODB_URL)", () => fresh());
+/**
+ * The Redis path: the same contract with every board read from the Redis sorted sets (each
+ * board rebuilt from MongoDB the first time it is read, written live by each result after).
+ */
+const ownRedis = new OwnRedis();
+let redis: Redis | undefined;
+after(async () => {
+  redis?.disconnect();
+  await ownRedis.stop();
+});
+storeContract("MongoDB + Redis boards", async () => {
+  if (!redis) {
+    await ownRedis.start();
+    redis = new Redis(ownRedis.url(1));
+  }
+  return redisPath(await fresh(), redis);
+});
+
+function redisPath(store: MongoStore, client: Redis): Store {
+  const boards = new RedisBoards(client, store.boardSource, createLogger({ LOG_LEVEL: "silent" }), { weeklyKeepMs: 365 * 86_400_000, now: Date.now, owner: "contract" });
+  store.setBoardSink(boards);
+  const ready = async (ref: BoardRef) => {
+    if (!(await boards.ready(ref))) assert.ok(await boards.rebuild(ref), `board ${ref.board}|${ref.period} rebuilt`);
+  };
+  const reads: Partial<Store> = {
+    top: async (ref, limit) => {
+      await ready(ref);
+      const rows = await boards.top(ref, limit);
+      assert.ok(rows, "read from Redis");
+      return rows;
+    },
+    around: async (ref, userId, span) => {
+      await ready(ref);
+      const rows = await boards.around(ref, userId, span);
+      assert.notEqual(rows, undefined, "read from Redis");
+      return rows ?? null;
+    },
+    // A bulk seed writes MongoDB only (the bench's path): the boards it touched are rebuilt.
+    seedLearners: async (learners) => {
+      await store.seedLearners(learners);
+      const refs = new Map(learners.flatMap((l) => l.boards.map((b) => [`${b.board}|${b.period}`, { board: b.board, period: b.period }] as const)));
+      for (const ref of refs.values()) assert.ok(await boards.rebuild(ref));
+    },
+  };
+  return Object.assign(Object.create(store) as Store, reads);
+}
+
 leagueContract("MongoDB (FerretDB or TEST_MONGODB_URL)", async (leagues) => {
   const name = freshDbName("leagues");
   dbs.push(name);
