@@ -63,8 +63,9 @@ export class MongoBoards implements BoardSource {
     const behind = { ...where, $or: [{ score: { $lt: me.score } }, { score: me.score, userId: { $gt: userId } }] };
     const [count, above, below] = await Promise.all([
       this.rows.countDocuments(ahead),
-      this.rows.find(ahead).sort({ score: 1, userId: -1 }).limit(span).toArray(),
-      this.rows.find(behind).sort({ score: -1, userId: 1 }).limit(span).toArray(),
+      // limit(0) would mean no limit at all.
+      span > 0 ? this.rows.find(ahead).sort({ score: 1, userId: -1 }).limit(span).toArray() : [],
+      span > 0 ? this.rows.find(behind).sort({ score: -1, userId: 1 }).limit(span).toArray() : [],
     ]);
     const rows = [...above.reverse(), me, ...below];
     const first = count - above.length + 1;

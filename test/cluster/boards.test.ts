@@ -69,7 +69,8 @@ describe("cluster: boards on Redis sorted sets, rebuilt from MongoDB", function 
     await playOut(decks, await learners.Ana.practice({ lang: "es", mode: "typed" })); // 15 XP, through p1
     await playOut(decks, await learners.Ben.joinDuel({ lang: "es", mode: "typed" }), await learners.Dan.joinDuel({ lang: "es", mode: "typed" })); // Ben 55, Dan 0, through p2
     for (let i = 0; i < 2; i++) await playOut(decks, await learners.Cam.practice({ lang: "es", mode: "typed" })); // 30, through p1
-    await waitUntil(async () => (await mongo.top({ board: "global", period: "alltime" }, 10)).length === 4, "four rows in MongoDB", 30000);
+    const scores = async () => (await mongo.top({ board: "global", period: "alltime" }, 10)).map((r) => r.score).join();
+    await waitUntil(async () => (await scores()) === "55,30,15,0", "every result in MongoDB", 30000);
     await waitUntil(async () => (await redis.get(GLOBAL_READY)) !== null && (await redis.zcard(GLOBAL_Z)) === 4, "the Redis board ready with four rows", 30000);
 
     const [one, two] = await everyView();
@@ -94,7 +95,8 @@ describe("cluster: boards on Redis sorted sets, rebuilt from MongoDB", function 
     await waitUntil(async () => (await redis.get(GLOBAL_READY)) !== null && (await redis.zcard(GLOBAL_Z)) === 4, "the board rebuilt after the flush", 30000);
     assert.deepEqual(await everyView(), before);
     await playOut(decks, await learners.Dan.practice({ lang: "es", mode: "typed" })); // Dan 15: ties Ana, whose userId decides
-    await waitUntil(async () => Number(await redis.zscore(GLOBAL_Z, (await learners.Dan.me()).user.id)) === -15, "Dan's new score in the sorted set", 30000);
+    const dan = (await learners.Dan.me()).user.id;
+    await waitUntil(async () => Number(await redis.zscore(GLOBAL_Z, dan)) === -15 && (await mongo.progress(dan)).xp === 15, "Dan's new score in the sorted set and MongoDB", 30000);
     const [one, two] = await everyView();
     assert.deepEqual(one, two);
     assert.deepEqual(one.top, await mongo.top({ board: "global", period: "alltime" }, 10));
