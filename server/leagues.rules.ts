@@ -154,7 +154,7 @@ export function leaguePage({ now, settings, member, cohort, record }: LeaguePage
   const week = leagueWeek(now, settings);
   const tier = member?.tier ?? record.tier;
   const last = record.last ? { ...record.last, tierName: TIERS[record.last.tier], message: moveMessage(record.last.move, record.last.tier) } : null;
-  const base = { week: week.id, startsAt: week.start, endsAt: week.end, tiers: [...TIERS], tier, tierName: TIERS[tier], last };
+  const base = { now, week: week.id, startsAt: week.start, endsAt: week.end, tiers: [...TIERS], tier, tierName: TIERS[tier], last };
   if (!member) return { ...base, joined: false, cohort: null, me: null } as const;
   const byId = new Map(cohort.map((m) => [m.userId, m]));
   const standings = weekEnd(cohort, tier, settings).map((m) => ({ rank: m.rank, userId: m.userId, name: byId.get(m.userId)!.name, xp: byId.get(m.userId)!.xp, zone: m.move }));

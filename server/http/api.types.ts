@@ -111,6 +111,8 @@ export interface LeagueOutcome {
 
 /** GET /api/leagues/me. */
 export interface LeaguePage {
+  /** The server's clock when it answered (epoch ms): count the time left from it, not from the device's. */
+  now: number;
   /** This league week, named by the ISO week of its start, e.g. "2026-W49". */
   week: string;
   /** When it started and ends (epoch ms, UTC). */

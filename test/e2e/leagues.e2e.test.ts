@@ -71,8 +71,9 @@ describe("weekly leagues in Chromium", function () {
     const badge = page.getByTestId("tier-badge");
     await badge.getByText(`${api.tierName} league`, { exact: true }).waitFor();
     await badge.getByText(`Tier ${api.tier + 1} of ${api.tiers.length}`, { exact: true }).waitFor();
-    // Counted down on the device's clock (the test's) from the API's endsAt.
-    const from = Date.now();
+    // Counted down from the API's endsAt on the server's clock (the page corrects the
+    // device's by the answer's `now`; the test moves the server's with t.clock.skewMs).
+    const from = Date.now() + t.clock.skewMs;
     const shown = (await page.getByTestId("time-left").locator("[aria-hidden=true]").textContent())!.trim();
     assert.match(shown, TIME_LEFT);
     const week = `Week ${Number(api.week.split("-W")[1])} · `;

@@ -26,6 +26,7 @@ describe("GET /api/leagues/me", function () {
     await cam.signInAsGuest("Cam");
     const page = await get(t, "/api/leagues/me", cam.token);
     assert.equal(page.status, 200);
+    assert.ok(Math.abs(page.body.now - Date.now()) < 5000, "the server's clock");
     assert.deepEqual([page.body.joined, page.body.tier, page.body.tierName, page.body.cohort, page.body.me, page.body.last], [false, 0, "Bronze", null, null, null]);
     assert.deepEqual(page.body.tiers, [...TIERS]);
     assert.match(page.body.week, /^\d{4}-W\d{2}$/);

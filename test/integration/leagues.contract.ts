@@ -27,7 +27,11 @@ function job(store: Store, now: () => number, extra: Partial<ConstructorParamete
   return new LeagueJob(store.leagues, log, { settings: SMALL_LEAGUES, settleDelayMs: 600_000, leaseMs: 60_000, now, ...extra });
 }
 
-export function leagueContract(name: string, make: (settings: LeagueSettings) => Promise<Store>): void {
+/**
+ * `make` gives a fresh store; `reopen`, when the store outlives a process (MongoDB), a second
+ * connection to the same data, as another process has.
+ */
+export function leagueContract(name: string, make: (settings: LeagueSettings) => Promise<Store>, reopen?: (store: Store) => Promise<Store>): void {
   describe(`leagues contract: ${name}`, function () {
     this.timeout(30000);
     let store: Store;
@@ -107,7 +111,9 @@ export function leagueContract(name: string, make: (settings: LeagueSettings) =>
       assert.equal((await store.leagues.leagueOf(learners[0].id)).tier, 1, "the first cohort was settled");
       assert.equal(await job(store, () => now).settle(WEEK1), null, "the dead runner's lease still holds");
       const later = now + 60_001;
-      const [a, b] = await Promise.all([job(store, () => later).settle(WEEK1), job(store, () => later).settle(WEEK1)]);
+      const other = (await reopen?.(store)) ?? store; // another process's connection
+      const [a, b] = await Promise.all([job(store, () => later).settle(WEEK1), job(other, () => later).settle(WEEK1)]);
+      if (other !== store) await other.close();
       const results = [a, b].filter((r) => r !== null);
       assert.equal(results.length, 1, "one runner took the job over");
       assert.deepEqual(results[0], { week: WEEK1.id, cohorts: 1, learners: 1 });

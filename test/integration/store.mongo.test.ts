@@ -10,6 +10,7 @@ import { RedisBoards } from "../../server/store/RedisBoards";
 import { createLogger } from "../../server/logger";
 import type { BoardRef } from "../../server/boards";
 import type { Store } from "../../server/store/store";
+import type { LeagueSettings } from "../../server/leagues.rules";
 
 const dbs: string[] = [];
 async function fresh(): Promise<MongoStore> {
@@ -73,11 +74,21 @@ function redisPath(store: MongoStore, client: Redis): Store {
   return Object.assign(Object.create(store) as Store, reads);
 }
 
-leagueContract("MongoDB (FerretDB or TEST_MONGODB_URL)", async (leagues) => {
-  const name = freshDbName("leagues");
-  dbs.push(name);
-  return MongoStore.connect(testMongoUrl(), name, { leagues });
-});
+const leagueDbs = new WeakMap<Store, { name: string; leagues: LeagueSettings }>();
+leagueContract(
+  "MongoDB (FerretDB or TEST_MONGODB_URL)",
+  async (leagues) => {
+    const name = freshDbName("leagues");
+    dbs.push(name);
+    const store = await MongoStore.connect(testMongoUrl(), name, { leagues });
+    leagueDbs.set(store, { name, leagues });
+    return store;
+  },
+  async (store) => {
+    const { name, leagues } = leagueDbs.get(store)!;
+    return MongoStore.connect(testMongoUrl(), name, { leagues });
+  },
+);
 
 describe("MongoDB store: exactly once through crashes and races", function () {
   this.timeout(30000);

@@ -11,7 +11,7 @@ function page(xps: number[], meRank: number, tier = 1): LeaguePage {
   const standings: LeagueStanding[] = xps.map((xp, i) => ({ rank: i + 1, userId: `u${i}`, name: `L${i}`, xp, zone: zone(i) }));
   const me = standings[meRank - 1];
   return {
-    week: "2026-W49", startsAt: END - 7 * 86_400_000, endsAt: END, tiers: TIERS, tier, tierName: TIERS[tier], joined: true,
+    now: END - 86_400_000, week: "2026-W49", startsAt: END - 7 * 86_400_000, endsAt: END, tiers: TIERS, tier, tierName: TIERS[tier], joined: true,
     cohort: { size: 30, promote: 2, demote: 1, standings }, me: { rank: me.rank, xp: me.xp, zone: me.zone }, last: null,
   };
 }

@@ -136,7 +136,7 @@ describe("SDK: retry policy", () => {
 
 describe("SDK: league()", () => {
   const page: LeaguePage = {
-    week: "2026-W49", startsAt: Date.parse("2026-11-30T00:00:00Z"), endsAt: Date.parse("2026-12-07T00:00:00Z"),
+    now: Date.parse("2026-12-02T10:00:00Z"), week: "2026-W49", startsAt: Date.parse("2026-11-30T00:00:00Z"), endsAt: Date.parse("2026-12-07T00:00:00Z"),
     tiers: ["Bronze", "Silver"], tier: 0, tierName: "Bronze", joined: true,
     cohort: { size: 30, promote: 1, demote: 0, standings: [{ rank: 1, userId: "u1", name: "Ana", xp: 40, zone: "up" }] },
     me: { rank: 1, xp: 40, zone: "up" }, last: null,

@@ -15,7 +15,7 @@ import "./leagues.css";
  * Refreshed every 15 s while open.
  */
 export function Leagues({ nav }: { nav: Nav }) {
-  const { page, error } = useLeague(nav.fail);
+  const { page, error, skewMs } = useLeague(nav.fail);
   const [meId, setMeId] = useState(client.user?.id);
   const [dismissed, setDismissed] = useState(false);
   const news = useOutcomeNews(page?.last, meId);
@@ -48,7 +48,7 @@ export function Leagues({ nav }: { nav: Nav }) {
       <section class="card" aria-labelledby="league-title">
         <h1 id="league-title">Leagues</h1>
         <TierBadge page={page} />
-        <WeekLeft endsAt={page.endsAt} week={page.week} />
+        <WeekLeft endsAt={page.endsAt} week={page.week} skewMs={skewMs} />
         {page.last && (!news || dismissed) && (
           <p class="hint last-week" data-testid="last-week">Last week ({weekLabel(page.last.week)}): {sentence(page.last.message)} You finished #{page.last.rank}.</p>
         )}
@@ -79,8 +79,8 @@ function TierBadge({ page }: { page: LeaguePage }) {
 }
 
 /** The time left in the league week, counted down on this device. */
-function WeekLeft({ endsAt, week }: { endsAt: number; week: string }) {
-  const left = timeLeft(endsAt, useNow());
+function WeekLeft({ endsAt, week, skewMs }: { endsAt: number; week: string; skewMs: number }) {
+  const left = timeLeft(endsAt, useNow() + skewMs);
   return (
     <p class="week-left" data-testid="time-left">
       <span class="sr-only">{weekLabel(week)}: {left.long}</span>

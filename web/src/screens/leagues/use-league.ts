@@ -7,6 +7,8 @@ import { nextPollMs } from "./league-view";
 /** What the Leagues tab draws from: the latest page, and the last failure while there is one. */
 export interface LeagueLive {
   page?: LeaguePage;
+  /** The server's clock minus the device's, as of the latest page (a device whose clock is off still counts the week right). */
+  skewMs: number;
   /** The last ask failed (the page, if any, is the one before); cleared by the next answer. */
   error?: unknown;
 }
@@ -17,7 +19,7 @@ export interface LeagueLive {
  * A token the server no longer takes goes to `onSignedOut` and the asking stops.
  */
 export function useLeague(onSignedOut: (err: unknown) => void): LeagueLive {
-  const [live, setLive] = useState<LeagueLive>({});
+  const [live, setLive] = useState<LeagueLive>({ skewMs: 0 });
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -31,7 +33,7 @@ export function useLeague(onSignedOut: (err: unknown) => void): LeagueLive {
       try {
         const page = await client.league();
         failures = 0;
-        if (!stopped) setLive({ page });
+        if (!stopped) setLive({ page, skewMs: page.now - Date.now() });
       } catch (err) {
         if (stopped) return;
         if (needsSignIn(err)) {
