@@ -3,11 +3,9 @@ import { LinguaLeapClient } from "../../client-sdk";
 import { startServer, type TestServer } from "../helpers/server";
 import { playSdkDuel } from "./duel-helpers";
 import { TIERS } from "../../server/leagues.rules";
+import { call } from "../helpers/http";
 
-async function get(t: TestServer, path: string, token?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${t.http}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: res.status, body: await res.json() };
-}
+const get = (t: TestServer, path: string, token?: string) => call(t, path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe("GET /api/leagues/me", function () {
   let t: TestServer;

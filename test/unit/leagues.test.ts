@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { cohortIndex, DEFAULT_LEAGUES, leagueWeek, moveMessage, standings, TIERS, weekEnd, zones, type CohortMember } from "../../server/leagues.rules";
+import { cohortIndex, cohortKey, DEFAULT_LEAGUES, leaguePage, leagueWeek, moveMessage, parseCohortKey, standings, TIERS, weekEnd, zones, type CohortMember } from "../../server/leagues.rules";
+import { touchesTop } from "../../rooms/leaderboard/rules";
 
 const member = (userId: string, xp: number, arrival: number): CohortMember => ({ userId, name: userId, xp, arrival });
 
@@ -53,5 +54,37 @@ describe("league rules (pure)", () => {
     assert.equal(moveMessage(end[0].move, end[0].tier), "Promoted to Sapphire");
     assert.equal(moveMessage("down", 0), "Moved down to Bronze");
     assert.equal(moveMessage("stay", 9), "Staying in Diamond");
+  });
+
+  it("names cohorts as tier|cohort and reads back only such names", () => {
+    assert.equal(cohortKey(2, 14), "2|14");
+    assert.deepEqual(parseCohortKey("2|14"), { tier: 2, cohort: 14 });
+    for (const bad of ["2|", "|1", "a|b", "2|14|3", "-1|2", "__proto__"]) assert.equal(parseCohortKey(bad), undefined, bad);
+  });
+
+  it("builds a learner's page: not joined before any XP, else the standings with zones as if the week ended now", () => {
+    const now = Date.parse("2026-12-02T10:00:00Z");
+    const idle = leaguePage({ now, settings: DEFAULT_LEAGUES, member: null, cohort: [], record: { tier: 4, last: { week: "2026-W48", move: "down", tier: 4, rank: 27 } } });
+    assert.deepEqual([idle.now, idle.week, idle.tier, idle.tierName, idle.joined, idle.cohort, idle.me], [now, "2026-W49", 4, "Ruby", false, null, null]);
+    assert.deepEqual(idle.last, { week: "2026-W48", move: "down", tier: 4, rank: 27, tierName: "Ruby", message: "Moved down to Ruby" });
+    const cohort = [member("b", 50, 1), member("a", 80, 0), member("c", 10, 2)];
+    const page = leaguePage({ now, settings: DEFAULT_LEAGUES, member: { ...cohort[0], tier: 3 }, cohort, record: { tier: 3 } });
+    assert.deepEqual(page.cohort?.standings.map((s) => [s.rank, s.userId, s.xp, s.zone]), [[1, "a", 80, "up"], [2, "b", 50, "stay"], [3, "c", 10, "down"]]);
+    assert.deepEqual([page.cohort?.promote, page.cohort?.demote, page.cohort?.size], [1, 1, 30]);
+    assert.deepEqual(page.me, { rank: 2, xp: 50, zone: "stay" });
+    assert.equal(page.last, null);
+  });
+});
+
+describe("live board: re-read only when a result can change the rows shown", () => {
+  const shown = [{ userId: "a", score: 90 }, { userId: "c", score: 50 }];
+  it("re-reads for a shown learner's new score, a newcomer above the last row (ties by userId), or a board not full", () => {
+    assert.equal(touchesTop(shown, [{ userId: "c", score: 55 }], 2), true);
+    assert.equal(touchesTop(shown, [{ userId: "b", score: 50 }], 2), true, "b sorts before c at equal score");
+    assert.equal(touchesTop(shown, [{ userId: "d", score: 50 }], 2), false, "d sorts after c");
+    assert.equal(touchesTop(shown, [{ userId: "z", score: 10 }], 2), false);
+    assert.equal(touchesTop(shown, [{ userId: "a", score: 90 }], 2), false, "a shown learner whose score did not move");
+    assert.equal(touchesTop(shown, [{ userId: "z", score: 1 }], 10), true, "fewer rows than the board shows");
+    assert.equal(touchesTop(shown, [], 10), false);
   });
 });
