@@ -83,7 +83,14 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const recorder = buildRecorder({ config, log, store, storeHealth, cluster });
   const now = deps.now ?? Date.now;
   const boards = buildBoards(config, log, store, cluster, now);
-  const leagues = new LeagueJob(store.leagues, log, { settings: leagueSettings(config), settleDelayMs: config.LEAGUE_SETTLE_DELAY_MS, leaseMs: LEAGUE_LEASE_MS, now });
+  const leagues = new LeagueJob(store.leagues, log, {
+    settings: leagueSettings(config),
+    settleDelayMs: config.LEAGUE_SETTLE_DELAY_MS,
+    leaseMs: LEAGUE_LEASE_MS,
+    now,
+    pendingBefore: async (at) => (await recorder.snapshot()).finishedBefore(at),
+    serialize: (userIds, write) => recorder.serialize(userIds, write),
+  });
   const guests = new GuestReaper(store, async () => (await recorder.snapshot()).userIds(), log);
   const live = new LiveRooms(watch);
   // Scraped at /metrics with the admin credentials: no metrics (and no cost in rooms) without them.

@@ -22,7 +22,7 @@ import { ClusterHealth, isProcessAlive, ProcessWatch } from "./cluster";
 import { CallGuard } from "./CallGuard";
 import { boardReads, RedisBoards, type BoardReads } from "./store/RedisBoards";
 import { boardKey, type BoardRow } from "./boards";
-import { BOARDS_CHANGED_CHANNEL, type ChangedRows } from "../rooms/leaderboard/messages";
+import { BOARDS_CHANGED_CHANNEL, EVERY_BOARD, type ChangedRows } from "../rooms/leaderboard/messages";
 
 /** The cluster's parts; everything but presence is absent without REDIS_URL. */
 export interface ClusterParts {
@@ -116,7 +116,11 @@ export function buildBoards(config: Config, log: Logger, store: Store, { presenc
       publishRows(presence, rows);
     },
     // The account is made whatever Redis does: a name left stale there is written again by the learner's next result.
-    rename: async (userId, name) => boards?.rename(userId, name).catch((err) => log.warn({ err: (err as Error).message, userId }, "boards: a new name could not reach Redis; the next result writes it")),
+    rename: async (userId, name) => {
+      await boards?.rename(userId, name).catch((err) => log.warn({ err: (err as Error).message, userId }, "boards: a new name could not reach Redis; the next result writes it"));
+      const message: ChangedRows = { [EVERY_BOARD]: [{ userId, name }] };
+      void Promise.resolve(presence.publish(BOARDS_CHANGED_CHANNEL, message)).catch(() => undefined);
+    },
   });
   return { redis: boards, reads: boardReads(store, boards, log) };
 }

@@ -82,6 +82,17 @@ export interface BoardSink {
   rename?(userId: string, name: string): Promise<void>;
 }
 
+/**
+ * A board sink that failed (Redis away, full, read-only, loading…). Never the result's
+ * fault: the recorder counts it as an outage, and the result waits in the outbox.
+ */
+export class BoardSinkError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the boards could not take a result's rows: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = "BoardSinkError";
+  }
+}
+
 /** A stable string for a board, e.g. "es|2026-W47" (used for presence channels and maps). */
 export function boardKey(ref: BoardRef): string {
   return `${ref.board}|${ref.period}`;

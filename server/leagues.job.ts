@@ -27,6 +27,13 @@ export interface LeagueJobOptions {
   now: () => number;
   /** Test hook: called after each cohort is settled and recorded (throw to simulate a crash). */
   afterCohort?: (cohort: string) => void;
+  /**
+   * How many results finished before `at` are still on their way (the outbox): a week is
+   * settled only once none of its results waits (a store that was down for a while).
+   */
+  pendingBefore?: (at: number) => Promise<number>;
+  /** Runs a learner's settlement when none of their results is being written (the recorder's locks). */
+  serialize?: <T>(userIds: readonly string[], write: () => Promise<T>) => Promise<T>;
 }
 
 /** What one settlement did. */
@@ -61,7 +68,12 @@ export class LeagueJob {
 
   /** Settles one week's cohorts (those not settled yet), if this runner can claim its job. */
   async settle({ id: week, end }: { id: string; end: number }): Promise<Settled | null> {
-    const { leaseMs, settings, now } = this.opts;
+    const { leaseMs, settings, now, serialize = (_ids, write) => write() } = this.opts;
+    const waiting = (await this.opts.pendingBefore?.(end)) ?? 0;
+    if (waiting > 0) {
+      this.log.info({ week, waiting }, "leagues: results of the week are still on their way; settling it later");
+      return null;
+    }
     const job = await this.store.claimLeagueJob(week, this.owner, now(), leaseMs);
     if (!job) return null;
     const next = leagueWeek(end, settings).id;
@@ -73,7 +85,7 @@ export class LeagueJob {
       if (done.has(key)) continue;
       const members = await this.store.leagueCohort(week, tier, cohort);
       for (const m of weekEnd(members, tier, settings)) {
-        await this.store.settleLeague(m.userId, { week, move: m.move, from: tier, tier: m.tier, rank: m.rank }, next);
+        await serialize([m.userId], () => this.store.settleLeague(m.userId, { week, move: m.move, from: tier, tier: m.tier, rank: m.rank }, next));
       }
       if (!(await this.store.leagueJobStep(week, this.owner, key, now(), leaseMs))) {
         this.log.warn({ week, cohort: key }, "leagues: another runner took the week over; stopping");

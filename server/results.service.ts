@@ -25,12 +25,15 @@ import type { DeadLetter, DeadLetters } from "./DeadLetters";
 import { KeyedLocks } from "./KeyedLocks";
 import { withDeadline } from "./waiting";
 import { isRedisOutage } from "./redis";
+import { BoardSinkError } from "./boards";
 
 export interface RecorderOptions {
   /** A store write slower than this counts as failed (the write itself is still awaited before the next one). */
   writeTimeoutMs: number;
   /** First retry while the store is down; doubles up to {@link MAX_RETRY_MS}. */
   retryMs: number;
+  /** Results half-applied this long are finished by this process too (default {@link STALE_PENDING_MS}). */
+  stalePendingMs?: number;
 }
 
 /** Failures (not outages) a result may have before it is put aside as a dead letter. */
@@ -43,6 +46,12 @@ const BATCH = 32;
 const SNAPSHOT_SHARE_MS = 1000;
 /** How often the writer looks at the outbox when nothing kicked it (stranded results of dead processes). */
 const IDLE_POLL_MS = 1000;
+/**
+ * Results left half-applied in the store this long are finished by any process: their own
+ * process died with them in a file only it reads (cut off from Redis, then killed), so
+ * neither the stream nor a start-up would bring them back. Every step is idempotent.
+ */
+export const STALE_PENDING_MS = 60_000;
 
 class StoreTimeout extends Error {}
 
@@ -58,8 +67,9 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
  */
 export function isOutage(err: unknown): boolean {
   if (err instanceof StoreTimeout) return true;
-  // The Redis boards are written in the same step (store/RedisBoards.ts): Redis away is an outage too.
-  if (isRedisOutage(err)) return true;
+  // The Redis boards are written in the same step (store/RedisBoards.ts): whatever they
+  // answer (away, full, read-only), the result is not at fault and waits.
+  if (err instanceof BoardSinkError || isRedisOutage(err)) return true;
   const e = err as { name?: string; code?: unknown; hasErrorLabel?: (label: string) => boolean } | null;
   if (!e || typeof e !== "object") return false;
   if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolClosed|WaitQueueTimeout|NetworkTimeout)/.test(e.name ?? "")) return true;
@@ -94,6 +104,9 @@ export class ResultRecorder {
   private waiting?: { at: number; results: Promise<MatchResult[]> };
   private recorded = 0;
   private resumed?: Promise<void>;
+  /** The background look for results left half-applied by another process, and when it last ran. */
+  private stale?: Promise<unknown>;
+  private staleAt = Date.now();
 
   constructor(
     private readonly store: Store,
@@ -124,6 +137,17 @@ export class ResultRecorder {
     this.loop = this.run();
   }
 
+  /** Finishes results left half-applied for {@link STALE_PENDING_MS} (a look as often, in the background). */
+  private resumeStale(): void {
+    const after = this.opts.stalePendingMs ?? STALE_PENDING_MS;
+    if (this.stale || Date.now() - this.staleAt < after) return;
+    this.staleAt = Date.now();
+    this.stale = this.store
+      .resumePending((userIds, write) => this.locks.run(userIds, write), after)
+      .then((resumed) => resumed > 0 && this.log.warn({ resumed }, "store: finished results another process left half-applied"))
+      .catch((err) => this.log.debug({ err: (err as Error).message }, "store: half-applied results could not be finished yet"))
+      .finally(() => (this.stale = undefined));
+  }
   /** Finishes results a crash left half-applied, retrying while the store is down. */
   private async resumePending(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
@@ -138,12 +162,18 @@ export class ResultRecorder {
     }
   }
 
+  /** Runs `write` when no write of these learners runs in this process (the league job's settlements take the same locks). */
+  serialize<T>(userIds: readonly string[], write: () => Promise<T>): Promise<T> {
+    return this.locks.run(userIds, write);
+  }
+
   /** Stops the writer after the batch it is writing (what waits stays in the outbox for the next run or another process). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
     await this.resumed;
+    await this.stale;
     for (const box of this.boxes()) await box.stop().catch(() => undefined);
   }
 
@@ -341,6 +371,7 @@ export class ResultRecorder {
         continue;
       }
       this.delay = this.opts.retryMs;
+      this.resumeStale();
       if (wrote === 0 && !this.kicked) await this.pause(IDLE_POLL_MS);
     }
   }
@@ -407,6 +438,11 @@ export class PendingResults {
       if (player) xp += xpFor(player, result);
     }
     return xp;
+  }
+
+  /** How many of these results finished before `at` (epoch ms): a league week waits for them before it is settled. */
+  finishedBefore(at: number): number {
+    return this.results.filter((r) => r.finishedAt < at).length;
   }
 
   /** The learners these results are for (their accounts must not be cleaned up meanwhile). */

@@ -15,7 +15,7 @@ import type { ClassServices } from "../rooms/class-game/services";
 import type { QueueServices } from "../rooms/ranked-queue/RankedQueueRoom";
 import type { LeaderboardServices } from "../rooms/leaderboard/LeaderboardRoom";
 import type { GuardServices } from "../rooms/shared/GuardedRoom";
-import { BOARDS_CHANGED_CHANNEL, type ChangedRow } from "../rooms/leaderboard/messages";
+import { BOARDS_CHANGED_CHANNEL, EVERY_BOARD, type ChangedRow } from "../rooms/leaderboard/messages";
 import { matchMaker, type Presence } from "colyseus";
 import type Redis from "ioredis";
 import { RedisPool } from "../rooms/ranked-queue/RedisPool";
@@ -142,9 +142,9 @@ export class BoardChanges {
   private changed(message: unknown): void {
     if (!message || typeof message !== "object" || Array.isArray(message)) return;
     for (const [key, rows] of Object.entries(message)) {
-      const watchers = this.watchers.get(key);
-      if (!watchers || !Array.isArray(rows)) continue;
-      const valid = rows.filter((r): r is ChangedRow => typeof r?.userId === "string" && typeof r?.name === "string" && typeof r?.score === "number");
+      if (!Array.isArray(rows)) continue;
+      const valid = rows.filter((r): r is ChangedRow => typeof r?.userId === "string" && typeof r?.name === "string" && (r.score === undefined || typeof r.score === "number"));
+      const watchers = key === EVERY_BOARD ? [...this.watchers.values()].flatMap((set) => [...set]) : [...(this.watchers.get(key) ?? [])];
       for (const onChange of watchers) onChange(valid);
     }
   }

@@ -4,15 +4,19 @@ export const ROOM_LEADERBOARD = "leaderboard";
 export const LIVE_ROWS = 10;
 /**
  * Presence channel on which recorded results publish the rows they set, by board:
- * `{ "<board>|<period>": [{ userId, name, score }, …] }` (see {@link ChangedRows}).
+ * `{ "<board>|<period>": [{ userId, name, score }, …] }`, and new names for every board:
+ * `{ "*": [{ userId, name }] }` (see {@link ChangedRows}).
  */
 export const BOARDS_CHANGED_CHANNEL = "leaderboards:changed";
 
-/** A row a recorded result set, as the live boards hear of it. */
+/** The key of {@link ChangedRows} that names every board (a learner's new name). */
+export const EVERY_BOARD = "*";
+
+/** A row a recorded result set, as the live boards hear of it; no score for a new name alone. */
 export interface ChangedRow {
   userId: string;
   name: string;
-  score: number;
+  score?: number;
 }
 
 /** What one message on {@link BOARDS_CHANGED_CHANNEL} carries: rows by board key. */

@@ -12,18 +12,21 @@ export function before(a: { score: number; userId: string }, b: { score: number;
   return a.score > b.score || (a.score === b.score && a.userId < b.userId);
 }
 
+/** A row as a live board shows it, and as a change names it (no score: a new name alone). */
+type Shown = { userId: string; name: string; score: number };
+type Change = { userId: string; name: string; score?: number };
+
 /**
  * Whether rows a result set can change the top `limit` rows shown: a learner shown has a new
- * score, the board shows fewer rows than it could, or a learner not shown now sorts before
- * the last row shown.
- * @example touchesTop([{ userId: "a", score: 90 }], [{ userId: "b", score: 10 }], 1) // false
+ * score or name, the board shows fewer rows than it could, or a learner not shown now sorts
+ * before the last row shown. A new name alone changes only a row shown.
+ * @example touchesTop([{ userId: "a", name: "A", score: 90 }], [{ userId: "b", name: "B", score: 10 }], 1) // false
  */
-export function touchesTop(shown: readonly { userId: string; score: number }[], rows: readonly { userId: string; score: number }[], limit: number): boolean {
-  if (rows.length === 0) return false;
-  if (shown.length < limit) return true;
-  const last = shown[shown.length - 1];
+export function touchesTop(shown: readonly Shown[], rows: readonly Change[], limit: number): boolean {
   return rows.some((row) => {
     const mine = shown.find((s) => s.userId === row.userId);
-    return mine ? mine.score !== row.score : before(row, last);
+    if (mine) return mine.name !== row.name || (row.score !== undefined && mine.score !== row.score);
+    if (row.score === undefined) return false;
+    return shown.length < limit || before({ userId: row.userId, score: row.score }, shown[shown.length - 1]);
   });
 }

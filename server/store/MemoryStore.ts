@@ -64,6 +64,7 @@ export class MemoryStore implements Store {
     delete user.expiresAt;
     for (const board of this.boards.values()) board.rename(id, account.username);
     this.leagues.rename(id, account.username);
+    await this.sink?.rename?.(id, account.username);
     return { ...user };
   }
 

@@ -56,6 +56,11 @@ export class MongoLeagues implements LeagueStore {
       const place = await this.place(s.week, tier);
       try {
         await this.members.insertOne({ _id, week: s.week, userId: s.userId, name: s.name, xp: s.xp, version: s.version, ...place, cohortKey: cohortKey(place.tier, place.cohort) });
+        // The tier was read before the insert: a settlement of last week may have moved the
+        // learner in between, and looked for this place before it existed. It writes the
+        // tier, then reads the place; this writes the place, then reads the tier: one of
+        // the two sees the other, and the place follows the tier.
+        await this.follow(s.week, s.userId, place.tier);
         return;
       } catch (err) {
         if (!isDuplicate(err)) throw err; // placed meanwhile (a retry of this result, or another of theirs): keep that place
@@ -109,12 +114,20 @@ export class MongoLeagues implements LeagueStore {
     } catch (err) {
       if (!isDuplicate(err)) throw err;
     }
-    const { tier } = await this.leagueOf(userId);
     const next = await this.members.findOne({ _id: `${nextWeek}|${userId}` }, { projection: { tier: 1 } });
-    if (!next || next.tier === tier) return;
-    // Placed in the new week before this one was settled: into the tier they are in now.
-    const place = await this.place(nextWeek, tier);
-    await this.members.updateOne({ _id: `${nextWeek}|${userId}`, tier: next.tier }, { $set: { ...place, cohortKey: cohortKey(place.tier, place.cohort) } });
+    if (next) await this.follow(nextWeek, userId, next.tier);
+  }
+
+  /**
+   * Moves a learner's place in `week` (now in tier `placed`) into the tier they are in now,
+   * if that differs: placed in the new week before the last one was settled. Only from
+   * `placed`, so two callers move it once.
+   */
+  private async follow(week: string, userId: string, placed: number): Promise<void> {
+    const { tier } = await this.leagueOf(userId);
+    if (tier === placed) return;
+    const place = await this.place(week, tier);
+    await this.members.updateOne({ _id: `${week}|${userId}`, tier: placed }, { $set: { ...place, cohortKey: cohortKey(place.tier, place.cohort) } });
   }
 
   async claimLeagueJob(week: string, owner: string, now: number, leaseMs: number): Promise<LeagueJobRecord | null> {

@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError, type Collection, type Db } from "mongodb";
 import { AppError } from "../errors";
-import { boardScores, type BoardRef, type BoardRow, type BoardSink, type LeaderboardEntry } from "../boards";
+import { BoardSinkError, boardScores, type BoardRef, type BoardRow, type BoardSink, type LeaderboardEntry } from "../boards";
 import { START_RATING } from "../../rooms/word-duel/worth.rules";
 import { APPLIED_MEMORY, COUNT_FIELDS, addCounts, totalOf, emptyProgress, leagueWeekOfPlan, levelForXp, planMatch, wordKey, type MatchPlan, type Progress, type UserDelta, type WordStat } from "../progress.rules";
 import type { MatchResult } from "../../rooms/shared/match-result";
@@ -232,7 +232,7 @@ export class MongoStore implements Store {
     }
     // Before the match counts as applied: a sink that fails (Redis away) fails the step, and
     // its retry writes the same rows again.
-    await this.sink?.write(rows);
+    await this.sink?.write(rows).catch((err) => Promise.reject(new BoardSinkError(err)));
     await this.matches.updateOne({ _id: plan.matchId }, { $set: { status: "applied" } });
   }
 
@@ -327,8 +327,8 @@ export class MongoStore implements Store {
   }
 
   /** Finishes every pending match it can; one that fails stays pending and does not stop the others. */
-  async resumePending(serialize: Serialize = (_, write) => write()): Promise<number> {
-    const pending = await this.matches.find({ status: "pending" }).toArray();
+  async resumePending(serialize: Serialize = (_, write) => write(), olderThanMs?: number): Promise<number> {
+    const pending = await this.matches.find(olderThanMs === undefined ? { status: "pending" } : { status: "pending", createdAt: { $lt: new Date(Date.now() - olderThanMs) } }).toArray();
     let resumed = 0;
     const failed: { matchId: string; err: string }[] = [];
     for (const m of pending) {

@@ -10,12 +10,16 @@
  *    changes nothing; XP boards keep the higher score (XP only grows) and rating boards the
  *    higher version (the learner's boardVersion), so a write read before a newer one — two
  *    processes, or a rebuild — never wins.
- * 2. **Rebuilt when missing or stale.** At start-up a process compares each board of this
- *    and last week and all time with MongoDB — a ready marker holding the database's
- *    generation id, and the row count — and rebuilds what differs, in the background; every
- *    BOARDS_CHECK_MS it looks at the markers again (a flushed Redis has none). Until a board
- *    is ready, reads go to MongoDB. A rebuild fills a side set from a MongoDB cursor while
- *    live writes land in both, then swaps it in, under a lock that expires if its process dies.
+ * 2. **Rebuilt when missing or stale.** A board's ready marker names the database's
+ *    generation id and the Redis server's run id (a new one at every Redis start and on a
+ *    failover to a replica: the moments Redis can lose writes it acknowledged). At start-up a
+ *    process compares each board of this and last week and all time with MongoDB — the
+ *    marker, and the row count — and rebuilds what differs, in the background; every
+ *    BOARDS_CHECK_MS it reads the markers again (a flushed Redis has none; a restarted one
+ *    has old ones). A board with no marker of this database is read from MongoDB; one kept
+ *    through a Redis restart is read as it is while it is rebuilt. A rebuild fills a side set
+ *    from a MongoDB cursor while live writes land in both, then swaps it in, under a lock
+ *    that expires if its process dies.
  * 3. **Weekly sets expire** BOARDS_WEEKLY_KEEP_DAYS after their week (MongoDB keeps the rows).
  */
 import type Redis from "ioredis";
@@ -50,7 +54,7 @@ const NAMES = "lb:names";
 
 type Scripted = Redis & {
   lbSet(z: string, v: string, building: string, tz: string, tv: string, ...args: (string | number)[]): Promise<number>;
-  lbSwap(z: string, v: string, building: string, tz: string, tv: string, ready: string, owner: string, generation: string, expireAt: number): Promise<number>;
+  lbSwap(z: string, v: string, building: string, tz: string, tv: string, ready: string, owner: string, marker: string, expireAt: number): Promise<number>;
   lbRenew(building: string, owner: string, ms: number): Promise<number>;
   lbRead(z: string, ready: string, names: string, generation: string, userId: string, n: number): Promise<(string | number)[]>;
 };
@@ -159,7 +163,14 @@ export class RedisBoards implements BoardSink {
 
   /** Whether a board can be read here now (its marker names this database). */
   async ready(ref: BoardRef): Promise<boolean> {
-    return this.generation !== undefined && (await this.redis.get(keysOf(ref).ready)) === this.generation;
+    return this.generation !== undefined && ((await this.redis.get(keysOf(ref).ready)) ?? "").startsWith(`${this.generation} `);
+  }
+
+  /** The marker of a board rebuilt now: this database, this Redis server's life. */
+  private async marker(): Promise<string> {
+    this.generation ??= await this.source.boardGeneration();
+    const runId = /run_id:(\w+)/.exec(await this.redis.info("server"))?.[1] ?? "unknown";
+    return `${this.generation} ${runId}`;
   }
 
   /**
@@ -168,7 +179,7 @@ export class RedisBoards implements BoardSink {
    * otherwise only the markers of the boards this process knows are read.
    */
   async check(full: boolean): Promise<string[]> {
-    this.generation ??= await this.source.boardGeneration();
+    const marker = await this.marker();
     const now = this.opts.now();
     for (const [key, ref] of this.known) if (this.expired(ref)) this.known.delete(key);
     const counts = (full ? await this.source.boardCounts(["alltime", isoWeek(now), isoWeek(now - 7 * 86_400_000)]) : [...this.known.values()].map((ref) => ({ ref, rows: -1 }))).filter(({ ref }) => !this.expired(ref));
@@ -178,7 +189,7 @@ export class RedisBoards implements BoardSink {
       pipeline.get(keysOf(ref).ready).zcard(keysOf(ref).z);
     }
     const replies = (await pipeline.exec()) ?? [];
-    const stale = counts.filter(({ rows }, i) => replies[2 * i]?.[1] !== this.generation || (rows >= 0 && Number(replies[2 * i + 1]?.[1]) !== rows));
+    const stale = counts.filter(({ rows }, i) => replies[2 * i]?.[1] !== marker || (rows >= 0 && Number(replies[2 * i + 1]?.[1]) !== rows));
     const rebuilt: string[] = [];
     for (const { ref } of stale) {
       if (this.stopped) break;
@@ -199,7 +210,7 @@ export class RedisBoards implements BoardSink {
   }
 
   private async rebuildOnce(ref: BoardRef): Promise<boolean> {
-    const generation = (this.generation ??= await this.source.boardGeneration());
+    const marker = await this.marker();
     const k = keysOf(ref);
     const { owner } = this.opts;
     const lockMs = this.opts.lockMs ?? 30_000;
@@ -218,7 +229,7 @@ export class RedisBoards implements BoardSink {
         if (failed) throw failed[0];
         rows += batch.length;
       }
-      const swapped = (await this.redis.lbSwap(k.z, k.v, k.building, k.tz, k.tv, k.ready, owner, generation, this.expireAt(ref))) === 1;
+      const swapped = (await this.redis.lbSwap(k.z, k.v, k.building, k.tz, k.tv, k.ready, owner, marker, this.expireAt(ref))) === 1;
       if (swapped) this.log.info({ board: boardKey(ref), rows, ms: Date.now() - started }, "boards: rebuilt from MongoDB");
       return swapped;
     } catch (err) {

@@ -43,7 +43,7 @@ return 1
 
 /**
  * Ends a rebuild if this owner still holds it: the rebuilt set replaces the board, which is
- * then marked ready. KEYS: z, v, building, tz, tv, ready. ARGV: owner, generation, expireAt.
+ * then marked ready. KEYS: z, v, building, tz, tv, ready. ARGV: owner, marker, expireAt.
  */
 export const SWAP = `
 if redis.call("GET", KEYS[3]) ~= ARGV[1] then return 0 end
@@ -69,13 +69,16 @@ return 1
 `;
 
 /**
- * Top rows, or a learner's rows around them, if the board is ready. KEYS: z, ready, names.
- * ARGV: generation, userId ("" for the top), count (top) or span (around).
+ * Top rows, or a learner's rows around them, if the board is ready: its marker ("<generation>
+ * <Redis run id>") names this database (a board kept through a Redis restart is read while
+ * it is rebuilt). KEYS: z, ready, names. ARGV: generation, userId ("" for the top), count
+ * (top) or span (around).
  * Returns {0} when the board is not ready (ask MongoDB), {1} when the learner is not on it,
  * else {2, first rank (1-based), userId, negated score, name, …}.
  */
 export const READ = `
-if redis.call("GET", KEYS[2]) ~= ARGV[1] then return { 0 } end
+local marker = redis.call("GET", KEYS[2])
+if not marker or string.sub(marker, 1, #ARGV[1] + 1) ~= ARGV[1] .. " " then return { 0 } end
 local from, to
 if ARGV[2] == "" then
   from, to = 0, tonumber(ARGV[3]) - 1

@@ -120,8 +120,12 @@ export interface Store {
    * written the others).
    */
   seedLearners(learners: readonly SeedLearner[]): Promise<void>;
-  /** Finishes results a crash left half-applied; resolves with how many it finished (rejects, after trying them all, when some could not be). */
-  resumePending(serialize?: Serialize): Promise<number>;
+  /**
+   * Finishes results a crash left half-applied (with `olderThanMs`, only those stored at
+   * least that long ago); resolves with how many it finished (rejects, after trying them
+   * all, when some could not be).
+   */
+  resumePending(serialize?: Serialize, olderThanMs?: number): Promise<number>;
   progress(userId: string): Promise<Progress>;
   /** Every learner's counts of each word of `lang`, summed (for the word-difficulty report), by word key. */
   wordTotals(lang: string): Promise<Record<string, WordStat>>;

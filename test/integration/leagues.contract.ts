@@ -92,7 +92,12 @@ export function leagueContract(name: string, make: (settings: LeagueSettings) =>
       const runner = job(store, () => now);
       assert.equal((await runner.runDue())?.week, leagueWeek(WEEK1.start - 1, SMALL_LEAGUES).id, "before the delay, the week before is the one due");
       now = WEEK1.end + 600_001;
-      assert.deepEqual(await runner.runDue(), { week: WEEK1.id, cohorts: 2, learners: 4 });
+      let waiting = 1;
+      const patient = job(store, () => now, { pendingBefore: async (at) => (at === WEEK1.end ? waiting : 0) });
+      assert.equal(await patient.runDue(), null, "a result of the week still on its way: not yet");
+      assert.equal((await store.leagues.leagueOf(learners[0].id)).last, undefined);
+      waiting = 0;
+      assert.deepEqual(await patient.runDue(), { week: WEEK1.id, cohorts: 2, learners: 4 });
       assert.equal(await runner.runDue(), null, "done: nothing more");
       const records = await Promise.all(learners.map((l) => store.leagues.leagueOf(l.id)));
       assert.deepEqual(records.map((r) => [r.tier, r.last?.move, r.last?.rank]), [[1, "up", 1], [0, "stay", 2], [0, "stay", 3], [0, "stay", 1], [0, undefined, undefined]]);

@@ -14,11 +14,14 @@ describe("live board changes: one presence subscription per process", () => {
     publish({ "es|alltime": [row, { userId: 7, name: "bad row", score: "x" }], "es|2026-W47": [row] });
     assert.equal(calls.length, 10);
     assert.deepEqual(heard[0], [row], "rows of the wrong shape are left out");
+    publish({ "*": [{ userId: "u2", name: "New name" }] });
+    assert.equal(calls.length, 30, "a new name reaches the rooms of every board");
+    assert.deepEqual(heard[29], [{ userId: "u2", name: "New name" }]);
     stops.forEach((stop) => stop());
     publish({ "es|alltime": [row], "global|alltime": [row] });
     publish("not an object");
     publish(["es|alltime"]);
-    assert.equal(calls.length, 10, "a stopped room is not called");
+    assert.equal(calls.length, 30, "a stopped room is not called");
   });
   it("tries to subscribe again when presence failed", async () => {
     let attempts = 0;

@@ -77,14 +77,20 @@ describe("league rules (pure)", () => {
 });
 
 describe("live board: re-read only when a result can change the rows shown", () => {
-  const shown = [{ userId: "a", score: 90 }, { userId: "c", score: 50 }];
-  it("re-reads for a shown learner's new score, a newcomer above the last row (ties by userId), or a board not full", () => {
-    assert.equal(touchesTop(shown, [{ userId: "c", score: 55 }], 2), true);
-    assert.equal(touchesTop(shown, [{ userId: "b", score: 50 }], 2), true, "b sorts before c at equal score");
-    assert.equal(touchesTop(shown, [{ userId: "d", score: 50 }], 2), false, "d sorts after c");
-    assert.equal(touchesTop(shown, [{ userId: "z", score: 10 }], 2), false);
-    assert.equal(touchesTop(shown, [{ userId: "a", score: 90 }], 2), false, "a shown learner whose score did not move");
-    assert.equal(touchesTop(shown, [{ userId: "z", score: 1 }], 10), true, "fewer rows than the board shows");
+  const shown = [{ userId: "a", name: "A", score: 90 }, { userId: "c", name: "C", score: 50 }];
+  const row = (userId: string, score?: number, name = userId.toUpperCase()) => ({ userId, name, score });
+  it("re-reads for a shown learner's new score or name, a newcomer above the last row (ties by userId), or a board not full", () => {
+    assert.equal(touchesTop(shown, [row("c", 55)], 2), true);
+    assert.equal(touchesTop(shown, [row("b", 50)], 2), true, "b sorts before c at equal score");
+    assert.equal(touchesTop(shown, [row("d", 50)], 2), false, "d sorts after c");
+    assert.equal(touchesTop(shown, [row("z", 10)], 2), false);
+    assert.equal(touchesTop(shown, [row("a", 90)], 2), false, "a shown learner whose score did not move");
+    assert.equal(touchesTop(shown, [row("z", 1)], 10), true, "fewer rows than the board shows");
     assert.equal(touchesTop(shown, [], 10), false);
+  });
+  it("re-reads for a new name only when its learner is shown", () => {
+    assert.equal(touchesTop(shown, [row("a", undefined, "Ana")], 2), true);
+    assert.equal(touchesTop(shown, [row("a", undefined, "A")], 2), false, "the same name");
+    assert.equal(touchesTop(shown, [row("z", undefined, "Zed")], 10), false, "not shown, even on a board not full");
   });
 });
