@@ -3,6 +3,7 @@
  * usage-error exit, with the harness's and the fault run's options read through it.
  */
 import { strict as assert } from "node:assert";
+import { parseBoardsOptions } from "../../loadtest/bench/boards-options";
 import { parseFaultOptions } from "../../loadtest/harness/faults/options";
 import { parseOptions } from "../../loadtest/harness/options";
 import { number, oneOf, parseOrExit, readFlags, readKnownFlags, UsageError } from "../../loadtest/support/args";
@@ -100,5 +101,26 @@ describe("load-test command lines (loadtest/support/args.ts)", () => {
     );
     assert.throws(() => parseFaultOptions(["--faults", "kill9@15/7"]), isUsage(/only 3 game processes/));
     assert.throws(() => parseFaultOptions(["--server-env", "NOPE=1"]), isUsage(/--server-env: "NOPE=1"/));
+  });
+
+  it("reads the boards bench's command line: its defaults, 1_000_000 written with underscores, loopback only, never DB 0 of the machine's Redis", () => {
+    const d = parseBoardsOptions([]);
+    assert.deepEqual(
+      [d.learners, d.boards, d.rebuild, d.queries, d.warmup, d.concurrency, d.results, d.writeConcurrency, d.writers, d.record, d.recordBudgetS, d.check, d.redisUrl, d.mongoUrl, d.budgetS, d.seed],
+      [1_000_000, "global", "server", 2000, 50, 16, 50_000, 64, 2, 3, 300, 200, undefined, undefined, 900, 1],
+    );
+    const o = parseBoardsOptions(["--learners", "10_000", "--boards", "all", "--results", "5_000", "--redis-url", "redis://127.0.0.1:6379/11", "--mongo-url", "mongodb://localhost:27017/"]);
+    assert.deepEqual([o.learners, o.boards, o.results, o.redisUrl, o.mongoUrl], [10_000, "all", 5_000, "redis://127.0.0.1:6379/11", "mongodb://localhost:27017/"]);
+    assert.equal(parseBoardsOptions(["--redis-url", "redis://127.0.0.1:6390"]).redisUrl, "redis://127.0.0.1:6390");
+    for (const url of ["redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379", "redis://localhost/"]) assert.throws(() => parseBoardsOptions(["--redis-url", url]), isUsage(/DB 0 of the Redis on 6379 is the machine's/));
+    assert.throws(() => parseBoardsOptions(["--redis-url", "redis://10.0.0.5:6379/3"]), isUsage(/not a loopback address/));
+    assert.throws(() => parseBoardsOptions(["--redis-url", "rediss://127.0.0.1:6380/3"]), isUsage(/must be redis:\/\//));
+    assert.throws(() => parseBoardsOptions(["--mongo-url", "mongodb://db.example.org/"]), isUsage(/only loopback hosts/));
+    assert.throws(() => parseBoardsOptions(["--boards", "es"]), isUsage(/--boards must be one of global, all/));
+    assert.equal(parseBoardsOptions(["--rebuild", "bench"]).rebuild, "bench");
+    assert.throws(() => parseBoardsOptions(["--rebuild", "redis"]), isUsage(/--rebuild must be one of server, bench/));
+    assert.throws(() => parseBoardsOptions(["--learners", "50"]), isUsage(/--learners must be a whole number from 100/));
+    assert.throws(() => parseBoardsOptions(["--writers", "4", "--write-concurrency", "2"]), isUsage(/must be at least --writers/));
+    assert.throws(() => parseBoardsOptions(["--queries", "many"]), isUsage(/--queries/));
   });
 });
