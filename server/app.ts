@@ -82,7 +82,7 @@ export function buildApp(deps: AppDeps): LinguaLeap {
   const storeHealth = new StoreHealth(store, log);
   const recorder = buildRecorder({ config, log, store, storeHealth, cluster });
   const now = deps.now ?? Date.now;
-  const boards = buildBoards(config, log, store, cluster, now);
+  const boards = buildBoards(config, log, store, cluster, now, () => catalog.langCodes());
   const leagues = new LeagueJob(store.leagues, log, {
     settings: leagueSettings(config),
     settleDelayMs: config.LEAGUE_SETTLE_DELAY_MS,

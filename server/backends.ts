@@ -105,10 +105,10 @@ export interface BoardParts {
  * rows go to the Redis sets (in the result's step: a failure retries it), then to every
  * process's live boards (presence).
  */
-export function buildBoards(config: Config, log: Logger, store: Store, { presence, redis }: Pick<ClusterParts, "presence" | "redis">, now: () => number): BoardParts {
+export function buildBoards(config: Config, log: Logger, store: Store, { presence, redis }: Pick<ClusterParts, "presence" | "redis">, now: () => number, langs: () => readonly string[]): BoardParts {
   const source = store.boardSource;
   const boards = redis && source && config.BOARDS_REDIS === "on"
-    ? new RedisBoards(redis, source, log, { weeklyKeepMs: config.BOARDS_WEEKLY_KEEP_DAYS * 86_400_000, now, owner: `${process.pid}-${randomUUID()}` })
+    ? new RedisBoards(redis, source, log, { weeklyKeepMs: config.BOARDS_WEEKLY_KEEP_DAYS * 86_400_000, now, owner: `${process.pid}-${randomUUID()}`, langs })
     : undefined;
   store.setBoardSink({
     write: async (rows) => {

@@ -118,15 +118,15 @@ export interface ServerSettings {
   mongoDb: string;
   jwtSecret: string;
   dir: string;
-  /** More server settings (the bench's --rebuild bench raises BOARDS_CHECK_MS). */
-  extra: Record<string, string>;
+  /** The server's LOG_LEVEL (the rebuild's line is at info; at warn the bench times it from outside). */
+  logLevel: "info" | "warn";
 }
 
 /** Spawns `node --import tsx server/main.ts` and waits for /readyz (the boards may still be rebuilding). */
 export async function startBoardsServer(s: ServerSettings): Promise<BoardsServer> {
   const port = await freePort();
   const env = {
-    ...loopbackServerEnv(port, s.jwtSecret, "info"),
+    ...loopbackServerEnv(port, s.jwtSecret, s.logLevel),
     REDIS_URL: s.redisUrl,
     MONGODB_URL: s.mongoUrl,
     MONGODB_DB: s.mongoDb,
@@ -134,7 +134,6 @@ export async function startBoardsServer(s: ServerSettings): Promise<BoardsServer
     OUTBOX_PATH: path.join(s.dir, "outbox-{port}.jsonl"),
     DEAD_LETTER_PATH: path.join(s.dir, "dead-letter-{port}.jsonl"),
     SHUTDOWN_GRACE_MS: "2000",
-    ...s.extra,
   };
   const spawnedAt = Date.now();
   const child = track(spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] }));

@@ -2,12 +2,8 @@
 import { number, oneOf, readFlags, UsageError } from "../support/args";
 import { assertLoopbackMongo, loopbackUrl } from "../support/loopback";
 
-/**
- * Who fills the global board in Redis: the server at its start-up (the product's path), or,
- * when the server's own check of the boards against MongoDB fails, the bench with the
- * server's code (RedisBoards.rebuild from MongoBoards) so that the Redis path can be measured.
- */
-export const REBUILDS = ["server", "bench"] as const;
+/** The server's LOG_LEVEL: info (the default, a line per request) or warn (as the load harnesses run it). */
+export const SERVER_LOGS = ["info", "warn"] as const;
 
 /** Which all-time boards each seeded learner gets in MongoDB: the one the queries read, or the three bench:results seeds. */
 export const SEED_BOARDS = ["global", "all"] as const;
@@ -15,7 +11,7 @@ export const SEED_BOARDS = ["global", "all"] as const;
 export interface BoardsOptions {
   learners: number;
   boards: (typeof SEED_BOARDS)[number];
-  rebuild: (typeof REBUILDS)[number];
+  serverLog: (typeof SERVER_LOGS)[number];
   /** Timed GET requests of each kind (top-10, around-me), sequential and again concurrent. */
   queries: number;
   warmup: number;
@@ -41,8 +37,7 @@ export interface BoardsOptions {
 export const USAGE = `usage: npm run bench:boards -- [options]
   --learners N            learners seeded into MongoDB (1000000; _ allowed: 1_000_000)
   --boards global|all     their all-time boards in MongoDB: global only (default: what the queries read), or global, es, rating-es
-  --rebuild server|bench  who fills the global board in Redis: the server at start-up (default; the run fails if its check fails 3 times),
-                          or the bench (RedisBoards.rebuild) once the server's own check has failed, the server then checking only hourly
+  --server-log info|warn  the server's LOG_LEVEL: info (the default, one line per request) or warn, as the load harnesses run it
   --queries N             timed GET /api/leaderboards/global?limit=10 and ?around=me, each, sequential and concurrent (2000)
   --warmup N              untimed requests before each query phase (50)
   --concurrency K         requests in flight in the concurrent query phase (16)
@@ -58,7 +53,7 @@ export const USAGE = `usage: npm run bench:boards -- [options]
   --seed N                the rng seed (1)`;
 
 const FLAGS = {
-  learners: { type: "string" }, boards: { type: "string" }, rebuild: { type: "string" }, queries: { type: "string" }, warmup: { type: "string" },
+  learners: { type: "string" }, boards: { type: "string" }, "server-log": { type: "string" }, queries: { type: "string" }, warmup: { type: "string" },
   concurrency: { type: "string" }, results: { type: "string" }, "write-concurrency": { type: "string" }, writers: { type: "string" }, record: { type: "string" }, "record-budget-s": { type: "string" },
   check: { type: "string" }, "redis-url": { type: "string" }, "mongo-url": { type: "string" }, "budget-s": { type: "string" },
   seed: { type: "string" },
@@ -80,7 +75,7 @@ export function parseBoardsOptions(argv: string[]): BoardsOptions {
   const opts: BoardsOptions = {
     learners: number("learners", v.learners?.replace(/_/g, ""), 1_000_000, 100, 5_000_000),
     boards: oneOf("boards", v.boards, "global", SEED_BOARDS),
-    rebuild: oneOf("rebuild", v.rebuild, "server", REBUILDS),
+    serverLog: oneOf("server-log", v["server-log"], "info", SERVER_LOGS),
     queries: number("queries", v.queries, 2000, 1, 1_000_000),
     warmup: number("warmup", v.warmup, 50, 0, 100_000),
     concurrency: number("concurrency", v.concurrency, 16, 1, 256),

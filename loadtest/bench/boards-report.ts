@@ -51,14 +51,8 @@ export function report(x: BoardsFigures): string {
     `Boards on Redis sorted sets: ${n.toLocaleString("en")} learners, store ${x.store}, Redis ${x.redis}; node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`,
     "",
     `seeding        ${(x.seed.ms / 1000).toFixed(1)} s for ${x.seed.docs.toLocaleString("en")} documents (${(x.seed.docs / (x.seed.ms / 1000)).toFixed(0)} docs/s, ${(n / (x.seed.ms / 1000)).toFixed(0)} learners/s): ${x.seed.how}`,
-    `boardCounts    ${f1(r.countsMs / 1000)} s (what the server's start-up check counts first, timed by the bench before the server started, no socket timeout; the server's store gives up after 30 s)`,
     `start-up       spawn → /readyz ${f1(r.readyzMs / 1000)} s; spawn → global board ready in Redis ${f1(r.readyMs / 1000)} s`,
-    ...(r.by === "server"
-      ? [`rebuild        by the server: ${r.rows.toLocaleString("en")} rows from the MongoDB cursor in ${f1(r.rebuildMs / 1000)} s (${(r.rows / (r.rebuildMs / 1000)).toFixed(0)} rows/s, its log line); before it: ${f1((r.readyMs - r.rebuildMs) / 1000)} s (start-up, board generation, boardCounts); ZCARD ${r.zcard.toLocaleString("en")}`]
-      : [
-          `rebuild        by the BENCH (--rebuild bench): the server's start-up check FAILED at +${f1((r.serverFailure?.atMs ?? NaN) / 1000)} s (${r.serverFailure?.err}), the board stayed unready (reads on MongoDB)`,
-          `               then the bench ran RedisBoards.rebuild (the server's code): ${r.rows.toLocaleString("en")} rows in ${f1(r.rebuildMs / 1000)} s (${(r.rows / (r.rebuildMs / 1000)).toFixed(0)} rows/s); ZCARD ${r.zcard.toLocaleString("en")}; the server checks hourly (BOARDS_CHECK_MS=3600000)`,
-        ]),
+    `rebuild        by the server: ${r.rows.toLocaleString("en")} rows from the MongoDB cursor in ${f1(r.rebuildMs / 1000)} s (${(r.rows / (r.rebuildMs / 1000)).toFixed(0)} rows/s${x.opts.serverLog === "info" ? ", its log line" : ", timed from the spawn (LOG_LEVEL warn)"}); ZCARD ${r.zcard.toLocaleString("en")}`,
     `Redis memory   used_memory ${mb(m.before)} → ${mb(m.afterRebuild)} after the rebuild: ${perLearner.toFixed(0)} B per learner (MEMORY USAGE: sorted set ${mb(m.zset)}, names hash ${mb(m.names)})` +
       (m.afterResults === undefined ? "" : `; ${mb(m.afterResults)} after the results (four more boards for the learners they wrote)`),
     "",

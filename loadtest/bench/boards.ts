@@ -35,7 +35,7 @@ import { makeWorld, standings, tokenSigner } from "./boards-data";
 import { BoardsClient } from "./boards-http";
 import { benchRedis, listenerPid, startBoardsServer, usedMemory, type BenchRedis, type BoardsServer } from "./boards-infra";
 import { parseBoardsOptions, USAGE, type BoardsOptions } from "./boards-options";
-import { benchRebuild, GLOBAL_KEYS, namesDatabase, timeBoardCounts, waitForServer, type RebuildFigures } from "./boards-rebuild";
+import { GLOBAL_KEYS, waitForServer, type RebuildFigures } from "./boards-rebuild";
 import { report, type BoardsFigures } from "./boards-report";
 import { seedLearners } from "./boards-seed";
 import { checkWritten, queryPhases, recordPhase, resultsPhase } from "./boards-steps";
@@ -94,19 +94,11 @@ async function openStore(opts: BoardsOptions, s: Started): Promise<{ url: string
   return { url, db, label: opts.mongoUrl ? "mongo" : "FerretDB 1.24 (SQLite)" };
 }
 
-/** The global board filled in Redis: by the server at its start-up, or (--rebuild bench) by the bench once the server's check failed. */
-async function rebuildGlobal(opts: BoardsOptions, s: Started, mongo: { url: string; db: string }, timed: { readyzMs: number; countsMs: number }, budgetMs: number): Promise<RebuildFigures> {
+/** The global board filled in Redis by the server at its start-up (the product's path), timed from outside. */
+async function rebuildGlobal(s: Started, readyzMs: number, budgetMs: number): Promise<RebuildFigures> {
   const redis = s.redis!.client;
-  const generation = () => s.store!.boardSource.boardGeneration();
-  const waited = await waitForServer(s.server!, redis, generation, budgetMs, opts.rebuild === "server" ? 3 : 1);
-  if ("readyMs" in waited) return { by: "server", ...timed, ...waited, zcard: await redis.zcard(GLOBAL_KEYS.z) };
-  if (opts.rebuild === "server") {
-    throw new Error(`the server's check of the boards against MongoDB failed ${waited.count} times (first at +${(waited.failed.atMs / 1000).toFixed(1)} s: ${waited.failed.err}): the global board stays unready and reads go to MongoDB; --rebuild bench rebuilds it with the server's code`);
-  }
-  note(`  the server's start-up check failed at +${(waited.failed.atMs / 1000).toFixed(1)} s (${waited.failed.err}): the bench rebuilds the global board itself (--rebuild bench)`);
-  const own = await benchRebuild(mongo.url, mongo.db, redis, budgetMs);
-  if (!namesDatabase(await redis.get(GLOBAL_KEYS.ready), await generation())) throw new Error("after the bench's rebuild the ready marker does not hold this database's board generation");
-  return { by: "bench", ...timed, readyMs: Date.now() - s.server!.spawnedAt, ...own, zcard: await redis.zcard(GLOBAL_KEYS.z), serverFailure: waited.failed };
+  const waited = await waitForServer(s.server!, redis, () => s.store!.boardSource.boardGeneration(), budgetMs);
+  return { readyzMs, ...waited, zcard: await redis.zcard(GLOBAL_KEYS.z) };
 }
 
 async function run(opts: BoardsOptions, s: Started): Promise<BoardsFigures> {
@@ -124,15 +116,10 @@ async function run(opts: BoardsOptions, s: Started): Promise<BoardsFigures> {
   const world = makeWorld(learners);
   const before = await usedMemory(redis);
 
-  note("\n== what the server's start-up check counts first, timed here before it starts");
-  const countsMs = await timeBoardCounts(mongo.url, mongo.db, redis, budgetMs);
-
   const jwtSecret = randomBytes(32).toString("hex");
   note("\n== the server: spawn, /readyz, the start-up rebuild of the global board");
-  // --rebuild bench: the server's failing full check is not tried again every 30 s during the timed phases.
-  const extra: Record<string, string> = opts.rebuild === "bench" ? { BOARDS_CHECK_MS: "3600000" } : {};
-  s.server = await startBoardsServer({ redisUrl: s.redis.url, mongoUrl: mongo.url, mongoDb: mongo.db, jwtSecret, dir: s.dir, extra });
-  const rebuild = await rebuildGlobal(opts, s, mongo, { readyzMs: Date.now() - s.server.spawnedAt, countsMs }, budgetMs);
+  s.server = await startBoardsServer({ redisUrl: s.redis.url, mongoUrl: mongo.url, mongoDb: mongo.db, jwtSecret, dir: s.dir, logLevel: opts.serverLog });
+  const rebuild = await rebuildGlobal(s, Date.now() - s.server.spawnedAt, budgetMs);
   if (rebuild.zcard !== opts.learners) throw new Error(`the global board holds ${rebuild.zcard} rows, ${opts.learners} were seeded`);
   const afterRebuild = await usedMemory(redis);
   const [zset, names] = await Promise.all([redis.memory("USAGE", GLOBAL_KEYS.z, "SAMPLES", 0), redis.memory("USAGE", "lb:names", "SAMPLES", 0)]);

@@ -15,7 +15,11 @@ const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.cod
  * from ({@link BoardSource}).
  */
 export class MongoBoards implements BoardSource {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The database for long reads (a rebuild's cursor), with its own longer operation limit. */
+    private readonly maintenance: () => Db = () => db,
+  ) {}
 
   private get rows(): Collection<BoardDoc> {
     return this.db.collection<BoardDoc>("leaderboards");
@@ -83,20 +87,14 @@ export class MongoBoards implements BoardSource {
     return (await meta.findOne({ _id: "generation" }))!.id;
   }
 
-  /** Row counts of every board of these periods (one pass over the rows). */
-  async boardCounts(periods: readonly string[]): Promise<{ ref: BoardRef; rows: number }[]> {
-    const groups = await this.rows
-      .aggregate<{ _id: BoardRef; rows: number }>([{ $match: { period: { $in: [...periods] } } }, { $group: { _id: { board: "$board", period: "$period" }, rows: { $sum: 1 } } }])
-      .toArray();
-    return groups.map((g) => ({ ref: { board: g._id.board, period: g._id.period }, rows: g.rows }));
-  }
-
-  /** Every row of a board, `batch` at a time (a rebuild of the Redis boards). */
-  async *boardRows(ref: BoardRef, batch: number): AsyncIterable<BoardRow[]> {
-    const cursor = this.rows.find({ board: ref.board, period: ref.period }, { projection: { _id: 0, userId: 1, name: 1, score: 1, version: 1 }, batchSize: batch });
+  /** Every row of these boards, `batch` at a time, in one cursor (a rebuild of the Redis boards). */
+  async *boardRows(refs: readonly BoardRef[], batch: number): AsyncIterable<BoardRow[]> {
+    if (refs.length === 0) return;
+    const filter = { $or: refs.map((r) => ({ board: r.board, period: r.period })) };
+    const cursor = this.maintenance().collection<BoardDoc>("leaderboards").find(filter, { projection: { _id: 0, board: 1, period: 1, userId: 1, name: 1, score: 1, version: 1 }, batchSize: batch });
     let rows: BoardRow[] = [];
     for await (const doc of cursor) {
-      rows.push({ ...ref, userId: doc.userId, name: doc.name, score: doc.score, version: doc.version ?? 0 });
+      rows.push({ board: doc.board, period: doc.period, userId: doc.userId, name: doc.name, score: doc.score, version: doc.version ?? 0 });
       if (rows.length >= batch) {
         yield rows;
         rows = [];

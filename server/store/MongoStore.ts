@@ -19,6 +19,8 @@ type ProgressDoc = Omit<Progress, "level"> & { _id: string };
 type MatchDoc = { _id: string; plan: MatchPlan; status: "pending" | "applied"; createdAt: Date; result: MatchResult };
 
 const DUPLICATE_KEY = 11000;
+/** How long one operation of a maintenance read may take (board rebuilds). */
+const MAINTENANCE_SOCKET_MS = 600_000;
 
 const isDuplicate = (err: unknown) => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 
@@ -57,22 +59,37 @@ export class MongoStore implements Store {
   private readonly settings: LeagueSettings;
   private sink?: BoardSink;
 
+  /** A second client for long maintenance reads (board rebuilds), made on first use. */
+  private maintenance?: MongoClient;
+
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
     options: MongoStoreOptions = {},
+    private readonly where?: { url: string; dbName: string; timeoutMs: number },
   ) {
     this.faults = options.faults ?? {};
     this.settings = options.leagues ?? DEFAULT_LEAGUES;
     this.leagues = new MongoLeagues(db, this.settings);
-    this.boards = new MongoBoards(db);
+    this.boards = new MongoBoards(db, () => this.maintenanceDb());
+  }
+
+  /**
+   * The database through a client whose operations may take up to MAINTENANCE_SOCKET_MS: a
+   * rebuild's cursor over a million rows (its first batch waits for a whole collection scan
+   * on FerretDB) must not fail at the learners' 30 s.
+   */
+  private maintenanceDb(): Db {
+    if (!this.where) return this.db;
+    this.maintenance ??= new MongoClient(this.where.url, { ...MongoStore.clientOptions(this.where.timeoutMs), socketTimeoutMS: MAINTENANCE_SOCKET_MS });
+    return this.maintenance.db(this.where.dbName);
   }
 
   /** Connects and creates the collections' indexes (idempotent). */
   static async connect(url: string, dbName: string, options?: MongoStoreOptions, timeoutMs = 3000): Promise<MongoStore> {
     const client = new MongoClient(url, MongoStore.clientOptions(timeoutMs));
     await client.connect();
-    const store = new MongoStore(client, client.db(dbName), options);
+    const store = new MongoStore(client, client.db(dbName), options, { url, dbName, timeoutMs });
     await store.ensureIndexes();
     return store;
   }
@@ -84,7 +101,7 @@ export class MongoStore implements Store {
    */
   static open(url: string, dbName: string, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, timeoutMs = 3000, options?: StoreOptions): MongoStore {
     const client = new MongoClient(url, MongoStore.clientOptions(timeoutMs));
-    const store = new MongoStore(client, client.db(dbName), options);
+    const store = new MongoStore(client, client.db(dbName), options, { url, dbName, timeoutMs });
     void (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -380,6 +397,7 @@ export class MongoStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.maintenance?.close();
     await this.client.close();
   }
 }

@@ -32,10 +32,8 @@ import { READ, RENEW, SET_ROWS, SWAP } from "./redis-boards.lua";
 export interface BoardSource {
   /** The id of the database the rows come from, made once: a Redis holding another database's boards is rebuilt. */
   boardGeneration(): Promise<string>;
-  /** Row counts of every board of these periods. */
-  boardCounts(periods: readonly string[]): Promise<{ ref: BoardRef; rows: number }[]>;
-  /** Every row of a board, in batches. */
-  boardRows(ref: BoardRef, batch: number): AsyncIterable<BoardRow[]>;
+  /** Every row of these boards, in batches (one pass over the rows for all of them). */
+  boardRows(refs: readonly BoardRef[], batch: number): AsyncIterable<BoardRow[]>;
 }
 
 export interface RedisBoardsOptions {
@@ -48,12 +46,19 @@ export interface RedisBoardsOptions {
   lockMs?: number;
   /** Rows read from MongoDB and written here per step of a rebuild. */
   batch?: number;
+  /** The catalog's languages: which boards there are (none: `global` and the boards written). */
+  langs?: () => readonly string[];
 }
+
+/** The first and the longest wait before a failed rebuild is tried again. */
+const RETRY_MIN_MS = 30_000;
+const RETRY_MAX_MS = 600_000;
 
 const NAMES = "lb:names";
 
 type Scripted = Redis & {
-  lbSet(z: string, v: string, building: string, tz: string, tv: string, ...args: (string | number)[]): Promise<number>;
+  /** SET_ROWS: the number of keys, then the keys and arguments. */
+  lbSet(keys: number, ...args: (string | number)[]): Promise<number>;
   lbSwap(z: string, v: string, building: string, tz: string, tv: string, ready: string, owner: string, marker: string, expireAt: number): Promise<number>;
   lbRenew(building: string, owner: string, ms: number): Promise<number>;
   lbRead(z: string, ready: string, names: string, generation: string, userId: string, n: number): Promise<(string | number)[]>;
@@ -71,14 +76,13 @@ const kindOf = (ref: BoardRef) => (ref.board.startsWith("rating-") ? "versioned"
 export class RedisBoards implements BoardSink {
   private readonly redis: Scripted;
   private generation?: string;
-  /** Boards this process checks every BOARDS_CHECK_MS (seen at start-up or written since). */
+  /** Boards this process wrote beyond the catalog's (checked too, until their week is past keeping). */
   private readonly known = new Map<string, BoardRef>();
-  private readonly rebuilding = new Map<string, Promise<boolean>>();
   private timer?: NodeJS.Timeout;
   private checking?: Promise<void>;
   private stopped = false;
-  /** Until a full check has passed (the database may be away at start-up), every look is a full one. */
-  private needFull = true;
+  /** Boards whose last rebuild failed: when to try again, and how long the last wait was. */
+  private readonly retry = new Map<string, { at: number; wait: number }>();
 
   constructor(
     redis: Redis,
@@ -86,7 +90,7 @@ export class RedisBoards implements BoardSink {
     private readonly log: Logger,
     private readonly opts: RedisBoardsOptions,
   ) {
-    redis.defineCommand("lbSet", { numberOfKeys: 5, lua: SET_ROWS });
+    redis.defineCommand("lbSet", { lua: SET_ROWS });
     redis.defineCommand("lbSwap", { numberOfKeys: 6, lua: SWAP });
     redis.defineCommand("lbRenew", { numberOfKeys: 1, lua: RENEW });
     redis.defineCommand("lbRead", { numberOfKeys: 3, lua: READ });
@@ -104,26 +108,18 @@ export class RedisBoards implements BoardSink {
     return at > 0 && at <= this.opts.now();
   }
 
-  /** Sets a result's rows (one round trip); rejects when Redis did not take them all. */
+  /** Sets a result's rows (one script call); rejects when Redis did not take them. */
   async write(rows: readonly BoardRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const byBoard = new Map<string, { ref: BoardRef; rows: BoardRow[] }>();
+    const boards = new Map<string, { ref: BoardRef; rows: BoardRow[] }>();
     for (const row of rows) {
       if (this.expired(row)) continue; // a late result of a week long gone
       const key = boardKey(row);
-      if (!byBoard.has(key)) byBoard.set(key, { ref: { board: row.board, period: row.period }, rows: [] });
-      byBoard.get(key)!.rows.push(row);
+      if (!boards.has(key)) boards.set(key, { ref: { board: row.board, period: row.period }, rows: [] });
+      boards.get(key)!.rows.push(row);
     }
-    const pipeline = this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
-    for (const [key, { ref, rows: mine }] of byBoard) {
-      this.known.set(key, ref);
-      pipeline.lbSet(...this.setArgs(ref, "live", mine));
-    }
-    if (byBoard.size === 0) return;
-    pipeline.hset(NAMES, Object.fromEntries(rows.map((r) => [r.userId, r.name])));
-    const results = await pipeline.exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error("Redis did not run the board writes");
+    if (boards.size === 0) return;
+    for (const [key, { ref }] of boards) this.known.set(key, ref);
+    await this.redis.lbSet(...this.setArgs("live", [...boards.values()]));
   }
 
   /** A learner's new display name on every board. */
@@ -131,9 +127,21 @@ export class RedisBoards implements BoardSink {
     await this.redis.hset(NAMES, userId, name);
   }
 
-  private setArgs(ref: BoardRef, mode: "live" | "tmp", rows: readonly BoardRow[]): Parameters<Scripted["lbSet"]> {
-    const k = keysOf(ref);
-    return [k.z, k.v, k.building, k.tz, k.tv, mode, kindOf(ref), this.expireAt(ref), ...rows.flatMap((r) => [r.userId, 0 - r.score, r.version])];
+  /** SET_ROWS's keys and arguments for rows of some boards (each learner's name once). */
+  private setArgs(mode: "live" | "tmp", boards: readonly { ref: BoardRef; rows: readonly BoardRow[] }[]): Parameters<Scripted["lbSet"]> {
+    const keys: string[] = [NAMES];
+    const args: (string | number)[] = [mode];
+    const named = new Set<string>();
+    for (const { ref, rows } of boards) {
+      const k = keysOf(ref);
+      keys.push(k.z, k.v, k.building, k.tz, k.tv);
+      args.push(kindOf(ref), this.expireAt(ref), rows.length);
+      for (const r of rows) {
+        args.push(r.userId, 0 - r.score, r.version, named.has(r.userId) ? "" : r.name);
+        named.add(r.userId);
+      }
+    }
+    return [keys.length, ...keys, ...args];
   }
 
   /** The best `limit` rows, or undefined when the board is not ready here (ask the store). */
@@ -174,84 +182,121 @@ export class RedisBoards implements BoardSink {
   }
 
   /**
-   * Compares the boards with MongoDB and rebuilds those that differ, one after the other:
-   * `full` counts every board of this week, last week and all time in MongoDB (start-up);
-   * otherwise only the markers of the boards this process knows are read.
+   * The boards kept here: every board of all time, this week and last week for the catalog's
+   * languages, and any other this process wrote (a late result of an older week).
    */
-  async check(full: boolean): Promise<string[]> {
-    const marker = await this.marker();
+  private boards(): BoardRef[] {
     const now = this.opts.now();
-    for (const [key, ref] of this.known) if (this.expired(ref)) this.known.delete(key);
-    const counts = (full ? await this.source.boardCounts(["alltime", isoWeek(now), isoWeek(now - 7 * 86_400_000)]) : [...this.known.values()].map((ref) => ({ ref, rows: -1 }))).filter(({ ref }) => !this.expired(ref));
+    const weeks = ["alltime", isoWeek(now), isoWeek(now - 7 * 86_400_000)];
+    const refs = new Map<string, BoardRef>(this.known);
+    const langs = this.opts.langs?.() ?? [];
+    for (const board of ["global", ...langs]) for (const period of weeks) refs.set(`${board}|${period}`, { board, period });
+    for (const lang of langs) refs.set(`rating-${lang}|alltime`, { board: `rating-${lang}`, period: "alltime" });
+    for (const [key, ref] of refs) if (this.expired(ref)) refs.delete(key);
+    return [...refs.values()];
+  }
+
+  /**
+   * Reads every board's marker (Redis only) and rebuilds, in one pass over MongoDB, those
+   * without the current one: a board never built, flushed, kept through a Redis restart or
+   * failover, or of another database. Boards whose rebuild failed wait a while before the
+   * next try. Resolves with the boards this process swapped in.
+   */
+  async check(): Promise<string[]> {
+    const marker = await this.marker();
+    const refs = this.boards();
     const pipeline = this.redis.pipeline();
-    for (const { ref } of counts) {
-      this.known.set(boardKey(ref), ref);
-      pipeline.get(keysOf(ref).ready).zcard(keysOf(ref).z);
-    }
+    for (const ref of refs) pipeline.get(keysOf(ref).ready);
     const replies = (await pipeline.exec()) ?? [];
-    const stale = counts.filter(({ rows }, i) => replies[2 * i]?.[1] !== marker || (rows >= 0 && Number(replies[2 * i + 1]?.[1]) !== rows));
-    const rebuilt: string[] = [];
-    for (const { ref } of stale) {
-      if (this.stopped) break;
-      if (await this.rebuild(ref)) rebuilt.push(boardKey(ref));
+    const stale = refs.filter((ref, i) => replies[i]?.[1] !== marker && (this.retry.get(boardKey(ref))?.at ?? 0) <= Date.now());
+    if (stale.length === 0 || this.stopped) return [];
+    try {
+      const rebuilt = await this.rebuildAll(stale);
+      for (const ref of stale) this.retry.delete(boardKey(ref));
+      return rebuilt;
+    } catch (err) {
+      const wait = Math.min(2 * (this.retry.get(boardKey(stale[0]))?.wait ?? RETRY_MIN_MS / 2), RETRY_MAX_MS);
+      for (const ref of stale) this.retry.set(boardKey(ref), { at: Date.now() + wait, wait });
+      this.log.warn({ err: (err as Error).message, boards: stale.length, retryInMs: wait }, "boards: a rebuild failed; reading MongoDB for those boards meanwhile");
+      return [];
     }
-    return rebuilt;
   }
 
   /** Rebuilds one board from MongoDB unless another process is at it; true when this one swapped it in. */
-  rebuild(ref: BoardRef): Promise<boolean> {
-    const key = boardKey(ref);
-    let running = this.rebuilding.get(key);
-    if (!running) {
-      running = this.rebuildOnce(ref).finally(() => this.rebuilding.delete(key));
-      this.rebuilding.set(key, running);
-    }
-    return running;
+  async rebuild(ref: BoardRef): Promise<boolean> {
+    return (await this.rebuildAll([ref])).includes(boardKey(ref));
   }
 
-  private async rebuildOnce(ref: BoardRef): Promise<boolean> {
+  /**
+   * Rebuilds boards in one cursor over MongoDB (a scan per board costs a whole collection
+   * scan each on FerretDB): each board this process can lock is filled into its side set
+   * while live writes land there too, then swapped in. Resolves with those swapped in.
+   */
+  private async rebuildAll(refs: readonly BoardRef[]): Promise<string[]> {
     const marker = await this.marker();
-    const k = keysOf(ref);
     const { owner } = this.opts;
     const lockMs = this.opts.lockMs ?? 30_000;
-    if ((await this.redis.set(k.building, owner, "PX", lockMs, "NX")) !== "OK") return false;
+    const locking = this.redis.pipeline();
+    for (const ref of refs) locking.set(keysOf(ref).building, owner, "PX", lockMs, "NX");
+    const locked = ((await locking.exec()) ?? []).map((reply) => reply[1] === "OK");
+    let mine = refs.filter((_, i) => locked[i]);
+    if (mine.length === 0) return [];
     const started = Date.now();
-    let rows = 0;
+    const rows = new Map<string, number>(mine.map((ref) => [boardKey(ref), 0]));
     try {
-      await this.redis.del(k.tz, k.tv);
-      for await (const batch of this.source.boardRows(ref, this.opts.batch ?? 5000)) {
-        if (this.stopped) return false;
-        if ((await this.redis.lbRenew(k.building, owner, lockMs)) !== 1) return false; // lost the lock: another finishes
-        const pipeline = this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
-        pipeline.lbSet(...this.setArgs(ref, "tmp", batch));
-        pipeline.hset(NAMES, Object.fromEntries(batch.map((r) => [r.userId, r.name])));
-        const failed = (await pipeline.exec())?.find(([err]) => err);
-        if (failed) throw failed[0];
-        rows += batch.length;
+      await this.redis.del(...mine.flatMap((ref) => [keysOf(ref).tz, keysOf(ref).tv]));
+      for await (const batch of this.source.boardRows(mine, this.opts.batch ?? 5000)) {
+        if (this.stopped) throw new Error("stopping");
+        mine = await this.renew(mine, lockMs); // a lock lost (expired, taken): that board is another's now
+        const byBoard = new Map<string, { ref: BoardRef; rows: BoardRow[] }>(mine.map((ref) => [boardKey(ref), { ref, rows: [] }]));
+        for (const row of batch) byBoard.get(boardKey(row))?.rows.push(row);
+        const some = [...byBoard.values()].filter((b) => b.rows.length > 0);
+        if (some.length > 0) await this.redis.lbSet(...this.setArgs("tmp", some));
+        for (const b of some) rows.set(boardKey(b.ref), (rows.get(boardKey(b.ref)) ?? 0) + b.rows.length);
       }
-      const swapped = (await this.redis.lbSwap(k.z, k.v, k.building, k.tz, k.tv, k.ready, owner, marker, this.expireAt(ref))) === 1;
-      if (swapped) this.log.info({ board: boardKey(ref), rows, ms: Date.now() - started }, "boards: rebuilt from MongoDB");
-      return swapped;
+      const swapping = this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
+      for (const ref of mine) {
+        const k = keysOf(ref);
+        swapping.lbSwap(k.z, k.v, k.building, k.tz, k.tv, k.ready, owner, marker, this.expireAt(ref));
+      }
+      const replies = (await swapping.exec()) ?? [];
+      const done = mine.filter((_, i) => replies[i]?.[1] === 1).map(boardKey);
+      for (const key of done) this.log.info({ board: key, rows: rows.get(key), ms: Date.now() - started }, "boards: rebuilt from MongoDB");
+      return done;
     } catch (err) {
-      await this.redis.del(k.building).catch(() => undefined);
+      await this.release(mine);
       throw err;
     }
   }
 
-  /** A full check now, then a quick one every `everyMs`; failures are logged and tried again. */
+  /** Renews this process's locks of `refs`; resolves with the boards still locked by it. */
+  private async renew(refs: readonly BoardRef[], lockMs: number): Promise<BoardRef[]> {
+    const pipeline = this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
+    for (const ref of refs) pipeline.lbRenew(keysOf(ref).building, this.opts.owner, lockMs);
+    const replies = (await pipeline.exec()) ?? [];
+    return refs.filter((_, i) => replies[i]?.[1] === 1);
+  }
+
+  /** Gives back the locks of a rebuild that failed (only those still this process's). */
+  private async release(refs: readonly BoardRef[]): Promise<void> {
+    for (const ref of refs) {
+      const k = keysOf(ref).building;
+      if ((await this.redis.get(k).catch(() => null)) === this.opts.owner) await this.redis.del(k).catch(() => undefined);
+    }
+  }
+
+  /** A check now, then one every `everyMs`; a check that fails (Redis or MongoDB away) is logged and tried again. */
   start(everyMs: number): void {
-    const look = (full: boolean) => {
+    const look = () => {
       if (this.checking || this.stopped) return;
-      this.checking = this.check(full)
-        .then(() => {
-          this.needFull = false;
-        })
-        .catch((err) => this.log.warn({ err: (err as Error).message }, "boards: could not check the Redis boards against MongoDB; reading MongoDB meanwhile, trying again"))
+      this.checking = this.check()
+        .then(() => undefined)
+        .catch((err) => this.log.warn({ err: (err as Error).message }, "boards: could not check the Redis boards; reading MongoDB meanwhile, trying again"))
         .finally(() => (this.checking = undefined));
     };
-    this.timer = setInterval(() => look(this.needFull), everyMs);
+    this.timer = setInterval(look, everyMs);
     this.timer.unref();
-    look(true);
+    look();
   }
 
   async stop(): Promise<void> {

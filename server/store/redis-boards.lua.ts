@@ -10,10 +10,12 @@
  */
 
 /**
- * Sets rows on a board. KEYS: z, v, building, tz, tv. ARGV: mode ("live": the board, and its
- * rebuild too while one runs; "tmp": the rebuild only), kind ("max": scores only grow, the
- * higher wins; "versioned": the higher version wins), expireAt (epoch ms, 0 = never), then
- * userId, negated score, version for each row.
+ * Sets rows on one or more boards, in one call (a result touches five). KEYS: the names hash,
+ * then z, v, building, tz, tv of each board. ARGV: mode ("live": the board, and its rebuild
+ * too while one runs; "tmp": the rebuild only), then for each board: kind ("max": scores only
+ * grow, the higher wins; "versioned": the higher version wins), expireAt (epoch ms, 0 =
+ * never), the number of rows, and userId, negated score, version, name ("" when written
+ * already in this call) for each row.
  */
 export const SET_ROWS = `
 local function put(z, v, kind, member, score, version)
@@ -27,15 +29,24 @@ local function put(z, v, kind, member, score, version)
     end
   end
 end
-local mode, kind, expireAt = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local rebuilding = mode == "tmp" or redis.call("EXISTS", KEYS[3]) == 1
-for i = 4, #ARGV, 3 do
-  if mode == "live" then put(KEYS[1], KEYS[2], kind, ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
-  if rebuilding then put(KEYS[4], KEYS[5], kind, ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
-end
-if expireAt > 0 then
-  for _, key in ipairs({ KEYS[1], KEYS[2] }) do
-    if redis.call("EXISTS", key) == 1 then redis.call("PEXPIREAT", key, expireAt) end
+local mode = ARGV[1]
+local a = 2
+for k = 2, #KEYS, 5 do
+  local z, v, building, tz, tv = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
+  local kind, expireAt, n = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  a = a + 3
+  local rebuilding = mode == "tmp" or redis.call("EXISTS", building) == 1
+  for _ = 1, n do
+    local member, score, version, name = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+    a = a + 4
+    if mode == "live" then put(z, v, kind, member, score, version) end
+    if rebuilding then put(tz, tv, kind, member, score, version) end
+    if name ~= "" then redis.call("HSET", KEYS[1], member, name) end
+  end
+  if mode == "live" and expireAt > 0 then
+    for _, key in ipairs({ z, v }) do
+      if redis.call("EXISTS", key) == 1 then redis.call("PEXPIREAT", key, expireAt) end
+    end
   end
 end
 return 1

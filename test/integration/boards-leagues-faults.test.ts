@@ -165,7 +165,7 @@ describe("leagues and Redis boards under races and faults", function () {
       store.setBoardSink({ write: (rows) => boards.write(rows) });
       const lea = await store.createUser(user("Lea"));
       await store.recordMatch(practice(lea, 1, Date.now())); // 5 XP
-      await boards.check(true);
+      await boards.check();
       const ref = { board: "global", period: "alltime" };
       assert.equal((await boards.top(ref, 10))?.[0]?.score, 5, "ready, read from Redis");
       await r.save(); // the state Redis will come back with
@@ -177,8 +177,7 @@ describe("leagues and Redis boards under races and faults", function () {
       r = new Redis(snap.port, { db: 2, maxRetriesPerRequest: 1 });
       assert.equal((await store.progress(lea.id)).xp, 20, "MongoDB has both results");
       const restarted = new RedisBoards(r, store.boardSource, log, { weeklyKeepMs: 14 * 86_400_000, now: Date.now, owner: "attack-2" });
-      await restarted.check(true); // what every process does at start-up
-      await restarted.check(false); // and every BOARDS_CHECK_MS
+      await restarted.check(); // what every process does at start-up, and every BOARDS_CHECK_MS
       assert.equal((await restarted.top(ref, 10))?.[0]?.score, 20, "after a restart of every process the board shows her 20 XP");
     } finally {
       r.disconnect();

@@ -30,14 +30,8 @@ class Source implements BoardSource {
   async boardGeneration(): Promise<string> {
     return this.generation;
   }
-  async boardCounts(periods: readonly string[]): Promise<{ ref: BoardRef; rows: number }[]> {
-    return [...this.rows.entries()].flatMap(([key, rows]) => {
-      const [board, period] = key.split("|");
-      return periods.includes(period) ? [{ ref: { board, period }, rows: rows.size }] : [];
-    });
-  }
-  async *boardRows(ref: BoardRef, batch: number): AsyncIterable<BoardRow[]> {
-    const all = [...(this.rows.get(boardKey(ref))?.values() ?? [])];
+  async *boardRows(refs: readonly BoardRef[], batch: number): AsyncIterable<BoardRow[]> {
+    const all = refs.flatMap((ref) => [...(this.rows.get(boardKey(ref))?.values() ?? [])]);
     for (let i = 0; i < all.length; i += batch) {
       yield all.slice(i, i + batch);
       await this.duringRead?.();
@@ -76,24 +70,23 @@ describe("Redis boards (sorted sets) against a real Redis", function () {
 
   it("is not read before a board is ready, then answers top and around-me in the boards' one order, ties by userId", async () => {
     const b = boards();
-    await b.check(true);
-    assert.equal(await b.top(GLOBAL, 10), undefined, "no rows and no marker: ask the store");
+    assert.equal(await b.top(GLOBAL, 10), undefined, "never checked, no marker: ask the store");
     const rng = seededRng(7);
     const memory = new SortedBoard();
     const rows = Array.from({ length: 400 }, (_, i) => row(GLOBAL, `u${String(Math.floor(rng() * 1e6)).padStart(6, "0")}-${i}`, 5 * Math.floor(rng() * 40)));
     for (let i = 0; i < rows.length; i += 40) await record(b, rows.slice(i, i + 40));
     rows.forEach((r) => memory.set(r.userId, r.name, r.score));
     assert.equal(await b.top(GLOBAL, 10), undefined, "written, but never rebuilt: not ready");
-    assert.deepEqual(await b.check(true), [boardKey(GLOBAL)]);
+    assert.ok((await b.check()).includes(boardKey(GLOBAL)));
     assert.deepEqual(await b.top(GLOBAL, 25), memory.top(25));
     for (const r of rows.filter((_, i) => i % 37 === 0)) assert.deepEqual(await b.around(GLOBAL, r.userId, 5), memory.around(r.userId, 5), r.userId);
     assert.equal(await b.around(GLOBAL, "nobody", 5), null);
-    assert.deepEqual(await b.check(true), [], "nothing stale: nothing rebuilt");
+    assert.deepEqual(await b.check(), [], "nothing stale: nothing rebuilt");
   });
 
   it("keeps the higher XP and the newer rating whatever order the writes land in", async () => {
     const b = boards();
-    await b.check(true);
+    await b.check();
     await b.rebuild(GLOBAL);
     await b.rebuild(RATING);
     await b.write([row(GLOBAL, "ana", 50, 2), row(RATING, "ana", 1180, 2)]);
@@ -117,45 +110,67 @@ describe("Redis boards (sorted sets) against a real Redis", function () {
         assert.equal(await other.rebuild(GLOBAL), false, "the other process finds the lock taken");
       }
     };
-    await b.check(true);
+    await b.check();
     assert.deepEqual(await b.top(GLOBAL, 3).then((r) => r!.map((x) => [x.userId, x.score])), [["s000", 1000], ["late", 999], ["s299", 299]]);
     assert.equal(await redis.zcard(`lb:{${boardKey(GLOBAL)}}:z`), 301);
     assert.equal(await redis.exists(`lb:{${boardKey(GLOBAL)}}:building`), 0, "the lock is gone");
   });
 
-  it("rebuilds a board whose count differs from MongoDB at start-up, and every board after a flush at the next look", async () => {
+  it("rebuilds every board after a flush at the next look, and for another database; checks the catalog's boards and the ones written", async () => {
     const b = boards();
     await record(b, [row(GLOBAL, "a", 10), row(GLOBAL, "b", 20)]);
-    await b.check(true);
-    source.set(row(GLOBAL, "c", 30)); // in MongoDB, never written here (a lost write)
-    assert.deepEqual(await b.check(false), [], "the quick look reads only the markers");
-    assert.deepEqual(await boards("p2").check(true), [boardKey(GLOBAL)], "a process starting counts the rows");
-    assert.equal((await b.top(GLOBAL, 1))![0].userId, "c");
+    const old: BoardRef = { board: "es", period: "2026-W47" }; // no catalog here: known because it was written
+    await record(b, [row(old, "a", 5)]);
+    const first = await b.check();
+    assert.ok(first.includes(boardKey(old)) && first.includes(boardKey(GLOBAL)), first.join());
+    assert.deepEqual(await b.check(), [], "every marker current: nothing rebuilt");
+    source.set(row(GLOBAL, "c", 30));
     await redis.flushdb();
     assert.equal(await b.top(GLOBAL, 1), undefined, "flushed: read the store");
-    assert.deepEqual(await b.check(false), [boardKey(GLOBAL)]);
+    assert.deepEqual((await b.check()).sort(), first.sort(), "all of them again");
     assert.deepEqual((await b.top(GLOBAL, 3))!.map((r) => r.userId), ["c", "b", "a"]);
     source.generation = "gen-2"; // another database behind the same Redis
     const fresh = boards("p3");
-    await fresh.check(true);
+    assert.equal(await fresh.ready(GLOBAL), false);
+    await fresh.check();
     assert.ok(await fresh.ready(GLOBAL));
+    const catalog = new RedisBoards(redis, source, log, { weeklyKeepMs: 14 * 86_400_000, now: () => now, owner: "p4", langs: () => ["es"] });
+    const rebuilt = await catalog.check();
+    assert.ok(rebuilt.includes(`es|${isoWeek(now)}`) && rebuilt.includes("rating-es|alltime"), `the catalog's boards: ${rebuilt.join(", ")}`);
+  });
+
+  it("waits before trying a board whose rebuild failed again", async () => {
+    const b = boards();
+    const rows = source.boardRows.bind(source);
+    let reads = 0;
+    source.boardRows = async function* (refs, batch) {
+      reads += 1;
+      throw new Error("MongoDB timed out");
+      yield* rows(refs, batch);
+    };
+    assert.deepEqual(await b.check(), []);
+    const tried = reads;
+    assert.ok(tried >= 1);
+    assert.deepEqual(await b.check(), [], "not tried again at once");
+    assert.equal(reads, tried);
+    assert.equal(await redis.exists(`lb:{${boardKey(GLOBAL)}}:building`), 0, "the lock is given back");
   });
 
   it("lets a weekly board expire after its week, with its marker", async () => {
     const week: BoardRef = { board: "global", period: isoWeek(now) };
     const b = boards();
     await record(b, [row(week, "a", 10)]);
-    await b.check(true);
+    await b.check();
     const expireAt = weekEndsAt(week.period)! + 14 * 86_400_000;
     for (const key of ["z", "ready"]) {
       const at = await redis.pexpiretime(`lb:{${boardKey(week)}}:${key}`);
       assert.ok(Math.abs(at - expireAt) < 1000, `${key} expires at the week's end + 14 days`);
     }
-    assert.equal(await redis.pexpiretime(`lb:{${boardKey(GLOBAL)}}:ready`), -2, "all-time boards never expire (none here yet)");
+    assert.equal(await redis.pexpiretime(`lb:{${boardKey(GLOBAL)}}:ready`), -1, "all-time boards never expire");
     const gone: BoardRef = { board: "global", period: "2026-W30" };
     await record(b, [row(gone, "a", 10)]);
     assert.equal(await redis.exists(`lb:{${boardKey(gone)}}:z`), 0, "a late result of a week past its keeping is not kept here");
-    assert.equal(await b.rebuild(gone).then(() => b.check(false)).then((r) => r.includes(boardKey(gone))), false, "nor rebuilt by the checks");
+    assert.equal(await b.rebuild(gone).then(() => b.check()).then((r) => r.includes(boardKey(gone))), false, "nor rebuilt by the checks");
     assert.equal(await b.top(gone, 1), undefined, "MongoDB answers for it");
   });
 });

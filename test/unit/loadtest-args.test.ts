@@ -106,8 +106,8 @@ describe("load-test command lines (loadtest/support/args.ts)", () => {
   it("reads the boards bench's command line: its defaults, 1_000_000 written with underscores, loopback only, never DB 0 of the machine's Redis", () => {
     const d = parseBoardsOptions([]);
     assert.deepEqual(
-      [d.learners, d.boards, d.rebuild, d.queries, d.warmup, d.concurrency, d.results, d.writeConcurrency, d.writers, d.record, d.recordBudgetS, d.check, d.redisUrl, d.mongoUrl, d.budgetS, d.seed],
-      [1_000_000, "global", "server", 2000, 50, 16, 50_000, 64, 2, 3, 300, 200, undefined, undefined, 900, 1],
+      [d.learners, d.boards, d.serverLog, d.queries, d.warmup, d.concurrency, d.results, d.writeConcurrency, d.writers, d.record, d.recordBudgetS, d.check, d.redisUrl, d.mongoUrl, d.budgetS, d.seed],
+      [1_000_000, "global", "info", 2000, 50, 16, 50_000, 64, 2, 3, 300, 200, undefined, undefined, 900, 1],
     );
     const o = parseBoardsOptions(["--learners", "10_000", "--boards", "all", "--results", "5_000", "--redis-url", "redis://127.0.0.1:6379/11", "--mongo-url", "mongodb://localhost:27017/"]);
     assert.deepEqual([o.learners, o.boards, o.results, o.redisUrl, o.mongoUrl], [10_000, "all", 5_000, "redis://127.0.0.1:6379/11", "mongodb://localhost:27017/"]);
@@ -117,8 +117,8 @@ describe("load-test command lines (loadtest/support/args.ts)", () => {
     assert.throws(() => parseBoardsOptions(["--redis-url", "rediss://127.0.0.1:6380/3"]), isUsage(/must be redis:\/\//));
     assert.throws(() => parseBoardsOptions(["--mongo-url", "mongodb://db.example.org/"]), isUsage(/only loopback hosts/));
     assert.throws(() => parseBoardsOptions(["--boards", "es"]), isUsage(/--boards must be one of global, all/));
-    assert.equal(parseBoardsOptions(["--rebuild", "bench"]).rebuild, "bench");
-    assert.throws(() => parseBoardsOptions(["--rebuild", "redis"]), isUsage(/--rebuild must be one of server, bench/));
+    assert.equal(parseBoardsOptions(["--server-log", "warn"]).serverLog, "warn");
+    assert.throws(() => parseBoardsOptions(["--server-log", "debug"]), isUsage(/--server-log must be one of info, warn/));
     assert.throws(() => parseBoardsOptions(["--learners", "50"]), isUsage(/--learners must be a whole number from 100/));
     assert.throws(() => parseBoardsOptions(["--writers", "4", "--write-concurrency", "2"]), isUsage(/must be at least --writers/));
     assert.throws(() => parseBoardsOptions(["--queries", "many"]), isUsage(/--queries/));
