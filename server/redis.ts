@@ -244,10 +244,14 @@ export function presenceClients(presence: RedisPresence): Redis[] {
 }
 
 /**
- * True for what ioredis throws while its server is away: a command with no retries left, one
- * refused offline, a dropped or refused connection, a command that timed out.
+ * True for what ioredis throws while its server is away or cannot take commands: a command
+ * with no retries left, one refused offline, a dropped or refused connection, a command that
+ * timed out, and the server's own "not now" replies (full, a read-only replica, loading its
+ * data, no primary, busy with a script, unable to persist; a transaction aborted by one).
  */
 export function isRedisOutage(reason: unknown): boolean {
   const e = reason as { name?: unknown; message?: unknown } | null;
-  return !!e && typeof e === "object" && (e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|Command timed out/.test(String(e.message ?? "")));
+  if (!e || typeof e !== "object") return false;
+  const message = String(e.message ?? "");
+  return e.name === "MaxRetriesPerRequestError" || /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|Command timed out/.test(message) || /^(OOM|READONLY|LOADING|MASTERDOWN|BUSY|MISCONF|EXECABORT) /.test(message);
 }
