@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import { cohortKey, leagueWeek, weekEnd, type LeagueSettings } from "./leagues.rules";
 import type { Logger } from "./logger";
 import type { LeagueStore } from "./store/store";
+import { Periodic } from "./Periodic";
 
 export interface LeagueJobOptions {
   settings: LeagueSettings;
@@ -46,8 +47,10 @@ export interface Settled {
 export class LeagueJob {
   /** Who this runner is in the job records. */
   readonly owner = randomUUID();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly looks = new Periodic(
+    () => this.runDue(),
+    (err) => this.log.warn({ err: (err as Error).message }, "leagues: the end-of-week job could not run; trying again later"),
+  );
 
   constructor(
     private readonly store: LeagueStore,
@@ -102,20 +105,11 @@ export class LeagueJob {
 
   /** Looks every `everyMs` (and once now); a store that is away is tried again at the next look. */
   start(everyMs: number): void {
-    const look = () => {
-      if (this.running) return;
-      this.running = this.runDue()
-        .catch((err) => this.log.warn({ err: (err as Error).message }, "leagues: the end-of-week job could not run; trying again later"))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(look, everyMs);
-    this.timer.unref();
-    look();
+    this.looks.start(everyMs);
   }
 
   /** Stops looking and waits for a settlement under way to reach its next step. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.looks.stop();
   }
 }

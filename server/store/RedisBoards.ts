@@ -26,6 +26,7 @@ import type Redis from "ioredis";
 import { boardKey, weekEndsAt, type BoardRef, type BoardRow, type BoardSink, type LeaderboardEntry } from "../boards";
 import { isoWeek } from "../progress.rules";
 import type { Logger } from "../logger";
+import { Periodic } from "../Periodic";
 import { READ, RENEW, SET_ROWS, SWAP } from "./redis-boards.lua";
 
 /** What the boards are rebuilt from (MongoStore). */
@@ -78,9 +79,11 @@ export class RedisBoards implements BoardSink {
   private generation?: string;
   /** Boards this process wrote beyond the catalog's (checked too, until their week is past keeping). */
   private readonly known = new Map<string, BoardRef>();
-  private timer?: NodeJS.Timeout;
-  private checking?: Promise<void>;
   private stopped = false;
+  private readonly looks = new Periodic(
+    () => this.check(),
+    (err) => this.log.warn({ err: (err as Error).message }, "boards: could not check the Redis boards; reading MongoDB meanwhile, trying again"),
+  );
   /** Boards whose last rebuild failed: when to try again, and how long the last wait was. */
   private readonly retry = new Map<string, { at: number; wait: number }>();
 
@@ -211,7 +214,7 @@ export class RedisBoards implements BoardSink {
     const stale = refs.filter((ref, i) => replies[i]?.[1] !== marker && (this.retry.get(boardKey(ref))?.at ?? 0) <= Date.now());
     if (stale.length === 0 || this.stopped) return [];
     try {
-      const rebuilt = await this.rebuildAll(stale);
+      const rebuilt = await this.rebuildAll(stale, marker);
       for (const ref of stale) this.retry.delete(boardKey(ref));
       return rebuilt;
     } catch (err) {
@@ -224,7 +227,7 @@ export class RedisBoards implements BoardSink {
 
   /** Rebuilds one board from MongoDB unless another process is at it; true when this one swapped it in. */
   async rebuild(ref: BoardRef): Promise<boolean> {
-    return (await this.rebuildAll([ref])).includes(boardKey(ref));
+    return (await this.rebuildAll([ref], await this.marker())).includes(boardKey(ref));
   }
 
   /**
@@ -232,8 +235,7 @@ export class RedisBoards implements BoardSink {
    * scan each on FerretDB): each board this process can lock is filled into its side set
    * while live writes land there too, then swapped in. Resolves with those swapped in.
    */
-  private async rebuildAll(refs: readonly BoardRef[]): Promise<string[]> {
-    const marker = await this.marker();
+  private async rebuildAll(refs: readonly BoardRef[], marker: string): Promise<string[]> {
     const { owner } = this.opts;
     const lockMs = this.opts.lockMs ?? 30_000;
     const locking = this.redis.pipeline();
@@ -254,7 +256,7 @@ export class RedisBoards implements BoardSink {
         if (some.length > 0) await this.redis.lbSet(...this.setArgs("tmp", some));
         for (const b of some) rows.set(boardKey(b.ref), (rows.get(boardKey(b.ref)) ?? 0) + b.rows.length);
       }
-      const swapping = this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
+      const swapping = this.scriptedPipeline();
       for (const ref of mine) {
         const k = keysOf(ref);
         swapping.lbSwap(k.z, k.v, k.building, k.tz, k.tv, k.ready, owner, marker, this.expireAt(ref));
@@ -269,9 +271,14 @@ export class RedisBoards implements BoardSink {
     }
   }
 
+  /** A pipeline that also knows the board scripts (ioredis adds them to pipelines at run time). */
+  private scriptedPipeline(): Scripted & { exec(): Promise<[Error | null, unknown][] | null> } {
+    return this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
+  }
+
   /** Renews this process's locks of `refs`; resolves with the boards still locked by it. */
   private async renew(refs: readonly BoardRef[], lockMs: number): Promise<BoardRef[]> {
-    const pipeline = this.redis.pipeline() as unknown as Scripted & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.scriptedPipeline();
     for (const ref of refs) pipeline.lbRenew(keysOf(ref).building, this.opts.owner, lockMs);
     const replies = (await pipeline.exec()) ?? [];
     return refs.filter((_, i) => replies[i]?.[1] === 1);
@@ -287,22 +294,12 @@ export class RedisBoards implements BoardSink {
 
   /** A check now, then one every `everyMs`; a check that fails (Redis or MongoDB away) is logged and tried again. */
   start(everyMs: number): void {
-    const look = () => {
-      if (this.checking || this.stopped) return;
-      this.checking = this.check()
-        .then(() => undefined)
-        .catch((err) => this.log.warn({ err: (err as Error).message }, "boards: could not check the Redis boards; reading MongoDB meanwhile, trying again"))
-        .finally(() => (this.checking = undefined));
-    };
-    this.timer = setInterval(look, everyMs);
-    this.timer.unref();
-    look();
+    this.looks.start(everyMs);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.checking;
+    await this.looks.stop();
   }
 }
 
