@@ -24,6 +24,7 @@ import type { Outbox, OutboxEntry } from "./outbox";
 import type { DeadLetter, DeadLetters } from "./DeadLetters";
 import { KeyedLocks } from "./KeyedLocks";
 import { withDeadline } from "./waiting";
+import { FreshRead } from "./FreshRead";
 import { isRedisOutage } from "./redis";
 import { BoardSinkError } from "./boards";
 
@@ -42,8 +43,6 @@ export const PERMANENT_ATTEMPTS = 3;
 export const MAX_RETRY_MS = 5000;
 /** Results taken from the outbox per pass. */
 const BATCH = 32;
-/** How long one read of the outboxes serves every profile that asks (pending XP). */
-const SNAPSHOT_SHARE_MS = 1000;
 /** How often the writer looks at the outbox when nothing kicked it (stranded results of dead processes). */
 const IDLE_POLL_MS = 1000;
 /**
@@ -100,8 +99,8 @@ export class ResultRecorder {
   private readonly locks = new KeyedLocks();
   /** Store writes not settled yet, per matchId (a retry joins the one in flight). */
   private readonly writes = new Map<string, Promise<boolean>>();
-  /** The last snapshot of what waits in the outboxes, shared for a moment (a read of the stream can be large). */
-  private waiting?: { at: number; results: Promise<MatchResult[]> };
+  /** What waits in the outboxes: one read shared by every caller that arrived before it began (a read of the stream can be large). */
+  private readonly waiting = new FreshRead(async () => (await Promise.all(this.boxes().map((b) => b.pending().catch(() => [] as MatchResult[])))).flat());
   private recorded = 0;
   private resumed?: Promise<void>;
   /** The background look for results left half-applied by another process, and when it last ran. */
@@ -225,12 +224,8 @@ export class ResultRecorder {
    */
   async snapshot(): Promise<PendingResults> {
     const inFlight = [...this.inFlight.values()];
-    // Shared for SNAPSHOT_SHARE_MS: an older list is still safe (whatever was applied since
-    // shows in the learner's applied ids); one result may show a moment late.
-    if (!this.waiting || Date.now() - this.waiting.at > SNAPSHOT_SHARE_MS) {
-      this.waiting = { at: Date.now(), results: Promise.all(this.boxes().map((b) => b.pending().catch(() => [] as MatchResult[]))).then((all) => all.flat()) };
-    }
-    const waiting = await this.waiting.results;
+    // Never a list read before this call: a result recorded (and shown) before it is in it.
+    const waiting = await this.waiting.get();
     // An unreadable entry (it waits for the writer to put it aside) counts for nobody.
     return new PendingResults([...inFlight, ...waiting].filter((r) => resultProblem(r) === undefined));
   }
