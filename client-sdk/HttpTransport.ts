@@ -29,7 +29,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 10_000, matchmakeMs: 10_0
 
 /** One HTTP request as the SDK sends it. */
 export interface HttpRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   body?: unknown;
   token?: string;

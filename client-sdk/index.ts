@@ -19,7 +19,7 @@ import { EndpointPool, normalizeEndpoints } from "./endpoints";
 import { DEFAULT_TIMEOUTS, HttpTransport, type Timeouts } from "./HttpTransport";
 import { Matchmaker, type Seat } from "./Matchmaker";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry";
-import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LeaguePage, LeagueOutcome, LeagueStanding, LeagueZone, LessonDetail, LessonSummary, Profile, Session, User } from "../server/http/api.types";
+import type { LanguageInfo, LeaderboardPage, LeaderboardRow, LeaguePage, LeagueOutcome, LeagueStanding, LeagueZone, LessonDetail, LessonPack, LessonSummary, OfflineAnswer, OfflinePractice, OfflineReceipt, Profile, Session, User } from "../server/http/api.types";
 import { ROOM_LEADERBOARD } from "../rooms/leaderboard/messages";
 import { LiveBoard } from "./LiveBoard";
 import { WatchSession } from "./WatchSession";
@@ -40,7 +40,7 @@ export type { ClassInfo, ClassPhase, ClassReportMessage } from "../rooms/class-g
 /** A class game's settings: `lang` and `mode`, the rest optional (see docs/protocol/rooms.md). */
 export type ClassGameOptions = Pick<ClassOptions, "lang" | "mode"> & Partial<Omit<ClassOptions, "lang" | "mode" | "schema">>;
 
-export type { User, Profile, LessonSummary, LeaderboardPage, LeaderboardRow, LeaguePage, LeagueStanding, LeagueOutcome, LeagueZone };
+export type { User, Profile, LessonSummary, LessonPack, OfflineAnswer, OfflinePractice, OfflineReceipt, LeaderboardPage, LeaderboardRow, LeaguePage, LeagueStanding, LeagueOutcome, LeagueZone };
 /** A language on offer. */
 export type Language = LanguageInfo;
 /** A lesson with its words. */
@@ -127,8 +127,8 @@ export class LinguaLeapClient {
     this.matchmaker.setToken(token);
   }
 
-  private async request<T>(method: "GET" | "POST", path: string, body?: unknown, resendable = true): Promise<T> {
-    const answer = await this.http.send({ method, path, body, token: this.token, timeoutMs: this.timeouts.requestMs, resendable: method === "GET" || resendable });
+  private async request<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown, resendable = true): Promise<T> {
+    const answer = await this.http.send({ method, path, body, token: this.token, timeoutMs: this.timeouts.requestMs, resendable: method !== "POST" || resendable });
     if (answer.status < 200 || answer.status >= 300) throw fromAnswer(answer.status, answer.data);
     return answer.data as T;
   }
@@ -145,7 +145,7 @@ export class LinguaLeapClient {
    * the days a daily streak counts in (UTC by default).
    * @example const user = await ll.signInAsGuest("Ana", { timeZone: "Europe/Madrid" });
    */
-  signInAsGuest(name: string, options: { timeZone?: string } = {}): Promise<User> {
+  signInAsGuest(name: string, options: { timeZone?: string; uiLang?: string } = {}): Promise<User> {
     return this.signIn("/api/auth/guest", { name, ...options });
   }
 
@@ -154,7 +154,7 @@ export class LinguaLeapClient {
    * Signed in as a guest, it turns that guest into the account, keeping their progress.
    * @example await ll.register("maria_1", "a long password", { timeZone: "Europe/Madrid" });
    */
-  register(username: string, password: string, options: { timeZone?: string } = {}): Promise<User> {
+  register(username: string, password: string, options: { timeZone?: string; uiLang?: string } = {}): Promise<User> {
     // Sent twice after a lost answer, it would find its own account taken: never resent.
     return this.signIn("/api/auth/register", { username, password, ...options }, false);
   }
@@ -186,6 +186,15 @@ export class LinguaLeapClient {
   }
 
   /**
+   * Keeps the interface language (one of en, es, fr, de, it, pt) for the account: the
+   * profile's `user.uiLang` on every device.
+   * @example await ll.setInterfaceLanguage("fr");
+   */
+  async setInterfaceLanguage(uiLang: string): Promise<void> {
+    await this.request("PUT", "/api/me/ui-language", { uiLang });
+  }
+
+  /**
    * Languages on offer.
    * @example const langs = await ll.languages(); // [{ code: "es", name: "Spanish", … }]
    */
@@ -207,6 +216,24 @@ export class LinguaLeapClient {
    */
   lesson(id: string): Promise<Lesson> {
     return this.request("GET", `/api/lessons/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * A lesson with the judge's rules, to practise it offline (keep it on the device).
+   * @example const pack = await ll.lessonPack("es-food");
+   */
+  lessonPack(id: string): Promise<LessonPack> {
+    return this.request("GET", `/api/lessons/${encodeURIComponent(id)}/pack`);
+  }
+
+  /**
+   * Sends a practice played offline. Safe to send again after a lost answer: its `id`
+   * records it once ("duplicate" the next times). A refusal is a LinguaLeapError whose code
+   * (OFFLINE_*) says why; drop the practice then, it will never be taken.
+   * @example const receipt = await ll.sendOfflinePractice({ id: crypto.randomUUID(), lessonId: "es-food", direction: "en-target", startedAt, finishedAt, answers });
+   */
+  sendOfflinePractice(practice: OfflinePractice): Promise<OfflineReceipt> {
+    return this.request("POST", "/api/practice/offline", practice);
   }
 
   /**

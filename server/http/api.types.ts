@@ -26,7 +26,7 @@ export interface ReviewWord {
 
 /** GET /api/me. */
 export interface Profile {
-  user: User & { username?: string; timeZone: string };
+  user: User & { username?: string; timeZone: string; /** The interface language kept for the account (en, es, fr, de, it, pt), if one was chosen. */ uiLang?: string };
   /** All XP, including `pendingXp`. */
   xp: number;
   /** XP of results not yet written to the database (kept in the outbox). */
@@ -135,4 +135,61 @@ export interface LeaguePage {
   me: { rank: number; xp: number; zone: LeagueZone } | null;
   /** The last week that moved the learner, or null when none has ended for them. */
   last: LeagueOutcome | null;
+}
+
+/** How answers in one language are judged, as JSON (the judge's LangRules; `words` as a list). */
+export type LangRulesJson = Omit<import("../../rooms/word-duel/judge.rules").LangRules, "words"> & { words?: string[] };
+
+/**
+ * GET /api/lessons/:id/pack: all a device needs to practise a lesson offline, judged by the
+ * server's own judge (rooms/word-duel/duel.rules.ts `buildQuestion` + `judgeAnswer`).
+ */
+export interface LessonPack {
+  id: string;
+  title: string;
+  level: string;
+  lang: string;
+  /** Changes whenever the lesson's words or the judge's rules do: a device keeps the newest. */
+  version: string;
+  /** The lesson's words: English forms (`en`) and the language's (`target`), first form first. */
+  words: { en: string[]; target: string[]; senses?: string[] }[];
+  /** The judge's rules for English and for the lesson's language. */
+  judging: { en: LangRulesJson; target: LangRulesJson };
+  /** XP per verdict of an offline practice, and the most offline practice earns in one UTC day. */
+  xp: { correct: number; almost: number; dailyCap: number };
+}
+
+/** One answered word of an offline practice. */
+export interface OfflineAnswer {
+  /** The word's first English form (the pack's `en[0]`), whichever way it was asked. */
+  prompt: string;
+  /** What the learner typed ("" when the time ran out). */
+  answer: string;
+  /** How long the answer took, ms from the word being shown. */
+  ms: number;
+}
+
+/** POST /api/practice/offline: a practice played without the network, sent when it is back. */
+export interface OfflinePractice {
+  /** Made on the device (a v4 UUID): the practice is recorded once by it, however often it is sent. */
+  id: string;
+  lessonId: string;
+  direction: import("../../rooms/word-duel/messages").Direction;
+  /** When the practice started and ended on the device (epoch ms). */
+  startedAt: number;
+  finishedAt: number;
+  answers: OfflineAnswer[];
+}
+
+/** The answer to POST /api/practice/offline (200): recorded now, or already before. */
+export interface OfflineReceipt {
+  id: string;
+  /** "recorded" the first time, "duplicate" when this id was recorded before (nothing changed). */
+  status: "recorded" | "duplicate";
+  /** XP it earned, after the daily cap. */
+  xp: number;
+  /** True when the daily offline cap took some or all of its XP. */
+  capped: boolean;
+  /** The server's verdict on each answer, in order (it judges again; these are the ones that count). */
+  verdicts: import("../../rooms/word-duel/messages").Verdict[];
 }
