@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
 import type { LeagueSettings } from "./leagues.rules";
+import type { OfflineLimits } from "./offline.rules";
 
 const int = (min: number, max: number) =>
   z.coerce.number({ invalid_type_error: "must be a whole number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -83,6 +84,10 @@ export const CONFIG_KEYS = {
   ROOMS_PER_MINUTE_PER_ADDRESS: [int(1, 1_000_000).default(120), "rooms one address may create per minute"],
   MATCHMAKE_TIMEOUT_MS: [int(1000, 60000).default(8000), "a matchmaking request with no answer by then is answered 503 (the SDK retries; its own timeout is longer)"],
   CHALLENGE_LOOKUPS_PER_MINUTE: [int(1, 100000).default(30), "challenge-code lookups per address per minute"],
+  OFFLINE_SYNCS_PER_MINUTE: [int(1, 100000).default(60), "offline practices one account may send per minute"],
+  OFFLINE_XP_PER_DAY: [int(0, 1_000_000).default(150), "the most XP offline practice earns a learner per UTC day (the practices past it still count, for 0 XP)"],
+  OFFLINE_PRACTICES_PER_DAY: [int(1, 10_000).default(100), "the most offline practices recorded per learner and UTC day"],
+  OFFLINE_MAX_AGE_DAYS: [int(1, 365).default(7), "an offline practice older than this when it arrives is refused (OFFLINE_TOO_OLD)"],
   ADMIN_AUTH_FAILURES_PER_HOUR: [int(1, 100000).default(20), "failed monitor/admin sign-ins per address per hour before it is locked out"],
   CONNECTIONS_PER_ADDRESS: [int(1, 100000).default(256), "open connections (TCP from a direct peer, WebSocket per client address) one address may hold per process; a class of 100 phones behind a school's one address needs about 200"],
   WS_PING_INTERVAL_MS: [int(0, 60000).refine((ms) => ms === 0 || ms >= 1000, "must be 0 (never) or at least 1000").default(3000), "how often every WebSocket is pinged; one that misses two pings is closed (a dead phone's connection); 0 = never"],
@@ -132,6 +137,11 @@ export const CONFIG_KEYS = {
 /** The league settings a Config gives. */
 export function leagueSettings(config: Config): LeagueSettings {
   return { cohortSize: config.LEAGUE_COHORT_SIZE, up: config.LEAGUE_PROMOTE, down: config.LEAGUE_DEMOTE, startDay: config.LEAGUE_WEEK_START_DAY, startHour: config.LEAGUE_WEEK_START_HOUR };
+}
+
+/** What offline practice may earn and how old it may be. */
+export function offlineLimits(config: Config): OfflineLimits {
+  return { xpPerDay: config.OFFLINE_XP_PER_DAY, practicesPerDay: config.OFFLINE_PRACTICES_PER_DAY, maxAgeMs: config.OFFLINE_MAX_AGE_DAYS * 86_400_000 };
 }
 
 /**

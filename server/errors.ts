@@ -33,6 +33,22 @@ export const ERROR_CODES = {
   LESSON_UNKNOWN_LANG: 400,
   /** No lesson with that id. */
   LESSON_NOT_FOUND: 404,
+  /** An offline practice of a lesson the server does not have (removed since the device kept it). */
+  OFFLINE_UNKNOWN_LESSON: 422,
+  /** An offline practice answers a word its lesson does not have. */
+  OFFLINE_UNKNOWN_WORD: 422,
+  /** An offline practice answers one word twice. */
+  OFFLINE_REPEATED_WORD: 422,
+  /** An offline practice's counts or times are not a person's (too fast, too long, more answers than words). */
+  OFFLINE_IMPLAUSIBLE: 422,
+  /** An offline practice older than OFFLINE_MAX_AGE_DAYS. */
+  OFFLINE_TOO_OLD: 422,
+  /** An offline practice that ends in the future (the device's clock is wrong). */
+  OFFLINE_IN_FUTURE: 422,
+  /** The learner sent more offline practices for that day than OFFLINE_PRACTICES_PER_DAY. */
+  OFFLINE_TOO_MANY: 422,
+  /** An interface language the game does not speak (en, es, fr, de, it, pt). */
+  ME_BAD_UI_LANGUAGE: 400,
   /** No open challenge has that code (mistyped, or the duel started or ended). */
   CHALLENGE_NOT_FOUND: 404,
   /** The join options of a room are missing or wrong. */

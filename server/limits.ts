@@ -70,6 +70,8 @@ export function buildLimits(config: Config, redis?: Redis) {
     challengeLookups: limit("challenge-lookups", config.CHALLENGE_LOOKUPS_PER_MINUTE, MINUTE),
     /** Class-game PIN lookups and guest joins, per address. */
     classLookups: limit("class-lookups", config.CLASS_LOOKUPS_PER_MINUTE, MINUTE),
+    /** Offline practices sent, per account. */
+    offlineSyncs: limit("offline-syncs", config.OFFLINE_SYNCS_PER_MINUTE, MINUTE),
     /** Failed monitor/admin sign-ins, per address. */
     adminFailures: limit("admin-failures", config.ADMIN_AUTH_FAILURES_PER_HOUR, 60 * MINUTE),
   };

@@ -238,6 +238,7 @@ export function resultProblem(result: unknown): string | undefined {
     // A prompt becomes a field name in the store: a deck's text, never empty, a control character or an Object.prototype name.
     if (p.words.some((w) => !/^[^\u0000-\u001f\u007f]{1,200}$/.test(w.prompt) || w.prompt in Object.prototype)) return "a word that is not a deck prompt";
     if (p.words.some((w) => w.ms !== undefined && (typeof w.ms !== "number" || !(w.ms >= 0)))) return "an answer time that is not a time";
+    if (p.xpCap !== undefined && (typeof p.xpCap !== "number" || !(p.xpCap >= 0))) return "an XP cap that is not a number of XP";
   }
   return undefined;
 }

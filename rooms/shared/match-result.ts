@@ -20,6 +20,8 @@ export interface MatchPlayer {
    * and how long the answer took (ms from the round's start; none without an answer).
    */
   words: { prompt: string; verdict: Verdict; reason?: AlmostReason; ms?: number }[];
+  /** The most XP this line earns, when less than its answers are worth (an offline practice past the day's cap). */
+  xpCap?: number;
 }
 
 /** A finished duel or practice: recorded exactly once by matchId. */

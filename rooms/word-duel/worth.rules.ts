@@ -28,6 +28,11 @@ export const ELO_K = 32;
  * @example xpFor(winner, result) // 10 per correct + 5 per almost + 25 for the win
  */
 export function xpFor(player: MatchPlayer, result: MatchResult): number {
+  const xp = earned(player, result);
+  return player.xpCap === undefined ? xp : Math.max(0, Math.min(xp, player.xpCap));
+}
+
+function earned(player: MatchPlayer, result: MatchResult): number {
   if (player.forfeited) return 0;
   const table = result.practice ? XP.practice : XP.duel;
   const count = (v: string) => (player.words ?? []).filter((w) => w.verdict === v).length;

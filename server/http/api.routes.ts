@@ -26,7 +26,10 @@ const timeZone = z
   // Stored as the runtime spells it: one spelling per zone, whatever case a client sends.
   .transform((zone) => canonicalTimeZone(zone)!)
   .default("UTC");
-export const guestBody = z.object({ name: displayName, timeZone });
+/** The interface languages of the browser game (web/src/i18n.ts). */
+export const UI_LANGUAGES = ["en", "es", "fr", "de", "it", "pt"] as const;
+const uiLang = z.enum(UI_LANGUAGES, { errorMap: () => ({ message: `must be one of ${UI_LANGUAGES.join(", ")}` }) });
+export const guestBody = z.object({ name: displayName, timeZone, uiLang: uiLang.optional() });
 /** Sign-in takes any strings within bounds: a wrong password is a 401, whatever its length. */
 const login = z.object({
   username: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters"),
@@ -36,6 +39,7 @@ const credentials = z.object({
   username: z.string().regex(/^[A-Za-z0-9_]{3,24}$/, "3 to 24 letters, digits or _"),
   password: z.string().min(8, "must be at least 8 characters").max(128, "must be at most 128 characters"),
   timeZone,
+  uiLang: uiLang.optional(),
 });
 
 export interface ApiDeps {
@@ -64,23 +68,24 @@ export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdle
   const limit = perAddress(limits.auth, "too many attempts from your address; wait a minute and try again");
 
   router.post("/auth/guest", limit, handle(async (req, res) => {
-    const { name, timeZone } = parseBody(guestBody, req.body);
+    const { name, timeZone, uiLang } = parseBody(guestBody, req.body);
     // Counted only for well-formed requests: the day's cap is on guests made, not on typos.
     const taken = await limits.guests.take(req.ip ?? "unknown");
     if (!taken.ok) throw rateLimited(res, taken, "too many guest accounts from your address today; sign in to an account, or try again tomorrow");
     const now = Date.now();
-    const user = await store.createUser({ id: randomUUID(), name, guest: true, timeZone, createdAt: now, expiresAt: now + guestIdleMs });
+    const user = await store.createUser({ id: randomUUID(), name, guest: true, timeZone, ...(uiLang ? { uiLang } : {}), createdAt: now, expiresAt: now + guestIdleMs });
     res.status(201).json(session(tokens, user));
   }));
 
   router.post("/auth/register", limit, handle(async (req, res) => {
-    const { username, password, timeZone } = parseBody(credentials, req.body);
+    const { username, password, timeZone, uiLang } = parseBody(credentials, req.body);
     const passwordHash = await passwords.hash(password);
     // A guest who registers keeps their id, and with it their progress and ranks.
     const guest = req.headers.authorization ? requireIdentity(req, tokens) : undefined;
     const user = guest?.guest
       ? await store.upgradeGuest(guest.userId, { username, passwordHash })
-      : await store.createUser({ id: randomUUID(), username, name: username, passwordHash, guest: false, timeZone, createdAt: Date.now() });
+      : await store.createUser({ id: randomUUID(), username, name: username, passwordHash, guest: false, timeZone, ...(uiLang ? { uiLang } : {}), createdAt: Date.now() });
+    if (guest?.guest && uiLang) await store.setUiLanguage(user.id, uiLang);
     res.status(201).json(session(tokens, user));
   }));
 
@@ -111,7 +116,17 @@ export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdle
     const { ratings, xpByLang, duels, wins } = progress;
     const review = wordsToReview(progress, REVIEW_COUNT);
     const due = dueCount(progress.reviews ?? {}, Date.now());
-    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username, timeZone: user.timeZone }, xp, level: levelForXp(xp), streak, ratings, xpByLang, duels, wins, pendingXp, review, due } satisfies Profile);
+    res.json({ user: { id: user.id, name: user.name, guest: user.guest, username: user.username, timeZone: user.timeZone, ...(user.uiLang ? { uiLang: user.uiLang } : {}) }, xp, level: levelForXp(xp), streak, ratings, xpByLang, duels, wins, pendingXp, review, due } satisfies Profile);
+  }));
+
+  router.put("/me/ui-language", handle(async (req, res) => {
+    const identity = requireIdentity(req, tokens);
+    const parsed = z.object({ uiLang: z.string().max(16) }).safeParse(req.body ?? {});
+    const code = parsed.success ? parsed.data.uiLang : undefined;
+    if (!code || !(UI_LANGUAGES as readonly string[]).includes(code)) throw new AppError("ME_BAD_UI_LANGUAGE", `uiLang must be one of ${UI_LANGUAGES.join(", ")}`);
+    if (!(await store.userById(identity.userId))) throw new AppError("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
+    await store.setUiLanguage(identity.userId, code);
+    res.json({ uiLang: code });
   }));
 
   router.get("/languages", handle((_req, res) => {

@@ -5,7 +5,7 @@
  * need them, matchmaking counted for the drain, and the one error handler last.
  */
 import express from "express";
-import { leagueSettings, type Config } from "../config";
+import { leagueSettings, offlineLimits, type Config } from "../config";
 import type { Logger } from "../logger";
 import type { Store } from "../store/store";
 import type { StoreHealth } from "../store/health";
@@ -31,6 +31,7 @@ import type { BoardReads } from "../store/RedisBoards";
 import { challengeRoutes } from "./challenges.routes";
 import { classRoutes, type ClassRouteDeps } from "./class.routes";
 import { matchmakeRoutes } from "./matchmake.routes";
+import { practiceRoutes } from "./practice.routes";
 import { metricsRoute } from "./metrics.routes";
 import { requestLog } from "./request-log";
 import { corsFor, monitorHeaders, securityHeaders } from "./security";
@@ -77,6 +78,7 @@ export function expressApp(deps: HttpDeps): express.Express {
   app.use(["/api", "/matchmake"], corsFor(config));
   app.use("/api", express.json({ limit: config.BODY_LIMIT_BYTES }));
   app.use("/api", apiRoutes({ store, tokens, passwords: deps.passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
+  app.use("/api", practiceRoutes({ store, tokens, catalog, limits: offlineLimits(config), syncs: limits.offlineSyncs, recorder, now: deps.now }));
   app.use("/api", leaderboardRoutes(deps.boards, tokens, () => catalog.langCodes()));
   app.use("/api", leagueRoutes(store.leagues, tokens, leagueSettings(config), deps.now));
   app.use("/api", challengeRoutes(deps.presence, limits.challengeLookups));

@@ -5,6 +5,7 @@ import { DEFAULT_LEAGUES, leagueWeek, type LeagueSettings } from "../leagues.rul
 import type { MatchResult } from "../../rooms/shared/match-result";
 import { SortedBoard } from "./SortedBoard";
 import { MemoryLeagues } from "./MemoryLeagues";
+import { MemoryOfflineXp } from "./offline-xp";
 import type { SeedLearner, Store, UserRecord } from "./store";
 
 /** How a store cuts league weeks and cohorts. */
@@ -17,6 +18,7 @@ export class MemoryStore implements Store {
   readonly durable = false;
   private readonly settings: LeagueSettings;
   readonly leagues: MemoryLeagues;
+  readonly offlineXp = new MemoryOfflineXp();
   private sink?: BoardSink;
 
   constructor(options: StoreOptions = {}) {
@@ -66,6 +68,11 @@ export class MemoryStore implements Store {
     this.leagues.rename(id, account.username);
     await this.sink?.rename?.(id, account.username);
     return { ...user };
+  }
+
+  async setUiLanguage(id: string, uiLang: string): Promise<void> {
+    const user = this.users.get(id);
+    if (user) user.uiLang = uiLang;
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {

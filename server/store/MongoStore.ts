@@ -9,6 +9,7 @@ import { delay } from "../waiting";
 import type { ReviewCard } from "../review.rules";
 import { DEFAULT_LEAGUES, leagueWeek, type LeagueSettings } from "../leagues.rules";
 import { MongoLeagues } from "./MongoLeagues";
+import { MongoOfflineXp } from "./offline-xp";
 import { MongoBoards } from "./MongoBoards";
 import type { StoreOptions } from "./MemoryStore";
 
@@ -53,6 +54,7 @@ export interface MongoStoreOptions extends StoreOptions {
 export class MongoStore implements Store {
   readonly durable = true;
   readonly leagues: MongoLeagues;
+  readonly offlineXp: MongoOfflineXp;
   /** The leaderboard rows (and what the Redis boards are rebuilt from). */
   readonly boards: MongoBoards;
   private readonly faults: MongoStoreFaults;
@@ -71,6 +73,7 @@ export class MongoStore implements Store {
     this.faults = options.faults ?? {};
     this.settings = options.leagues ?? DEFAULT_LEAGUES;
     this.leagues = new MongoLeagues(db, this.settings);
+    this.offlineXp = new MongoOfflineXp(db);
     this.boards = new MongoBoards(db, () => this.maintenanceDb());
   }
 
@@ -145,6 +148,7 @@ export class MongoStore implements Store {
     await this.users.createIndex({ guest: 1, expiresAt: 1 });
     await this.boards.ensureIndexes();
     await this.leagues.ensureIndexes();
+    await this.offlineXp.ensureIndexes();
   }
 
   get boardSource(): MongoBoards {
@@ -195,6 +199,10 @@ export class MongoStore implements Store {
     await this.leagues.rename(id, account.username);
     await this.sink?.rename?.(id, account.username);
     return MongoStore.user(doc)!;
+  }
+
+  async setUiLanguage(id: string, uiLang: string): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $set: { uiLang } });
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {

@@ -6,6 +6,7 @@
 import type { MatchResult } from "../../rooms/shared/match-result";
 import type { BoardRef, BoardSink, LeaderboardEntry } from "../boards";
 import type { BoardSource } from "./RedisBoards";
+import type { OfflineXpStore } from "./offline-xp";
 import type { LeagueMoveRecord, LeagueRecord, Progress, WordStat } from "../progress.rules";
 
 export interface UserRecord {
@@ -17,6 +18,8 @@ export interface UserRecord {
   guest: boolean;
   /** IANA time zone the daily streak is counted in. */
   timeZone: string;
+  /** The interface language the learner chose (en, es, fr, de, it, pt), kept for every device. */
+  uiLang?: string;
   createdAt: number;
   /** A guest who has not played yet is deleted after this (epoch ms); cleared by the first recorded result. */
   expiresAt?: number;
@@ -88,9 +91,13 @@ export interface LeagueStore {
   leagueJobStep(week: string, owner: string, cohort: string | null, now: number, leaseMs: number): Promise<boolean>;
 }
 
+export type { OfflineClaim, OfflineGrant, OfflineXpStore } from "./offline-xp";
+
 export interface Store {
   /** Weekly leagues: placements (made by recordMatch), cohorts, tiers, the end-of-week job's record. */
   readonly leagues: LeagueStore;
+  /** The daily cap of offline practice XP, claimed once per practice. */
+  readonly offlineXp: OfflineXpStore;
   /** True when what it holds outlives the process (MongoDB); the in-memory store needs no outbox. */
   readonly durable: boolean;
   /** Creates a user; throws AppError AUTH_USERNAME_TAKEN when the username exists. */
@@ -99,6 +106,8 @@ export interface Store {
   userByUsername(username: string): Promise<UserRecord | null>;
   /** Turns a guest into an account, keeping id and progress; AUTH_USERNAME_TAKEN when taken. */
   upgradeGuest(id: string, account: { username: string; passwordHash: string }): Promise<UserRecord>;
+  /** Keeps the interface language the learner chose. */
+  setUiLanguage(id: string, uiLang: string): Promise<void>;
   /** Replaces an account's password hash (a stronger hash of the same password). */
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /**

@@ -235,6 +235,38 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       assert.equal((await store.userById(acct.id))?.passwordHash, "new");
     });
 
+    it("keeps the interface language an account chose", async () => {
+      const lea = await store.createUser(user("Lea", { uiLang: "de" }));
+      assert.equal((await store.userById(lea.id))?.uiLang, "de");
+      await store.setUiLanguage(lea.id, "pt");
+      assert.equal((await store.userById(lea.id))?.uiLang, "pt");
+    });
+
+    it("takes a day's offline XP cap once per practice: the same id gets its first grant again, later ones what is left, none past the day's practices", async () => {
+      const userId = randomUUID();
+      const claim = (id: string, wanted: number, day = "2026-12-01") => store.offlineXp.claim({ userId, day, id, wanted, cap: 100, maxPractices: 3, expiresAt: Date.now() + 86_400_000 });
+      assert.deepEqual(await claim("a", 60), { granted: 60, fresh: true });
+      assert.deepEqual(await claim("a", 60), { granted: 60, fresh: false }, "sent again: the same grant, nothing more taken");
+      assert.deepEqual(await claim("b", 60), { granted: 40, fresh: true }, "what is left of the cap");
+      assert.deepEqual(await claim("c", 10), { granted: 0, fresh: true }, "the cap is spent: it counts for 0 XP");
+      assert.equal(await claim("d", 10), null, "the day's three practices are taken");
+      assert.deepEqual(await claim("b", 60), { granted: 40, fresh: false });
+      assert.deepEqual(await claim("e", 30, "2026-12-02"), { granted: 30, fresh: true }, "another day has its own cap");
+      const other = await store.offlineXp.claim({ userId: randomUUID(), day: "2026-12-01", id: "a", wanted: 60, cap: 100, maxPractices: 3, expiresAt: Date.now() + 86_400_000 });
+      assert.deepEqual(other, { granted: 60, fresh: true }, "another learner's practice with the same id is their own");
+    });
+
+    it("records an offline practice's XP up to its cap, and streaks and reviews as any practice", async () => {
+      const kim = await store.createUser(user("Kim"));
+      const practice = duel([player(kim, 3, false, ["correct", "correct", "correct", "almost"], { placement: 1, xpCap: 12 })], { practice: true, matchId: `offline:${kim.id}:${randomUUID()}` });
+      assert.equal(await store.recordMatch(practice), true);
+      assert.equal(await store.recordMatch(practice), false);
+      const progress = await store.progress(kim.id);
+      assert.equal(progress.xp, 12, "5 × 3 + 2 = 17, capped at 12");
+      assert.equal(progress.streak, 1);
+      assert.ok(progress.reviews?.es?.["word 0"], "its words are scheduled for review");
+    });
+
     it("deletes guests whose time ran out, but never one who played, one still on its way, or an account", async () => {
       const past = Date.now() - 1000;
       const idle = await store.createUser(user("Idle", { expiresAt: past }));

@@ -1,0 +1,156 @@
+/**
+ * Offline practice, pure: what a device needs to practise a lesson without the network (its
+ * pack), and how the server checks a practice the device sends back. The device judges with
+ * the server's own judge (rooms/word-duel/duel.rules.ts); the server judges every answer
+ * again and only its verdicts count.
+ */
+import { buildQuestion, judgeAnswer, type DuelLangs, type RuleWord } from "../rooms/word-duel/duel.rules";
+import { foldAccents, wordsOf, normalize, withinOneEdit, type LangRules } from "../rooms/word-duel/judge.rules";
+import type { Direction } from "../rooms/word-duel/messages";
+import type { MatchPlayer, MatchResult } from "../rooms/shared/match-result";
+import { XP, xpFor } from "../rooms/word-duel/worth.rules";
+import type { LangRulesJson, LessonPack, OfflinePractice } from "./http/api.types";
+
+/** The bounds an offline practice is checked against (config: OFFLINE_*). */
+export interface OfflineLimits {
+  /** The most XP offline practice earns per learner and day (UTC day of `finishedAt`). */
+  xpPerDay: number;
+  /** The most offline practices recorded per learner and day. */
+  practicesPerDay: number;
+  /** How old a practice may be when it arrives (ms). */
+  maxAgeMs: number;
+}
+
+/** Device clocks drift: a practice may end this far in the server's future. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+/** No one reads a word and types its translation faster than this (ms), unless they typed nothing. */
+export const MIN_ANSWER_MS = 250;
+/** A word shown longer than this is not being practised (ms). */
+export const MAX_ANSWER_MS = 5 * 60_000;
+/** One practice lasts at most this long, start to end (ms). */
+export const MAX_PRACTICE_MS = 3 * 60 * 60_000;
+
+/** Why a practice is refused, with the sentence the API answers (the codes are in server/errors.ts). */
+export type OfflineRefusal = { code: "OFFLINE_UNKNOWN_LESSON" | "OFFLINE_UNKNOWN_WORD" | "OFFLINE_REPEATED_WORD" | "OFFLINE_IMPLAUSIBLE" | "OFFLINE_TOO_OLD" | "OFFLINE_IN_FUTURE"; message: string };
+
+/** A checked practice: the server's verdict on each answer. */
+export interface CheckedPractice {
+  ok: true;
+  words: MatchPlayer["words"];
+}
+
+/** The lesson a practice is of: its words, and how its language is judged. */
+export interface OfflineLesson {
+  id: string;
+  lang: string;
+  words: readonly RuleWord[];
+  langs: DuelLangs;
+}
+
+/**
+ * Checks a practice a device sends (already well-formed: ids, bounds and types are checked at
+ * the edge) against its lesson and the clock, and judges every answer again.
+ * @example checkPractice(practice, lesson, Date.now(), limits) // { ok: true, words, xp } or { ok: false, code, message }
+ */
+export function checkPractice(practice: OfflinePractice, lesson: OfflineLesson | undefined, now: number, limits: Pick<OfflineLimits, "maxAgeMs">): CheckedPractice | ({ ok: false } & OfflineRefusal) {
+  const refuse = (code: OfflineRefusal["code"], message: string) => ({ ok: false as const, code, message });
+  if (!lesson) return refuse("OFFLINE_UNKNOWN_LESSON", `no lesson "${practice.lessonId}": it may have been removed since it was kept on the device`);
+  const { startedAt, finishedAt, answers } = practice;
+  if (finishedAt > now + CLOCK_SKEW_MS) return refuse("OFFLINE_IN_FUTURE", "the practice ends in the future: check the device's clock");
+  if (finishedAt < now - limits.maxAgeMs) return refuse("OFFLINE_TOO_OLD", `the practice is more than ${Math.round(limits.maxAgeMs / 86_400_000)} days old`);
+  if (answers.length === 0 || answers.length > lesson.words.length) return refuse("OFFLINE_IMPLAUSIBLE", `a practice of this lesson answers 1 to ${lesson.words.length} words`);
+  const spent = answers.reduce((sum, a) => sum + a.ms, 0);
+  if (finishedAt < startedAt || finishedAt - startedAt > MAX_PRACTICE_MS) return refuse("OFFLINE_IMPLAUSIBLE", "the practice's start and end do not make a practice");
+  // The answers' times must fit between start and end (a second of slack for the device's rounding).
+  if (spent > finishedAt - startedAt + 1000) return refuse("OFFLINE_IMPLAUSIBLE", "the answers took longer than the practice");
+  const byPrompt = new Map(lesson.words.map((w) => [w.en[0], w]));
+  const seen = new Set<string>();
+  const words: MatchPlayer["words"] = [];
+  for (const answer of answers) {
+    const word = byPrompt.get(answer.prompt);
+    if (!word) return refuse("OFFLINE_UNKNOWN_WORD", `"${answer.prompt}" is not a word of lesson ${lesson.id}`);
+    if (seen.has(answer.prompt)) return refuse("OFFLINE_REPEATED_WORD", `"${answer.prompt}" is answered twice`);
+    seen.add(answer.prompt);
+    const typed = answer.answer.trim() !== "";
+    if (answer.ms > MAX_ANSWER_MS || (typed && answer.ms < MIN_ANSWER_MS)) return refuse("OFFLINE_IMPLAUSIBLE", `an answer time of ${answer.ms} ms is not a person's`);
+    words.push({ prompt: answer.prompt, ...judgeOffline(word, practice.direction, lesson.langs, answer.answer), ...(typed ? { ms: answer.ms } : {}) });
+  }
+  return { ok: true, words };
+}
+
+/** One answer judged as a typed practice judges it (an empty answer is no answer). */
+export function judgeOffline(word: RuleWord, direction: Direction, langs: DuelLangs, input: string): Pick<MatchPlayer["words"][number], "verdict" | "reason"> {
+  if (input.trim() === "") return { verdict: "none" };
+  // A typed question's judging does not draw on chance: no distractors are picked.
+  const judged = judgeAnswer(buildQuestion(word, [], "typed", direction, langs, Math.random), input);
+  if (judged.verdict === "almost") return { verdict: "almost", reason: judged.reason };
+  return { verdict: judged.verdict === "correct" ? "correct" : "wrong" };
+}
+
+/**
+ * The result an accepted practice is recorded as, exactly once by its matchId (the device's
+ * id, under the learner's: one learner's id never touches another's).
+ */
+export function offlineResult(practice: OfflinePractice, user: { id: string; name: string }, lang: string, checked: CheckedPractice, xpCap?: number): MatchResult {
+  const correct = checked.words.filter((w) => w.verdict === "correct").length;
+  const player: MatchPlayer = { userId: user.id, name: user.name, score: correct, placement: 1, won: false, forfeited: false, isBot: false, words: checked.words, ...(xpCap === undefined ? {} : { xpCap }) };
+  return { matchId: offlineMatchId(user.id, practice.id), lang, mode: "typed", practice: true, finishedAt: practice.finishedAt, players: [player] };
+}
+
+export function offlineMatchId(userId: string, id: string): string {
+  return `offline:${userId}:${id.toLowerCase()}`;
+}
+
+/** The XP an offline practice's result earns (after its cap, when it has one). */
+export function xpOf(result: MatchResult): number {
+  return xpFor(result.players[0], result);
+}
+
+/** The UTC day (YYYY-MM-DD) a practice's XP counts against. */
+export function capDay(finishedAt: number): string {
+  return new Date(finishedAt).toISOString().slice(0, 10);
+}
+
+/**
+ * A lesson's pack: its words, and the judge's rules with the real words the judge may need for
+ * them (those within an accent or one typo of a word of an answer), so a device judges as the
+ * server does without the whole lexicon.
+ */
+export function lessonPack(lesson: OfflineLesson & { title: string; level: string }, version: string, limits: Pick<OfflineLimits, "xpPerDay">): LessonPack {
+  const en = lesson.words.flatMap((w) => w.en);
+  const target = lesson.words.flatMap((w) => w.target);
+  return {
+    id: lesson.id,
+    title: lesson.title,
+    level: lesson.level,
+    lang: lesson.lang,
+    version,
+    words: lesson.words.map((w) => ({ en: [...w.en], target: [...w.target], ...(w.senses ? { senses: [...w.senses] } : {}) })),
+    judging: { en: rulesJson(lesson.langs.en, en), target: rulesJson(lesson.langs.target, target) },
+    xp: { correct: XP.practice.correct, almost: XP.practice.almost, dailyCap: limits.xpPerDay },
+  };
+}
+
+/** A language's judging rules as JSON, with only the real words near `answers`' words. */
+export function rulesJson(rules: LangRules, answers: readonly string[]): LangRulesJson {
+  const { lang, articles, agreement, articleSenses, pronouns, contractions, spellings } = rules;
+  const json: LangRulesJson = { lang, articles: [...articles], spellings: { ...spellings } };
+  if (agreement) json.agreement = agreement.map((g) => [...g]);
+  if (articleSenses) json.articleSenses = [...articleSenses];
+  if (pronouns) json.pronouns = { ...pronouns };
+  if (contractions) json.contractions = { ...contractions };
+  if (rules.words) {
+    const near = [...new Set(answers.flatMap((a) => wordsOf(normalize(a))).map(foldAccents))];
+    json.words = [...rules.words].filter((w) => {
+      const folded = foldAccents(w);
+      return near.some((n) => n === folded || withinOneEdit(n, folded));
+    });
+  }
+  return json;
+}
+
+/** The rules a pack carries, ready for the judge (its word list made a set). */
+export function rulesFromJson(json: LangRulesJson): LangRules {
+  const { words, ...rules } = json;
+  return words ? { ...rules, words: new Set(words) } : rules;
+}
