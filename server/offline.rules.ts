@@ -131,7 +131,13 @@ export function lessonPack(lesson: OfflineLesson & { title: string; level: strin
   };
 }
 
-/** A language's judging rules as JSON, with only the real words near `answers`' words. */
+/**
+ * A language's judging rules as JSON, with only the real words the judge may look up for
+ * slips of `answers`: those an accent or one edit away from a word of an answer or from a
+ * whole answer (with or without its spaces: "goodnight" for "good night") or from two of its
+ * words run together, and the parts of
+ * an answer's word (a space slipped in: "good night" for "goodnight").
+ */
 export function rulesJson(rules: LangRules, answers: readonly string[]): LangRulesJson {
   const { lang, articles, agreement, articleSenses, pronouns, contractions, spellings } = rules;
   const json: LangRulesJson = { lang, articles: [...articles], spellings: { ...spellings } };
@@ -140,10 +146,22 @@ export function rulesJson(rules: LangRules, answers: readonly string[]): LangRul
   if (pronouns) json.pronouns = { ...pronouns };
   if (contractions) json.contractions = { ...contractions };
   if (rules.words) {
-    const near = [...new Set(answers.flatMap((a) => wordsOf(normalize(a))).map(foldAccents))];
+    const texts = answers.map((a) => foldAccents(normalize(a)));
+    const words = [...new Set(texts.flatMap(wordsOf))];
+    // Two neighbouring words run together are one slip too ("cuáles" for "cuál es").
+    const joined = texts.flatMap((t) => {
+      const ws = wordsOf(t);
+      return ws.slice(1).map((w, i) => ws[i] + w);
+    });
+    const near = new Set([...words, ...texts, ...texts.map((t) => t.replace(/\s+/g, "")), ...joined]);
+    // One edit changes a length by at most one: compare each word with those of its length ±1 only.
+    const byLength = new Map<number, string[]>();
+    for (const n of near) byLength.set(n.length, [...(byLength.get(n.length) ?? []), n]);
+    const isNear = (w: string) => near.has(w) || [w.length - 1, w.length, w.length + 1].some((len) => byLength.get(len)?.some((n) => withinOneEdit(n, w)));
+    const isPart = (w: string) => words.some((a) => a.length > w.length && a.includes(w));
     json.words = [...rules.words].filter((w) => {
       const folded = foldAccents(w);
-      return near.some((n) => n === folded || withinOneEdit(n, folded));
+      return isNear(folded) || isPart(folded);
     });
   }
   return json;
