@@ -7,8 +7,9 @@ import { fileURLToPath } from "node:url";
 const web = dirname(fileURLToPath(import.meta.url));
 const root = dirname(web);
 const bundle = join(web, "dist", "index.html");
-// What goes into the bundle: the game, the SDK, and the wire contract it imports.
-const sources = [join(web, "src"), join(web, "index.html"), join(web, "vite.config.ts"), join(root, "client-sdk"), join(root, "rooms")];
+// What goes into the bundle: the game, its public files (icons), the SDK, and the wire contract
+// and judge it imports.
+const sources = [join(web, "src"), join(web, "public"), join(web, "index.html"), join(web, "vite.config.ts"), join(root, "client-sdk"), join(root, "rooms")];
 
 function newest(path) {
   if (!existsSync(path)) return 0;

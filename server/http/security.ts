@@ -3,7 +3,8 @@
  * - The game's pages: scripts, styles and connections from this origin only (plus the
  *   WebSocket address of PUBLIC_ADDRESS), images also as data: URIs (the icon), never framed
  *   (`frame-ancestors 'none'`), no referrer, nosniff. No `upgrade-insecure-requests`: the game
- *   runs on plain http on loopback.
+ *   runs on plain http on loopback. The installable app's service worker (/sw.js) and web
+ *   app manifest come from this origin only too (`worker-src`, `manifest-src`).
  * - The monitor (/colyseus) is a React bundle that injects its styles and loads Google's
  *   icon font: it gets a policy of its own with inline styles and that font allowed.
  * - CORS: /api and /matchmake answer other origins only when CORS_ORIGINS names them
@@ -42,6 +43,8 @@ export function securityHeaders(config: Pick<Config, "PUBLIC_ADDRESS">): Request
         imgSrc: ["'self'", "data:"],
         fontSrc: ["'self'"],
         connectSrc: ["'self'", ...webSocketOrigins(config.PUBLIC_ADDRESS)],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
       },
     },
     referrerPolicy: { policy: "no-referrer" },
