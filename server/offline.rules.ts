@@ -9,7 +9,50 @@ import { foldAccents, wordsOf, normalize, withinOneEdit, type LangRules } from "
 import type { Direction } from "../rooms/word-duel/messages";
 import type { MatchPlayer, MatchResult } from "../rooms/shared/match-result";
 import { XP, xpFor } from "../rooms/word-duel/worth.rules";
-import type { LangRulesJson, LessonPack, OfflinePractice } from "./http/api.types";
+
+/** How answers in one language are judged, as JSON (the judge's LangRules; `words` as a list). */
+export type LangRulesJson = Omit<LangRules, "words"> & { words?: string[] };
+
+/**
+ * GET /api/lessons/:id/pack: all a device needs to practise a lesson offline, judged by the
+ * server's own judge (rooms/word-duel/duel.rules.ts `buildQuestion` + `judgeAnswer`).
+ */
+export interface LessonPack {
+  id: string;
+  title: string;
+  level: string;
+  lang: string;
+  /** Changes whenever the lesson's words or the judge's rules do: a device keeps the newest. */
+  version: string;
+  /** The lesson's words: English forms (`en`) and the language's (`target`), first form first. */
+  words: { en: string[]; target: string[]; senses?: string[] }[];
+  /** The judge's rules for English and for the lesson's language. */
+  judging: { en: LangRulesJson; target: LangRulesJson };
+  /** XP per verdict of an offline practice, and the most offline practice earns in one UTC day. */
+  xp: { correct: number; almost: number; dailyCap: number };
+}
+
+/** One answered word of an offline practice. */
+export interface OfflineAnswer {
+  /** The word's first English form (the pack's `en[0]`), whichever way it was asked. */
+  prompt: string;
+  /** What the learner typed ("" when the time ran out). */
+  answer: string;
+  /** How long the answer took, ms from the word being shown. */
+  ms: number;
+}
+
+/** POST /api/practice/offline: a practice played without the network, sent when it is back. */
+export interface OfflinePractice {
+  /** Made on the device (a v4 UUID): the practice is recorded once by it, however often it is sent. */
+  id: string;
+  lessonId: string;
+  direction: Direction;
+  /** When the practice started and ended on the device (epoch ms). */
+  startedAt: number;
+  finishedAt: number;
+  answers: OfflineAnswer[];
+}
 
 /** The bounds an offline practice is checked against (config: OFFLINE_*). */
 export interface OfflineLimits {
