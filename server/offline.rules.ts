@@ -140,6 +140,10 @@ export function offlineResult(practice: OfflinePractice, user: { id: string; nam
   return { matchId: offlineMatchId(user.id, practice.id), lang, mode: "typed", practice: true, finishedAt: practice.finishedAt, players: [player] };
 }
 
+/**
+ * The matchId an offline practice is recorded under: the learner's, then the device's id.
+ * @example offlineMatchId("u1", "0B6F…") // "offline:u1:0b6f…"
+ */
 export function offlineMatchId(userId: string, id: string): string {
   return `offline:${userId}:${id.toLowerCase()}`;
 }
