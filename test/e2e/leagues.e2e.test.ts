@@ -4,6 +4,7 @@ import { LinguaLeapClient, type DuelResult, type LeaguePage } from "../../client
 import { answersFor, startServer, type TestServer } from "../helpers/server";
 import { waitUntil, withTimeout } from "../helpers/wait";
 import { timeLeft } from "../../web/src/screens/leagues/league-view";
+import { webT } from "../helpers/web-i18n";
 import { checkAccessibility, DESKTOP, ensureWebBuilt, launch, newPlayer, PHONE, playAsGuest, shot } from "./browser";
 
 type Player = Awaited<ReturnType<typeof newPlayer>>;
@@ -77,7 +78,7 @@ describe("weekly leagues in Chromium", function () {
     const shown = (await page.getByTestId("time-left").locator("[aria-hidden=true]").textContent())!.trim();
     assert.match(shown, TIME_LEFT);
     const week = `Week ${Number(api.week.split("-W")[1])} · `;
-    assert.ok([timeLeft(api.endsAt, from - 60_000), timeLeft(api.endsAt, from)].some((l) => shown === week + l.short), `${shown} for ${new Date(api.endsAt).toISOString()}`);
+    assert.ok([timeLeft(api.endsAt, from - 60_000, webT("en")), timeLeft(api.endsAt, from, webT("en"))].some((l) => shown === week + l.short), `${shown} for ${new Date(api.endsAt).toISOString()}`);
     assert.match((await page.getByTestId("time-left").locator(".sr-only").textContent())!, /(day|hour|minute)s? left$/, "spelled out for a screen reader");
     if (!api.joined) {
       await page.getByText("Earn XP this week to join a league.").waitFor();

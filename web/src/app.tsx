@@ -3,6 +3,8 @@ import { useEffect, useErrorBoundary, useState } from "preact/hooks";
 import type { DuelSession, RankedSearch } from "../../client-sdk";
 import { client, loadPrefs, rememberToken, savePrefs, signOut, type Language, type Prefs, type Profile } from "./game";
 import { explain, needsSignIn } from "./errors";
+import { useT } from "./i18n";
+import { followAccount } from "./ui-language";
 import { Start } from "./screens/Start";
 import { Home } from "./screens/Home";
 import { Waiting } from "./screens/Waiting";
@@ -22,6 +24,11 @@ import { ClassJoin } from "./screens/class/ClassJoin";
 import { ClassPlayer } from "./screens/class/ClassPlayer";
 import { ClassRejoin } from "./screens/class/ClassRejoin";
 import { keptSeat, type ClassSeat } from "./screens/class/class-seat";
+import { OfflineLessons } from "./offline/OfflineLessons";
+import { OfflinePractice } from "./offline/OfflinePractice";
+import { OfflineNotice, OnlineOnly } from "./offline/OfflineNotice";
+import { SyncNews } from "./offline/SyncNews";
+import { UpdateBanner } from "./pwa/UpdateBanner";
 
 /** How a duel came about: what "play again" does. */
 export type DuelKind = { kind: "ranked" } | { kind: "challenge" } | { kind: "party" } | { kind: "practice"; lessonId?: string; review?: boolean };
@@ -44,7 +51,9 @@ export type Screen =
   | { name: "class-rejoin"; seat: ClassSeat }
   | { name: "boards" }
   | { name: "leagues" }
-  | { name: "profile" };
+  | { name: "profile" }
+  | { name: "offline" }
+  | { name: "offline-practice"; lessonId: string };
 
 /** What every screen gets: where to go next, and how to report a problem. */
 export interface Nav {
@@ -57,17 +66,19 @@ export interface Nav {
 
 export function App() {
   const [screen, setScreen] = useState<Screen>(firstScreen);
-  const [error, setError] = useState<string>("");
+  /** The problem on show, explained at each render (so in the language on show). */
+  const [error, setError] = useState<{ err: unknown }>();
+  const t = useT();
   const [languages, setLanguages] = useState<Language[]>([]);
   const [prefs, setPrefsState] = useState<Prefs>(loadPrefs());
 
   useEffect(() => {
-    client.languages().then(setLanguages, (err) => setError(explain(err)));
+    client.languages().then(setLanguages, (err) => setError({ err }));
     // A kept token may have expired or its account gone: find out now, not mid-game.
-    if (client.token) client.me().catch((err) => needsSignIn(err) && nav.fail(err));
+    if (client.token) client.me().then(followAccount, (err) => needsSignIn(err) && nav.fail(err));
     const onUnhandled = (e: PromiseRejectionEvent) => {
       e.preventDefault();
-      setError(explain(e.reason));
+      setError({ err: e.reason });
     };
     window.addEventListener("unhandledrejection", onUnhandled);
     return () => window.removeEventListener("unhandledrejection", onUnhandled);
@@ -75,13 +86,13 @@ export function App() {
 
   const nav: Nav = {
     go(next) {
-      setError("");
+      setError(undefined);
       if (client.token) rememberToken();
       setScreen(next);
       window.scrollTo(0, 0);
     },
     fail(err) {
-      setError(explain(err));
+      setError({ err });
       if (needsSignIn(err)) {
         signOut();
         setScreen({ name: "start" });
@@ -105,15 +116,17 @@ export function App() {
           LinguaLeap
         </a>
         {signedIn && !inGame && !inClass && (
-          <nav aria-label="Main">
-            <button class="link" aria-current={screen.name === "home" ? "page" : undefined} onClick={() => nav.go({ name: "home" })}>Play</button>
-            <button class="link" aria-current={screen.name === "boards" ? "page" : undefined} onClick={() => nav.go({ name: "boards" })}>Leaderboards</button>
-            <button class="link" aria-current={screen.name === "leagues" ? "page" : undefined} onClick={() => nav.go({ name: "leagues" })}>Leagues</button>
-            <button class="link" aria-current={screen.name === "profile" ? "page" : undefined} onClick={() => nav.go({ name: "profile" })}>Profile</button>
+          <nav aria-label={t("nav.label")}>
+            <button class="link" aria-current={screen.name === "home" ? "page" : undefined} onClick={() => nav.go({ name: "home" })}>{t("nav.play")}</button>
+            <button class="link" aria-current={screen.name === "boards" ? "page" : undefined} onClick={() => nav.go({ name: "boards" })}>{t("nav.boards")}</button>
+            <button class="link" aria-current={screen.name === "leagues" ? "page" : undefined} onClick={() => nav.go({ name: "leagues" })}>{t("nav.leagues")}</button>
+            <button class="link" aria-current={screen.name === "profile" ? "page" : undefined} onClick={() => nav.go({ name: "profile" })}>{t("nav.profile")}</button>
           </nav>
         )}
       </header>
-      {error && <Banner kind="error" onClose={() => setError("")}>{error}</Banner>}
+      {error && <Banner kind="error" onClose={() => setError(undefined)}>{explain(error.err)}</Banner>}
+      <UpdateBanner hidden={inGame || inClass} />
+      <SyncNews signedIn={signedIn} />
       <main id="main">
         <Guard onReset={() => nav.go({ name: client.token ? "home" : "start" })}>{render(screen, nav)}</Guard>
       </main>
@@ -137,12 +150,13 @@ function firstScreen(): Screen {
 /** A screen that fails to draw shows a sentence and a way out, never a blank page. */
 function Guard({ children, onReset }: { children: ComponentChildren; onReset: () => void }) {
   const [error, reset] = useErrorBoundary();
+  const t = useT();
   if (!error) return <>{children}</>;
   return (
     <section class="card narrow center" role="alert">
-      <h1>Something went wrong</h1>
-      <p>This screen could not be shown. Your progress is safe.</p>
-      <button class="primary" onClick={() => { reset(); onReset(); }}>Back to the game</button>
+      <h1>{t("guard.title")}</h1>
+      <p>{t("guard.body")}</p>
+      <button class="primary" onClick={() => { reset(); onReset(); }}>{t("guard.back")}</button>
     </section>
   );
 }
@@ -152,13 +166,13 @@ function render(screen: Screen, nav: Nav) {
     case "start":
       return <Start nav={nav} />;
     case "home":
-      return <Home nav={nav} />;
+      return <><OfflineNotice what="home" nav={nav} /><Home nav={nav} /></>;
     case "queue":
-      return <Waiting nav={nav} search={screen.search} />;
+      return <><OfflineNotice what="queue" /><Waiting nav={nav} search={screen.search} /></>;
     case "challenge":
-      return <Waiting nav={nav} challenge={{ code: screen.code, duel: screen.duel }} />;
+      return <><OfflineNotice what="challenge" /><Waiting nav={nav} challenge={{ code: screen.code, duel: screen.duel }} /></>;
     case "party":
-      return <PartyLobby nav={nav} code={screen.code} duel={screen.duel} />;
+      return <><OfflineNotice what="party" /><PartyLobby nav={nav} code={screen.code} duel={screen.duel} /></>;
     case "watch":
       return <Watch nav={nav} roomId={screen.roomId} />;
     case "class-watch":
@@ -178,10 +192,14 @@ function render(screen: Screen, nav: Nav) {
     case "class-rejoin":
       return <ClassRejoin nav={nav} seat={screen.seat} />;
     case "boards":
-      return <Boards nav={nav} />;
+      return <OnlineOnly what="boards" nav={nav}><Boards nav={nav} /></OnlineOnly>;
     case "leagues":
-      return <Leagues nav={nav} />;
+      return <OnlineOnly what="leagues" nav={nav}><Leagues nav={nav} /></OnlineOnly>;
     case "profile":
       return <ProfileScreen nav={nav} />;
+    case "offline":
+      return <OfflineLessons nav={nav} />;
+    case "offline-practice":
+      return <OfflinePractice nav={nav} lessonId={screen.lessonId} />;
   }
 }

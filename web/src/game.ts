@@ -1,4 +1,5 @@
 import { LinguaLeapClient, type Direction, type Language, type Mode, type Profile, type User } from "../../client-sdk";
+import { uiLanguage } from "./i18n";
 
 const TOKEN_KEY = "lingualeap.token";
 const PREFS_KEY = "lingualeap.prefs";
@@ -49,8 +50,34 @@ export function timeZone(): string | undefined {
   }
 }
 
+/**
+ * A language's name in the interface language, as it reads inside a sentence ("es" → "Spanish",
+ * "espagnol", "Spanisch"): Intl's, else the server's English name.
+ */
 export function languageName(langs: Language[], code: string): string {
+  try {
+    const name = new Intl.DisplayNames([uiLanguage()], { type: "language" }).of(code);
+    if (name && name !== code) return name;
+  } catch {
+    // An old browser without Intl.DisplayNames: the server's name.
+  }
   return langs.find((l) => l.code === code)?.name ?? code;
+}
+
+/** A language's name standing alone (a chip, a list item): capitalised ("Espagnol"). */
+export function languageLabel(langs: Language[], code: string): string {
+  return capitalise(languageName(langs, code));
+}
+
+/** "English → Spanish" or "Spanish → English": what a duel translates, in the interface language. */
+export function directionLabel(langs: Language[], direction: Direction, lang: string): string {
+  const [from, to] = direction === "en-target" ? ["en", lang] : [lang, "en"];
+  return capitalise(`${languageName(langs, from)} → ${languageName(langs, to)}`);
+}
+
+/** A label's first letter in capitals ("espagnol (XP)" → "Espagnol (XP)"), as the interface language does it. */
+export function capitalise(s: string): string {
+  return s ? s[0].toLocaleUpperCase(uiLanguage()) + s.slice(1) : s;
 }
 
 export type { Language, Profile, User };

@@ -68,7 +68,19 @@ void i18next.init({
   returnNull: false,
   initAsync: false,
 });
-document.documentElement.lang = i18next.language;
+showLanguage(uiLanguage());
+i18next.on("languageChanged", (lng) => showLanguage(supported(lng) ?? "en"));
+// Another tab of this browser picked a language: this one follows at once.
+window.addEventListener("storage", (e) => {
+  const code = e.key === KEY ? supported(e.newValue) : undefined;
+  if (code && code !== uiLanguage()) void i18next.changeLanguage(code);
+});
+
+/** The page says which language it is in (`<html lang>`, for screen readers and the browser's own translation) and its title follows. */
+function showLanguage(code: UiLanguage): void {
+  document.documentElement.lang = code;
+  document.title = i18next.t("title");
+}
 
 /** The interface language now in use. */
 export function uiLanguage(): UiLanguage {
@@ -83,11 +95,24 @@ export async function setUiLanguage(code: UiLanguage): Promise<void> {
     // Private mode: kept for this visit only.
   }
   await i18next.changeLanguage(code);
-  document.documentElement.lang = code;
+}
+
+/** A number as the interface language writes it (1,234 · 1.234 · 1 234). */
+export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(uiLanguage(), options).format(n);
+}
+
+/** 1st, 2nd, 3rd, 4th… as the interface language writes them (CLDR's ordinal rules: 1er, 2e; 1.º; 1.). */
+export function ordinal(n: number): string {
+  return i18next.t("place", { count: n, ordinal: true });
 }
 
 /** `t` outside components (error sentences, titles). */
 export const t: TFunction = i18next.t.bind(i18next);
+
+/** A sentence from the catalogues as a plain function, for pure code that takes `t` as an argument (league-view.ts). */
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+export const translate: Translate = (key, options) => i18next.t(key, options ?? {});
 
 /** `t` for a component: it draws again when the language changes. */
 export function useT(): TFunction {

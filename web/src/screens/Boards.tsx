@@ -1,12 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
 import type { LeaderboardPage, LeaderboardRow, LiveBoard } from "../../../client-sdk";
 import type { Nav } from "../app";
-import { client } from "../game";
+import { capitalise, client, languageName } from "../game";
+import { formatNumber, useT } from "../i18n";
 
 type Period = "alltime" | "weekly";
+const PERIODS: readonly Period[] = ["alltime", "weekly"];
 
 /** Leaderboards: all-time and weekly, global and per language; the top 10 live, and you. */
 export function Boards({ nav }: { nav: Nav }) {
+  const t = useT();
   const [board, setBoard] = useState("global");
   const [period, setPeriod] = useState<Period>("alltime");
   const [top, setTop] = useState<LeaderboardRow[]>([]);
@@ -43,51 +46,55 @@ export function Boards({ nav }: { nav: Nav }) {
     };
   }, [board, effective]);
 
-  const boards: [string, string][] = [["global", "All languages (XP)"], ...nav.languages.flatMap((l): [string, string][] => [[l.code, `${l.name} (XP)`], [`rating-${l.code}`, `${l.name} rating`]])];
-  const unit = rating ? "" : " XP";
+  const boards: [string, string][] = [
+    ["global", t("boards.global")],
+    ...nav.languages.flatMap((l): [string, string][] => [[l.code, capitalise(t("boards.xpBoard", { language: languageName(nav.languages, l.code) }))], [`rating-${l.code}`, capitalise(t("boards.ratingBoard", { language: languageName(nav.languages, l.code) }))]]),
+  ];
   return (
     <section class="card" aria-labelledby="boards-title">
-      <h1 id="boards-title">Leaderboards</h1>
+      <h1 id="boards-title">{t("boards.title")}</h1>
       <div class="row controls">
         <div>
-          <label for="board">Board</label>
+          <label for="board">{t("boards.board")}</label>
           <select id="board" value={board} onChange={(e) => setBoard(e.currentTarget.value)}>
             {boards.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </div>
         <fieldset disabled={rating}>
-          <legend>Period</legend>
+          <legend>{t("boards.period")}</legend>
           <div class="chips">
-            {(["alltime", "weekly"] as const).map((p) => (
+            {PERIODS.map((p) => (
               <label key={p} class={p === effective ? "chip on" : "chip"}>
                 <input type="radio" name="period" value={p} checked={p === effective} onChange={() => setPeriod(p)} />
-                {p === "alltime" ? "All time" : "This week"}
+                {p === "alltime" ? t("boards.alltime") : t("boards.weekly")}
               </label>
             ))}
           </div>
         </fieldset>
       </div>
-      <h2>Top 10 <span class="live" aria-hidden="true">● live</span>{shown && shown !== "alltime" ? <span class="hint"> · week {shown.split("-W")[1]}</span> : null}</h2>
-      <Table rows={top} meId={meId} unit={unit} label="Top 10" live />
-      <h2>Around you</h2>
-      {around?.rank ? <Table rows={around.around} meId={meId} unit={unit} label="Your rank and neighbours" /> : <p class="hint">Play a duel to get on this board.</p>}
+      <h2>{t("boards.top")} <span class="live" aria-hidden="true">{t("boards.live")}</span>{shown && shown !== "alltime" ? <span class="hint"> · {t("boards.week", { n: Number(shown.split("-W")[1]) })}</span> : null}</h2>
+      <Table rows={top} meId={meId} xp={!rating} label={t("boards.top")} live />
+      <h2>{t("boards.around")}</h2>
+      {around?.rank ? <Table rows={around.around} meId={meId} xp={!rating} label={t("boards.aroundLabel")} /> : <p class="hint">{t("boards.offBoard")}</p>}
     </section>
   );
 }
 
-function Table({ rows, meId, unit, label, live }: { rows: LeaderboardRow[]; meId: string; unit: string; label: string; live?: boolean }) {
-  if (rows.length === 0) return <p class="hint">Nobody here yet — be the first!</p>;
+/** A board's rows; `xp`: the scores are XP (else ratings, written without grouping). */
+function Table({ rows, meId, xp, label, live }: { rows: LeaderboardRow[]; meId: string; xp: boolean; label: string; live?: boolean }) {
+  const t = useT();
+  if (rows.length === 0) return <p class="hint">{t("boards.empty")}</p>;
   return (
     <table class="board" aria-label={label} aria-live={live ? "polite" : undefined}>
       <thead>
-        <tr><th scope="col">Rank</th><th scope="col">Learner</th><th scope="col" class="num">Score</th></tr>
+        <tr><th scope="col">{t("boards.rank")}</th><th scope="col">{t("boards.learner")}</th><th scope="col" class="num">{t("boards.score")}</th></tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.userId} class={r.userId === meId ? "me" : ""} aria-current={r.userId === meId ? "true" : undefined}>
-            <td>#{r.rank}</td>
-            <td>{r.name}{r.userId === meId ? " (you)" : ""}</td>
-            <td class="num">{r.score}{unit}</td>
+            <td>#{formatNumber(r.rank)}</td>
+            <td>{r.userId === meId ? t("you", { name: r.name }) : r.name}</td>
+            <td class="num">{xp ? t("xp", { n: r.score }) : r.score}</td>
           </tr>
         ))}
       </tbody>

@@ -1,10 +1,17 @@
 import { useEffect, useState } from "preact/hooks";
 import type { LessonSummary } from "../../../client-sdk";
 import type { DuelKind, Nav } from "../app";
-import { client, languageName, type Prefs } from "../game";
+import { client, directionLabel, languageLabel, type Prefs } from "../game";
+import { useT } from "../i18n";
+import { OfflineEntry } from "../offline/OfflineEntry";
+import { useOnline } from "../offline/use-online";
+
+const MODES: readonly Prefs["mode"][] = ["choice", "typed"];
+const DIRECTIONS: readonly Prefs["direction"][] = ["en-target", "target-en"];
 
 /** Choose a language and a mode, then a ranked duel, a friend's challenge, or practice. */
 export function Home({ nav }: { nav: Nav }) {
+  const t = useT();
   const { prefs, languages } = nav;
   const [lessons, setLessons] = useState<LessonSummary[]>([]);
   const [lessonId, setLessonId] = useState("");
@@ -12,7 +19,10 @@ export function Home({ nav }: { nav: Nav }) {
     const query = new URLSearchParams(location.search);
     return (query.get("challenge") ?? query.get("party") ?? "").toUpperCase();
   });
-  const [busy, setBusy] = useState(false);
+  const [working, setBusy] = useState(false);
+  // Offline, the buttons that need the server wait as they do for a request under way.
+  const online = useOnline();
+  const busy = working || !online;
   const [name, setName] = useState(client.user?.name ?? "");
   const [due, setDue] = useState<Record<string, number>>({});
   const set = (change: Partial<Prefs>) => nav.setPrefs({ ...prefs, ...change });
@@ -79,41 +89,40 @@ export function Home({ nav }: { nav: Nav }) {
       nav.go({ name: "duel", duel, how });
     });
 
-  const langName = languageName(languages, prefs.lang);
   return (
     <div class="stack">
       <section class="card" aria-labelledby="choose-title">
-        <h1 id="choose-title">{name ? `Hi ${name}!` : "Ready to play?"}</h1>
+        <h1 id="choose-title">{name ? t("home.hi", { name }) : t("home.ready")}</h1>
         <fieldset>
-          <legend>Language</legend>
+          <legend>{t("home.language")}</legend>
           <div class="chips">
             {languages.map((l) => (
               <label key={l.code} class={l.code === prefs.lang ? "chip on" : "chip"}>
                 <input type="radio" name="lang" value={l.code} checked={l.code === prefs.lang} onChange={() => set({ lang: l.code })} />
-                {l.name} <span class="native" lang={l.code}>{l.nativeName}</span>
+                {languageLabel(languages, l.code)} <span class="native" lang={l.code}>{l.nativeName}</span>
               </label>
             ))}
           </div>
         </fieldset>
         <div class="row">
           <fieldset>
-            <legend>Answer by</legend>
+            <legend>{t("home.answerBy")}</legend>
             <div class="chips">
-              {(["choice", "typed"] as const).map((m) => (
+              {MODES.map((m) => (
                 <label key={m} class={m === prefs.mode ? "chip on" : "chip"}>
                   <input type="radio" name="mode" value={m} checked={m === prefs.mode} onChange={() => set({ mode: m })} />
-                  {m === "choice" ? "Picking (4 choices)" : "Typing"}
+                  {m === "choice" ? t("home.picking") : t("home.typing")}
                 </label>
               ))}
             </div>
           </fieldset>
           <fieldset>
-            <legend>Translate</legend>
+            <legend>{t("home.translate")}</legend>
             <div class="chips">
-              {(["en-target", "target-en"] as const).map((d) => (
+              {DIRECTIONS.map((d) => (
                 <label key={d} class={d === prefs.direction ? "chip on" : "chip"}>
                   <input type="radio" name="direction" value={d} checked={d === prefs.direction} onChange={() => set({ direction: d })} />
-                  {d === "en-target" ? `English → ${langName}` : `${langName} → English`}
+                  {directionLabel(languages, d, prefs.lang)}
                 </label>
               ))}
             </div>
@@ -122,53 +131,55 @@ export function Home({ nav }: { nav: Nav }) {
       </section>
 
       <section class="card" aria-labelledby="ranked-title">
-        <h2 id="ranked-title">Ranked duel</h2>
-        <p>Meet a learner of about your level. If nobody is around, a bot steps in after a few seconds.</p>
-        <button class="primary big" onClick={ranked} disabled={busy}>Find a duel</button>
+        <h2 id="ranked-title">{t("home.rankedTitle")}</h2>
+        <p>{t("home.rankedBody")}</p>
+        <button class="primary big" onClick={ranked} disabled={busy}>{t("home.findDuel")}</button>
       </section>
 
       <section class="card" aria-labelledby="friend-title">
-        <h2 id="friend-title">Play a friend</h2>
+        <h2 id="friend-title">{t("home.friendTitle")}</h2>
         <div class="row">
           <div>
-            <p>Get a code and send it to your friend.</p>
-            <button class="secondary" onClick={challenge} disabled={busy}>Create a challenge</button>
-            <p>Or a party for 3 to 8 friends: you start it.</p>
-            <button class="secondary" onClick={party} disabled={busy}>Play with friends</button>
+            <p>{t("home.challengeBody")}</p>
+            <button class="secondary" onClick={challenge} disabled={busy}>{t("home.challenge")}</button>
+            <p>{t("home.partyBody", { min: 3, max: 8 })}</p>
+            <button class="secondary" onClick={party} disabled={busy}>{t("home.party")}</button>
           </div>
           <form onSubmit={(e) => { e.preventDefault(); void join(); }}>
-            <label for="code">Friend's code</label>
+            <label for="code">{t("home.code")}</label>
             <div class="inline">
               <input id="code" value={code} maxLength={6} autoComplete="off" autoCapitalize="characters" spellcheck={false} placeholder="K7QX2M" onInput={(e) => setCode(e.currentTarget.value.toUpperCase())} />
-              <button class="secondary" type="submit" disabled={busy || code.trim().length !== 6}>Join</button>
+              <button class="secondary" type="submit" disabled={busy || code.trim().length !== 6}>{t("home.join")}</button>
             </div>
           </form>
         </div>
       </section>
 
       <section class="card" aria-labelledby="practice-title">
-        <h2 id="practice-title">Practise alone</h2>
-        <label for="lesson">Lesson</label>
+        <h2 id="practice-title">{t("home.practiceTitle")}</h2>
+        <label for="lesson">{t("home.lesson")}</label>
         <div class="inline">
           <select id="lesson" value={lessonId} onChange={(e) => setLessonId(e.currentTarget.value)}>
             {lessons.map((l) => (
               <option key={l.id} value={l.id}>
-                {l.title} ({l.level}, {l.wordCount} words)
+                {t("home.lessonOption", { title: l.title, level: l.level, count: l.wordCount })}
               </option>
             ))}
           </select>
-          <button class="secondary" onClick={() => practise(false)} disabled={busy || !lessonId}>Practise</button>
+          <button class="secondary" onClick={() => practise(false)} disabled={busy || !lessonId}>{t("home.practise")}</button>
         </div>
-        <p class="due" data-testid="due">{dueHere === 0 ? "No words due for review" : `${dueHere} ${dueHere === 1 ? "word" : "words"} due for review`}</p>
-        <button class="link" onClick={() => practise(true)} disabled={busy}>{dueHere > 0 ? "Review my due words" : "Review the words I miss most"}</button>
+        <p class="due" data-testid="due">{dueHere === 0 ? t("home.noneDue") : t("home.due", { count: dueHere })}</p>
+        <button class="link" onClick={() => practise(true)} disabled={busy}>{dueHere > 0 ? t("home.reviewDue") : t("home.reviewMissed")}</button>
       </section>
 
+      <OfflineEntry nav={nav} />
+
       <section class="card" aria-labelledby="class-title">
-        <h2 id="class-title">Class game</h2>
-        <p>Teachers: put the game on the projector; the class joins on their phones with a PIN.</p>
+        <h2 id="class-title">{t("home.classTitle")}</h2>
+        <p>{t("home.classBody")}</p>
         <div class="inline">
-          <button class="secondary" onClick={() => nav.go({ name: "class-setup" })} disabled={busy}>Host a class game</button>
-          <button class="link" onClick={() => nav.go({ name: "class-join", pin: "" })}>Join a class game</button>
+          <button class="secondary" onClick={() => nav.go({ name: "class-setup" })} disabled={busy}>{t("home.hostClass")}</button>
+          <button class="link" onClick={() => nav.go({ name: "class-join", pin: "" })}>{t("home.joinClass")}</button>
         </div>
       </section>
     </div>

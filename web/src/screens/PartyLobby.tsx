@@ -3,16 +3,21 @@ import type { DuelSession, DuelView } from "../../../client-sdk";
 import type { Nav } from "../app";
 import { client, type Profile } from "../game";
 import { explain } from "../errors";
+import { useT } from "../i18n";
+import { markers, rich } from "../ui/rich";
 
-/** Fewest players a party starts with (the server's PARTY_MIN_PLAYERS). */
+/** Fewest players a party starts with (the server's PARTY_MIN_PLAYERS), and most. */
 const MIN_PLAYERS = 3;
+const MAX_PLAYERS = 8;
 
 /** A party before its start: the code and link to share, who is in, and the creator's Start. */
 export function PartyLobby({ nav, code, duel }: { nav: Nav; code: string; duel: DuelSession }) {
+  const t = useT();
   const [view, setView] = useState<DuelView | undefined>(duel.view);
   const [copied, setCopied] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState("");
+  /** A refused start, explained at each render. */
+  const [notice, setNotice] = useState<{ err: unknown }>();
   const before = useRef<Promise<Profile | undefined>>(client.me().catch(() => undefined));
   const gone = useRef(false);
 
@@ -33,11 +38,11 @@ export function PartyLobby({ nav, code, duel }: { nav: Nav; code: string; duel: 
 
   async function start() {
     setBusy(true);
-    setNotice("");
+    setNotice(undefined);
     try {
       await duel.start();
     } catch (err) {
-      setNotice(explain(err));
+      setNotice({ err });
     } finally {
       setBusy(false);
     }
@@ -55,35 +60,35 @@ export function PartyLobby({ nav, code, duel }: { nav: Nav; code: string; duel: 
   const mine = view?.creator === duel.sessionId;
   return (
     <section class="card narrow center" aria-labelledby="party-title">
-      <h1 id="party-title">Party with friends</h1>
+      <h1 id="party-title">{t("party.title")}</h1>
       <div class="share">
-        <p>Your party code</p>
-        <p class="code" data-testid="party-code" aria-label={`Code ${code.split("").join(" ")}`}>{code}</p>
-        <p class="hint">Friends open <a href={link}>{link}</a> or type the code under “Play a friend”.</p>
+        <p>{t("party.yourCode")}</p>
+        <p class="code" data-testid="party-code" aria-label={t("codeSpelled", { code: code.split("").join(" ") })}>{code}</p>
+        <p class="hint">{rich(t("party.howToJoin", { ...markers("link"), section: t("home.friendTitle") }), { link: <a href={link}>{link}</a> })}</p>
         <button class="secondary" onClick={() => void navigator.clipboard?.writeText(link).then(() => setCopied(true), () => setCopied(false))}>
-          {copied ? "Link copied" : "Copy invite link"}
+          {copied ? t("linkCopied") : t("copyLink")}
         </button>
       </div>
-      <h2>{players.length} of 8 in the party</h2>
-      <ul class="party-players" aria-label="Players in the party" aria-live="polite">
+      <h2>{t("party.count", { n: players.length, max: MAX_PLAYERS })}</h2>
+      <ul class="party-players" aria-label={t("party.players")} aria-live="polite">
         {players.map((p) => (
           <li key={p.sessionId}>
             {p.name}
-            {p.sessionId === duel.sessionId && <span class="tag">you</span>}
-            {p.sessionId === view?.creator && <span class="tag">host</span>}
+            {p.sessionId === duel.sessionId && <span class="tag">{t("tagYou")}</span>}
+            {p.sessionId === view?.creator && <span class="tag">{t("party.tagHost")}</span>}
           </li>
         ))}
       </ul>
       {mine ? (
         <>
-          <button class="primary big" onClick={start} disabled={busy || players.length < MIN_PLAYERS}>Start</button>
-          {players.length < MIN_PLAYERS && <p class="hint">A party starts with at least {MIN_PLAYERS} players.</p>}
+          <button class="primary big" onClick={start} disabled={busy || players.length < MIN_PLAYERS}>{t("party.start")}</button>
+          {players.length < MIN_PLAYERS && <p class="hint">{t("party.atLeast", { count: MIN_PLAYERS })}</p>}
         </>
       ) : (
-        <p role="status">Waiting for {creator?.name ?? "the host"} to start…</p>
+        <p role="status">{creator ? t("party.waitingFor", { name: creator.name }) : t("party.waitingForHost")}</p>
       )}
-      {notice && <p class="note warn" role="alert">{notice}</p>}
-      <button class="link" onClick={() => void leave()}>Leave the party</button>
+      {notice && <p class="note warn" role="alert">{explain(notice.err)}</p>}
+      <button class="link" onClick={() => void leave()}>{t("party.leave")}</button>
     </section>
   );
 }

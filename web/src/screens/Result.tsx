@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { DuelKind, Nav } from "../app";
-import { client, languageName, type Profile } from "../game";
+import { capitalise, client, languageName, type Profile } from "../game";
+import { formatNumber, ordinal, useT } from "../i18n";
 import type { DuelEnd } from "./Duel";
 
 interface Progress {
@@ -13,6 +14,7 @@ interface Progress {
 
 /** The end of a duel: who won, XP, rating change, new rank; play again. */
 export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how: DuelKind; before?: Profile }) {
+  const t = useT();
   const [progress, setProgress] = useState<Progress>({});
   const [busy, setBusy] = useState(false);
   const { view, result, me } = end;
@@ -51,46 +53,41 @@ export function Result({ nav, end, how, before }: { nav: Nav; end: DuelEnd; how:
     }
   }
 
-  const headline = view.practice ? "Practice done!" : winner === "" ? "A draw!" : winner === me ? "You won!" : `${view.players.find((p) => p.sessionId === winner)?.name ?? "Your opponent"} won`;
+  const winnerName = view.players.find((p) => p.sessionId === winner)?.name;
+  const headline = view.practice ? t("duel:result.practiceDone") : winner === "" ? t("duel:result.draw") : winner === me ? t("duel:result.youWon") : winnerName ? t("duel:result.won", { name: winnerName }) : t("duel:result.opponentWon");
   const delta = progress.ratingAfter !== undefined && progress.ratingBefore !== undefined ? progress.ratingAfter - progress.ratingBefore : undefined;
   const standings = result?.standings ?? [...view.players].sort((a, b) => b.score - a.score).map((p) => ({ sessionId: p.sessionId, name: p.name, score: p.score, forfeited: p.forfeited, isBot: p.isBot, xp: undefined as number | undefined }));
   const place = standings.findIndex((s) => s.sessionId === me) + 1;
   return (
     <section class="card narrow" aria-labelledby="result-title">
       <h1 id="result-title" class="headline">{headline}</h1>
-      {!result && <p class="hint">The duel finished while you were reconnecting; here is how it ended.</p>}
+      {!result && <p class="hint">{t("duel:result.whileAway")}</p>}
       <ol class="standings">
         {standings.map((s, i) => (
           <li key={s.sessionId} class={s.sessionId === me ? "me" : ""}>
             {view.party && <span class="place">{ordinal(i + 1)}</span>}
-            <span class="name">{s.sessionId === me ? `${s.name} (you)` : s.name}{s.isBot ? " · bot" : ""}{s.forfeited ? " · left" : ""}</span>
-            <span class="score">{s.score} pts</span>
-            {s.xp !== undefined && !s.isBot && <span class="xp">+{s.xp} XP</span>}
+            <span class="name">{s.sessionId === me ? t("you", { name: s.name }) : s.name}{s.isBot ? ` · ${t("duel:tagBot")}` : ""}{s.forfeited ? ` · ${t("duel:result.tagLeft")}` : ""}</span>
+            <span class="score">{t("duel:pts", { n: s.score })}</span>
+            {s.xp !== undefined && !s.isBot && <span class="xp">{t("xpGain", { n: s.xp })}</span>}
           </li>
         ))}
       </ol>
       <dl class="facts">
-        {view.party && place > 0 && <><dt>Your place</dt><dd data-testid="place">{ordinal(place)} of {standings.length}</dd></>}
-        {view.party && <><dt>Rating</dt><dd>unchanged (parties are not rated)</dd></>}
-        {mine && <><dt>XP earned</dt><dd>+{mine.xp}</dd></>}
-        {progress.xp !== undefined && <><dt>Total XP</dt><dd>{progress.xp}</dd></>}
-        {delta !== undefined && <><dt>{languageName(nav.languages, lang)} rating</dt><dd>{progress.ratingAfter} ({delta >= 0 ? "+" : ""}{delta})</dd></>}
-        {vsBot && <><dt>Rating</dt><dd>unchanged (duels against bots are not rated)</dd></>}
-        {progress.rank != null && <><dt>Your rank</dt><dd>#{progress.rank} on the {progress.board?.startsWith("rating-") ? "rating" : `${languageName(nav.languages, lang)} XP`} board</dd></>}
+        {view.party && place > 0 && <><dt>{t("duel:result.yourPlace")}</dt><dd data-testid="place">{t("duel:result.placeOf", { place: ordinal(place), n: standings.length })}</dd></>}
+        {view.party && <><dt>{t("duel:result.rating")}</dt><dd>{t("duel:result.partyUnrated")}</dd></>}
+        {mine && <><dt>{t("duel:result.xpEarned")}</dt><dd>{t("duel:result.plus", { n: mine.xp })}</dd></>}
+        {progress.xp !== undefined && <><dt>{t("duel:result.totalXp")}</dt><dd>{formatNumber(progress.xp)}</dd></>}
+        {delta !== undefined && <><dt>{capitalise(t("duel:result.languageRating", { language: languageName(nav.languages, lang) }))}</dt><dd>{t("duel:result.ratingChange", { rating: progress.ratingAfter, delta })}</dd></>}
+        {vsBot && <><dt>{t("duel:result.rating")}</dt><dd>{t("duel:result.botUnrated")}</dd></>}
+        {progress.rank != null && <><dt>{t("duel:result.yourRank")}</dt><dd>{progress.board?.startsWith("rating-") ? t("duel:result.rankRating", { rank: progress.rank }) : t("duel:result.rankXp", { rank: progress.rank, language: languageName(nav.languages, lang) })}</dd></>}
       </dl>
       <div class="actions">
-        <button class="primary big" onClick={again} disabled={busy}>{how.kind === "challenge" || how.kind === "party" ? "New duel" : "Play again"}</button>
-        <button class="secondary" onClick={() => nav.go({ name: "boards" })}>Leaderboards</button>
-        <button class="link" onClick={() => nav.go({ name: "home" })}>Home</button>
+        <button class="primary big" onClick={again} disabled={busy}>{how.kind === "challenge" || how.kind === "party" ? t("duel:result.newDuel") : t("duel:result.again")}</button>
+        <button class="secondary" onClick={() => nav.go({ name: "boards" })}>{t("nav.boards")}</button>
+        <button class="link" onClick={() => nav.go({ name: "home" })}>{t("duel:home")}</button>
       </div>
     </section>
   );
-}
-
-/** 1st, 2nd, 3rd, 4th… */
-function ordinal(n: number): string {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
-  return `${n}${suffix}`;
 }
 
 /** The profile once this duel's result is in (results are recorded a moment after the end). */

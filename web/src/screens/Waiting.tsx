@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { DuelSession, LinguaLeapError, RankedSearch } from "../../../client-sdk";
 import type { Nav } from "../app";
 import { client, type Profile } from "../game";
+import { useT } from "../i18n";
 
 interface Props {
   nav: Nav;
@@ -13,9 +14,11 @@ interface Props {
 
 /** The wait before a duel: elapsed time and Cancel (Escape); the challenge code to share. */
 export function Waiting({ nav, search, challenge }: Props) {
+  const t = useT();
   const startedAt = useRef(Date.now());
   const [now, setNow] = useState(Date.now());
-  const [note, setNote] = useState("");
+  /** The latest news of the search: drawn at each render, so in the language on show. */
+  const [note, setNote] = useState<{ matched: string } | "requeueing" | "">("");
   const [copied, setCopied] = useState(false);
   const before = useRef<Promise<Profile | undefined>>(client.me().catch(() => undefined));
 
@@ -25,8 +28,8 @@ export function Waiting({ nav, search, challenge }: Props) {
     window.addEventListener("keydown", onKey);
     const offs: (() => void)[] = [];
     if (search) {
-      offs.push(search.on("matched", (o) => setNote(`Opponent found: ${o.name}. Get ready!`)));
-      offs.push(search.on("requeueing", () => setNote("Lost the queue — looking again…")));
+      offs.push(search.on("matched", (o) => setNote({ matched: o.name })));
+      offs.push(search.on("requeueing", () => setNote("requeueing")));
       offs.push(search.on("queued", () => setNote("")));
       search.duel.then(
         async (duel) => nav.go({ name: "duel", duel, how: { kind: "ranked" }, before: await before.current }),
@@ -59,27 +62,27 @@ export function Waiting({ nav, search, challenge }: Props) {
   const link = challenge ? `${location.origin}/?challenge=${challenge.code}` : "";
   return (
     <section class="card narrow center" aria-labelledby="wait-title">
-      <h1 id="wait-title">{search ? "Finding an opponent…" : "Waiting for your friend…"}</h1>
-      <p class="elapsed" role="timer" aria-label={`Waiting for ${seconds} seconds`}>
+      <h1 id="wait-title">{search ? t("waiting.finding") : t("waiting.friend")}</h1>
+      <p class="elapsed" role="timer" aria-label={t("waiting.elapsed", { count: seconds })}>
         {elapsed}
       </p>
-      {search && search.status.botAfterMs > 0 && <p class="hint">A bot of about your level steps in after {Math.round(search.status.botAfterMs / 1000)} seconds if nobody fits.</p>}
+      {search && search.status.botAfterMs > 0 && <p class="hint">{t("waiting.bot", { count: Math.round(search.status.botAfterMs / 1000) })}</p>}
       {challenge && (
         <div class="share">
-          <p>Your code</p>
-          <p class="code" aria-label={`Code ${challenge.code.split("").join(" ")}`}>{challenge.code}</p>
+          <p>{t("waiting.yourCode")}</p>
+          <p class="code" aria-label={t("codeSpelled", { code: challenge.code.split("").join(" ") })}>{challenge.code}</p>
           <button
             class="secondary"
             onClick={() => {
               void navigator.clipboard?.writeText(link).then(() => setCopied(true), () => setCopied(false));
             }}
           >
-            {copied ? "Link copied" : "Copy invite link"}
+            {copied ? t("linkCopied") : t("copyLink")}
           </button>
         </div>
       )}
-      <p role="status" aria-live="polite" class="note">{note}</p>
-      <button class="secondary" onClick={cancel}>Cancel</button>
+      <p role="status" aria-live="polite" class="note">{note === "requeueing" ? t("waiting.requeueing") : note ? t("waiting.matched", { name: note.matched }) : ""}</p>
+      <button class="secondary" onClick={cancel}>{t("waiting.cancel")}</button>
     </section>
   );
 }

@@ -3,6 +3,8 @@ import { LinguaLeapClient, type ClassSession } from "../../../../client-sdk";
 import type { Nav } from "../../app";
 import { explain, needsSignIn } from "../../errors";
 import { client, signOut, timeZone } from "../../game";
+import { useT } from "../../i18n";
+import { markers, rich } from "../../ui/rich";
 import { rememberSeat } from "./class-seat";
 import "./class.css";
 
@@ -13,12 +15,14 @@ const PIN = /^[1-9][0-9]{5}$/;
 
 /** A phone joins a class game: the PIN (from the link or typed) and a nickname, unless signed in. */
 export function ClassJoin({ nav, pin: given }: { nav: Nav; pin: string }) {
+  const t = useT();
   const [pin, setPin] = useState(given);
   const [name, setName] = useState("");
   const [me, setMe] = useState(client.user?.name ?? "");
   /** Signed in but joining under a nickname instead (a fresh guest, the account untouched). */
   const [nickname, setNickname] = useState(!client.token);
-  const [error, setError] = useState("");
+  /** Why the join failed, explained at each render. */
+  const [error, setError] = useState<{ err: unknown }>();
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -32,7 +36,7 @@ export function ClassJoin({ nav, pin: given }: { nav: Nav; pin: string }) {
     e.preventDefault();
     if (!ready) return;
     setBusy(true);
-    setError("");
+    setError(undefined);
     const signedOut = !client.token;
     try {
       const { game, shared } = await enter(pin, nickname ? name.trim() : undefined);
@@ -44,31 +48,31 @@ export function ClassJoin({ nav, pin: given }: { nav: Nav; pin: string }) {
       // A failed first join leaves a guest made for a name that did not get in: forget it.
       if (signedOut && client.token) signOut();
       if (needsSignIn(err)) return nav.fail(err);
-      setError(explain(err));
+      setError({ err });
       setBusy(false);
     }
   }
 
   return (
     <form class="card narrow class-join" aria-labelledby="join-title" onSubmit={join} noValidate>
-      <h1 id="join-title">Join a class game</h1>
-      <label for="class-pin">Game PIN</label>
-      <input id="class-pin" class="pin-input" value={pin} inputMode="numeric" autoComplete="off" maxLength={6} placeholder="6 digits" aria-describedby="pin-hint" onInput={(e) => setPin(e.currentTarget.value.replace(/\D/g, "").slice(0, 6))} />
-      <p id="pin-hint" class="hint">The 6 digits on your teacher's screen.</p>
+      <h1 id="join-title">{t("class:join.title")}</h1>
+      <label for="class-pin">{t("class:join.pin")}</label>
+      <input id="class-pin" class="pin-input" value={pin} inputMode="numeric" autoComplete="off" maxLength={6} placeholder={t("class:join.pinPlaceholder")} aria-describedby="pin-hint" onInput={(e) => setPin(e.currentTarget.value.replace(/\D/g, "").slice(0, 6))} />
+      <p id="pin-hint" class="hint">{t("class:join.pinHint")}</p>
       {nickname ? (
         <>
-          <label for="class-name">Nickname</label>
+          <label for="class-name">{t("class:join.nickname")}</label>
           <input id="class-name" value={name} maxLength={NAME_MAX} autoComplete="nickname" aria-describedby="name-hint" onInput={(e) => setName(e.currentTarget.value)} />
-          <p id="name-hint" class="hint">{NAME_MIN} to {NAME_MAX} letters or digits. Everyone will see it on the big screen.</p>
+          <p id="name-hint" class="hint">{t("class:join.nicknameHint", { min: NAME_MIN, max: NAME_MAX })}</p>
         </>
       ) : (
         <p class="playing-as">
-          You'll play as <strong>{me || "yourself"}</strong>.{" "}
-          <button type="button" class="link" onClick={() => setNickname(true)}>Use a nickname instead</button>
+          {rich(t("class:join.playingAs", markers("name")), { name: <strong>{me || t("class:join.yourself")}</strong> })}{" "}
+          <button type="button" class="link" onClick={() => setNickname(true)}>{t("class:join.useNickname")}</button>
         </p>
       )}
-      {error && <p class="note warn" role="alert">{error}</p>}
-      <button class="primary big" type="submit" disabled={busy || !ready}>{busy ? "Joining…" : "Join"}</button>
+      {error && <p class="note warn" role="alert">{explain(error.err)}</p>}
+      <button class="primary big" type="submit" disabled={busy || !ready}>{busy ? t("class:join.joining") : t("class:join.join")}</button>
     </form>
   );
 }

@@ -3,10 +3,12 @@ import { LinguaLeapError } from "../../../../client-sdk";
 import type { Nav } from "../../app";
 import { needsSignIn } from "../../errors";
 import { client } from "../../game";
+import { useT } from "../../i18n";
 import { forgetSeat, type ClassSeat } from "./class-seat";
 
 /** After a reload: back into the class game this tab was in, or on to where it can go from here. */
 export function ClassRejoin({ nav, seat }: { nav: Nav; seat: ClassSeat }) {
+  const t = useT();
   useEffect(() => {
     client.rejoinClassGame(seat.roomId, seat.role).then(
       (session) => nav.go(seat.role === "host" ? { name: "class-host", host: session, pin: seat.pin } : { name: "class-play", game: session }),
@@ -18,5 +20,5 @@ export function ClassRejoin({ nav, seat }: { nav: Nav; seat: ClassSeat }) {
       },
     );
   }, []);
-  return <p class="card center" role="status">Back to your class game…</p>;
+  return <p class="card center" role="status">{t("class:rejoining")}</p>;
 }

@@ -2,12 +2,14 @@ import { useEffect, useState } from "preact/hooks";
 import type { Direction, LessonSummary, Mode } from "../../../../client-sdk";
 import { CLASS_LIMITS } from "../../../../rooms/class-game/messages";
 import type { Nav } from "../../app";
-import { client, languageName } from "../../game";
+import { client, directionLabel, languageLabel } from "../../game";
+import { useT } from "../../i18n";
 
 const { rounds: ROUNDS, roundSeconds: SECONDS, lessons: LESSONS } = CLASS_LIMITS;
 
 /** A teacher sets up a class game: language, lessons, mode, direction, rounds, round time. */
 export function ClassSetup({ nav }: { nav: Nav }) {
+  const t = useT();
   const [lang, setLang] = useState(nav.prefs.lang);
   const [mode, setMode] = useState<Mode>("choice");
   const [direction, setDirection] = useState<Direction>("en-target");
@@ -44,50 +46,52 @@ export function ClassSetup({ nav }: { nav: Nav }) {
     }
   }
 
-  const target = languageName(nav.languages, lang);
+  const modes: [Mode, string][] = [["choice", t("home.picking")], ["typed", t("home.typing")]];
+  const directions: [Direction, string][] = [["en-target", directionLabel(nav.languages, "en-target", lang)], ["target-en", directionLabel(nav.languages, "target-en", lang)]];
   return (
     <form class="card class-setup" aria-labelledby="setup-title" onSubmit={create}>
-      <h1 id="setup-title">Host a class game</h1>
-      <p class="lead">Your screen goes on the projector; your students play on their phones with a PIN.</p>
-      <label for="class-lang">Language</label>
+      <h1 id="setup-title">{t("home.hostClass")}</h1>
+      <p class="lead">{t("class:setup.lead")}</p>
+      <label for="class-lang">{t("home.language")}</label>
       <select id="class-lang" value={lang} onChange={(e) => setLang(e.currentTarget.value)}>
-        {nav.languages.map((l) => <option key={l.code} value={l.code}>{l.name}</option>)}
+        {nav.languages.map((l) => <option key={l.code} value={l.code}>{languageLabel(nav.languages, l.code)}</option>)}
       </select>
       <Lessons lessons={lessons} picked={picked} toggle={toggle} />
       <div class="row">
-        <Choice legend="Answer by" name="class-mode" value={mode} set={setMode} options={[["choice", "Picking (4 choices)"], ["typed", "Typing"]]} />
-        <Choice legend="Translate" name="class-direction" value={direction} set={setDirection} options={[["en-target", `English → ${target}`], ["target-en", `${target} → English`]]} />
+        <Choice legend={t("home.answerBy")} name="class-mode" value={mode} set={setMode} options={modes} />
+        <Choice legend={t("home.translate")} name="class-direction" value={direction} set={setDirection} options={directions} />
       </div>
       <div class="row">
         <div>
-          <label for="class-rounds">Rounds ({ROUNDS.min}–{ROUNDS.max})</label>
+          <label for="class-rounds">{t("class:setup.rounds", { min: ROUNDS.min, max: ROUNDS.max })}</label>
           <input id="class-rounds" type="number" inputMode="numeric" min={ROUNDS.min} max={ROUNDS.max} required value={rounds} aria-invalid={!roundsOk} onInput={(e) => setRounds(e.currentTarget.value)} />
         </div>
         <div>
-          <label for="class-seconds">Seconds per round ({SECONDS.min}–{SECONDS.max})</label>
-          <input id="class-seconds" type="number" inputMode="numeric" min={SECONDS.min} max={SECONDS.max} placeholder="Default" aria-describedby="seconds-hint" aria-invalid={!secondsOk} value={seconds} onInput={(e) => setSeconds(e.currentTarget.value)} />
-          <p id="seconds-hint" class="hint">Leave empty for the usual time.</p>
+          <label for="class-seconds">{t("class:setup.seconds", { min: SECONDS.min, max: SECONDS.max })}</label>
+          <input id="class-seconds" type="number" inputMode="numeric" min={SECONDS.min} max={SECONDS.max} placeholder={t("class:setup.secondsDefault")} aria-describedby="seconds-hint" aria-invalid={!secondsOk} value={seconds} onInput={(e) => setSeconds(e.currentTarget.value)} />
+          <p id="seconds-hint" class="hint">{t("class:setup.secondsHint")}</p>
         </div>
       </div>
       <label class="check">
         <input type="checkbox" checked={autoAdvance} onChange={(e) => setAutoAdvance(e.currentTarget.checked)} />
-        Go on to the next word by itself after each answer is shown
+        {t("class:setup.autoAdvance")}
       </label>
-      <button class="primary big" type="submit" disabled={busy || !roundsOk || !secondsOk}>{busy ? "Creating…" : "Create the game"}</button>
-      <button class="link" type="button" onClick={() => nav.go({ name: "home" })}>Back</button>
+      <button class="primary big" type="submit" disabled={busy || !roundsOk || !secondsOk}>{busy ? t("class:setup.creating") : t("class:setup.create")}</button>
+      <button class="link" type="button" onClick={() => nav.go({ name: "home" })}>{t("class:setup.back")}</button>
     </form>
   );
 }
 
 function Lessons({ lessons, picked, toggle }: { lessons: LessonSummary[]; picked: string[]; toggle: (id: string, on: boolean) => void }) {
+  const t = useT();
   return (
     <fieldset class="lessons">
-      <legend>Lessons ({picked.length} chosen; none: words from every lesson)</legend>
+      <legend>{t("class:setup.lessons", { count: picked.length })}</legend>
       <div class="lesson-list">
         {lessons.map((l) => (
           <label key={l.id} class="check">
             <input type="checkbox" checked={picked.includes(l.id)} disabled={!picked.includes(l.id) && picked.length >= LESSONS.max} onChange={(e) => toggle(l.id, e.currentTarget.checked)} />
-            {l.title} <span class="hint">({l.level}, {l.wordCount} words)</span>
+            {l.title} <span class="hint">{t("class:setup.lessonDetail", { level: l.level, count: l.wordCount })}</span>
           </label>
         ))}
       </div>

@@ -3,11 +3,12 @@ import type { ClassSession } from "../../../../client-sdk";
 import type { Nav } from "../../app";
 import { explain } from "../../errors";
 import { client, rememberToken, timeZone } from "../../game";
+import { uiLanguage, useT } from "../../i18n";
 import { Banner } from "../../ui/Banner";
 import { Countdown, HostRound } from "./ClassHost";
 import { HostPodium } from "./HostPodium";
 import { HostReveal } from "./HostReveal";
-import { count, useClass } from "./use-class";
+import { useClass } from "./use-class";
 import "./class.css";
 
 /**
@@ -16,8 +17,10 @@ import "./class.css";
  * guests. No player's own line reaches a watcher (the server filters it), and no seat is taken.
  */
 export function ClassWatch({ nav, pin }: { nav: Nav; pin: string }) {
+  const t = useT();
   const [watch, setWatch] = useState<ClassSession | undefined>();
-  const [failed, setFailed] = useState("");
+  /** Why watching failed, explained at each render. */
+  const [failed, setFailed] = useState<{ err: unknown }>();
 
   useEffect(() => {
     let live = true;
@@ -25,13 +28,13 @@ export function ClassWatch({ nav, pin }: { nav: Nav; pin: string }) {
     void (async () => {
       try {
         // Watching needs a token, not an account: a signed-out viewer gets a guest.
-        if (!client.token) await client.signInAsGuest(`Viewer ${Math.floor(100 + Math.random() * 900)}`, { timeZone: timeZone() });
+        if (!client.token) await client.signInAsGuest(t("duel:watch.viewerName", { n: Math.floor(100 + Math.random() * 900) }), { timeZone: timeZone(), uiLang: uiLanguage() });
         rememberToken();
         session = await client.watchClassGame(pin);
         if (live) setWatch(session);
         else void session.leave();
       } catch (err) {
-        setFailed(explain(err));
+        setFailed({ err });
       }
     })();
     return () => {
@@ -43,24 +46,25 @@ export function ClassWatch({ nav, pin }: { nav: Nav; pin: string }) {
   if (failed) {
     return (
       <section class="card narrow center" role="alert">
-        <h1>This class game can't be watched</h1>
-        <p>{failed}</p>
-        <button class="primary" onClick={() => nav.go({ name: client.token ? "home" : "start" })}>Back to LinguaLeap</button>
+        <h1>{t("class:watch.unwatchable")}</h1>
+        <p>{explain(failed.err)}</p>
+        <button class="primary" onClick={() => nav.go({ name: client.token ? "home" : "start" })}>{t("class:backHome")}</button>
       </section>
     );
   }
-  if (!watch) return <p class="card center" role="status">Opening the class game…</p>;
+  if (!watch) return <p class="card center" role="status">{t("class:opening")}</p>;
   return <Watching session={watch} pin={pin} />;
 }
 
 function Watching({ session, pin }: { session: ClassSession; pin: string }) {
+  const t = useT();
   const { view, closed } = useClass(session);
-  if (!view) return <p class="card center" role="status">Opening the class game…</p>;
+  if (!view) return <p class="card center" role="status">{t("class:opening")}</p>;
   return (
     <div class="class-host class-watch">
-      {closed && view.phase !== "podium" && <Banner kind="info">{closed.error ? explain(closed.error) : "This class game is closed."}</Banner>}
-      <p class="host-meta" role="status">Watching {view.hostName}'s class game · {count(view.playerCount, "player")} · {view.watching} watching</p>
-      {view.phase === "lobby" && <h1 class="host-huge center">Waiting for the teacher to start…</h1>}
+      {closed && view.phase !== "podium" && <Banner kind="info">{closed.error ? explain(closed.error) : t("class:closed")}</Banner>}
+      <p class="host-meta" role="status">{t("class:watch.watching", { host: view.hostName })} · {t("class:players", { count: view.playerCount })} · {t("duel:watching", { count: view.watching })}</p>
+      {view.phase === "lobby" && <h1 class="host-huge center">{t("class:watch.waitingTeacher")}</h1>}
       {view.phase === "countdown" && <Countdown view={view} />}
       {view.phase === "round" && <HostRound view={view} watcher />}
       {view.phase === "reveal" && <HostReveal view={view} />}

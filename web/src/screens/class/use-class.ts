@@ -26,8 +26,3 @@ export function useClass(session: ClassSession): ClassLive {
   }, [session]);
   return live;
 }
-
-/** "1 player" / "3 players". */
-export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -1,9 +1,20 @@
 /**
  * What the Leagues tab says, pure: the time left in the week, the zones' labels, how far the
  * learner is from the promotion zone, and when to ask for the standings again. No DOM, no
- * storage, no clock of its own: `now` and `rng` come in as arguments.
+ * storage, no clock of its own: `now` and `rng` come in as arguments, and so does `t`, the
+ * interface language's sentences (web/src/locales/<language>/leagues.json).
  */
-import type { LeaguePage, LeagueStanding, LeagueZone } from "../../../../client-sdk";
+import type { LeagueOutcome, LeaguePage, LeagueStanding, LeagueZone } from "../../../../client-sdk";
+
+/** A catalogue lookup, as i18next's `t` does it: a key ("leagues:week") and its values. */
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/**
+ * The tiers' keys in the catalogue (`leagues:tiers.<key>`), lowest first, as the server's
+ * TIERS (server/leagues.rules.ts) name them: the page gives a tier's index, the catalogue its
+ * name in the interface language.
+ */
+export const TIER_KEYS = ["bronze", "silver", "gold", "sapphire", "ruby", "emerald", "amethyst", "pearl", "obsidian", "diamond"] as const;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,20 +27,25 @@ export const POLL_MAX_MS = 120_000;
 
 /**
  * The time left until `endsAt`, short for the eye and spelled out for a screen reader.
- * @example timeLeft(Date.parse("2026-12-07T00:00:00Z"), Date.parse("2026-12-04T19:00:00Z")) // { short: "2 d 5 h left", long: "2 days 5 hours left" }
+ * @example timeLeft(Date.parse("2026-12-07T00:00:00Z"), Date.parse("2026-12-04T19:00:00Z"), t) // { short: "2 d 5 h left", long: "2 days 5 hours left" }
  */
-export function timeLeft(endsAt: number, now: number): { short: string; long: string } {
+export function timeLeft(endsAt: number, now: number, t: Translate): { short: string; long: string } {
   const left = endsAt - now;
-  if (left <= 0) return { short: "Week over", long: "This week is over: the new one starts in a moment" };
-  if (left < MINUTE) return { short: "< 1 min left", long: "less than a minute left" };
+  if (left <= 0) return { short: t("leagues:left.over"), long: t("leagues:left.overLong") };
+  if (left < MINUTE) return { short: t("leagues:left.underMinute"), long: t("leagues:left.underMinuteLong") };
   const d = Math.floor(left / DAY);
   const h = Math.floor((left % DAY) / HOUR);
   const m = Math.floor((left % HOUR) / MINUTE);
-  const parts: [number, string, string][] = d > 0 ? [[d, "d", "day"], [h, "h", "hour"]] : h > 0 ? [[h, "h", "hour"], [m, "min", "minute"]] : [[m, "min", "minute"]];
+  const units = {
+    d: [(n: number) => t("leagues:left.d", { n }), (count: number) => t("leagues:left.days", { count })],
+    h: [(n: number) => t("leagues:left.h", { n }), (count: number) => t("leagues:left.hours", { count })],
+    min: [(n: number) => t("leagues:left.min", { n }), (count: number) => t("leagues:left.minutes", { count })],
+  } as const;
+  const parts: [number, keyof typeof units][] = d > 0 ? [[d, "d"], [h, "h"]] : h > 0 ? [[h, "h"], [m, "min"]] : [[m, "min"]];
   const shown = parts.filter(([n], i) => i === 0 || n > 0);
   return {
-    short: `${shown.map(([n, unit]) => `${n} ${unit}`).join(" ")} left`,
-    long: `${shown.map(([n, , word]) => `${n} ${word}${n === 1 ? "" : "s"}`).join(" ")} left`,
+    short: t("leagues:left.short", { time: shown.map(([n, unit]) => units[unit][0](n)).join(" ") }),
+    long: t("leagues:left.long", { time: shown.map(([n, unit]) => units[unit][1](n)).join(" ") }),
   };
 }
 
@@ -46,29 +62,51 @@ export function nextPollMs(failures: number, rng: () => number = Math.random): n
 }
 
 /**
- * Who moves at the week's end, in words.
- * @example moves(7, "top", "up") // "the top 7 move up"; moves(1, "bottom", "down") // "the bottom one moves down"
+ * Who moves at the week's end, in words: the top of the cohort up, the bottom down.
+ * @example moves(7, "up", t) // "the top 7 move up"; moves(1, "down", t) // "the bottom one moves down"
  */
-export function moves(n: number, end: "top" | "bottom", way: "up" | "down"): string {
-  if (n <= 0) return `nobody moves ${way}`;
-  return n === 1 ? `the ${end} one moves ${way}` : `the ${end} ${n} move ${way}`;
+export function moves(n: number, way: "up" | "down", t: Translate): string {
+  if (way === "up") return n <= 0 ? t("leagues:moves.nobodyUp") : t("leagues:moves.up", { count: n });
+  return n <= 0 ? t("leagues:moves.nobodyDown") : t("leagues:moves.down", { count: n });
+}
+
+/**
+ * A tier's name in the interface language, by its index; the server's name for a tier the
+ * catalogue does not know.
+ * @example tierName(1, page, t) // "Silver" ("Argent", "Silber")
+ */
+export function tierName(tier: number, page: Pick<LeaguePage, "tiers">, t: Translate): string {
+  const key = TIER_KEYS[tier];
+  return key && page.tiers.length === TIER_KEYS.length ? t(`leagues:tiers.${key}`) : (page.tiers[tier] ?? "");
 }
 
 /** A zone's heading in the standings, in words (never by colour alone). */
-export function zoneHeading(zone: LeagueZone, page: LeaguePage): string {
+export function zoneHeading(zone: LeagueZone, page: LeaguePage, t: Translate): string {
   const c = page.cohort;
-  const above = page.tiers[page.tier + 1];
-  const below = page.tiers[page.tier - 1];
-  if (zone === "up") return `Promotion zone: ${moves(c?.promote ?? 0, "top", "up")} to ${above ?? "the next tier"}`;
-  if (zone === "down") return `Demotion zone: ${moves(c?.demote ?? 0, "bottom", "down")} to ${below ?? "the tier below"}`;
-  return `Staying in ${page.tierName}`;
+  const above = page.tier + 1 < page.tiers.length ? tierName(page.tier + 1, page, t) : undefined;
+  const below = page.tier > 0 ? tierName(page.tier - 1, page, t) : undefined;
+  if (zone === "up") return t("leagues:zone.up", { moves: moves(c?.promote ?? 0, "up", t), tier: above ?? t("leagues:zone.nextTier") });
+  if (zone === "down") return t("leagues:zone.down", { moves: moves(c?.demote ?? 0, "down", t), tier: below ?? t("leagues:zone.tierBelow") });
+  return t("leagues:zone.stay", { tier: tierName(page.tier, page, t) });
 }
 
 /** A row's zone in one or two words, with an arrow the screen reader skips. */
-export function zoneMark(zone: LeagueZone): { arrow: string; text: string } {
-  if (zone === "up") return { arrow: "▲", text: "Up" };
-  if (zone === "down") return { arrow: "▼", text: "Down" };
-  return { arrow: "", text: "Stay" };
+export function zoneMark(zone: LeagueZone, t: Translate): { arrow: string; text: string } {
+  if (zone === "up") return { arrow: "▲", text: t("leagues:mark.up") };
+  if (zone === "down") return { arrow: "▼", text: t("leagues:mark.down") };
+  return { arrow: "", text: t("leagues:mark.stay") };
+}
+
+/**
+ * Last week's outcome as a sentence in the interface language (the page's `message` is the
+ * server's English).
+ * @example outcomeSentence(last, page, t) // "Promoted to Silver."
+ */
+export function outcomeSentence(last: LeagueOutcome, page: Pick<LeaguePage, "tiers">, t: Translate): string {
+  const tier = tierName(last.tier, page, t) || last.tierName;
+  if (last.move === "up") return t("leagues:outcome.up", { tier });
+  if (last.move === "down") return t("leagues:outcome.down", { tier });
+  return t("leagues:outcome.stay", { tier });
 }
 
 /** The standings cut into their zones, in order, leaving out an empty zone. */
@@ -79,25 +117,34 @@ export function byZone(standings: readonly LeagueStanding[]): { zone: LeagueZone
 /**
  * Where the learner stands, in one sentence, with how much XP would take them into the
  * promotion zone (past its last row: equal XP goes to the earlier arrival, so one more).
- * @example standingLine(page) // "You're #9 with 40 XP this week: 21 XP more reaches the promotion zone."
+ * @example standingLine(page, t) // "You're #9 of 12 with 40 XP this week: 21 XP more reaches the promotion zone."
  */
-export function standingLine(page: LeaguePage): string {
+export function standingLine(page: LeaguePage, t: Translate): string {
   const { me, cohort } = page;
   if (!me || !cohort) return "";
-  const head = `You're #${me.rank} of ${cohort.standings.length} with ${me.xp} XP this week`;
-  if (me.zone === "up") return `${head}: in the promotion zone.`;
+  const values = { rank: me.rank, n: cohort.standings.length, xp: me.xp };
+  if (me.zone === "up") return t("leagues:standing.up", values);
   const ups = cohort.standings.filter((r) => r.zone === "up");
   const lastUp = ups[ups.length - 1];
-  const more = lastUp ? `: ${lastUp.xp - me.xp + 1} XP more reaches the promotion zone` : "";
-  if (me.zone === "down") return `${head}, in the demotion zone${more}.`;
-  return `${head}${more}.`;
+  const more = lastUp ? lastUp.xp - me.xp + 1 : undefined;
+  if (me.zone === "down") return more === undefined ? t("leagues:standing.down", values) : t("leagues:standing.downMore", { ...values, more });
+  return more === undefined ? t("leagues:standing.stay", values) : t("leagues:standing.stayMore", { ...values, more });
+}
+
+/**
+ * The week's number alone, "49" for "2026-W49" (undefined for another shape).
+ * @example weekNumber("2026-W49") // 49
+ */
+export function weekNumber(week: string): number | undefined {
+  const n = /-W(\d+)$/.exec(week)?.[1];
+  return n ? Number(n) : undefined;
 }
 
 /**
  * "Week 49" for "2026-W49".
- * @example weekLabel("2026-W49") // "Week 49"
+ * @example weekLabel("2026-W49", t) // "Week 49"
  */
-export function weekLabel(week: string): string {
-  const n = /-W(\d+)$/.exec(week)?.[1];
-  return n ? `Week ${Number(n)}` : week;
+export function weekLabel(week: string, t: Translate): string {
+  const n = weekNumber(week);
+  return n === undefined ? week : t("leagues:week", { n });
 }
