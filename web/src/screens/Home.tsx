@@ -99,7 +99,8 @@ export function Home({ nav }: { nav: Nav }) {
             {languages.map((l) => (
               <label key={l.code} class={l.code === prefs.lang ? "chip on" : "chip"}>
                 <input type="radio" name="lang" value={l.code} checked={l.code === prefs.lang} onChange={() => set({ lang: l.code })} />
-                {languageLabel(languages, l.code)} <span class="native" lang={l.code}>{l.nativeName}</span>
+                {/* Its own name too, unless the interface already says it so ("Deutsch", not "Deutsch Deutsch"). */}
+                {languageLabel(languages, l.code)} {languageLabel(languages, l.code) !== l.nativeName && <span class="native" lang={l.code}>{l.nativeName}</span>}
               </label>
             ))}
           </div>
