@@ -8,6 +8,7 @@ import { DIRECTIONS } from "../../../rooms/word-duel/messages";
 import { answerOf, answerTime, holdFor, judge, MAX_ANSWER_MS, PRACTICE_WORDS, practiceWords, type Judged, type PracticeWord } from "./practice.rules";
 import { PracticeSummary, VerdictLine, type Played } from "./PracticeSummary";
 import "./offline.css";
+import { insertAt } from "../ui/insert-at";
 
 /**
  * A kept lesson practised without the network: its words typed one by one, each judged on
@@ -155,16 +156,4 @@ function AnswerForm({ nav, word, answerLang, xp, onAnswer }: { nav: Nav; word: P
       <button type="button" class="link" disabled={holding} onClick={() => submit("")}>{t("offline:practice.skip")}</button>
     </form>
   );
-}
-
-/** Puts a letter at the cursor of the answer field and keeps the focus there. */
-function insertAt(field: HTMLInputElement | null, ch: string, set: (v: string) => void) {
-  if (!field) return;
-  const start = field.selectionStart ?? field.value.length;
-  const end = field.selectionEnd ?? start;
-  const value = field.value.slice(0, start) + ch + field.value.slice(end);
-  set(value);
-  field.value = value;
-  field.focus();
-  field.setSelectionRange(start + ch.length, start + ch.length);
 }

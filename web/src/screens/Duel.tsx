@@ -7,6 +7,7 @@ import { translate, useT } from "../i18n";
 import { Banner } from "../ui/Banner";
 import { RoundTimer } from "../ui/RoundTimer";
 import { markers, rich } from "../ui/rich";
+import { insertAt } from "../ui/insert-at";
 
 /** How a duel ended, for the result screen. */
 export interface DuelEnd {
@@ -251,16 +252,4 @@ export function verdictText(verdict: string, reason?: string, answer?: string): 
   if (verdict === "almost") return reason === "accent" ? translate("duel:verdict.accent") : translate("duel:verdict.typo");
   if (verdict === "wrong") return translate("duel:verdict.wrong");
   return translate("duel:verdict.none");
-}
-
-/** Puts a letter at the cursor of the answer field and keeps the focus there. */
-function insertAt(field: HTMLInputElement | null, ch: string, set: (v: string) => void) {
-  if (!field) return;
-  const start = field.selectionStart ?? field.value.length;
-  const end = field.selectionEnd ?? start;
-  const value = field.value.slice(0, start) + ch + field.value.slice(end);
-  set(value);
-  field.value = value;
-  field.focus();
-  field.setSelectionRange(start + ch.length, start + ch.length);
 }
