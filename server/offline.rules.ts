@@ -4,14 +4,15 @@
  * the server's own judge (rooms/word-duel/duel.rules.ts); the server judges every answer
  * again and only its verdicts count.
  */
-import { buildQuestion, judgeAnswer, type DuelLangs, type RuleWord } from "../rooms/word-duel/duel.rules";
+import { buildQuestion, type DuelLangs, type RuleWord } from "../rooms/word-duel/duel.rules";
+import { MAX_ANSWER_MS, MIN_ANSWER_MS, rulesFromJson, typedVerdict, type LangRulesJson } from "../rooms/word-duel/offline.rules";
 import { foldAccents, wordsOf, normalize, withinOneEdit, type LangRules } from "../rooms/word-duel/judge.rules";
 import type { Direction } from "../rooms/word-duel/messages";
 import type { MatchPlayer, MatchResult } from "../rooms/shared/match-result";
 import { XP, xpFor } from "../rooms/word-duel/worth.rules";
 
 /** How answers in one language are judged, as JSON (the judge's LangRules; `words` as a list). */
-export type LangRulesJson = Omit<LangRules, "words"> & { words?: string[] };
+export type { LangRulesJson };
 
 /**
  * GET /api/lessons/:id/pack: all a device needs to practise a lesson offline, judged by the
@@ -66,10 +67,7 @@ export interface OfflineLimits {
 
 /** Device clocks drift: a practice may end this far in the server's future. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
-/** No one reads a word and types its translation faster than this (ms), unless they typed nothing. */
-export const MIN_ANSWER_MS = 250;
-/** A word shown longer than this is not being practised (ms). */
-export const MAX_ANSWER_MS = 5 * 60_000;
+export { MAX_ANSWER_MS, MIN_ANSWER_MS, rulesFromJson };
 /** One practice lasts at most this long, start to end (ms). */
 export const MAX_PRACTICE_MS = 3 * 60 * 60_000;
 
@@ -123,11 +121,8 @@ export function checkPractice(practice: OfflinePractice, lesson: OfflineLesson |
 
 /** One answer judged as a typed practice judges it (an empty answer is no answer). */
 export function judgeOffline(word: RuleWord, direction: Direction, langs: DuelLangs, input: string): Pick<MatchPlayer["words"][number], "verdict" | "reason"> {
-  if (input.trim() === "") return { verdict: "none" };
   // A typed question's judging does not draw on chance: no distractors are picked.
-  const judged = judgeAnswer(buildQuestion(word, [], "typed", direction, langs, Math.random), input);
-  if (judged.verdict === "almost") return { verdict: "almost", reason: judged.reason };
-  return { verdict: judged.verdict === "correct" ? "correct" : "wrong" };
+  return typedVerdict(buildQuestion(word, [], "typed", direction, langs, Math.random), input);
 }
 
 /**
@@ -212,10 +207,4 @@ export function rulesJson(rules: LangRules, answers: readonly string[]): LangRul
     });
   }
   return json;
-}
-
-/** The rules a pack carries, ready for the judge (its word list made a set). */
-export function rulesFromJson(json: LangRulesJson): LangRules {
-  const { words, ...rules } = json;
-  return words ? { ...rules, words: new Set(words) } : rules;
 }

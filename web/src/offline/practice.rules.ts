@@ -6,18 +6,14 @@
  * practice is sent. Time and randomness come in as arguments.
  */
 import type { LessonPack, OfflineAnswer, OfflinePractice } from "../../../client-sdk";
-import { buildQuestion, judgeAnswer, pickWords, type DuelLangs, type LangRules, type Question, type Rng, type RuleWord } from "../../../rooms/word-duel/duel.rules";
+import { buildQuestion, pickWords, type DuelLangs, type Question, type Rng, type RuleWord } from "../../../rooms/word-duel/duel.rules";
+import { MAX_ANSWER_MS, MIN_ANSWER_MS, rulesFromJson, typedVerdict } from "../../../rooms/word-duel/offline.rules";
 import type { AlmostReason, Direction, Verdict } from "../../../rooms/word-duel/messages";
 
 /** Words asked in one practice (fewer when the lesson has fewer). */
 export const PRACTICE_WORDS = 10;
-/**
- * The server's bounds on an answer's time (server/offline.rules.ts: MIN_ANSWER_MS,
- * MAX_ANSWER_MS): a typed answer is taken no sooner than this after its word is shown…
- */
-export const MIN_ANSWER_MS = 250;
-/** …and a word unanswered this long has run out of time ("no answer"). */
-export const MAX_ANSWER_MS = 5 * 60_000;
+/** The server's bounds on an answer's time: taken no sooner than MIN_ANSWER_MS after its word is shown; unanswered MAX_ANSWER_MS, it ran out of time. */
+export { MAX_ANSWER_MS, MIN_ANSWER_MS };
 
 /** One word of a practice, its question built once. */
 export interface PracticeWord {
@@ -33,14 +29,9 @@ export interface Judged {
   xp: number;
 }
 
-/** The judge's rules as the pack carries them (`words` a list) made the judge's own (`words` a set). */
-export function rulesOf(json: LessonPack["judging"]["en"]): LangRules {
-  return { ...json, words: json.words ? new Set(json.words) : undefined };
-}
-
 /** Both languages of a pack, ready to judge. */
 export function langsOf(pack: LessonPack): DuelLangs {
-  return { en: rulesOf(pack.judging.en), target: rulesOf(pack.judging.target) };
+  return { en: rulesFromJson(pack.judging.en), target: rulesFromJson(pack.judging.target) };
 }
 
 /**
@@ -60,11 +51,8 @@ export function practiceWords(pack: LessonPack, direction: Direction, rng: Rng, 
  * @example judge(question, "la manzana", pack.xp) // { verdict: "correct", xp: 10 }
  */
 export function judge(question: Question, input: string, xp: LessonPack["xp"]): Judged {
-  if (input.trim() === "") return { verdict: "none", xp: 0 };
-  const judged = judgeAnswer(question, input);
-  if (judged.verdict === "almost") return { verdict: "almost", reason: judged.reason, xp: xp.almost };
-  if (judged.verdict === "correct") return { verdict: "correct", xp: xp.correct };
-  return { verdict: "wrong", xp: 0 };
+  const judged = typedVerdict(question, input);
+  return { ...judged, xp: judged.verdict === "correct" ? xp.correct : judged.verdict === "almost" ? xp.almost : 0 };
 }
 
 /**
