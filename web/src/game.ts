@@ -1,5 +1,6 @@
 import { LinguaLeapClient, type Direction, type Language, type Mode, type Profile, type User } from "../../client-sdk";
 import { uiLanguage } from "./i18n";
+import { forget, keep, readKept } from "./storage";
 
 const TOKEN_KEY = "lingualeap.token";
 const PREFS_KEY = "lingualeap.prefs";
@@ -14,31 +15,27 @@ export interface Prefs {
 const DEFAULT_PREFS: Prefs = { lang: "es", mode: "choice", direction: "en-target" };
 
 /** The one SDK client of the page; its token lives in localStorage so a reload keeps you signed in. */
-export const client = new LinguaLeapClient(location.origin, { token: read(TOKEN_KEY) ?? undefined });
+export const client = new LinguaLeapClient(location.origin, { token: readKept(TOKEN_KEY) ?? undefined });
 
 export function rememberToken(): void {
-  if (client.token) write(TOKEN_KEY, client.token);
+  if (client.token) keep(TOKEN_KEY, client.token);
 }
 
 export function signOut(): void {
   client.signOut();
-  try {
-    localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // Private mode: nothing was stored.
-  }
+  forget(TOKEN_KEY);
 }
 
 export function loadPrefs(): Prefs {
   try {
-    return { ...DEFAULT_PREFS, ...(JSON.parse(read(PREFS_KEY) ?? "{}") as Partial<Prefs>) };
+    return { ...DEFAULT_PREFS, ...(JSON.parse(readKept(PREFS_KEY) ?? "{}") as Partial<Prefs>) };
   } catch {
     return DEFAULT_PREFS;
   }
 }
 
 export function savePrefs(prefs: Prefs): void {
-  write(PREFS_KEY, JSON.stringify(prefs));
+  keep(PREFS_KEY, JSON.stringify(prefs));
 }
 
 /** The learner's time zone, sent at sign-up so daily streaks follow their days. */
@@ -56,12 +53,20 @@ export function timeZone(): string | undefined {
  */
 export function languageName(langs: Language[], code: string): string {
   try {
-    const name = new Intl.DisplayNames([uiLanguage()], { type: "language" }).of(code);
+    const name = displayNames(uiLanguage()).of(code);
     if (name && name !== code) return name;
   } catch {
     // An old browser without Intl.DisplayNames: the server's name.
   }
   return langs.find((l) => l.code === code)?.name ?? code;
+}
+
+/** One Intl.DisplayNames per interface language (screens name languages on every render). */
+const namers = new Map<string, Intl.DisplayNames>();
+function displayNames(ui: string): Intl.DisplayNames {
+  let namer = namers.get(ui);
+  if (!namer) namers.set(ui, (namer = new Intl.DisplayNames([ui], { type: "language" })));
+  return namer;
 }
 
 /** A language's name standing alone (a chip, a list item): capitalised ("Espagnol"). */
@@ -81,19 +86,3 @@ export function capitalise(s: string): string {
 }
 
 export type { Language, Profile, User };
-
-function read(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // Private mode or full storage: the game still works for this visit.
-  }
-}

@@ -11,6 +11,7 @@
  */
 import i18next, { type TFunction } from "i18next";
 import { useEffect, useState } from "preact/hooks";
+import { keep, readKept } from "./storage";
 
 /** The interface languages on offer, in picker order, with their own names. */
 export const UI_LANGUAGES = [
@@ -47,13 +48,7 @@ export function supported(tag: string | null | undefined): UiLanguage | undefine
 
 /** The learner's choice kept on this device, else the browser's first supported language, else English. */
 export function detectUiLanguage(): UiLanguage {
-  let kept: string | null = null;
-  try {
-    kept = localStorage.getItem(KEY);
-  } catch {
-    // Private mode: nothing kept.
-  }
-  return supported(kept) ?? navigator.languages.map(supported).find((l) => l !== undefined) ?? supported(navigator.language) ?? "en";
+  return supported(readKept(KEY)) ?? navigator.languages.map(supported).find((l) => l !== undefined) ?? supported(navigator.language) ?? "en";
 }
 
 void i18next.init({
@@ -89,11 +84,7 @@ export function uiLanguage(): UiLanguage {
 
 /** Switches the interface language, keeps it on this device and sets the page's `lang`. */
 export async function setUiLanguage(code: UiLanguage): Promise<void> {
-  try {
-    localStorage.setItem(KEY, code);
-  } catch {
-    // Private mode: kept for this visit only.
-  }
+  keep(KEY, code);
   await i18next.changeLanguage(code);
 }
 

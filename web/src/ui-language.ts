@@ -8,6 +8,7 @@
 import type { Profile } from "../../client-sdk";
 import { client } from "./game";
 import { setUiLanguage, supported, uiLanguage, type UiLanguage } from "./i18n";
+import { forget, keep, readKept } from "./storage";
 
 const UNSAVED = "lingualeap.uiLang.unsaved";
 
@@ -35,18 +36,10 @@ async function saveForAccount(code: UiLanguage): Promise<void> {
 }
 
 function unsaved(): boolean {
-  try {
-    return localStorage.getItem(UNSAVED) === "1";
-  } catch {
-    return false;
-  }
+  return readKept(UNSAVED) === "1";
 }
 
 function mark(on: boolean): void {
-  try {
-    if (on) localStorage.setItem(UNSAVED, "1");
-    else localStorage.removeItem(UNSAVED);
-  } catch {
-    // Private mode: nothing to remember.
-  }
+  if (on) keep(UNSAVED, "1");
+  else forget(UNSAVED);
 }
