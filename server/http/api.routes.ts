@@ -121,9 +121,9 @@ export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdle
 
   router.put("/me/ui-language", handle(async (req, res) => {
     const identity = requireIdentity(req, tokens);
-    const parsed = z.object({ uiLang: z.string().max(16) }).safeParse(req.body ?? {});
-    const code = parsed.success ? parsed.data.uiLang : undefined;
-    if (!code || !(UI_LANGUAGES as readonly string[]).includes(code)) throw new AppError("ME_BAD_UI_LANGUAGE", `uiLang must be one of ${UI_LANGUAGES.join(", ")}`);
+    const parsed = z.object({ uiLang }).safeParse(req.body ?? {});
+    if (!parsed.success) throw new AppError("ME_BAD_UI_LANGUAGE", `uiLang must be one of ${UI_LANGUAGES.join(", ")}`);
+    const code = parsed.data.uiLang;
     if (!(await store.userById(identity.userId))) throw new AppError("AUTH_UNKNOWN_USER", "this account no longer exists: sign in again");
     await store.setUiLanguage(identity.userId, code);
     res.json({ uiLang: code });

@@ -44,8 +44,12 @@ function grant(day: DayRecord | undefined, claim: OfflineClaim): { granted: numb
   return { granted: Math.max(0, Math.min(claim.wanted, claim.cap - (day?.xp ?? 0))), fresh: true };
 }
 
+/** How often the in-memory store lets expired days go (not on every claim: it walks them all). */
+const SWEEP_MS = 3_600_000;
+
 export class MemoryOfflineXp implements OfflineXpStore {
   private readonly days = new Map<string, DayRecord & { expiresAt: number }>();
+  private sweptAt = 0;
 
   async claim(claim: OfflineClaim): Promise<OfflineGrant> {
     const key = `${claim.userId}|${claim.day}`;
@@ -62,6 +66,8 @@ export class MemoryOfflineXp implements OfflineXpStore {
   }
 
   private forgetBefore(now: number): void {
+    if (now - this.sweptAt < SWEEP_MS) return;
+    this.sweptAt = now;
     for (const [key, day] of this.days) if (day.expiresAt < now) this.days.delete(key);
   }
 }
