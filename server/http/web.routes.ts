@@ -21,11 +21,15 @@ const WORKBOX = /^\/(workbox-[0-9a-f]{8}\.js)$/;
 /** Sends a file of the build with its type and caching, or passes on (a 404) when the build has none. */
 function file(dist: string, name: string | ((path: string) => string), type: string, cacheControl: string): RequestHandler {
   return (req, res, next) => {
-    const path = join(dist, typeof name === "string" ? name : name(req.path));
-    if (!existsSync(path)) return next();
     res.setHeader("Cache-Control", cacheControl);
     res.type(type);
-    res.sendFile(path);
+    // No look at the disk first: a file the build lacks fails the send before anything is written.
+    res.sendFile(join(dist, typeof name === "string" ? name : name(req.path)), (err) => {
+      if (err && !res.headersSent) {
+        res.removeHeader("Cache-Control");
+        next();
+      }
+    });
   };
 }
 
