@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
  * worker (sw.js, scope "/") that keeps the app shell — the page, the hashed assets, the icons —
  * so the game opens without the network. A new build is a new sw.js: it installs beside the
  * running one and waits until the learner takes it ("A new version is ready — Reload",
- * web/src/pwa.ts), so a page never runs half old, half new code.
+ * web/src/pwa/updates.ts), so a page never runs half old, half new code.
  */
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
@@ -22,7 +22,7 @@ export default defineConfig({
   plugins: [
     VitePWA({
       registerType: "prompt",
-      // web/src/pwa.ts registers it (virtual:pwa-register), to show the update banner.
+      // web/src/pwa/app-updates.ts registers it (virtual:pwa-register), to show the update banner.
       injectRegister: false,
       strategies: "generateSW",
       filename: "sw.js",
