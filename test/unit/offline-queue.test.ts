@@ -16,6 +16,20 @@ import { decide, learnerOf, OfflineSync, originLock, type SyncDeps, type SyncEve
 import { answerTime, holdFor, judge, MAX_ANSWER_MS, MIN_ANSWER_MS, practiceOf, practiceWords, totalXp } from "../../web/src/offline/practice.rules";
 import { AppUpdates, type RegisterOptions } from "../../web/src/pwa/updates";
 
+/*
+ * fake-indexeddb/auto puts an `indexedDB` on the global for the whole mocha process, and
+ * colyseus.js keeps its auth token in IndexedDB whenever it sees one: every test client made
+ * after this file loaded would then have its token overwritten by an asynchronous read of an
+ * empty store (AUTH_MISSING_TOKEN in unrelated room tests). So the global is there only while
+ * the suites below that use it run; the IDB* classes idb checks against may stay.
+ */
+const fakeIndexedDb = globalThis.indexedDB;
+Reflect.deleteProperty(globalThis, "indexedDB");
+function withFakeIndexedDb(): void {
+  before(() => Object.defineProperty(globalThis, "indexedDB", { value: fakeIndexedDb, configurable: true, writable: true }));
+  after(() => Reflect.deleteProperty(globalThis, "indexedDB"));
+}
+
 let dbCount = 0;
 /** A fresh database per test: fake-indexeddb keeps them for the whole process. */
 const freshDb = () => lazyDb(`offline-test-${++dbCount}`);
@@ -27,6 +41,7 @@ function practice(id: string, lessonId = "es-food"): OfflinePractice {
 const entry = (id: string, learner?: string) => ({ practice: practice(id), learner, lessonTitle: "Food", localXp: 10 });
 
 describe("offline practice: the queue (IndexedDB)", () => {
+  withFakeIndexedDb();
   it("keeps a practice on the device once added, as it was, and adding it again changes nothing", async () => {
     const name = `offline-test-${++dbCount}`;
     const queue = new PracticeQueue(lazyDb(name));
@@ -166,6 +181,7 @@ function syncFor(queue: PracticeQueue, server: FakeServer, over: Partial<SyncDep
 }
 
 describe("offline practice: sync", () => {
+  withFakeIndexedDb();
   it("sends the learner's practices oldest first, one at a time, and takes each out only after its receipt", async () => {
     const queue = new PracticeQueue(freshDb());
     for (const [i, id] of ["p1", "p2", "p3"].entries()) await queue.add(entry(id, "u1"), i);
@@ -270,6 +286,7 @@ describe("offline practice: sync", () => {
 });
 
 describe("offline practice: kept lessons", () => {
+  withFakeIndexedDb();
   it("keeps a pack, replaces it only when its version changes, and keeps it when the server cannot be reached", async () => {
     const lessons = new KeptLessons(freshDb());
     let version = "v1";
