@@ -214,9 +214,12 @@ class Worker {
     return out;
   }
 
-  /** `drawn`, or half the time a frame opened by a protocol code not sent to this room type yet. */
+  /**
+   * A frame opened by a protocol code not sent to this room type yet, while there is one (so
+   * every code gets its turn whatever the budget), else `drawn`.
+   */
   private closer(drawn: Frame): Frame {
-    const code = this.r.chance(0.5) ? this.tally.unsentCode() : undefined;
+    const code = this.tally.unsentCode();
     return code === undefined ? drawn : { data: codeFrame(this.r, code), label: "code-sweep" };
   }
 }
