@@ -71,7 +71,10 @@ describe("cluster: boards on Redis sorted sets, rebuilt from MongoDB", function 
     for (let i = 0; i < 2; i++) await playOut(decks, await learners.Cam.practice({ lang: "es", mode: "typed" })); // 30, through p1
     const scores = async () => (await mongo.top({ board: "global", period: "alltime" }, 10)).map((r) => r.score).join();
     await waitUntil(async () => (await scores()) === "55,30,15,0", "every result in MongoDB", 30000);
-    await waitUntil(async () => (await redis.get(GLOBAL_READY)) !== null && (await redis.zcard(GLOBAL_Z)) === 4, "the Redis board ready with four rows", 30000);
+    // A result's step writes MongoDB's row, then the sorted set's: wait for the set's scores
+    // too, or a process reading the set can answer the moment in between.
+    const redisScores = async () => (await redis.zrange(GLOBAL_Z, 0, -1, "WITHSCORES")).filter((_, i) => i % 2 === 1).map((s) => -Number(s)).join();
+    await waitUntil(async () => (await redis.get(GLOBAL_READY)) !== null && (await redisScores()) === "55,30,15,0", "the Redis board ready with every result", 30000);
 
     const [one, two] = await everyView();
     assert.deepEqual(one, two, "both processes answer the same");
