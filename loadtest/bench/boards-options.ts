@@ -38,8 +38,8 @@ export const USAGE = `usage: npm run bench:boards -- [options]
   --learners N            learners seeded into MongoDB (1000000; _ allowed: 1_000_000)
   --boards global|all     their all-time boards in MongoDB: global only (default: what the queries read), or global, es, rating-es
   --server-log info|warn  the server's LOG_LEVEL: info (the default, one line per request) or warn, as the load harnesses run it
-  --queries N             timed GET /api/leaderboards/global?limit=10 and ?around=me, each, sequential and concurrent (2000)
-  --warmup N              untimed requests before each query phase (50)
+  --queries N             timed GET /api/leaderboards/global?limit=10 and ?around=me, each, sequential and concurrent (10000)
+  --warmup N              untimed requests before each query phase, their latencies shown apart (2000)
   --concurrency K         requests in flight in the concurrent query phase (16)
   --results N             two-learner results written into the boards through RedisBoards.write (50000)
   --write-concurrency K   result writes in flight in all, shared out among the writers (64)
@@ -76,8 +76,8 @@ export function parseBoardsOptions(argv: string[]): BoardsOptions {
     learners: number("learners", v.learners?.replace(/_/g, ""), 1_000_000, 100, 5_000_000),
     boards: oneOf("boards", v.boards, "global", SEED_BOARDS),
     serverLog: oneOf("server-log", v["server-log"], "info", SERVER_LOGS),
-    queries: number("queries", v.queries, 2000, 1, 1_000_000),
-    warmup: number("warmup", v.warmup, 50, 0, 100_000),
+    queries: number("queries", v.queries, 10_000, 1, 1_000_000),
+    warmup: number("warmup", v.warmup, 2000, 0, 100_000),
     concurrency: number("concurrency", v.concurrency, 16, 1, 256),
     results: number("results", v.results?.replace(/_/g, ""), 50_000, 1, 10_000_000),
     writeConcurrency: number("write-concurrency", v["write-concurrency"], 64, 1, 1024),

@@ -28,25 +28,39 @@ export interface PhaseResult {
   samples: number[];
   /** Stopped early: the phase reached its budget. */
   truncated: boolean;
+  /** The warm-up's latencies: what a process answers before V8 has optimised its hot path. */
+  cold: Summary;
 }
 
 export const NO_SAMPLES: Summary = { count: 0, mean: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN };
 
-/** Runs `n` operations with `k` workers, timing each if `samples` is given; stops at `deadline` (ms epoch) once one is done. */
-async function pool(n: number, k: number, deadline: number, op: (i: number) => Promise<void>, samples?: number[], tick?: () => void): Promise<number> {
+/**
+ * One operation of a phase: what it needs is made when it is built (untimed: picking a
+ * learner, signing their token), only `send` is timed, and `check` looks at the answer
+ * afterwards (untimed: the bench's own checks are not the server's latency).
+ */
+export interface Operation<T = unknown> {
+  send(): Promise<T>;
+  check?(answer: T): void;
+}
+
+/** Runs `n` operations with `k` workers, timing each `send` if `samples` is given; stops at `deadline` (ms epoch) once one is done. */
+async function pool(n: number, k: number, deadline: number, op: (i: number) => Operation, samples?: number[], tick?: () => void): Promise<number> {
   let next = 0;
   let failed: unknown;
   const worker = async () => {
     while (next < n && failed === undefined && !(next > 0 && Date.now() > deadline)) {
       const i = next++;
-      const t0 = nowNs();
       try {
-        await op(i);
+        const o = op(i);
+        const t0 = nowNs();
+        const answer = await o.send();
+        samples?.push(msSince(t0));
+        o.check?.(answer);
       } catch (err) {
         failed ??= err;
         return;
       }
-      samples?.push(msSince(t0));
       tick?.();
     }
   };
@@ -56,9 +70,10 @@ async function pool(n: number, k: number, deadline: number, op: (i: number) => P
 }
 
 /** Warm-up (untimed, `op` gets −1 − i), then `count` timed operations, `concurrency` in flight. */
-export async function runPhase(label: string, spec: PhaseSpec, op: (i: number) => Promise<void>): Promise<PhaseResult> {
+export async function runPhase(label: string, spec: PhaseSpec, op: (i: number) => Operation): Promise<PhaseResult> {
   const deadline = Date.now() + spec.budgetMs;
-  if (spec.warmup > 0) await pool(spec.warmup, spec.concurrency, deadline, (i) => op(-1 - i));
+  const cold: number[] = [];
+  if (spec.warmup > 0) await pool(spec.warmup, spec.concurrency, deadline, (i) => op(-1 - i), cold);
   const samples: number[] = [];
   const start = nowNs();
   let lastNote = Date.now();
@@ -81,5 +96,6 @@ export async function runPhase(label: string, spec: PhaseSpec, op: (i: number) =
     latency: summarize(samples) ?? NO_SAMPLES,
     samples,
     truncated: samples.length < spec.count,
+    cold: summarize(cold) ?? NO_SAMPLES,
   };
 }

@@ -17,7 +17,8 @@ import { ROOT, track, withTimeout } from "../support/children";
 import { standings, type Standings, type World } from "./boards-data";
 import type { WriterArgs, WriterCommand, WriterReply } from "./boards-writer";
 import { checkAround, checkTop, type BoardsClient } from "./boards-http";
-import { NO_SAMPLES, runPhase, type PhaseResult, type PhaseSpec } from "./boards-phase";
+import { NO_SAMPLES, runPhase, type Operation, type PhaseResult, type PhaseSpec } from "./boards-phase";
+import type { LeaderboardPage } from "../../server/http/api.types";
 import { msSince, note, nowNs } from "./measure";
 import { summarize, type Summary } from "../support/stats";
 
@@ -78,19 +79,26 @@ export interface QueryContext {
 /** Top-10 and around-me, one at a time and then `concurrency` in flight; every answer checked. */
 export async function queryPhases(c: QueryContext, spec: Omit<PhaseSpec, "concurrency">, concurrency: number): Promise<Timed[]> {
   const n = c.world.learners.length;
-  const top = async () => checkTop(c.world, c.standing, await c.http.get("/api/leaderboards/global?limit=10"));
-  const around = async () => {
+  const top = (): Operation<LeaderboardPage> => ({
+    send: () => c.http.get("/api/leaderboards/global?limit=10"),
+    check: (page) => checkTop(c.world, c.standing, page),
+  });
+  const around = (): Operation<LeaderboardPage> => {
     const me = pick(c.rng, n);
-    const page = await c.http.get("/api/leaderboards/global?around=me", c.token(me));
-    checkAround(c.world, c.standing, page, me);
-    checkTop(c.world, c.standing, page);
+    const token = c.token(me);
+    return {
+      send: () => c.http.get("/api/leaderboards/global?around=me", token),
+      check: (page) => (checkAround(c.world, c.standing, page, me), checkTop(c.world, c.standing, page)),
+    };
   };
   const out: Timed[] = [];
   for (const k of [1, concurrency]) {
     for (const [label, op] of [["top-10", top], ["around-me", around]] as const) {
       note(`\n== GET ${label}, ${k === 1 ? "one at a time" : `${k} in flight`}: ${spec.count} requests after ${spec.warmup} untimed`);
       const phase = await withCpu(c.pids, () => runPhase(`${label} ×${k}`, { ...spec, concurrency: k }, op));
-      note(`  ${phase.done} in ${(phase.wallMs / 1000).toFixed(1)} s: ${phase.perSecond.toFixed(0)} req/s, p50/p95/p99/max ${phase.latency.p50} / ${phase.latency.p95} / ${phase.latency.p99} / ${phase.latency.max} ms`);
+      const ms = (l: Summary) => `p50/p95/p99/max ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms`;
+      note(`  warm-up: ${phase.cold.count} untimed, ${ms(phase.cold)}`);
+      note(`  ${phase.done} in ${(phase.wallMs / 1000).toFixed(1)} s: ${phase.perSecond.toFixed(0)} req/s, ${ms(phase.latency)}`);
       out.push(phase);
     }
   }
@@ -156,7 +164,7 @@ export async function resultsPhase(world: World, spec: ResultsSpec, pids: QueryC
     const samples = replies.flatMap((r) => r.phase.samples);
     return {
       label: "results", planned: spec.count, done: samples.length, concurrency: spec.concurrency, wallMs, perSecond: samples.length / (wallMs / 1000),
-      latency: summarize(samples) ?? NO_SAMPLES, samples, truncated: replies.some((r) => r.phase.truncated),
+      latency: summarize(samples) ?? NO_SAMPLES, samples, truncated: replies.some((r) => r.phase.truncated), cold: NO_SAMPLES,
     };
   });
   for (const { child } of writers) child.disconnect();
