@@ -107,7 +107,7 @@ describe("load-test command lines (loadtest/support/args.ts)", () => {
     const d = parseBoardsOptions([]);
     assert.deepEqual(
       [d.learners, d.boards, d.serverLog, d.queries, d.warmup, d.concurrency, d.results, d.writeConcurrency, d.writers, d.record, d.recordBudgetS, d.check, d.redisUrl, d.mongoUrl, d.budgetS, d.seed],
-      [1_000_000, "global", "info", 2000, 50, 16, 50_000, 64, 2, 3, 300, 200, undefined, undefined, 900, 1],
+      [1_000_000, "global", "info", 10_000, 2000, 16, 50_000, 64, 2, 3, 300, 200, undefined, undefined, 900, 1],
     );
     const o = parseBoardsOptions(["--learners", "10_000", "--boards", "all", "--results", "5_000", "--redis-url", "redis://127.0.0.1:6379/11", "--mongo-url", "mongodb://localhost:27017/"]);
     assert.deepEqual([o.learners, o.boards, o.results, o.redisUrl, o.mongoUrl], [10_000, "all", 5_000, "redis://127.0.0.1:6379/11", "mongodb://localhost:27017/"]);
