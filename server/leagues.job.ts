@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import { cohortKey, leagueWeek, weekEnd, type LeagueSettings } from "./leagues.rules";
 import type { Logger } from "./logger";
 import type { LeagueStore } from "./store/store";
-import { Periodic } from "./Periodic";
+import { loudOnce, Periodic } from "./Periodic";
 
 export interface LeagueJobOptions {
   settings: LeagueSettings;
@@ -49,7 +49,7 @@ export class LeagueJob {
   readonly owner = randomUUID();
   private readonly looks = new Periodic(
     () => this.runDue(),
-    (err) => this.log.warn({ err: (err as Error).message }, "leagues: the end-of-week job could not run; trying again later"),
+    loudOnce(this.log, "leagues: the end-of-week job could not run; trying again at every look", "leagues: the end-of-week job runs again"),
   );
 
   constructor(

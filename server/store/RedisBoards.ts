@@ -26,7 +26,7 @@ import type Redis from "ioredis";
 import { boardKey, weekEndsAt, type BoardRef, type BoardRow, type BoardSink, type LeaderboardEntry } from "../boards";
 import { isoWeek } from "../progress.rules";
 import type { Logger } from "../logger";
-import { Periodic } from "../Periodic";
+import { loudOnce, Periodic } from "../Periodic";
 import { READ, RENEW, SET_ROWS, SWAP } from "./redis-boards.lua";
 
 /** What the boards are rebuilt from (MongoStore). */
@@ -82,7 +82,7 @@ export class RedisBoards implements BoardSink {
   private stopped = false;
   private readonly looks = new Periodic(
     () => this.check(),
-    (err) => this.log.warn({ err: (err as Error).message }, "boards: could not check the Redis boards; reading MongoDB meanwhile, trying again"),
+    loudOnce(this.log, "boards: could not check the Redis boards; reading MongoDB meanwhile, trying again at every check", "boards: the Redis boards are checked again"),
   );
   /** Boards whose last rebuild failed: when to try again, and how long the last wait was. */
   private readonly retry = new Map<string, { at: number; wait: number }>();
