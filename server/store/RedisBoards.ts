@@ -167,7 +167,7 @@ export class RedisBoards implements BoardSink {
     const first = Number(reply[1]);
     const rows: LeaderboardEntry[] = [];
     for (let i = 2; i + 2 < reply.length; i += 3) {
-      rows.push({ rank: first + rows.length, userId: String(reply[i]), score: 0 - Number(reply[i + 1]), name: String(reply[i + 2]) });
+      rows.push({ rank: first + rows.length, userId: String(reply[i]), name: String(reply[i + 2]), score: 0 - Number(reply[i + 1]) });
     }
     return rows;
   }
