@@ -72,7 +72,7 @@ export function corsFor(config: Pick<Config, "CORS_ORIGINS">): RequestHandler {
   return cors({
     origin: origins.length > 0 ? [...origins] : false,
     credentials: true,
-    methods: ["GET", "POST", "OPTIONS"],
+    methods: ["GET", "POST", "PUT", "OPTIONS"],
     allowedHeaders: ["Content-Type", "Authorization", "Accept"],
     maxAge: 600,
   });
