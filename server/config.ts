@@ -75,6 +75,7 @@ export const CONFIG_KEYS = {
   BODY_LIMIT_BYTES: [int(256, 1024 * 1024).default(16 * 1024), "largest JSON request body"],
   TRUST_PROXY: [list(isProxyItem, "addresses, CIDR ranges or loopback/linklocal/uniquelocal"), "proxies whose X-Forwarded-For is believed (addresses, CIDRs, loopback, uniquelocal); unset = trust nobody"],
   CORS_ORIGINS: [list(isOrigin, "origins such as https://play.example.org"), "other origins whose pages may call /api and /matchmake; unset = same origin only"],
+  API_REQUESTS_PER_MINUTE_PER_ADDRESS: [int(1, 1_000_000).default(3000), "requests to /api per address per minute, any route and method (boards, leagues, lessons, the profile…), across the cluster"],
   AUTH_RATE_PER_MINUTE: [int(1, 100000).default(30), "sign-in/register/guest attempts per address per minute"],
   GUESTS_PER_ADDRESS_PER_DAY: [int(1, 1_000_000).default(200), "guest accounts one address may create per day"],
   GUEST_IDLE_HOURS: [int(1, 24 * 365).default(24), "a guest who never finished a duel or practice is deleted this long after signing up"],
@@ -149,6 +150,7 @@ export function offlineLimits(config: Config): OfflineLimits {
  * (the test suite, the load harness on loopback). Never for a server on the internet.
  */
 export const SINGLE_ADDRESS_LIMITS: Readonly<Record<string, string>> = {
+  API_REQUESTS_PER_MINUTE_PER_ADDRESS: "1000000",
   AUTH_RATE_PER_MINUTE: "100000",
   GUESTS_PER_ADDRESS_PER_DAY: "1000000",
   MATCHMAKE_PER_MINUTE_PER_ADDRESS: "1000000",

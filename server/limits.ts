@@ -23,14 +23,21 @@ const KEY_PREFIX = "lingualeap:limit";
 export class Limit {
   private readonly limiter: RateLimiterAbstract;
 
+  /**
+   * `blockInMemory`: once a key has used its points, this process refuses it from memory for
+   * the rest of the window, without asking Redis (a flood from one address costs Redis one
+   * call per process and window); for limits whose points are never given back.
+   */
   constructor(
     readonly name: string,
     spec: LimitSpec,
     redis?: Redis,
+    { blockInMemory = false }: { blockInMemory?: boolean } = {},
   ) {
     const options = { keyPrefix: `${KEY_PREFIX}:${name}`, points: spec.points, duration: spec.seconds };
     const memory = new RateLimiterMemory(options);
-    this.limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
+    const block = blockInMemory ? { inMemoryBlockOnConsumed: spec.points } : {};
+    this.limiter = redis ? new RateLimiterRedis({ ...options, ...block, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
   }
 
   /** Takes `points` for `key`; says how long to wait when the limit is reached. */
@@ -56,6 +63,8 @@ const MINUTE = 60;
 export function buildLimits(config: Config, redis?: Redis) {
   const limit = (name: string, points: number, seconds: number) => new Limit(name, { points, seconds }, redis);
   return {
+    /** Every request to /api, per address: one client's flood stays a small share of a process. */
+    api: new Limit("api", { points: config.API_REQUESTS_PER_MINUTE_PER_ADDRESS, seconds: MINUTE }, redis, { blockInMemory: true }),
     /** Sign-in, register and guest creation, per address. */
     auth: limit("auth", config.AUTH_RATE_PER_MINUTE, MINUTE),
     /** Guest accounts created, per address per day. */

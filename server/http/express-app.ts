@@ -33,6 +33,7 @@ import { classRoutes, type ClassRouteDeps } from "./class.routes";
 import { matchmakeRoutes } from "./matchmake.routes";
 import { practiceRoutes } from "./practice.routes";
 import { metricsRoute } from "./metrics.routes";
+import { perAddress } from "./rate-limit.middleware";
 import { requestLog } from "./request-log";
 import { corsFor, monitorHeaders, securityHeaders } from "./security";
 
@@ -76,6 +77,8 @@ export function expressApp(deps: HttpDeps): express.Express {
   // The browser game when web/dist is built (npm start builds it); else a page saying how to play.
   app.use(webRoutes() ?? homeRoutes(catalog.languages()));
   app.use(["/api", "/matchmake"], corsFor(config));
+  // Counted before the body is read; a CORS preflight is answered above and counts for nothing.
+  app.use("/api", perAddress(limits.api, "too many requests from your address; wait a moment and try again"));
   app.use("/api", express.json({ limit: config.BODY_LIMIT_BYTES }));
   app.use("/api", apiRoutes({ store, tokens, passwords: deps.passwords, catalog, limits, guestIdleMs: config.GUEST_IDLE_HOURS * 3_600_000, pending: recorder }));
   app.use("/api", practiceRoutes({ store, tokens, catalog, limits: offlineLimits(config), syncs: limits.offlineSyncs, recorder, now: deps.now }));

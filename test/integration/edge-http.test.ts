@@ -119,6 +119,39 @@ describe("HTTP at the edge: bounded, plain, and limited", function () {
   });
 });
 
+describe("HTTP at the edge: every /api request counts against its address (API_REQUESTS_PER_MINUTE_PER_ADDRESS)", function () {
+  this.timeout(30000);
+  let t: TestServer;
+  before(async () => {
+    t = await startServer({ TRUST_PROXY: "loopback", API_REQUESTS_PER_MINUTE_PER_ADDRESS: "4", CORS_ORIGINS: "https://play.example.org" });
+  });
+  after(() => t.close());
+
+  it("refuses the request past the limit with 429 RATE_LIMITED and Retry-After, on any route and method, one count per client behind the proxy", async () => {
+    const at = "10.3.0.1";
+    const answers = [];
+    for (const path of ["/api/languages", "/api/leaderboards/global", "/api/lessons?lang=es", "/api/nope"]) answers.push(await call(t, path, from(at)));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 404], "the first four go through, a 404 counts too");
+    const over = await call(t, "/api/leaderboards/global", from(at));
+    expectError(over, 429, "RATE_LIMITED");
+    assert.ok(Number(over.headers.get("retry-after")) >= 1 && Number(over.headers.get("retry-after")) <= 60);
+    expectError(await call(t, "/api/auth/guest", from(at, json({ name: "Late" }))), 429, "RATE_LIMITED");
+    assert.equal((await call(t, "/api/languages", from("10.3.0.2"))).status, 200, "another client behind the same proxy has its own count");
+    assert.equal((await fetch(`${t.http}/healthz`, from(at))).status, 200, "probes are not /api");
+  });
+
+  it("refuses a flood before reading its bodies, and answers CORS preflights without counting them", async () => {
+    const at = "10.3.0.3";
+    for (let i = 0; i < 6; i++) {
+      const pre = await fetch(`${t.http}/api/auth/guest`, { method: "OPTIONS", headers: { "x-forwarded-for": at, origin: "https://play.example.org", "access-control-request-method": "POST" } });
+      assert.equal(pre.status, 204);
+    }
+    for (let i = 0; i < 4; i++) await call(t, "/api/languages", from(at));
+    // A body over BODY_LIMIT_BYTES would be a 413 if it were read: the limit answers first.
+    expectError(await call(t, "/api/auth/guest", from(at, json({ name: "x".repeat(20_000) }))), 429, "RATE_LIMITED");
+  });
+});
+
 describe("HTTP at the edge: origins allowed by CORS_ORIGINS, and X-Forwarded-For from nobody trusted", function () {
   let t: TestServer;
   before(async () => {
@@ -134,6 +167,10 @@ describe("HTTP at the edge: origins allowed by CORS_ORIGINS, and X-Forwarded-For
       const other = await fetch(`${t.http}${path}`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
       assert.equal(other.headers.get("access-control-allow-origin"), null);
     }
+    // The SDK's setInterfaceLanguage is a PUT: its preflight must allow it.
+    const put = await fetch(`${t.http}/api/me/ui-language`, { method: "OPTIONS", headers: { origin: "https://play.example.org", "access-control-request-method": "PUT", "access-control-request-headers": "content-type,authorization" } });
+    assert.equal(put.headers.get("access-control-allow-origin"), "https://play.example.org");
+    assert.match(put.headers.get("access-control-allow-methods") ?? "", /\bPUT\b/);
   });
 
   it("ignores X-Forwarded-For when TRUST_PROXY is unset: a client cannot claim new addresses", async () => {
