@@ -8,6 +8,7 @@
 import type Redis from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Config } from "./config";
+import { addressKey } from "./address-key";
 
 /** `points` requests per `seconds`, per key. */
 export interface LimitSpec {
@@ -23,17 +24,22 @@ const KEY_PREFIX = "lingualeap:limit";
 export class Limit {
   private readonly limiter: RateLimiterAbstract;
 
+  private readonly keyOf: (key: string) => string;
+
   /**
    * `blockInMemory`: once a key has used its points, this process refuses it from memory for
    * the rest of the window, without asking Redis (a flood from one address costs Redis one
    * call per process and window); for limits whose points are never given back.
+   * `byAddress`: the keys are client addresses, counted by {@link addressKey} (one spelling
+   * per address, one key per IPv6 /64).
    */
   constructor(
     readonly name: string,
     spec: LimitSpec,
     redis?: Redis,
-    { blockInMemory = false }: { blockInMemory?: boolean } = {},
+    { blockInMemory = false, byAddress = false }: { blockInMemory?: boolean; byAddress?: boolean } = {},
   ) {
+    this.keyOf = byAddress ? addressKey : (key) => key;
     const options = { keyPrefix: `${KEY_PREFIX}:${name}`, points: spec.points, duration: spec.seconds };
     const memory = new RateLimiterMemory(options);
     const block = blockInMemory ? { inMemoryBlockOnConsumed: spec.points } : {};
@@ -43,7 +49,7 @@ export class Limit {
   /** Takes `points` for `key`; says how long to wait when the limit is reached. */
   async take(key: string, points = 1): Promise<Taken> {
     try {
-      await this.limiter.consume(key, points);
+      await this.limiter.consume(this.keyOf(key), points);
       return { ok: true };
     } catch (res) {
       if (res instanceof RateLimiterRes) return { ok: false, retryAfterMs: res.msBeforeNext };
@@ -53,7 +59,7 @@ export class Limit {
 
   /** Gives back `points` taken for `key` (a request that turned out fine). */
   async giveBack(key: string, points = 1): Promise<void> {
-    await this.limiter.reward(key, points);
+    await this.limiter.reward(this.keyOf(key), points);
   }
 }
 
@@ -61,28 +67,29 @@ const MINUTE = 60;
 
 /** Every limit of the server, from the configuration (see the README table). */
 export function buildLimits(config: Config, redis?: Redis) {
-  const limit = (name: string, points: number, seconds: number) => new Limit(name, { points, seconds }, redis);
+  const perAccount = (name: string, points: number, seconds: number) => new Limit(name, { points, seconds }, redis);
+  const perAddress = (name: string, points: number, seconds: number, blockInMemory = false) => new Limit(name, { points, seconds }, redis, { byAddress: true, blockInMemory });
   return {
     /** Every request to /api, per address: one client's flood stays a small share of a process. */
-    api: new Limit("api", { points: config.API_REQUESTS_PER_MINUTE_PER_ADDRESS, seconds: MINUTE }, redis, { blockInMemory: true }),
+    api: perAddress("api", config.API_REQUESTS_PER_MINUTE_PER_ADDRESS, MINUTE, true),
     /** Sign-in, register and guest creation, per address. */
-    auth: limit("auth", config.AUTH_RATE_PER_MINUTE, MINUTE),
+    auth: perAddress("auth", config.AUTH_RATE_PER_MINUTE, MINUTE),
     /** Guest accounts created, per address per day. */
-    guests: limit("guests", config.GUESTS_PER_ADDRESS_PER_DAY, 24 * 60 * MINUTE),
+    guests: perAddress("guests", config.GUESTS_PER_ADDRESS_PER_DAY, 24 * 60 * MINUTE),
     /** Matchmaking requests, per account and per address. */
-    matchmake: limit("matchmake", config.MATCHMAKE_PER_MINUTE, MINUTE),
-    matchmakeByAddress: limit("matchmake-address", config.MATCHMAKE_PER_MINUTE_PER_ADDRESS, MINUTE),
+    matchmake: perAccount("matchmake", config.MATCHMAKE_PER_MINUTE, MINUTE),
+    matchmakeByAddress: perAddress("matchmake-address", config.MATCHMAKE_PER_MINUTE_PER_ADDRESS, MINUTE),
     /** Rooms created for a client, per account and per address. */
-    rooms: limit("rooms", config.ROOMS_PER_MINUTE, MINUTE),
-    roomsByAddress: limit("rooms-address", config.ROOMS_PER_MINUTE_PER_ADDRESS, MINUTE),
+    rooms: perAccount("rooms", config.ROOMS_PER_MINUTE, MINUTE),
+    roomsByAddress: perAddress("rooms-address", config.ROOMS_PER_MINUTE_PER_ADDRESS, MINUTE),
     /** Challenge-code lookups, per address. */
-    challengeLookups: limit("challenge-lookups", config.CHALLENGE_LOOKUPS_PER_MINUTE, MINUTE),
+    challengeLookups: perAddress("challenge-lookups", config.CHALLENGE_LOOKUPS_PER_MINUTE, MINUTE),
     /** Class-game PIN lookups and guest joins, per address. */
-    classLookups: limit("class-lookups", config.CLASS_LOOKUPS_PER_MINUTE, MINUTE),
+    classLookups: perAddress("class-lookups", config.CLASS_LOOKUPS_PER_MINUTE, MINUTE),
     /** Offline practices sent, per account. */
-    offlineSyncs: limit("offline-syncs", config.OFFLINE_SYNCS_PER_MINUTE, MINUTE),
+    offlineSyncs: perAccount("offline-syncs", config.OFFLINE_SYNCS_PER_MINUTE, MINUTE),
     /** Failed monitor/admin sign-ins, per address. */
-    adminFailures: limit("admin-failures", config.ADMIN_AUTH_FAILURES_PER_HOUR, 60 * MINUTE),
+    adminFailures: perAddress("admin-failures", config.ADMIN_AUTH_FAILURES_PER_HOUR, 60 * MINUTE),
   };
 }
 

@@ -7,11 +7,13 @@
  *   connections; past that a new one is closed at once. Behind a proxy every learner shares
  *   the proxy's address, so there the cap applies per client address to WebSockets instead
  *   (the connections that stay open), in {@link webSocketGate}.
- * Both caps are per process: they protect this process's sockets and memory.
+ * Both caps are per process: they protect this process's sockets and memory. Addresses are
+ * counted by addressKey (one spelling per address, one key per IPv6 /64), as the limits are.
  */
 import type http from "node:http";
 import type { Socket } from "node:net";
 import proxyaddr from "proxy-addr";
+import { addressKey } from "../address-key";
 
 /** Which peers are trusted proxies (compiled TRUST_PROXY). */
 export type Trust = (address: string, hop: number) => boolean;
@@ -36,7 +38,8 @@ class Counter {
   constructor(private readonly max: number) {}
 
   /** Counts one more for `address` until `socket` closes; false (nothing counted) when over the cap. */
-  admit(address: string, socket: Socket): boolean {
+  admit(client: string, socket: Socket): boolean {
+    const address = addressKey(client);
     const n = this.open.get(address) ?? 0;
     if (n >= this.max) return false;
     this.open.set(address, n + 1);

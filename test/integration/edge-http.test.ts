@@ -140,6 +140,17 @@ describe("HTTP at the edge: every /api request counts against its address (API_R
     assert.equal((await fetch(`${t.http}/healthz`, from(at))).status, 200, "probes are not /api");
   });
 
+  it("counts one address however it is written, and an IPv6 /64 as one client", async () => {
+    const spellings = ["10.3.0.9", "::ffff:10.3.0.9", "010.003.000.009", "::FFFF:10.3.0.9"];
+    const v4 = [];
+    for (const at of [...spellings, "10.3.0.9"]) v4.push((await call(t, "/api/languages", from(at))).status);
+    assert.deepEqual(v4, [200, 200, 200, 200, 429]);
+    const v6 = [];
+    for (let i = 1; i <= 5; i++) v6.push((await call(t, "/api/languages", from(`2001:db8:7:7::${i.toString(16)}`))).status);
+    assert.deepEqual(v6, [200, 200, 200, 200, 429], "five addresses of one /64 share its count");
+    assert.equal((await call(t, "/api/languages", from("2001:db8:7:8::1"))).status, 200, "the next /64 has its own");
+  });
+
   it("refuses a flood before reading its bodies, and answers CORS preflights without counting them", async () => {
     const at = "10.3.0.3";
     for (let i = 0; i < 6; i++) {
