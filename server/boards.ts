@@ -3,7 +3,7 @@
  * learner's progress puts on them. Boards: `global` (XP), `<lang>` (XP in that language),
  * `rating-<lang>` (Elo in that language); periods `alltime` and `weekly` (ISO week, UTC).
  */
-import { AppError } from "./errors";
+import { AppError, echo } from "./errors";
 import { isoWeek, type Progress } from "./progress.rules";
 import type { BoardRef, LeaderboardEntry } from "../rooms/leaderboard/messages";
 
@@ -23,13 +23,13 @@ export { before } from "../rooms/leaderboard/rules";
 export function parseBoardQuery(board: string, query: Record<string, unknown>, langs: readonly string[], now: number): BoardRef & { limit: number; aroundMe: boolean } {
   const rating = /^rating-([a-z]{2})$/.exec(board);
   const known = board === "global" || langs.includes(board) || (rating !== null && langs.includes(rating[1]));
-  if (!known) throw new AppError("BAD_REQUEST", `unknown board "${board}": use global, a language (${langs.join(", ")}) or rating-<language>`);
+  if (!known) throw new AppError("BAD_REQUEST", `unknown board ${echo(board)}: use global, a language (${langs.join(", ")}) or rating-<language>`);
   const period = query.period ?? "alltime";
   if (period !== "alltime" && period !== "weekly") throw new AppError("BAD_REQUEST", 'period must be "alltime" or "weekly"');
   if (rating && period === "weekly") throw new AppError("BAD_REQUEST", "rating boards have no weekly period");
   const week = query.week;
-  if (week !== undefined && (period !== "weekly" || typeof week !== "string" || !/^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(week))) {
-    throw new AppError("BAD_REQUEST", 'week goes with period=weekly and looks like "2026-W47"');
+  if (week !== undefined && (period !== "weekly" || typeof week !== "string" || !isWeek(week))) {
+    throw new AppError("BAD_REQUEST", 'week goes with period=weekly and names an ISO week that exists, like "2026-W47"');
   }
   const limitText = query.limit ?? String(DEFAULT_LIMIT);
   const limit = typeof limitText === "string" && /^\d+$/.test(limitText) ? Number(limitText) : NaN;
@@ -37,6 +37,16 @@ export function parseBoardQuery(board: string, query: Record<string, unknown>, l
   const around = query.around;
   if (around !== undefined && around !== "me") throw new AppError("BAD_REQUEST", 'around takes only "me"');
   return { board, period: period === "weekly" ? (week as string | undefined) ?? isoWeek(now) : "alltime", limit, aroundMe: around === "me" };
+}
+
+/**
+ * Whether `text` names an ISO week that exists: W53 only in a year that has one, years 2000–2999.
+ * @example isWeek("2026-W53") // true
+ * @example isWeek("2025-W53") // false (2025 has 52)
+ */
+export function isWeek(text: string): boolean {
+  if (!/^2\d{3}-W(0[1-9]|[1-4]\d|5[0-3])$/.test(text)) return false;
+  return isoWeek(weekEndsAt(text)! - 86_400_000) === text;
 }
 
 /** The boards a match in `lang` during ISO `week` can change. */

@@ -119,6 +119,18 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** Longest piece of a client's own text an error sentence repeats back. */
+const ECHO_MAX = 40;
+
+/**
+ * A client's text as an error sentence repeats it: quoted, cut to 40 characters (a board
+ * name or lesson id can be 16 KB of path).
+ * @example echo("es-food") // "\"es-food\""
+ */
+export function echo(text: string): string {
+  return JSON.stringify(text.length > ECHO_MAX ? `${text.slice(0, ECHO_MAX)}…` : text);
+}
+
 /** An error a route throws to answer the caller plainly. */
 export class AppError extends Error {
   constructor(

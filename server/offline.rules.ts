@@ -10,6 +10,7 @@ import { foldAccents, wordsOf, normalize, withinOneEdit, type LangRules } from "
 import type { Direction } from "../rooms/word-duel/messages";
 import type { MatchPlayer, MatchResult } from "../rooms/shared/match-result";
 import { XP, xpFor } from "../rooms/word-duel/worth.rules";
+import { echo } from "./errors";
 
 /** How answers in one language are judged, as JSON (the judge's LangRules; `words` as a list). */
 export type { LangRulesJson };
@@ -95,7 +96,7 @@ export interface OfflineLesson {
  */
 export function checkPractice(practice: OfflinePractice, lesson: OfflineLesson | undefined, now: number, limits: Pick<OfflineLimits, "maxAgeMs">): CheckedPractice | ({ ok: false } & OfflineRefusal) {
   const refuse = (code: OfflineRefusal["code"], message: string) => ({ ok: false as const, code, message });
-  if (!lesson) return refuse("OFFLINE_UNKNOWN_LESSON", `no lesson "${practice.lessonId}": it may have been removed since it was kept on the device`);
+  if (!lesson) return refuse("OFFLINE_UNKNOWN_LESSON", `no lesson ${echo(practice.lessonId)}: it may have been removed since it was kept on the device`);
   const { startedAt, finishedAt, answers } = practice;
   if (finishedAt > now + CLOCK_SKEW_MS) return refuse("OFFLINE_IN_FUTURE", "the practice ends in the future: check the device's clock");
   if (finishedAt < now - limits.maxAgeMs) return refuse("OFFLINE_TOO_OLD", `the practice is more than ${Math.round(limits.maxAgeMs / 86_400_000)} days old`);

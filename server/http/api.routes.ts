@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, echo } from "../errors";
 import type { PasswordHasher } from "../auth/passwords";
 import type { TokenService } from "../auth/tokens";
 import type { Limits } from "../limits";
@@ -136,13 +136,13 @@ export function apiRoutes({ store, tokens, passwords, catalog, limits, guestIdle
   router.get("/lessons", handle((req, res) => {
     const lang = typeof req.query.lang === "string" ? req.query.lang : "";
     const lessons = catalog.lessons(lang);
-    if (!lessons) throw new AppError("LESSON_UNKNOWN_LANG", `unknown lang "${lang}": use one of ${catalog.langCodes().join(", ")}`);
+    if (!lessons) throw new AppError("LESSON_UNKNOWN_LANG", `unknown lang ${echo(lang)}: use one of ${catalog.langCodes().join(", ")}`);
     res.json(lessons);
   }));
 
   router.get("/lessons/:id", handle((req, res) => {
     const lesson = catalog.lesson(req.params.id);
-    if (!lesson) throw new AppError("LESSON_NOT_FOUND", `no lesson "${req.params.id}"`);
+    if (!lesson) throw new AppError("LESSON_NOT_FOUND", `no lesson ${echo(req.params.id)}`);
     res.json(lesson);
   }));
 

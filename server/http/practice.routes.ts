@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { Router } from "express";
 import { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, echo } from "../errors";
 import type { TokenService } from "../auth/tokens";
 import type { Limit } from "../limits";
 import type { Store } from "../store/store";
@@ -62,7 +62,7 @@ export function practiceRoutes(deps: PracticeDeps): Router {
     let pack = packs.get(id);
     if (!pack) {
       const lesson = offlineLesson(id);
-      if (!lesson) throw new AppError("LESSON_NOT_FOUND", `no lesson "${id}"`);
+      if (!lesson) throw new AppError("LESSON_NOT_FOUND", `no lesson ${echo(id)}`);
       const unversioned = lessonPack(lesson, "", limits);
       const version = createHash("sha256").update(JSON.stringify(unversioned)).digest("base64url").slice(0, 16);
       pack = { ...unversioned, version };

@@ -4,7 +4,8 @@ import {
   resultProblem, wordFromKey, wordKey, wordsToReview,
 } from "../../server/progress.rules";
 import { eloUpdate, xpFor } from "../../rooms/word-duel/worth.rules";
-import { boardScores, parseBoardQuery } from "../../server/boards";
+import { boardScores, isWeek, parseBoardQuery } from "../../server/boards";
+import { echo } from "../../server/errors";
 import type { MatchPlayer, MatchResult } from "../../rooms/shared/match-result";
 
 const p = (userId: string, won: boolean, verdicts: MatchPlayer["words"][number]["verdict"][], extra: Partial<MatchPlayer> = {}): MatchPlayer => ({
@@ -114,6 +115,17 @@ describe("progress rules", () => {
     assert.equal(parseBoardQuery("es", { period: "weekly" }, ["es"], now).period, "2026-W47");
     assert.equal(parseBoardQuery("es", { period: "weekly", week: "2026-W40" }, ["es"], now).period, "2026-W40");
     assert.equal(parseBoardQuery("rating-es", { around: "me", limit: "3" }, ["es"], now).limit, 3);
+  });
+  it("takes only weeks that exist, and repeats at most 40 characters of an unknown board's name", () => {
+    const now = Date.parse("2026-11-22T12:00:00Z");
+    assert.equal(parseBoardQuery("es", { period: "weekly", week: "2026-W53" }, ["es"], now).period, "2026-W53", "2026 has 53 ISO weeks");
+    for (const week of ["2025-W53", "0000-W01", "1999-W10", "2026-W54", "2026-W00", "2026-W7"]) {
+      assert.throws(() => parseBoardQuery("es", { period: "weekly", week }, ["es"], now), /names an ISO week that exists/, week);
+    }
+    assert.ok(isWeek("2020-W53") && isWeek("2026-W01") && !isWeek("2027-W53"));
+    const long = "a".repeat(16_000);
+    assert.throws(() => parseBoardQuery(long, {}, ["es"], now), (err: Error) => err.message.startsWith(`unknown board "${"a".repeat(40)}…"`) && err.message.length < 200);
+    assert.equal(echo('a"b'), '"a\\"b"', "quoted as JSON");
   });
 });
 
