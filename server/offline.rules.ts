@@ -5,15 +5,12 @@
  * again and only its verdicts count.
  */
 import { buildQuestion, type DuelLangs, type RuleWord } from "../rooms/word-duel/duel.rules";
-import { MAX_ANSWER_MS, MIN_ANSWER_MS, rulesFromJson, typedVerdict, type LangRulesJson } from "../rooms/word-duel/offline.rules";
+import { MAX_ANSWER_MS, MIN_ANSWER_MS, typedVerdict, type LangRulesJson } from "../rooms/word-duel/offline.rules";
 import { foldAccents, wordsOf, normalize, withinOneEdit, type LangRules } from "../rooms/word-duel/judge.rules";
 import type { Direction } from "../rooms/word-duel/messages";
 import type { MatchPlayer, MatchResult } from "../rooms/shared/match-result";
 import { XP, xpFor } from "../rooms/word-duel/worth.rules";
 import { echo } from "./errors";
-
-/** How answers in one language are judged, as JSON (the judge's LangRules; `words` as a list). */
-export type { LangRulesJson };
 
 /**
  * GET /api/lessons/:id/pack: all a device needs to practise a lesson offline, judged by the
@@ -68,7 +65,6 @@ export interface OfflineLimits {
 
 /** Device clocks drift: a practice may end this far in the server's future. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
-export { MAX_ANSWER_MS, MIN_ANSWER_MS, rulesFromJson };
 /** One practice lasts at most this long, start to end (ms). */
 export const MAX_PRACTICE_MS = 3 * 60 * 60_000;
 

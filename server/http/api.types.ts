@@ -137,8 +137,9 @@ export interface LeaguePage {
   last: LeagueOutcome | null;
 }
 
-/** Offline practice's shapes live with its rules (server/offline.rules.ts). */
-export type { LangRulesJson, LessonPack, OfflineAnswer, OfflinePractice } from "../offline.rules";
+/** Offline practice's shapes live with its rules (server/offline.rules.ts; a pack's judging rules in rooms/word-duel/offline.rules.ts). */
+export type { LessonPack, OfflineAnswer, OfflinePractice } from "../offline.rules";
+export type { LangRulesJson } from "../../rooms/word-duel/offline.rules";
 
 /** The answer to POST /api/practice/offline (200): recorded now, or already before. */
 export interface OfflineReceipt {

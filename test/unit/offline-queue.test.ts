@@ -13,7 +13,8 @@ import { lazyDb, openOfflineDb } from "../../web/src/offline/offline-db";
 import { KeptLessons } from "../../web/src/offline/kept-lessons";
 import { newPracticeId, PracticeQueue } from "../../web/src/offline/queue";
 import { decide, learnerOf, OfflineSync, originLock, type SyncDeps, type SyncEvent } from "../../web/src/offline/sync";
-import { answerTime, holdFor, judge, MAX_ANSWER_MS, MIN_ANSWER_MS, practiceOf, practiceWords, totalXp } from "../../web/src/offline/practice.rules";
+import { answerTime, holdFor, judge, practiceOf, practiceWords, totalXp } from "../../web/src/offline/practice.rules";
+import { MAX_ANSWER_MS, MIN_ANSWER_MS } from "../../rooms/word-duel/offline.rules";
 import { AppUpdates, type RegisterOptions } from "../../web/src/pwa/updates";
 
 /*

@@ -4,7 +4,8 @@ import { loadDecks } from "../../content/decks";
 import { foldAccents } from "../../rooms/word-duel/judge.rules";
 import type { Direction } from "../../rooms/word-duel/messages";
 import { LessonCatalog } from "../../server/lessons.service";
-import { capDay, checkPractice, judgeOffline, lessonPack, offlineMatchId, offlineResult, rulesFromJson, xpOf, MIN_ANSWER_MS, type OfflineLesson } from "../../server/offline.rules";
+import { capDay, checkPractice, judgeOffline, lessonPack, offlineMatchId, offlineResult, xpOf, type OfflineLesson } from "../../server/offline.rules";
+import { MIN_ANSWER_MS, rulesFromJson } from "../../rooms/word-duel/offline.rules";
 import type { OfflinePractice } from "../../server/http/api.types";
 
 const NOW = Date.parse("2026-12-02T10:00:00Z");

@@ -12,8 +12,6 @@ import type { AlmostReason, Direction, Verdict } from "../../../rooms/word-duel/
 
 /** Words asked in one practice (fewer when the lesson has fewer). */
 export const PRACTICE_WORDS = 10;
-/** The server's bounds on an answer's time: taken no sooner than MIN_ANSWER_MS after its word is shown; unanswered MAX_ANSWER_MS, it ran out of time. */
-export { MAX_ANSWER_MS, MIN_ANSWER_MS };
 
 /** One word of a practice, its question built once. */
 export interface PracticeWord {
