@@ -24,8 +24,12 @@ export function addressKey(address: string): string {
     const octets = quad.slice(1).map(Number);
     if (octets.every((o) => o <= 255)) return octets.join(".");
   }
-  if (!ipaddr.isValid(text)) return text.slice(0, MAX_RAW);
-  const ip = ipaddr.process(text);
+  let ip: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    ip = ipaddr.process(text); // one parse (isValid then process would parse twice, on every request)
+  } catch {
+    return text.slice(0, MAX_RAW);
+  }
   if (ip.kind() === "ipv4") return ip.toString();
   const parts = (ip as ipaddr.IPv6).parts.slice(0, 4);
   return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;

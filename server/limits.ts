@@ -68,10 +68,10 @@ const MINUTE = 60;
 /** Every limit of the server, from the configuration (see the README table). */
 export function buildLimits(config: Config, redis?: Redis) {
   const perAccount = (name: string, points: number, seconds: number) => new Limit(name, { points, seconds }, redis);
-  const perAddress = (name: string, points: number, seconds: number, blockInMemory = false) => new Limit(name, { points, seconds }, redis, { byAddress: true, blockInMemory });
+  const perAddress = (name: string, points: number, seconds: number, { blockInMemory = false } = {}) => new Limit(name, { points, seconds }, redis, { byAddress: true, blockInMemory });
   return {
     /** Every request to /api, per address: one client's flood stays a small share of a process. */
-    api: perAddress("api", config.API_REQUESTS_PER_MINUTE_PER_ADDRESS, MINUTE, true),
+    api: perAddress("api", config.API_REQUESTS_PER_MINUTE_PER_ADDRESS, MINUTE, { blockInMemory: true }),
     /** Sign-in, register and guest creation, per address. */
     auth: perAddress("auth", config.AUTH_RATE_PER_MINUTE, MINUTE),
     /** Guest accounts created, per address per day. */
