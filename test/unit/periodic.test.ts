@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { loudOnce, Periodic, type PeriodicReport } from "../../server/Periodic";
+import { waitUntil } from "../helpers/wait";
 
-/** Resolves when `pred` holds after one of the report's calls; rejects after `ms`. */
-function until(calls: unknown[][], pred: () => boolean, ms = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not seen in ${ms} ms: ${JSON.stringify(calls)}`)), ms);
-    const look = setInterval(() => {
-      if (!pred()) return;
-      clearTimeout(timer);
-      clearInterval(look);
-      resolve();
-    }, 1);
-  });
-}
 
 describe("Periodic (server/Periodic.ts)", () => {
   it("counts failures in a row, says when the task works again, and starts counting afresh after that", async () => {
@@ -29,7 +18,7 @@ describe("Periodic (server/Periodic.ts)", () => {
     }, report);
     p.start(2);
     try {
-      await until(calls, () => run >= outcomes.length);
+      await waitUntil(() => run >= outcomes.length, "every planned run", 5000, 1);
     } finally {
       await p.stop();
     }
@@ -62,7 +51,7 @@ describe("Periodic (server/Periodic.ts)", () => {
     const clock = new Periodic(async () => void ticks++, { failed: () => undefined });
     clock.start(1);
     try {
-      await until([], () => ticks >= 10);
+      await waitUntil(() => ticks >= 10, "ten runs of the clock", 5000, 1);
     } finally {
       await clock.stop();
     }
