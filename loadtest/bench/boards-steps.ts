@@ -76,6 +76,8 @@ export interface QueryContext {
   pids: Pids;
 }
 
+const latencies = (l: Summary) => `p50/p95/p99/max ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms`;
+
 /** Top-10 and around-me, one at a time and then `concurrency` in flight; every answer checked. */
 export async function queryPhases(c: QueryContext, spec: Omit<PhaseSpec, "concurrency">, concurrency: number): Promise<Timed[]> {
   const n = c.world.learners.length;
@@ -96,9 +98,8 @@ export async function queryPhases(c: QueryContext, spec: Omit<PhaseSpec, "concur
     for (const [label, op] of [["top-10", top], ["around-me", around]] as const) {
       note(`\n== GET ${label}, ${k === 1 ? "one at a time" : `${k} in flight`}: ${spec.count} requests after ${spec.warmup} untimed`);
       const phase = await withCpu(c.pids, () => runPhase(`${label} ×${k}`, { ...spec, concurrency: k }, op));
-      const ms = (l: Summary) => `p50/p95/p99/max ${l.p50} / ${l.p95} / ${l.p99} / ${l.max} ms`;
-      note(`  warm-up: ${phase.cold.count} untimed, ${ms(phase.cold)}`);
-      note(`  ${phase.done} in ${(phase.wallMs / 1000).toFixed(1)} s: ${phase.perSecond.toFixed(0)} req/s, ${ms(phase.latency)}`);
+      note(`  warm-up (cold, left out of the figures): ${phase.cold.count} requests, ${latencies(phase.cold)}`);
+      note(`  ${phase.done} in ${(phase.wallMs / 1000).toFixed(1)} s: ${phase.perSecond.toFixed(0)} req/s, ${latencies(phase.latency)}`);
       out.push(phase);
     }
   }
